@@ -1,0 +1,85 @@
+"""The ``vidspec`` command line: a click group whose commands live one per module.
+
+A command parses options, calls one function, renders, and returns. Every ``VidspecError`` is
+caught here, once, and shown as its message on stderr with its exit code: the user never sees
+a traceback for a problem they can fix.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from vidspec import __version__
+from vidspec.cli.context import GlobalOptions, color_wanted
+from vidspec.errors import Interrupted, VidspecError
+
+# Each module defines ``command`` (a click command or group) named after itself.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "-C",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    help="Run as if vidspec was started in DIR (like git -C).",
+    metavar="DIR",
+)
+@click.option("--no-color", is_flag=True, help="No colour in output (also: NO_COLOR set).")
+@click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv: request log).")
+@click.version_option(__version__, prog_name="vidspec")
+@click.pass_context
+def cli(ctx: click.Context, directory: Path, no_color: bool, verbose: int) -> None:
+    """vidspec: keep AI talking-head videos in git; plan and apply them like Terraform."""
+    if not directory.is_dir():
+        raise click.UsageError(f"-C {directory}: no such directory")
+    ctx.obj = GlobalOptions(directory=directory, color=color_wanted(no_color), verbose=verbose)
+    if verbose:
+        logging.basicConfig(
+            level=logging.DEBUG if verbose > 1 else logging.INFO,
+            format="vidspec: %(message)s",
+            stream=sys.stderr,
+        )
+
+
+for _name in COMMAND_MODULES:
+    cli.add_command(importlib.import_module(f"vidspec.cli.{_name}").command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script. Translates vidspec errors into messages and codes.
+
+    A command may return an int: it becomes the exit code (``plan --detailed-exitcode``).
+    """
+    try:
+        result = cli.main(args=argv, prog_name="vidspec", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(Interrupted.exit_code)
+    except VidspecError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except Exception:  # a bug in vidspec, not the user's input: say so, keep the detail
+        click.echo(
+            "vidspec hit an internal error (a bug, not your input). Please report it with "
+            "the traceback below.",
+            err=True,
+        )
+        click.echo(traceback.format_exc(), err=True)
+        sys.exit(1)
+    sys.exit(result if isinstance(result, int) else 0)

@@ -1,0 +1,210 @@
+"""The provider protocol: what vidspec needs from a video service, and the values it trades in.
+
+A provider is a small class behind this protocol. The planner never talks to a provider; it
+reads values (``RemoteVideo``, ``Catalog``) and the provider's ``Capabilities``, which are
+plain data. The apply engine calls the provider's methods. Adding a service means writing one
+class that satisfies ``Provider`` plus its ``Capabilities`` and ``Catalog``; nothing else in
+vidspec changes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+
+class TaskState(str, Enum):
+    """A generation task's life, normalised across services."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELED = "canceled"
+
+    @property
+    def in_flight(self) -> bool:
+        return self in (TaskState.QUEUED, TaskState.RUNNING)
+
+    @property
+    def finished(self) -> bool:
+        return not self.in_flight
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most ``count`` calls per ``seconds``."""
+
+    count: int
+    seconds: float
+
+    def __str__(self) -> str:
+        return f"{self.count}/{self.seconds:g}s"
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a provider can do and how it counts, as data the planner and engine read.
+
+    ``name_field``: the request field holding the video's name (renamable in place when
+    ``can_rename``). ``script_path``: dotted path of the spoken text in the request body, for the
+    duration estimate. ``listing_fields``: dotted request-body paths the listing reports, so
+    drift in those can be seen remotely (empty: content drift is visible only in state).
+    ``spec_defaults``: values the service assumes for omitted fields, so that an omitted
+    field and its default compare equal. ``cost_unit``: "minutes" (quota minutes) or
+    "credits"; ``credits_per_minute`` converts.
+    """
+
+    kind: str
+    display_name: str
+    can_rename: bool
+    can_delete: bool
+    can_cancel: bool
+    name_field: str
+    script_path: str
+    retention: timedelta
+    generation_rate: Rate
+    request_rate: Rate | None = None
+    monthly_requests: int | None = None
+    listing_fields: tuple[str, ...] = ()
+    spec_defaults: Mapping[str, Any] = field(default_factory=dict)
+    cost_unit: str = "minutes"
+    credits_per_minute: float = 1.0
+    chars_per_second: float = 14.0
+    max_minutes_per_video: float | None = None
+    list_page_size: int = 100
+
+
+@dataclass(frozen=True)
+class RemoteVideo:
+    """One video (or task) as the service's listing or status call reports it.
+
+    ``spec`` holds the generation fields the listing reported, in request-body shape (only the
+    ``Capabilities.listing_fields``), or ``None`` when the listing tells nothing of content.
+    """
+
+    id: str
+    name: str | None
+    state: TaskState
+    created_at: datetime
+    duration: float | None = None
+    resolution: str | None = None
+    url: str | None = None
+    spec: Mapping[str, Any] | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class CatalogProblem:
+    """A request field the catalog does not allow: ``path`` is a dotted request-body path."""
+
+    path: str
+    message: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Quota:
+    """What the account has left, in ``unit`` ("minutes" or "credits"); ``None`` if unknown."""
+
+    unit: str
+    limit: float | None
+    left: float | None
+
+
+@runtime_checkable
+class Catalog(Protocol):
+    """What the account may ask for: actors or avatars, voices, backgrounds, and quota.
+
+    ``problems`` is pure: it checks one request body against the catalog and returns every
+    inconsistency, so the planner can point each at the manifest line.
+    """
+
+    @property
+    def quota(self) -> Quota: ...
+
+    def problems(self, spec: Mapping[str, Any]) -> list[CatalogProblem]: ...
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready form for ``vidspec catalog --json``."""
+        ...
+
+
+@dataclass(frozen=True)
+class DownloadResult:
+    path: Path
+    size: int
+    sha256: str
+
+
+class RequestLedger:
+    """Counts every request a client sends, by kind ("GET", "POST", ...). Thread-safe.
+
+    The caller reads ``total`` and persists it per month (``.vidspec/usage.json``).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[str] = Counter()
+
+    def record(self, method: str) -> None:
+        with self._lock:
+            self._counts[method.upper()] += 1
+
+    @property
+    def total(self) -> int:
+        with self._lock:
+            return sum(self._counts.values())
+
+    def count(self, method: str) -> int:
+        with self._lock:
+            return self._counts[method.upper()]
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._counts)
+
+
+@runtime_checkable
+class Provider(Protocol):
+    """A video service, as vidspec drives it.
+
+    Contract for implementers:
+
+    - Every HTTP call goes through ``vidspec.providers.http`` and is counted in ``ledger``.
+    - ``create`` returns the new remote id. If the request was sent and its answer was lost
+      (5xx after sending, dropped connection, timeout) it raises ``OutcomeUnknown``; it never
+      retries a POST on its own.
+    - ``list_videos`` pages through the whole listing with the largest page the service
+      allows: one plan costs ``1 + ceil(N / page)`` requests, never a call per video.
+    - Methods the capabilities say are unsupported raise ``UsageError`` (the planner never
+      plans them).
+    - Errors are ``vidspec.errors.ProviderError`` subclasses; no secret ever appears in one.
+    """
+
+    capabilities: Capabilities
+    ledger: RequestLedger
+
+    def catalog(self) -> Catalog: ...
+
+    def list_videos(self) -> list[RemoteVideo]: ...
+
+    def create(self, spec: Mapping[str, Any]) -> str: ...
+
+    def status(self, ids: Sequence[str]) -> dict[str, RemoteVideo]: ...
+
+    def cancel(self, video_id: str) -> None: ...
+
+    def rename(self, video_id: str, name: str) -> None: ...
+
+    def delete(self, video_id: str) -> None: ...
+
+    def download(self, video_id: str, dest: Path) -> DownloadResult: ...
+
+    def close(self) -> None: ...
