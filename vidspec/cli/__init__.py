@@ -20,7 +20,11 @@ from vidspec.cli.context import GlobalOptions, color_wanted
 from vidspec.errors import Interrupted, VidspecError
 
 # Each module defines ``command`` (a click command or group) named after itself.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    # files and validation
+    # services: catalog, emulator
+    # state and plans
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
