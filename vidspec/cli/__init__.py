@@ -23,6 +23,7 @@ from vidspec.errors import Interrupted, VidspecError
 COMMAND_MODULES: tuple[str, ...] = (
     # files and validation
     # services: catalog, emulator
+    "emulator",
     # state and plans
 )
 
