@@ -1,0 +1,154 @@
+"""The sandbox: the CDNvideo client against an in-process emulator, data in .vidspec/sandbox."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from vidspec.clock import ManualClock, SystemClock
+from vidspec.config import Project, ProviderConfig
+from vidspec.errors import ProjectError, RateLimited
+from vidspec.location import SourceLocation
+from vidspec.providers import open_provider
+from vidspec.providers.base import Provider, Rate, TaskState
+from vidspec.providers.cdnvideo import CdnvideoProvider
+from vidspec.providers.cdnvideo_api import CAPABILITIES
+from vidspec.providers.sandbox import SandboxOptions, SandboxProvider
+
+SPEC = {
+    "script": "Hello from the sandbox.",
+    "actor": {"name": "Natalia", "version": "4.0.0", "shot": "waist"},
+    "voice": "Sara",
+    "video_name": "sandboxed",
+}
+
+
+def _project(root: Path, **options: Any) -> Project:
+    return Project(
+        root=root,
+        file=root / "vidspec.yaml",
+        provider=ProviderConfig(
+            kind="sandbox", options=options, location=SourceLocation("vidspec.yaml", 2, 3)
+        ),
+        state_path=root / ".vidspec" / "state.json",
+    )
+
+
+def test_the_sandbox_is_the_cdnvideo_client_under_its_own_kind(tmp_path):
+    provider = open_provider(_project(tmp_path), clock=ManualClock())
+    try:
+        assert isinstance(provider, SandboxProvider) and isinstance(provider, CdnvideoProvider)
+        assert isinstance(provider, Provider)
+        caps = provider.capabilities
+        assert caps.kind == "sandbox"
+        assert (caps.can_rename, caps.can_delete, caps.can_cancel) == (True, True, True)
+        assert caps.listing_fields == CAPABILITIES.listing_fields
+        assert caps.generation_rate == Rate(10, 60.0) and caps.monthly_requests == 1500
+        assert provider.server.base_url.startswith("http://127.0.0.1:")
+        assert provider.catalog().quota.left == 544.0
+        assert provider.ledger.total == 1
+    finally:
+        provider.close()
+
+
+def test_videos_are_made_listed_and_kept_across_two_provider_instances(tmp_path):
+    clock = ManualClock()
+    project = _project(tmp_path)
+    first = open_provider(project, clock=clock)
+    try:
+        video_id = first.create(SPEC)
+        assert first.list_videos() == []  # still in the queue: not a generated video yet
+        clock.advance(0.5 + 2.0)  # the sandbox's default queue and processing times
+        (video,) = first.list_videos()
+        assert (video.id, video.state, video.name) == (video_id, TaskState.DONE, "sandboxed")
+    finally:
+        first.close()
+    assert (tmp_path / ".vidspec" / "sandbox").is_dir()
+    second = open_provider(project, clock=clock)
+    try:
+        assert [v.id for v in second.list_videos()] == [video_id]
+        second.rename(video_id, "renamed")
+    finally:
+        second.close()
+    third = open_provider(project, clock=clock)
+    try:
+        assert [v.name for v in third.list_videos()] == ["renamed"]
+    finally:
+        third.close()
+
+
+def test_with_the_real_clock_a_video_is_done_in_well_under_a_second(tmp_path):
+    provider = open_provider(
+        _project(tmp_path, queue_seconds=0.05, processing_seconds=0.1), clock=SystemClock()
+    )
+    try:
+        video_id = provider.create(SPEC)
+        deadline = time.monotonic() + 3.0
+        states: list[TaskState] = []
+        while time.monotonic() < deadline:
+            states = [v.state for v in provider.list_videos() if v.id == video_id]
+            if states == [TaskState.DONE]:
+                break
+            time.sleep(0.05)
+        assert states == [TaskState.DONE]
+    finally:
+        provider.close()
+
+
+def test_options_shrink_the_limits_and_show_in_the_capabilities(tmp_path):
+    clock = ManualClock()
+    provider = open_provider(
+        _project(tmp_path, post_limit="2/10s", monthly_requests=100, list_in_progress=True),
+        clock=clock,
+    )
+    try:
+        assert provider.capabilities.generation_rate == Rate(2, 10.0)
+        assert provider.capabilities.monthly_requests == 100
+        provider.create(SPEC)
+        provider.create(SPEC)
+        assert [v.state for v in provider.list_videos()] == [TaskState.QUEUED] * 2
+        with pytest.raises(RateLimited):
+            provider.create(SPEC)
+    finally:
+        provider.close()
+
+
+def test_close_stops_the_server(tmp_path):
+    provider = open_provider(_project(tmp_path), clock=ManualClock())
+    assert isinstance(provider, SandboxProvider)
+    provider.close()
+    assert provider.server.wait(0)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("10/60s", Rate(10, 60.0)),
+        ("10/1m", Rate(10, 60.0)),
+        ("5/s", Rate(5, 1.0)),
+        ({"count": 3, "seconds": 2}, Rate(3, 2.0)),
+    ],
+)
+def test_post_limit_forms(value, expected):
+    assert SandboxOptions.parse({"post_limit": value}, "").post_limit == expected
+
+
+def test_bad_options_are_all_reported_with_the_place(tmp_path):
+    project = _project(
+        tmp_path, queue_seconds=-1, post_limit="often", colour="blue", list_in_progress="yes"
+    )
+    with pytest.raises(ProjectError) as caught:
+        open_provider(project)
+    text = str(caught.value)
+    assert text.startswith("vidspec.yaml:2:3: provider.options of the sandbox: ")
+    for words in (
+        "unknown option 'colour'",
+        "option queue_seconds: -1",
+        "option post_limit:",
+        "option list_in_progress:",
+    ):
+        assert words in text
+    assert not (tmp_path / ".vidspec").exists()  # nothing was started
