@@ -441,7 +441,7 @@ def test_open_provider_names_a_missing_variable(tmp_path):
             "account is missing",
         ),
         (ProviderConfig(kind="cdnvideo", account="acme", location=WHERE), "needs credentials"),
-        (ProviderConfig(kind="vidnoz", location=WHERE), "vidnoz provider is not available"),
+        (ProviderConfig(kind="vidnoz", location=WHERE), "vidnoz provider needs provider.api_key"),
         (ProviderConfig(kind="youtube", location=WHERE), "unknown provider kind 'youtube'"),
     ],
 )

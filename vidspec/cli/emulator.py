@@ -1,4 +1,5 @@
-"""``vidspec emulator``: serve the emulated CDNvideo API in the foreground for users' own CI."""
+"""``vidspec emulator``: serve an emulated API (CDNvideo by default, or Vidnoz) in the
+foreground for users' own CI."""
 
 from __future__ import annotations
 
@@ -54,6 +55,13 @@ _SECONDS = click.FloatRange(min=0.0)
 
 @click.command("emulator")
 @click.option(
+    "--provider",
+    type=click.Choice(["cdnvideo", "vidnoz"]),
+    default="cdnvideo",
+    show_default=True,
+    help="The API to serve: CDNvideo Talking Head or Vidnoz API v2.",
+)
+@click.option(
     "--port",
     type=click.IntRange(0, 65535),
     default=8765,
@@ -66,30 +74,38 @@ _SECONDS = click.FloatRange(min=0.0)
     type=click.Path(file_okay=False, path_type=Path),
     help="Keep the videos here between runs (JSON). Default: in memory only.",
 )
-@click.option("--token", help="The CDN-AUTH-TOKEN to accept. Default: a new one, printed.")
-@click.option("--account", help="Answer only for this account name. Default: any account.")
 @click.option(
-    "--username", default="user", show_default=True, help="Username the login endpoint accepts."
+    "--token",
+    "--api-key",
+    "token",
+    help="The CDN-AUTH-TOKEN (CDNvideo) or API key (Vidnoz) to accept. "
+    "Default: a new one, printed.",
+)
+@click.option(
+    "--account", help="CDNvideo: answer only for this account name. Default: any account."
+)
+@click.option(
+    "--username", default="user", show_default=True, help="CDNvideo: username the login accepts."
 )
 @click.option(
     "--password",
     default="secret",
     show_default=True,
-    help="Password the login endpoint accepts (a made-up one, not a secret).",
+    help="CDNvideo: password the login accepts (a made-up one, not a secret).",
 )
 @click.option(
     "--post-limit",
     type=RateType(),
     default="10/60s",
     show_default=True,
-    help="Generation requests (POST) allowed per window; more get 429.",
+    help="CDNvideo: generation requests (POST) allowed per window; more get 429.",
 )
 @click.option(
     "--monthly-requests",
     type=click.IntRange(min=1),
     default=1500,
     show_default=True,
-    help="Requests allowed per calendar month.",
+    help="CDNvideo: requests allowed per calendar month.",
 )
 @click.option(
     "--fail-rate",
@@ -127,13 +143,30 @@ _SECONDS = click.FloatRange(min=0.0)
     help="How long a task is processed after the queue.",
 )
 @click.option(
-    "--list-in-progress", is_flag=True, help="List queued and processing tasks in GET /videos too."
+    "--list-in-progress",
+    is_flag=True,
+    help="CDNvideo: list queued and processing tasks in GET /videos too.",
+)
+@click.option(
+    "--request-limit",
+    type=RateType(),
+    default="1/1s",
+    show_default=True,
+    help="Vidnoz: API calls allowed per window (every call counts); more get code 803.",
+)
+@click.option(
+    "--credits-left",
+    type=click.FloatRange(min=0.0),
+    default=600.0,
+    show_default=True,
+    help="Vidnoz: credits the account starts with (a video costs 4 a minute).",
 )
 @click.option("--seed", type=int, help="Seed for fault injection (reproducible runs).")
 @click.option("--quiet", is_flag=True, help="Do not log requests on stderr.")
 @click.pass_context
 def command(
     ctx: click.Context,
+    provider: str,
     port: int,
     host: str,
     data_dir: Path | None,
@@ -149,13 +182,17 @@ def command(
     queue_seconds: float,
     processing_seconds: float,
     list_in_progress: bool,
+    request_limit: Rate,
+    credits_left: float,
     seed: int | None,
     quiet: bool,
 ) -> int:
-    """Serve the CDNvideo Talking Head API on HOST:PORT until Ctrl-C.
+    """Serve the CDNvideo Talking Head API (or, with --provider vidnoz, the Vidnoz API v2) on
+    HOST:PORT until Ctrl-C.
 
     Point a vidspec project (provider.base_url) or curl at the printed base URL; send the
-    printed token as the CDN-AUTH-TOKEN header.
+    printed token as the CDN-AUTH-TOKEN header (CDNvideo), or as
+    "Authorization: Bearer <api_key>" (Vidnoz).
     """
     options = global_options(ctx)
     if data_dir is not None and not data_dir.is_absolute():
@@ -166,7 +203,7 @@ def command(
         raise click.BadParameter("must not be empty", param_hint="--token")
     try:
         settings = EmulatorSettings(
-            provider="cdnvideo",
+            provider=provider,
             token=token or "emu_" + secrets.token_hex(16),
             account=account,
             username=username,
@@ -179,6 +216,8 @@ def command(
             queue_seconds=queue_seconds,
             processing_seconds=processing_seconds,
             list_in_progress=list_in_progress,
+            request_limit=request_limit,
+            credits_left=credits_left,
             seed=seed,
             data_dir=data_dir,
         )
@@ -195,11 +234,17 @@ def command(
         ) from exc
     previous = signal.signal(signal.SIGTERM, _raise_stop)
     try:
-        click.echo("vidspec emulator: CDNvideo Talking Head API")
-        click.echo(f"base_url: {server.base_url}")
-        click.echo(f"token: {settings.token}")
-        click.echo(f"account: {account or 'any'}")
-        click.echo(f"login: POST {server.root_url}/app/oauth/v1/token/ (username={username})")
+        if provider == "vidnoz":
+            click.echo("vidspec emulator: Vidnoz API v2")
+            click.echo(f"base_url: {server.base_url}")
+            click.echo(f"api_key: {settings.token}")
+            click.echo(f"credits: {credits_left:g}")
+        else:
+            click.echo("vidspec emulator: CDNvideo Talking Head API")
+            click.echo(f"base_url: {server.base_url}")
+            click.echo(f"token: {settings.token}")
+            click.echo(f"account: {account or 'any'}")
+            click.echo(f"login: POST {server.root_url}/app/oauth/v1/token/ (username={username})")
         click.echo("Press Ctrl-C to stop.")
         server.wait()
     except (KeyboardInterrupt, _Stop):

@@ -4,9 +4,11 @@
     with serve(EmulatorSettings(token="t"), clock=ManualClock()) as server:
         server.base_url   # http://127.0.0.1:PORT/app/th-api/v1
 
+    serve(EmulatorSettings(provider="vidnoz", token="key"))  # base_url: http://127.0.0.1:PORT
+
 Common parts (``server``: HTTP plumbing and the fault pipeline; ``faults``; ``limits``;
 ``store``: persistence; ``settings``) are shared by every emulated service; a service is one
-module named after it (``cdnvideo``) with ``create_service(runtime)``.
+module named after it (``cdnvideo``, ``vidnoz``) with ``create_service(runtime)``.
 """
 
 from __future__ import annotations

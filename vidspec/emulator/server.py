@@ -2,7 +2,7 @@
 request pipeline (slow answers, gateway faults, lost answers, the request log) and the
 ``EmulatorServer`` handle that tests, the sandbox and ``vidspec emulator`` hold.
 
-A service (CDNvideo, later Vidnoz) is an ``EmulatedService``: it turns a ``Request`` into a
+A service (CDNvideo, Vidnoz) is an ``EmulatedService``: it turns a ``Request`` into a
 ``Reply`` and knows nothing of sockets. Everything that is the same for every service lives
 here, so a new service is one module with its handlers and its world.
 """

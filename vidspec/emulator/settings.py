@@ -1,9 +1,10 @@
 """``EmulatorSettings``: every knob of an emulated service, each with a default.
 
-The defaults are the documented limits of the real service (10 POSTs a minute, 1500 requests a
-month, 30 days of storage, the seed page's quota). Tests shrink them (``Rate(10, 1.0)``) and
-move the emulator's clock instead of sleeping. ``EmulatorServer.configure`` swaps the knobs
-listed in ``RUNTIME_FIELDS`` while the server runs.
+The defaults are the documented limits of the real services (CDNvideo: 10 POSTs a minute, 1500
+requests a month, 30 days of storage, the seed page's quota; Vidnoz: 1 request a second, files
+kept 7 days). Tests shrink them (``Rate(10, 1.0)``) and move the emulator's clock instead of
+sleeping. ``EmulatorServer.configure`` swaps the knobs listed in ``RUNTIME_FIELDS`` while the
+server runs.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from vidspec.providers.base import Rate
 
-PROVIDERS = ("cdnvideo",)
+PROVIDERS = ("cdnvideo", "vidnoz")
 """Emulated services. A provider here needs a module ``vidspec.emulator.<name>`` exposing
 ``create_service(runtime)`` (see ``vidspec.emulator.server.EmulatedService``)."""
 
@@ -29,6 +30,8 @@ RUNTIME_FIELDS = frozenset(
         "fail_rate",
         "lose_response_rate",
         "slow_seconds",
+        "request_limit",
+        "file_retention_days",
     }
 )
 """Fields ``configure`` may change on a running server. The others (identity, persistence,
@@ -37,7 +40,13 @@ the starting quota, the seed) are fixed when the server starts."""
 
 @dataclass(frozen=True)
 class EmulatorSettings:
-    """How an emulated service behaves. Immutable; ``configure`` replaces it as a whole."""
+    """How an emulated service behaves. Immutable; ``configure`` replaces it as a whole.
+
+    ``token`` is CDNvideo's ``CDN-AUTH-TOKEN`` or Vidnoz's API key (``Authorization: Bearer``).
+    ``account``, ``username``/``password``, ``post_limit``, ``monthly_requests``,
+    ``list_in_progress``, ``retention_days`` and ``quota_*`` are CDNvideo's; ``request_limit``,
+    ``credits_left`` and ``file_retention_days`` are Vidnoz's. The rest apply to both.
+    """
 
     provider: str = "cdnvideo"
     token: str = "test-token"
@@ -57,6 +66,10 @@ class EmulatorSettings:
     slow_seconds: float = 0.0
     seed: int | None = None
     data_dir: Path | None = None
+    # -- Vidnoz only ------------------------------------------------------------------------
+    request_limit: Rate = field(default_factory=lambda: Rate(1, 1.0))  # every call; code 803
+    credits_left: float = 600.0  # 4 credits a minute of video, spent on completion
+    file_retention_days: int = 7
 
     def __post_init__(self) -> None:
         problems = list(_problems(self))
@@ -90,6 +103,14 @@ def _problems(s: EmulatorSettings) -> list[str]:
         value = getattr(s, name)
         if not 0.0 <= value <= 1.0:
             out.append(f"{name} must be between 0 and 1, not {value}")
+    if s.request_limit.count < 1 or not s.request_limit.seconds > 0:
+        out.append(
+            f"request_limit {s.request_limit} must allow at least 1 call per positive window"
+        )
+    if not (math.isfinite(s.credits_left) and s.credits_left >= 0):
+        out.append(f"credits_left must be a number >= 0, not {s.credits_left}")
+    if s.file_retention_days < 1:
+        out.append(f"file_retention_days must be at least 1, not {s.file_retention_days}")
     if not (0 <= s.quota_left <= s.quota_limit):
         out.append(f"quota_left {s.quota_left} must be between 0 and quota_limit {s.quota_limit}")
     return out

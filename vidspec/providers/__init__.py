@@ -1,8 +1,7 @@
 """Video services behind one protocol (``base.Provider``), and ``open_provider`` to get one.
 
 ``open_provider`` is the only place that turns ``provider:`` of vidspec.yaml into a client:
-``sandbox`` (the default: the CDNvideo emulator in-process), ``cdnvideo``; ``vidnoz`` comes
-later.
+``sandbox`` (the default: the CDNvideo emulator in-process), ``cdnvideo``, ``vidnoz``.
 """
 
 from __future__ import annotations
@@ -41,9 +40,10 @@ def open_provider(
             config, environ=os.environ if environ is None else environ, clock=clock
         )
     if config.kind == "vidnoz":
-        raise ProjectError(
-            f"{where}the vidnoz provider is not available in this version of vidspec yet",
-            "Use provider.kind: sandbox or cdnvideo for now.",
+        from vidspec.providers.vidnoz import VidnozProvider
+
+        return VidnozProvider.from_config(
+            config, environ=os.environ if environ is None else environ, clock=clock
         )
     raise ProjectError(
         f"{where}unknown provider kind {config.kind!r}",

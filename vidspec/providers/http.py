@@ -19,10 +19,15 @@ every error answer into a ``vidspec.errors.ProviderError`` subclass, via one fun
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
+import os
+import tempfile
 import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
@@ -42,10 +47,15 @@ from vidspec.errors import (
     RateLimited,
     ServerError,
     TransportError,
+    VidspecError,
 )
-from vidspec.providers.base import RequestLedger
+from vidspec.providers.base import DownloadResult, RequestLedger
 
 log = logging.getLogger("vidspec.http")
+
+FormPart = tuple[str, tuple[None, str] | tuple[None, str, str]]
+"""One part of a multipart/form-data body: ``(name, (None, value))`` is a plain field,
+``(name, (None, value, content_type))`` one with its own type (``application/json``)."""
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PATCH", "PUT", "DELETE"})
@@ -331,11 +341,15 @@ class HttpClient:
         params: Mapping[str, str | int] | None = None,
         json: Any = None,
         data: Mapping[str, str] | None = None,
+        files: Sequence[FormPart] | None = None,
         headers: Mapping[str, str] | None = None,
         stream: bool = False,
         creates: bool | None = None,
     ) -> requests.Response:
-        """Send one request; return the answer if it is a success (< 400), else raise."""
+        """Send one request; return the answer if it is a success (< 400), else raise.
+
+        ``files`` sends a multipart/form-data body, one part per ``FormPart`` in order.
+        """
         try:
             response = self.session.request(
                 method,
@@ -343,6 +357,7 @@ class HttpClient:
                 params=params,
                 json=json,
                 data=data,
+                files=files,
                 headers=dict(headers or {}),
                 stream=stream,
                 allow_redirects=False,
@@ -395,3 +410,46 @@ class HttpClient:
 
     def close(self) -> None:
         self.session.close()
+
+
+_CHUNK = 1 << 16
+
+
+def save_stream(response: requests.Response, url: str, dest: Path) -> DownloadResult:
+    """Stream a (``stream=True``) answer's body to ``dest`` atomically: a temp file beside it,
+    fsync, rename. Returns its size and sha256; a failure leaves no partial file behind."""
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+    except OSError as exc:
+        raise _write_error(dest, exc) from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            try:
+                for chunk in response.iter_content(_CHUNK):
+                    handle.write(chunk)
+                    digest.update(chunk)
+                    size += len(chunk)
+            except requests.RequestException as exc:
+                raise to_provider_error("GET", url, exc=exc) from exc
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, dest)
+    except OSError as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise _write_error(dest, exc) from exc
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return DownloadResult(path=dest, size=size, sha256=digest.hexdigest())
+
+
+def _write_error(dest: Path, exc: OSError) -> VidspecError:
+    return VidspecError(
+        f"cannot write the downloaded video to {dest}: {exc.strerror or exc}",
+        "Check the video's download path and that its directory is writable.",
+    )

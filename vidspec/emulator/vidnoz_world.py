@@ -1,0 +1,286 @@
+"""The emulated Vidnoz account: its tasks (each one a video), their life on the clock, and its
+credits. Thread-safe; persisted after every change when a data directory is set.
+
+Task life, in the list's numbers: ``0`` draft for ``queue_seconds`` after creation, ``2``
+generating for ``processing_seconds``, then ``1`` generated (timings fixed per task when it is
+created); ``3`` failed only when a test says so (``fail``). A task's credits (4 a minute of its
+estimated duration) are reserved when it is created and spent when it is generated; a create
+the credits left (minus those reserved) cannot pay for is refused. Every task and its files are
+gone ``file_retention_days`` after creation, from the list, the detail and the file links alike.
+
+With a data directory, a saved world wins over the settings' starting ``credits_left``.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from vidspec.emulator.server import Runtime
+from vidspec.emulator.vidnoz_rules import (
+    BAD_REQUEST,
+    CREDITS_PER_MINUTE,
+    Generation,
+    VidnozError,
+)
+
+DRAFT = 0
+GENERATED = 1
+GENERATING = 2
+FAILED = 3
+STATUS_NAMES = {DRAFT: "draft", GENERATED: "generated", GENERATING: "generating", FAILED: "failed"}
+MESSAGES = {
+    DRAFT: "task is waiting in the queue",
+    GENERATING: "task is generating",
+    GENERATED: "ok",
+    FAILED: "task failed",
+}
+
+VIDEOS_DOC = "vidnoz-videos"
+FORMAT = 1
+_TIMES = ("created_at", "started_at", "done_at", "failed_at")
+
+
+def new_task_id() -> str:
+    """An opaque id shaped like the vendor's (``OFZ2WS8wNWF6cGNURWVOVnpTUWNPdz09``): base64 of
+    base64 of 16 random bytes."""
+    return base64.b64encode(base64.b64encode(secrets.token_bytes(16))).decode("ascii")
+
+
+@dataclass
+class VideoRecord:
+    """One task and (once generated) its video."""
+
+    id: str
+    name: str
+    created_at: datetime
+    started_at: datetime
+    done_at: datetime
+    generation: Generation
+    failed_at: datetime | None = None
+    failure: str | None = None
+    charged: bool = False
+
+    def status(self, now: datetime) -> int:
+        if self.failed_at is not None and now >= self.failed_at:
+            return FAILED
+        if now < self.started_at:
+            return DRAFT
+        if now < self.done_at:
+            return GENERATING
+        return GENERATED
+
+    def message(self, now: datetime) -> str:
+        status = self.status(now)
+        if status == FAILED and self.failure:
+            return self.failure
+        return MESSAGES[status]
+
+    def to_json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "id": self.id,
+            "name": self.name,
+            "failure": self.failure,
+            "charged": self.charged,
+            "generation": {
+                "name": self.generation.name,
+                "request": self.generation.request,
+                "duration": self.generation.duration,
+            },
+        }
+        for key in _TIMES:
+            moment = getattr(self, key)
+            doc[key] = None if moment is None else moment.isoformat()
+        return doc
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> VideoRecord:
+        times = {
+            key: None if doc.get(key) is None else datetime.fromisoformat(doc[key])
+            for key in _TIMES
+        }
+        return cls(
+            id=doc["id"],
+            name=doc["name"],
+            generation=Generation(**doc["generation"]),
+            failure=doc.get("failure"),
+            charged=bool(doc.get("charged", False)),
+            created_at=times["created_at"],  # type: ignore[arg-type]
+            started_at=times["started_at"],  # type: ignore[arg-type]
+            done_at=times["done_at"],  # type: ignore[arg-type]
+            failed_at=times["failed_at"],
+        )
+
+
+class VidnozWorld:
+    """The in-memory service. Tests and benchmarks may call its methods directly."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        self._lock = threading.RLock()
+        self._records: dict[str, VideoRecord] = {}
+        self._credits_left = float(runtime.settings.credits_left)
+        stored = runtime.store.load(VIDEOS_DOC)
+        if stored is not None:
+            self._credits_left = float(stored["credits_left"])
+            for doc in stored["videos"]:
+                record = VideoRecord.from_json(doc)
+                self._records[record.id] = record
+
+    # -- reading -------------------------------------------------------------------------
+
+    @property
+    def now(self) -> datetime:
+        return self._runtime.clock.now()
+
+    @property
+    def videos(self) -> dict[str, VideoRecord]:
+        """Every task still kept, by id (a copy)."""
+        with self._lock:
+            self.settle()
+            return dict(self._records)
+
+    @property
+    def credits_left(self) -> float:
+        with self._lock:
+            self.settle()
+            return self._credits_left
+
+    def get(self, task_id: str) -> VideoRecord:
+        """The record, or ``VidnozError(400, "task not found: …")``."""
+        with self._lock:
+            self.settle()
+            record = self._records.get(task_id)
+            if record is None:
+                raise VidnozError(BAD_REQUEST, f"task not found: {task_id}")
+            return record
+
+    def records(self) -> list[VideoRecord]:
+        with self._lock:
+            self.settle()
+            return list(self._records.values())
+
+    # -- changing ------------------------------------------------------------------------
+
+    def create(self, generation: Generation) -> VideoRecord:
+        """Start a task, or refuse it when the credits cannot pay for it."""
+        with self._lock:
+            self.settle()
+            reserved = sum(
+                r.generation.credits
+                for r in self._records.values()
+                if not r.charged and r.failed_at is None
+            )
+            available = self._credits_left - reserved
+            if generation.credits > available + 1e-9:
+                raise VidnozError(
+                    BAD_REQUEST,
+                    f"insufficient credits: the video needs {generation.credits:.2f} credits "
+                    f"(about {generation.duration:.0f} seconds at {CREDITS_PER_MINUTE:g} credits "
+                    f"a minute), {max(available, 0.0):.2f} left",
+                )
+            settings = self._runtime.settings
+            now = self.now
+            started = now + timedelta(seconds=settings.queue_seconds)
+            record = VideoRecord(
+                id=new_task_id(),
+                name=generation.name or "video_" + secrets.token_hex(6),
+                created_at=now,
+                started_at=started,
+                done_at=started + timedelta(seconds=settings.processing_seconds),
+                generation=generation,
+            )
+            self._records[record.id] = record
+            self.settle()  # zero timings: generated (and charged) at once
+            self._save()
+            return record
+
+    def fail(self, task_id: str, message: str = "task failed") -> VideoRecord:
+        """Make a task fail now (tests). Its reserved credits are released."""
+        with self._lock:
+            record = self.get(task_id)
+            record.failed_at = self.now
+            record.failure = message
+            self._save()
+            return record
+
+    def add_video(self, **fields: Any) -> VideoRecord:
+        """Put a task in the world without a request or credits (tests, benchmarks).
+
+        Keywords: ``id``, ``name``, ``created_at``, ``status`` (``generated`` by default, or
+        ``draft``, ``generating``, ``failed``, or the list's numbers), ``duration`` (seconds),
+        ``request`` (the create body with defaults applied).
+        """
+        with self._lock:
+            now = self.now
+            status = fields.pop("status", GENERATED)
+            if isinstance(status, str):
+                by_name = {v: k for k, v in STATUS_NAMES.items()}
+                if status not in by_name:
+                    raise ValueError(f"add_video: unknown status {status!r}")
+                status = by_name[status]
+            created = fields.pop("created_at", None) or now
+            name = fields.pop("name", None)
+            request = fields.pop("request", None)
+            if request is None:
+                request = {"name": name} if name else {}
+            generation = Generation(
+                name=name, request=request, duration=float(fields.pop("duration", 20.0))
+            )
+            task_id = str(fields.pop("id", None) or new_task_id())
+            if fields:
+                raise TypeError(f"add_video got unknown field(s): {', '.join(sorted(fields))}")
+            settings = self._runtime.settings
+            if status == DRAFT:
+                started = now + timedelta(seconds=max(settings.queue_seconds, 1.0))
+                done = started + timedelta(seconds=max(settings.processing_seconds, 1.0))
+            elif status == GENERATING:
+                started = created
+                done = now + timedelta(seconds=max(settings.processing_seconds, 1.0))
+            else:
+                started = done = created
+            record = VideoRecord(
+                id=task_id,
+                name=name or "video_" + secrets.token_hex(6),
+                created_at=created,
+                started_at=started,
+                done_at=done,
+                generation=generation,
+                failed_at=created if status == FAILED else None,
+                failure="task failed" if status == FAILED else None,
+                charged=status == GENERATED,
+            )
+            self._records[task_id] = record
+            self._save()
+            return record
+
+    def settle(self) -> None:
+        """Bring the world up to the clock: charge generated tasks, forget expired ones."""
+        with self._lock:
+            now = self.now
+            keep = timedelta(days=self._runtime.settings.file_retention_days)
+            changed = False
+            for record in list(self._records.values()):
+                if record.created_at + keep <= now:
+                    del self._records[record.id]
+                    changed = True
+                elif not record.charged and record.status(now) == GENERATED:
+                    record.charged = True
+                    self._credits_left = max(0.0, self._credits_left - record.generation.credits)
+                    changed = True
+            if changed:
+                self._save()
+
+    def _save(self) -> None:
+        if not self._runtime.store.enabled:
+            return
+        document = {
+            "format": FORMAT,
+            "credits_left": self._credits_left,
+            "videos": [r.to_json() for r in self._records.values()],
+        }
+        self._runtime.store.save(VIDEOS_DOC, document)
