@@ -6,13 +6,18 @@ The value types live here; ``load_project`` finds and validates the file (JSON S
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vidspec.errors import MissingVariable
+from vidspec.errors import ManifestError, MissingVariable, Problem, ProjectError
 from vidspec.location import SourceLocation
+from vidspec.manifest.loctree import child
+from vidspec.manifest.problems import ErrorTranslator
+from vidspec.manifest.schema import project_validator
+from vidspec.manifest.yamlload import display_path, load_yaml
 
 PROJECT_FILE = "vidspec.yaml"
 PROVIDER_KINDS = ("sandbox", "cdnvideo", "vidnoz")
@@ -88,3 +93,69 @@ class Project:
     @property
     def sandbox_dir(self) -> Path:
         return self.work_dir / "sandbox"
+
+
+SECRET_FIELDS = ("token", "username", "password", "api_key")
+
+
+def find_project_file(directory: Path) -> Path:
+    """``vidspec.yaml`` in ``directory`` (the ``-C`` directory), or ``ProjectError``."""
+    candidate = Path(os.path.abspath(directory)) / PROJECT_FILE
+    if not candidate.is_file():
+        shown = display_path(directory)
+        raise ProjectError(f"no {PROJECT_FILE} in {shown} (run `vidspec init` or pass -C DIR)")
+    return candidate
+
+
+def load_project(directory: Path) -> Project:
+    """Find, read and validate vidspec.yaml. Problems in it raise ``ManifestError``.
+
+    Only the project's own settings are checked here; ``defaults``, ``videos`` and ``moved``
+    follow the manifest schema of the provider kind and are checked by ``load_desired``.
+    """
+    file = find_project_file(directory)
+    doc = load_yaml(file)
+    if doc.empty or doc.value is None:
+        raise ManifestError(
+            [Problem(doc.root, f"{doc.display} is empty", "write at least `version: 1`")]
+        )
+    translator = ErrorTranslator(doc.root, doc.locs, required_hint=f"add it to {PROJECT_FILE}")
+    problems = translator.problems(project_validator().iter_errors(doc.value))
+    if problems:
+        raise ManifestError(problems)
+
+    data: Mapping[str, Any] = doc.value
+    root = file.parent
+    provider_data: Mapping[str, Any] = data.get("provider") or {}
+    provider_entry = child(doc.locs, "provider")
+    provider_locs = provider_entry[1] if provider_entry else None
+    secrets: dict[str, SecretRef] = {}
+    for name in SECRET_FIELDS:
+        if name in provider_data:
+            entry = child(provider_locs, name)
+            where = entry[0] if entry else doc.root
+            secrets[name] = SecretRef(provider_data[name].removeprefix("env/"), where)
+    provider = ProviderConfig(
+        kind=provider_data.get("kind", "sandbox"),
+        account=provider_data.get("account"),
+        base_url=provider_data.get("base_url"),
+        options=dict(provider_data.get("options") or {}),
+        location=provider_entry[0] if provider_entry else doc.root,
+        **secrets,
+    )
+    safety_data: Mapping[str, Any] = data.get("safety") or {}
+    defaults = Safety()
+    safety = Safety(
+        max_deletes=safety_data.get("max_deletes", defaults.max_deletes),
+        max_regenerations=safety_data.get("max_regenerations", defaults.max_regenerations),
+        max_minutes=float(safety_data.get("max_minutes", defaults.max_minutes)),
+    )
+    return Project(
+        root=root,
+        file=file,
+        provider=provider,
+        manifests=tuple(data.get("manifests", Project.manifests)),
+        state_path=root / data.get("state", str(Project.state_path)),
+        defaults=dict(data.get("defaults") or {}),
+        safety=safety,
+    )

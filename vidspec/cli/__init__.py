@@ -22,7 +22,11 @@ from vidspec.errors import Interrupted, VidspecError
 # Each module defines ``command`` (a click command or group) named after itself.
 COMMAND_MODULES: tuple[str, ...] = (
     # files and validation
+    "validate",
+    "init",
+    "schema",
     # services: catalog, emulator
+    "catalog",
     "emulator",
     # state and plans
 )

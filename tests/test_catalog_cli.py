@@ -1,0 +1,127 @@
+"""``vidspec catalog`` end to end: a project file in tmp_path, the real CLI entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vidspec.cli import main
+from vidspec.emulator import EmulatorServer, EmulatorSettings
+from vidspec.emulator.cdnvideo_catalog import configurations
+from vidspec.providers.cdnvideo_catalog import CdnvideoCatalog
+
+GOLDEN = """\
+Actors
+  NAME     VERSION  STYLE       GENDER  SHOTS (SIZE)                             VOICES
+  Ivan     1.0.0    hoodie      male    closeup (HD), waist (SD)                 Filipp, Guy
+  Ivan     2.0.0    suit        male    closeup (4K), full (HD), waist (FullHD)  Filipp, Guy
+  Ivan     2.1.0    suit        male    waist (4K)                               Filipp, Guy, Sara
+  Natalia  1.0.0    suitjacket  female  waist (HD)                               Alena, Sara
+  Natalia  4.0.0    dressshirt  female  waist (HD)                               Alena, Sara, Mia
+
+Voices
+  NAME    LANGUAGE  GENDER  PROVIDER   EMOTIONS
+  Alena   ru-RU     female  Yandex     neutral, good
+  Filipp  ru-RU     male    Yandex     neutral, strict
+  Guy     en-EN     male    Microsoft  neutral
+  Mia     en-EN     female  Microsoft  neutral
+  Sara    en-EN     female  Microsoft  neutral
+
+Backgrounds
+  NAME          SIZES
+  background_1  SD, HD
+  classroom     SD
+  globe         SD, HD
+  green_screen  SD, HD, FullHD, 4K
+  office        HD, FullHD, 4K
+
+Quota: 544 of 560 minutes left.
+"""
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return int(exited.value.code or 0), out, err
+
+
+def _write_project(root: Path, provider: str) -> Path:
+    (root / "vidspec.yaml").write_text(f"version: 1\nprovider:\n{provider}", encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def sandbox_project(tmp_path: Path) -> Path:
+    return _write_project(tmp_path, "  kind: sandbox\n")
+
+
+def test_catalog_prints_readable_tables_offline(capsys, sandbox_project):
+    code, out, err = _run(capsys, "-C", str(sandbox_project), "catalog")
+    assert (code, err) == (0, "")
+    assert out == GOLDEN
+    assert (sandbox_project / ".vidspec" / "sandbox").is_dir()
+
+
+def test_catalog_json_is_the_catalog_document(capsys, sandbox_project):
+    code, out, _ = _run(capsys, "-C", str(sandbox_project), "catalog", "--json")
+    assert code == 0
+    expected = CdnvideoCatalog.from_configurations(configurations(560.0, 544.0)).to_json()
+    assert json.loads(out) == expected
+
+
+def test_catalog_without_a_provider_section_uses_the_sandbox(capsys, tmp_path):
+    (tmp_path / "vidspec.yaml").write_text("version: 1\n", encoding="utf-8")
+    code, out, _ = _run(capsys, "-C", str(tmp_path), "catalog")
+    assert code == 0 and out == GOLDEN
+
+
+@pytest.fixture
+def emulator_settings() -> EmulatorSettings:
+    return EmulatorSettings(token="cli-SECRET-token", account="acme")
+
+
+def test_with_cdnvideo_credentials_the_catalog_is_one_request(
+    capsys, tmp_path, emulator: EmulatorServer, monkeypatch
+):
+    monkeypatch.setenv("CDN_TOKEN", "cli-SECRET-token")
+    root = _write_project(
+        tmp_path,
+        f"  kind: cdnvideo\n  account: acme\n  base_url: {emulator.base_url}\n"
+        "  token: env/CDN_TOKEN\n",
+    )
+    code, out, err = _run(capsys, "-C", str(root), "-vv", "catalog", "--json")
+    assert code == 0
+    assert json.loads(out)["quota"] == {"unit": "minutes", "limit": 560.0, "left": 544.0}
+    assert emulator.request_log == [("GET", "/app/th-api/v1/accounts/acme/configurations", 200)]
+    assert "cli-SECRET-token" not in out + err
+
+
+def test_a_missing_secret_is_a_clear_error_not_a_traceback(capsys, tmp_path, monkeypatch):
+    monkeypatch.delenv("CDN_TOKEN", raising=False)
+    root = _write_project(tmp_path, "  kind: cdnvideo\n  account: acme\n  token: env/CDN_TOKEN\n")
+    code, out, err = _run(capsys, "-C", str(root), "catalog")
+    assert code == 1 and out == ""
+    assert "environment variable CDN_TOKEN is not set" in err
+    assert "export CDN_TOKEN=" in err and "Traceback" not in err
+
+
+def test_a_refused_token_is_a_clear_error(capsys, tmp_path, emulator, monkeypatch):
+    monkeypatch.setenv("CDN_TOKEN", "not-the-token")
+    root = _write_project(
+        tmp_path,
+        f"  kind: cdnvideo\n  account: acme\n  base_url: {emulator.base_url}\n"
+        "  token: env/CDN_TOKEN\n",
+    )
+    code, _, err = _run(capsys, "-C", str(root), "catalog")
+    assert code == 1
+    assert "invalid account" in err and "HTTP 403" in err
+    assert "not-the-token" not in err and "Traceback" not in err
+
+
+def test_without_a_project_file_it_says_what_to_do(capsys, tmp_path):
+    code, out, err = _run(capsys, "-C", str(tmp_path), "catalog")
+    assert code == 1 and out == ""
+    assert "no vidspec.yaml" in err

@@ -1,0 +1,34 @@
+"""``vidspec schema project|manifest``: print a JSON Schema for editors and other tools."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from vidspec.cli.context import global_options
+from vidspec.config import PROJECT_FILE, PROVIDER_KINDS, load_project
+from vidspec.manifest.schema import manifest_schema, project_schema
+
+
+@click.command("schema")
+@click.argument("which", type=click.Choice(["project", "manifest"]))
+@click.option(
+    "--provider",
+    "kind",
+    type=click.Choice(PROVIDER_KINDS),
+    default=None,
+    help="Provider kind of the manifest schema (default: the project's, else sandbox).",
+)
+@click.pass_context
+def command(ctx: click.Context, which: str, kind: str | None) -> None:
+    """Print the JSON Schema (Draft 2020-12) of vidspec.yaml or of a manifest."""
+    if which == "project":
+        document = project_schema()
+    else:
+        if kind is None:
+            directory = global_options(ctx).directory
+            has_project = (directory / PROJECT_FILE).is_file()
+            kind = load_project(directory).provider.kind if has_project else "sandbox"
+        document = manifest_schema(kind)
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))

@@ -1,0 +1,1 @@
+"""Renderers: text, JSON and Markdown from shared row models. Printing lives here and in cli/."""

@@ -1,0 +1,117 @@
+"""``vidspec catalog`` as readable tables, from the provider-neutral catalog document.
+
+The document is what ``Catalog.to_json()`` returns (and ``catalog --json`` prints):
+
+    {"actors": [{"name", "version", "style", "gender", "shots": [{"name", "size", ...}],
+                 "voices": [...]}],
+     "voices": [{"name", "language", "gender", "provider", "emotions": [...]}],
+     "backgrounds": [{"name", "sizes": [...]}],
+     "quota": {"unit", "limit", "left"}}
+
+A provider that lacks a part (no versions, no backgrounds) leaves the key out or the value
+null; the tables show ``-`` there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import click
+
+_NONE = "-"
+
+
+def render_catalog(doc: Mapping[str, Any], *, color: bool = False) -> str:
+    """The whole catalog as text: actors, voices, backgrounds, then the quota line."""
+    sections = [
+        _section(
+            "Actors",
+            ("NAME", "VERSION", "STYLE", "GENDER", "SHOTS (SIZE)", "VOICES"),
+            [
+                (
+                    _text(a.get("name")),
+                    _text(a.get("version")),
+                    _text(a.get("style")),
+                    _text(a.get("gender")),
+                    _join(_shot(s) for s in a.get("shots") or ()),
+                    _join(a.get("voices") or ()),
+                )
+                for a in doc.get("actors") or ()
+            ],
+            color,
+        ),
+        _section(
+            "Voices",
+            ("NAME", "LANGUAGE", "GENDER", "PROVIDER", "EMOTIONS"),
+            [
+                (
+                    _text(v.get("name")),
+                    _text(v.get("language")),
+                    _text(v.get("gender")),
+                    _text(v.get("provider")),
+                    _join(v.get("emotions") or ()),
+                )
+                for v in doc.get("voices") or ()
+            ],
+            color,
+        ),
+        _section(
+            "Backgrounds",
+            ("NAME", "SIZES"),
+            [
+                (_text(b.get("name")), _join(b.get("sizes") or ()))
+                for b in doc.get("backgrounds") or ()
+            ],
+            color,
+        ),
+        _quota(doc.get("quota")),
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def _section(title: str, header: Sequence[str], rows: list[tuple[str, ...]], color: bool) -> str:
+    heading = click.style(title, bold=True) if color else title
+    if not rows:
+        return f"{heading}\n  (none)"
+    widths = [max(len(row[i]) for row in (tuple(header), *rows)) for i in range(len(header))]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  " + "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    head = line(header)
+    if color:
+        head = click.style(head, dim=True)
+    return "\n".join([heading, head, *(line(row) for row in rows)])
+
+
+def _quota(quota: Any) -> str:
+    if not isinstance(quota, Mapping):
+        return "Quota: unknown"
+    unit = _text(quota.get("unit"), "units")
+    left, limit = quota.get("left"), quota.get("limit")
+    if left is None:
+        return "Quota: unknown"
+    if limit is None:
+        return f"Quota: {_number(left)} {unit} left."
+    return f"Quota: {_number(left)} of {_number(limit)} {unit} left."
+
+
+def _shot(shot: Any) -> str:
+    if not isinstance(shot, Mapping):
+        return _text(shot)
+    name = _text(shot.get("name"))
+    return f"{name} ({shot['size']})" if shot.get("size") else name
+
+
+def _text(value: Any, default: str = _NONE) -> str:
+    return default if value is None or value == "" else str(value)
+
+
+def _join(values: Any) -> str:
+    items = [str(v) for v in values]
+    return ", ".join(items) if items else _NONE
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, int | float) else str(value)
