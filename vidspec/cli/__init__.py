@@ -29,6 +29,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "catalog",
     "emulator",
     # state and plans
+    "plan",
+    "show",
 )
 
 

@@ -1,0 +1,143 @@
+"""The three plan renderers against whole golden files (never substrings).
+
+Regenerate the files after an intended change with ``VIDSPEC_UPDATE_GOLDEN=1 pytest
+tests/test_render_golden.py`` and review the diff like any other change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from test_plan_fixtures import (
+    NOW,
+    NOZ,
+    SCRIPT,
+    desired,
+    every_kind_plan,
+    listed,
+    record,
+    state,
+    want,
+)
+
+from vidspec.plan import Plan
+from vidspec.planner import plan
+from vidspec.render.jsonout import render_json
+from vidspec.render.markdown import render_markdown
+from vidspec.render.rows import word_diff, word_diff_plain
+from vidspec.render.text import render_text
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("VIDSPEC_UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"{path} is missing; run with VIDSPEC_UPDATE_GOLDEN=1 to create it"
+    assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def every_kind() -> Plan:
+    result = every_kind_plan()
+    assert isinstance(result, Plan)
+    kinds = {a.kind for a in result.actions}
+    assert kinds == {"create", "rename", "regenerate", "delete", "forget", "move", "adopt"}
+    return result
+
+
+def empty_plan() -> Plan:
+    return plan(desired(), state(), [], None, replace(NOZ, listing_fields=("name",)), NOW)
+
+
+def vidnoz_plan() -> Plan:
+    """A service that can neither rename nor delete, counting credits."""
+    old = {"name": "Old", "voice": {"tts": {"id": "en-1", "text": SCRIPT}}}
+    caps = replace(NOZ, script_path="voice.tts.text")
+    return plan(
+        desired(want("intro", {**old, "name": "New"})),
+        state(
+            {"intro": record("n1", old, retention=timedelta(days=7)), "gone": record("n2", old)},
+            kind="vidnoz",
+        ),
+        [listed("n1", "Old"), listed("n2", "Old")],
+        None,
+        caps,
+        NOW,
+    )
+
+
+def test_text_golden(every_kind: Plan) -> None:
+    check_golden("plan_every_kind.txt", render_text(every_kind))
+
+
+def test_text_golden_in_colour(every_kind: Plan) -> None:
+    text = render_text(every_kind, color=True)
+    assert "\x1b[32m" in text and "\x1b[31m" in text and "\x1b[33m" in text
+    check_golden("plan_every_kind.color.txt", text)
+
+
+def test_json_golden(every_kind: Plan) -> None:
+    check_golden("plan_every_kind.json", render_json(every_kind))
+
+
+def test_markdown_golden(every_kind: Plan) -> None:
+    check_golden("plan_every_kind.md", render_markdown(every_kind))
+
+
+def test_markdown_truncated_golden(every_kind: Plan) -> None:
+    text = render_markdown(every_kind, limit=2500)
+    assert len(text) <= 2500
+    check_golden("plan_every_kind.truncated.md", text)
+
+
+def test_empty_plan_goldens() -> None:
+    check_golden("plan_empty.txt", render_text(empty_plan()))
+    check_golden("plan_empty.md", render_markdown(empty_plan()))
+
+
+def test_vidnoz_like_goldens() -> None:
+    result = vidnoz_plan()
+    check_golden("plan_vidnoz.txt", render_text(result))
+    check_golden("plan_vidnoz.md", render_markdown(result))
+
+
+def test_no_colour_unless_asked(every_kind: Plan) -> None:
+    assert "\x1b[" not in render_text(every_kind)
+    assert "\x1b[" not in render_markdown(every_kind)
+
+
+def test_json_output_is_the_plan_document(every_kind: Plan) -> None:
+    doc = json.loads(render_json(every_kind))
+    assert doc == every_kind.to_json()
+    assert doc["summary"]["regenerate"] == 2
+
+
+def test_markdown_stays_under_the_limit_with_thousands_of_videos() -> None:
+    videos = [
+        want(f"video-{i:05d}", {"video_name": f"V{i}", "script": SCRIPT * 3}) for i in range(3000)
+    ]
+    big = plan(desired(*videos), state(), [], None, NOZ, NOW)
+    text = render_markdown(big)
+    assert len(text) <= 60_000
+    assert text.count("<details>") < 3000
+    note = re.search(
+        r"_3000 diffs and (\d+) table rows left out to keep this comment under 60,000", text
+    )
+    assert note is not None
+    assert text.count("\n| `+` create |") == 3000 - int(note.group(1))
+    assert text.endswith("\n")
+
+
+def test_word_diff_marks_only_changed_words_and_keeps_line_breaks() -> None:
+    before = "one two three\nfour five"
+    after = "one 2 three\nfour five six"
+    assert word_diff_plain(word_diff(before, after)) == "one [-two-]{+2+} three\nfour five {+six+}"

@@ -1,0 +1,116 @@
+"""``vidspec plan``: what apply would do, and what it would cost. Writes no state."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+
+from vidspec.cli.context import global_options
+from vidspec.clock import SystemClock
+from vidspec.config import load_project
+from vidspec.errors import UsageError
+from vidspec.render.jsonout import render_json
+from vidspec.render.markdown import render_markdown
+from vidspec.render.text import render_text
+from vidspec.workflow import PlanRequest, make_plan, save_plan
+
+_DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*")
+_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+class Duration(click.ParamType[float]):
+    """``30s``, ``5m``, ``1h``, ``500ms`` or plain seconds, as a float of seconds."""
+
+    name = "duration"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        if isinstance(value, (int, float)):
+            return float(value)
+        match = _DURATION.fullmatch(str(value))
+        if match is None:
+            self.fail(f"{value!r} is not a duration; write it like 30s, 5m or 1h", param, ctx)
+        return float(match.group(1)) * _SECONDS[match.group(2) or "s"]
+
+
+DURATION = Duration()
+
+
+def in_directory(directory: Path, path: Path) -> Path:
+    """A path given on the command line, relative to ``-C DIR`` like everything else."""
+    return path if path.is_absolute() else directory / path
+
+
+@click.command("plan")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Save the plan to FILE; `vidspec apply FILE` applies exactly it.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON (for machines).")
+@click.option("--markdown", is_flag=True, help="Print the plan as a pull-request comment.")
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 0 when there are no changes, 2 when there are, 1 on error.",
+)
+@click.option("--target", multiple=True, metavar="ADDR", help="Only plan these videos.")
+@click.option(
+    "--replace", multiple=True, metavar="ADDR", help="Regenerate these videos even if unchanged."
+)
+@click.option(
+    "--refresh/--no-refresh",
+    default=True,
+    help="Read the service's listing and catalog first (default), or plan from the state alone.",
+)
+@click.option("--force", is_flag=True, help="Allow a plan over the safety limits.")
+@click.option(
+    "--lock-timeout",
+    type=DURATION,
+    default="0s",
+    metavar="DURATION",
+    help="Wait this long for another command's lock (e.g. 30s, 5m).",
+)
+@click.pass_context
+def command(
+    ctx: click.Context,
+    out: Path | None,
+    as_json: bool,
+    markdown: bool,
+    detailed_exitcode: bool,
+    target: tuple[str, ...],
+    replace: tuple[str, ...],
+    refresh: bool,
+    force: bool,
+    lock_timeout: float,
+) -> int:
+    """Show what apply would generate, rename, regenerate or delete, and what it costs."""
+    if as_json and markdown:
+        raise UsageError("--json and --markdown cannot be combined", "Choose one output format.")
+    options = global_options(ctx)
+    project = load_project(options.directory)
+    request = PlanRequest(
+        targets=target,
+        replace=replace,
+        refresh=refresh,
+        lock_timeout=lock_timeout,
+        command="vidspec plan",
+    )
+    result = make_plan(project, request, SystemClock())
+    if as_json:
+        click.echo(render_json(result.plan), nl=False)
+    elif markdown:
+        click.echo(render_markdown(result.plan), nl=False)
+    else:
+        click.echo(render_text(result.plan, color=options.color), nl=False)
+    result.plan.check(project.safety, force=force)  # after printing: the reviewer sees why
+    if out is not None:
+        path = in_directory(options.directory, out)
+        save_plan(path, result, forced=force)
+        click.echo(f"Saved the plan to {out}. Apply exactly it with: vidspec apply {out}", err=True)
+    return 2 if detailed_exitcode and result.plan.has_changes else 0

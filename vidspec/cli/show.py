@@ -1,0 +1,66 @@
+"""``vidspec show [PLANFILE]``: a saved plan, or the state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from vidspec.cli.context import global_options
+from vidspec.cli.plan import in_directory
+from vidspec.config import load_project
+from vidspec.errors import UsageError
+from vidspec.plan import load_saved_plan
+from vidspec.render.jsonout import render_json
+from vidspec.render.markdown import render_markdown
+from vidspec.render.statetext import render_state
+from vidspec.render.text import render_text
+from vidspec.state import display_path, format_time
+from vidspec.workflow import read_state
+
+
+@click.command("show")
+@click.argument("planfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON (the plan document, or the state)."
+)
+@click.option("--markdown", is_flag=True, help="Print a saved plan as a pull-request comment.")
+@click.pass_context
+def command(ctx: click.Context, planfile: Path | None, as_json: bool, markdown: bool) -> None:
+    """Show a saved plan (PLANFILE, from `vidspec plan -o`), or the state when none is given."""
+    if as_json and markdown:
+        raise UsageError("--json and --markdown cannot be combined", "Choose one output format.")
+    options = global_options(ctx)
+    if planfile is not None:
+        saved = load_saved_plan(in_directory(options.directory, planfile))
+        against = (
+            "no state yet"
+            if saved.lineage is None
+            else f"state serial {saved.serial} (lineage {saved.lineage})"
+        )
+        click.echo(
+            f"Plan saved {format_time(saved.created_at)} for {saved.provider}, against {against}.",
+            err=True,
+        )
+        if as_json:
+            click.echo(render_json(saved.plan), nl=False)
+        elif markdown:
+            click.echo(render_markdown(saved.plan), nl=False)
+        else:
+            click.echo(render_text(saved.plan, color=options.color), nl=False)
+        return
+    if markdown:
+        raise UsageError("--markdown shows a saved plan", "Use: vidspec show PLANFILE --markdown")
+    store, state = read_state(load_project(options.directory))
+    if state is None:
+        if as_json:
+            click.echo("null")
+        click.echo(
+            f"No state yet: {display_path(store.path)} does not exist (nothing has been applied).",
+            err=True,
+        )
+        return
+    if as_json:
+        click.echo(state.to_text(), nl=False)
+    else:
+        click.echo(render_state(state, source=display_path(store.path)), nl=False)

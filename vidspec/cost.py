@@ -1,0 +1,119 @@
+"""What a plan costs: video minutes from the script, and API requests by a fixed model. Pure.
+
+Duration: SSML tags are stripped and entities decoded; the remaining characters (whitespace
+collapsed) are divided by ``Capabilities.chars_per_second``; every ``<break time="500ms"/>`` or
+``time="2s"`` adds its pause (a break without ``time`` adds its ``strength``, medium = 0.75 s).
+
+API requests (what ``apply`` of the plan will send; documented in docs and the cost line):
+
+==========================  ==================================================================
+create                      1 POST + 1 status share (one listing call per polling round
+                            answers for every video in flight; 1 per video is the ceiling)
+                            + 2 when the video has ``download:`` (link, then file)
+regenerate                  as create, + 1 DELETE of the old video when the provider can delete
+rename                      1 PATCH
+delete                      1 DELETE, + 1 cancel first when the task is still in flight
+forget, move, adopt         0 (state only; an adopted video with ``download:`` costs 2)
+the run itself              1 catalog call + N // page + 1 listing calls (a listing without a
+                            total ends on a short page), which ``apply`` spends again to
+                            refresh before it acts
+==========================  ==================================================================
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from vidspec.providers.base import Capabilities
+
+POSTS_PER_GENERATION = 1
+POLLS_PER_GENERATION = 1
+REQUESTS_PER_DOWNLOAD = 2
+REQUESTS_PER_RENAME = 1
+REQUESTS_PER_DELETE = 1
+REQUESTS_PER_CANCEL = 1
+CATALOG_REQUESTS = 1
+
+_BREAK = re.compile(r"<\s*break\b([^>]*)/?\s*>", re.IGNORECASE)
+_TIME_ATTR = re.compile(r"""time\s*=\s*["']\s*([0-9]*\.?[0-9]+)\s*(ms|s)\s*["']""", re.I)
+_STRENGTH_ATTR = re.compile(r"""strength\s*=\s*["']\s*([a-z-]+)\s*["']""", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+# SSML's named break strengths, as the Microsoft and Yandex engines render them (seconds).
+_STRENGTH_SECONDS = {
+    "none": 0.0,
+    "x-weak": 0.25,
+    "weak": 0.5,
+    "medium": 0.75,
+    "strong": 1.0,
+    "x-strong": 1.25,
+}
+
+
+def spoken_text(script: str) -> str:
+    """The script with SSML tags removed, entities decoded and whitespace collapsed."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", script))).strip()
+
+
+def pause_seconds(script: str) -> float:
+    """The sum of the script's ``<break>`` pauses."""
+    total = 0.0
+    for match in _BREAK.finditer(script):
+        attrs = match.group(1)
+        timed = _TIME_ATTR.search(attrs)
+        if timed:
+            value = float(timed.group(1))
+            total += value / 1000.0 if timed.group(2).lower() == "ms" else value
+            continue
+        strength = _STRENGTH_ATTR.search(attrs)
+        total += _STRENGTH_SECONDS.get(strength.group(1).lower() if strength else "medium", 0.75)
+    return total
+
+
+def estimate_seconds(script: str, chars_per_second: float) -> float:
+    """Seconds of speech: spoken characters / ``chars_per_second`` + pauses."""
+    if chars_per_second <= 0:
+        raise ValueError("chars_per_second must be positive")
+    return len(spoken_text(script)) / chars_per_second + pause_seconds(script)
+
+
+def value_at(spec: Mapping[str, Any], dotted: str) -> Any:
+    """The value at a dotted path of a request body, or ``None`` when absent."""
+    current: Any = spec
+    for part in dotted.split("."):
+        try:
+            current = current[part]
+        except (KeyError, TypeError, IndexError):  # absent, or a leaf where a parent is
+            return None
+    return current
+
+
+def estimate_minutes(spec: Mapping[str, Any], capabilities: Capabilities) -> float:
+    """Estimated video minutes of one generation of ``spec`` (0 when it has no script text)."""
+    script = value_at(spec, capabilities.script_path)
+    if not isinstance(script, str):
+        return 0.0
+    return estimate_seconds(script, capabilities.chars_per_second) / 60.0
+
+
+def generation_requests(*, download: bool) -> int:
+    """API requests of one generation (POST + polling share + download when asked)."""
+    return POSTS_PER_GENERATION + POLLS_PER_GENERATION + (REQUESTS_PER_DOWNLOAD if download else 0)
+
+
+def refresh_requests(listing_size: int, page_size: int) -> int:
+    """A refresh: one catalog call and the listing pages for ``listing_size`` videos.
+
+    A listing without a total ends at the first page shorter than ``page_size``, so a full
+    last page costs one more (empty) page: ``N // page + 1``, never under ceil(N / page)."""
+    return CATALOG_REQUESTS + listing_size // max(1, page_size) + 1
+
+
+def in_unit(minutes: float, capabilities: Capabilities) -> float:
+    """Minutes in the provider's cost unit (credits = minutes x credits_per_minute)."""
+    if capabilities.cost_unit == "credits":
+        return minutes * capabilities.credits_per_minute
+    return minutes

@@ -1,0 +1,81 @@
+"""Checks and sums over a planned set of actions: catalog, prevent_destroy, cost. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from vidspec import cost as costs
+from vidspec.errors import PreventDestroy, Problem
+from vidspec.manifest.model import Desired
+from vidspec.plan.actions import Action, Create, Delete, Regenerate
+from vidspec.plan.model import PlanCost
+from vidspec.providers.base import Capabilities, Catalog
+
+
+def catalog_problems(
+    actions: Sequence[Action], desired: Desired, catalog: Catalog
+) -> list[Problem]:
+    """Every catalog problem of what would be generated, at its manifest location."""
+    problems: list[Problem] = []
+    for action in actions:
+        if not isinstance(action, (Create, Regenerate)):
+            continue
+        video = desired.videos[action.address]
+        for found in catalog.problems(action.spec):
+            problems.append(Problem(video.location_of(found.path), found.message, found.hint))
+    return problems
+
+
+def check_prevent_destroy(actions: Sequence[Action], desired: Desired) -> None:
+    """``PreventDestroy`` naming file:line of each protected video the plan would destroy."""
+    lines = []
+    for action in actions:
+        destroys = isinstance(action, Regenerate) or (
+            isinstance(action, Delete) and not action.superseded
+        )
+        video = desired.videos.get(action.address)
+        if destroys and video is not None and video.lifecycle.prevent_destroy:
+            where = video.location_of("lifecycle.prevent_destroy")
+            verb = "regenerated" if isinstance(action, Regenerate) else "deleted"
+            lines.append(f"{where}: {action.address} would be {verb} ({action.reason})")
+    if lines:
+        raise PreventDestroy(
+            "lifecycle.prevent_destroy forbids this plan:\n  " + "\n  ".join(lines),
+            "Set lifecycle.prevent_destroy: false on the video if you really mean it, or "
+            "leave it out of this plan (--target the other videos).",
+        )
+
+
+def plan_cost(
+    actions: Sequence[Action],
+    *,
+    listing_size: int,
+    catalog: Catalog | None,
+    caps: Capabilities,
+    requests_used: int,
+) -> PlanCost:
+    """The plan's cost (see ``vidspec.cost`` for the request model) and what is left."""
+    refresh = costs.refresh_requests(listing_size, caps.list_page_size)
+    minutes = round(sum(a.cost.minutes for a in actions), 3)
+    quota_left = None
+    if catalog is not None and catalog.quota.left is not None:
+        quota_left = _convert(catalog.quota.left, catalog.quota.unit, caps)
+    return PlanCost(
+        generation_requests=sum(a.cost.generation_requests for a in actions),
+        api_requests=refresh + sum(a.cost.api_requests for a in actions),
+        refresh_requests=refresh,
+        minutes=minutes,
+        unit=caps.cost_unit,
+        amount=round(costs.in_unit(minutes, caps), 3),
+        quota_left=quota_left,
+        requests_used=requests_used,
+        requests_cap=caps.monthly_requests,
+    )
+
+
+def _convert(value: float, unit: str, caps: Capabilities) -> float:
+    """A quota reported in ``unit`` in the provider's cost unit."""
+    if unit == caps.cost_unit:
+        return value
+    rate = caps.credits_per_minute
+    return value * rate if caps.cost_unit == "credits" else value / rate

@@ -1,0 +1,256 @@
+"""The ``Plan`` value: actions in a fixed order, what is in flight, what is not ours, the cost,
+and the safety checks that belong to it.
+
+The plan's JSON document (``plan --json``, ``show --json PLANFILE``; JSON Schema in
+``vidspec/schemas/plan.schema.json``) is::
+
+    {"format_version": 1,
+     "refreshed": true,
+     "actions": [{"address", "action", "reason", "changes": [{"path", "before", "after"}],
+                  "cost": {"generation_requests", "api_requests", "minutes"},
+                  "remote_id"?, "from_address"?}],
+     "summary": {"create", "rename", "regenerate", "delete", "move", "forget", "adopt"},
+     "cost": {"generation_requests", "api_requests", "refresh_requests", "minutes", "unit",
+              "amount", "quota_left", "requests_used", "requests_cap"},
+     "pending": [{"address", "remote_id", "state", "since", "note"}],
+     "unmanaged": {"count", "videos": [{"id", "name"}]},
+     "warnings": ["..."]}
+
+Consumers should ignore keys they do not know; ``format_version`` changes when a key changes
+meaning or goes away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from vidspec.config import Safety
+from vidspec.errors import QuotaExceeded, UnsafePlan
+from vidspec.plan.actions import KIND_ORDER, Action, action_from_json
+from vidspec.state.times import format_time, parse_time
+
+PLAN_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class PendingTask:
+    """Something in flight: shown in the plan, never created again.
+
+    ``state`` is ``queued``/``running`` (a task the service reports) or ``unknown`` (a create
+    whose answer was lost and that the listing has not shown yet)."""
+
+    address: str
+    remote_id: str | None
+    state: str
+    since: datetime
+    note: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "address": self.address,
+            "remote_id": self.remote_id,
+            "state": self.state,
+            "since": format_time(self.since),
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> PendingTask:
+        return cls(
+            address=str(doc["address"]),
+            remote_id=doc.get("remote_id"),
+            state=str(doc["state"]),
+            since=parse_time(str(doc["since"])),
+            note=str(doc["note"]),
+        )
+
+
+@dataclass(frozen=True, order=True)
+class UnmanagedVideo:
+    """A remote video vidspec does not manage: counted and listed, never touched."""
+
+    id: str
+    name: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name}
+
+
+@dataclass(frozen=True)
+class PlanCost:
+    """The whole plan's cost and what is left to spend it from.
+
+    ``api_requests`` includes ``refresh_requests`` (the catalog and listing calls apply makes
+    before it acts). ``amount`` is ``minutes`` in the provider's ``unit`` ("minutes", or
+    "credits" at the provider's rate); ``quota_left`` is in the same unit, ``None`` when the
+    service does not say (or the plan was not refreshed). ``requests_used`` is this month's
+    count including the requests this plan just made; ``requests_cap`` the monthly cap.
+    """
+
+    generation_requests: int = 0
+    api_requests: int = 0
+    refresh_requests: int = 0
+    minutes: float = 0.0
+    unit: str = "minutes"
+    amount: float = 0.0
+    quota_left: float | None = None
+    requests_used: int = 0
+    requests_cap: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "generation_requests": self.generation_requests,
+            "api_requests": self.api_requests,
+            "refresh_requests": self.refresh_requests,
+            "minutes": self.minutes,
+            "unit": self.unit,
+            "amount": self.amount,
+            "quota_left": self.quota_left,
+            "requests_used": self.requests_used,
+            "requests_cap": self.requests_cap,
+        }
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> PlanCost:
+        return cls(
+            generation_requests=int(doc["generation_requests"]),
+            api_requests=int(doc["api_requests"]),
+            refresh_requests=int(doc["refresh_requests"]),
+            minutes=float(doc["minutes"]),
+            unit=str(doc["unit"]),
+            amount=float(doc["amount"]),
+            quota_left=None if doc.get("quota_left") is None else float(doc["quota_left"]),
+            requests_used=int(doc["requests_used"]),
+            requests_cap=None if doc.get("requests_cap") is None else int(doc["requests_cap"]),
+        )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What ``apply`` would do, in a fixed order (by address, then kind)."""
+
+    actions: tuple[Action, ...]
+    cost: PlanCost
+    pending: tuple[PendingTask, ...] = ()
+    unmanaged: tuple[UnmanagedVideo, ...] = ()
+    warnings: tuple[str, ...] = ()
+    refreshed: bool = True
+
+    def __post_init__(self) -> None:
+        ordered = tuple(sorted(self.actions, key=lambda a: a.sort_key()))
+        object.__setattr__(self, "actions", ordered)
+        object.__setattr__(self, "pending", tuple(sorted(self.pending, key=_pending_key)))
+        object.__setattr__(self, "unmanaged", tuple(sorted(self.unmanaged)))
+
+    @property
+    def has_changes(self) -> bool:
+        """True when apply would do anything (``--detailed-exitcode`` 2)."""
+        return bool(self.actions)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = dict.fromkeys(KIND_ORDER, 0)
+        for action in self.actions:
+            counts[action.kind] += 1
+        return counts
+
+    def of_kind(self, kind: str) -> tuple[Action, ...]:
+        return tuple(a for a in self.actions if a.kind == kind)
+
+    # --- safety ----------------------------------------------------------------------------
+
+    def check(self, safety: Safety, *, force: bool = False) -> None:
+        """Refuse a plan the account cannot pay for (``QuotaExceeded``, not overridable) or
+        one over a ``safety`` cap of vidspec.yaml (``UnsafePlan``, unless ``force``)."""
+        self._check_quota()
+        if force:
+            return
+        counts = self.summary
+        over: list[str] = []
+        if counts["delete"] > safety.max_deletes:
+            over.append(
+                f"it deletes {counts['delete']} videos; safety.max_deletes is {safety.max_deletes}"
+            )
+        if counts["regenerate"] > safety.max_regenerations:
+            over.append(
+                f"it regenerates {counts['regenerate']} videos; safety.max_regenerations is "
+                f"{safety.max_regenerations}"
+            )
+        if self.cost.minutes > safety.max_minutes:
+            over.append(
+                f"it generates ~{_num(self.cost.minutes)} video minutes; safety.max_minutes is "
+                f"{_num(safety.max_minutes)}"
+            )
+        if over:
+            raise UnsafePlan(
+                "This plan is over the safety limits of vidspec.yaml: " + "; ".join(over) + ".",
+                "Review the plan; if it is what you want, run again with --force (or raise the "
+                "limit under `safety:` in vidspec.yaml).",
+            )
+
+    def _check_quota(self) -> None:
+        cost = self.cost
+        if cost.quota_left is not None and cost.amount > cost.quota_left:
+            raise QuotaExceeded(
+                f"This plan needs ~{_num(cost.amount)} {cost.unit}; the account has "
+                f"{_num(cost.quota_left)} {cost.unit} left.",
+                "Plan fewer videos at once (--target ADDR), shorten scripts, or raise the "
+                "account's quota. --force does not override this.",
+            )
+        spending = sum(a.cost.api_requests for a in self.actions)
+        if cost.requests_cap is not None and spending > 0:
+            left = max(0, cost.requests_cap - cost.requests_used)
+            if cost.api_requests > left:
+                raise QuotaExceeded(
+                    f"This plan needs ~{cost.api_requests} API requests; {cost.requests_used} of "
+                    f"the {cost.requests_cap} allowed this month are used ({left} left).",
+                    "Plan fewer videos at once (--target ADDR) or wait for next month. --force "
+                    "does not override this.",
+                )
+
+    # --- JSON ------------------------------------------------------------------------------
+
+    def to_json(self, *, full: bool = False) -> dict[str, Any]:
+        """The plan document (module docstring); ``full`` adds each action's apply data."""
+        return {
+            "format_version": PLAN_FORMAT_VERSION,
+            "refreshed": self.refreshed,
+            "actions": [a.to_json(full=full) for a in self.actions],
+            "summary": self.summary,
+            "cost": self.cost.to_json(),
+            "pending": [p.to_json() for p in self.pending],
+            "unmanaged": {
+                "count": len(self.unmanaged),
+                "videos": [u.to_json() for u in self.unmanaged],
+            },
+            "warnings": list(self.warnings),
+        }
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> Plan:
+        """Rebuild a plan from its ``full`` document (a saved plan); ``KeyError``,
+        ``TypeError`` or ``ValueError`` when it is incomplete."""
+        return cls(
+            actions=tuple(action_from_json(a) for a in doc["actions"]),
+            cost=PlanCost.from_json(doc["cost"]),
+            pending=tuple(PendingTask.from_json(p) for p in doc["pending"]),
+            unmanaged=tuple(
+                UnmanagedVideo(id=str(u["id"]), name=u.get("name"))
+                for u in doc["unmanaged"]["videos"]
+            ),
+            warnings=tuple(str(w) for w in doc["warnings"]),
+            refreshed=bool(doc["refreshed"]),
+        )
+
+
+def _pending_key(task: PendingTask) -> tuple[str, str]:
+    return (task.address, task.remote_id or "")
+
+
+def _num(value: float) -> str:
+    """1 -> "1", 4.5 -> "4.5", 4.25 -> "4.2" (one decimal at most)."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text

@@ -1,0 +1,164 @@
+"""Saved plans (``vidspec plan -o FILE``): exactly what apply should do, and what it assumed.
+
+The file is the plan document with every action in its full form (the desired request body,
+remote ids) plus a ``saved`` object::
+
+    "saved": {"lineage": "<state lineage>" | null, "serial": 7,   (null, 0: no state yet)
+              "provider": {"kind": "cdnvideo", "account": "acme"},
+              "remote_fingerprint": "sha256:…" | null,      (null: planned with --no-refresh)
+              "created_at": "2026-11-02T09:00:00Z", "forced": false,
+              "targets": [...], "replace": [...]}
+
+``apply FILE`` refuses the plan as stale when the state's lineage or serial, or the listing's
+fingerprint (ids, names and states of every remote video), differ from what is recorded here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from vidspec.atomic import atomic_write_text
+from vidspec.errors import PlanError, UsageError
+from vidspec.manifest.model import canonical_json
+from vidspec.plan.model import PLAN_FORMAT_VERSION, Plan
+from vidspec.providers.base import RemoteVideo
+from vidspec.state.model import ProviderRef
+from vidspec.state.times import format_time, parse_time
+
+
+def listing_fingerprint(remote: Iterable[RemoteVideo]) -> str:
+    """``sha256:<hex>`` of the listing's ids, names and states (order does not matter)."""
+    rows = sorted((v.id, v.name or "", v.state.value) for v in remote)
+    digest = hashlib.sha256(canonical_json(rows).encode("utf-8")).hexdigest()
+    return f"sha256:{digest}"
+
+
+@dataclass(frozen=True)
+class SavedPlan:
+    """A plan plus what it was made against."""
+
+    plan: Plan
+    lineage: str | None  # None: planned before any state was written (serial 0)
+    serial: int
+    provider: ProviderRef
+    remote_fingerprint: str | None
+    created_at: datetime
+    forced: bool = False
+    targets: tuple[str, ...] = ()
+    replace: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        doc = self.plan.to_json(full=True)
+        doc["saved"] = {
+            "lineage": self.lineage,
+            "serial": self.serial,
+            "provider": self.provider.to_json(),
+            "remote_fingerprint": self.remote_fingerprint,
+            "created_at": format_time(self.created_at),
+            "forced": self.forced,
+            "targets": list(self.targets),
+            "replace": list(self.replace),
+        }
+        return doc
+
+    def to_text(self) -> str:
+        return json.dumps(self.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> SavedPlan:
+        saved = doc["saved"]
+        provider = saved["provider"]
+        return cls(
+            plan=Plan.from_json(doc),
+            lineage=None if saved.get("lineage") is None else str(saved["lineage"]),
+            serial=int(saved["serial"]),
+            provider=ProviderRef(kind=str(provider["kind"]), account=provider.get("account")),
+            remote_fingerprint=saved.get("remote_fingerprint"),
+            created_at=parse_time(str(saved["created_at"])),
+            forced=bool(saved.get("forced", False)),
+            targets=tuple(saved.get("targets", ())),
+            replace=tuple(saved.get("replace", ())),
+        )
+
+
+def write_saved_plan(path: Path, saved: SavedPlan) -> None:
+    """Write the plan file atomically."""
+    try:
+        atomic_write_text(path, saved.to_text())
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write the plan to {path}: {exc.strerror or exc}",
+            "Choose a writable path for -o.",
+        ) from exc
+
+
+def load_saved_plan(path: Path) -> SavedPlan:
+    """Read a plan file written by ``vidspec plan -o``; clear errors for anything else."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise UsageError(
+            f"{path}: no such plan file", "Write one with: vidspec plan -o FILE"
+        ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanError(f"{path}: cannot read the plan file ({exc})") from exc
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PlanError(
+            f"{path}:{exc.lineno}:{exc.colno}: not a vidspec plan file ({exc.msg})",
+            "A plan file is what `vidspec plan -o FILE` writes; make a new one.",
+        ) from exc
+    if isinstance(doc, dict) and doc.get("format_version") != PLAN_FORMAT_VERSION:
+        raise PlanError(
+            f"{path}: plan format_version {doc.get('format_version')!r}; this vidspec reads "
+            f"{PLAN_FORMAT_VERSION}",
+            "Make the plan again with this version of vidspec.",
+        )
+    errors = sorted(
+        _saved_plan_validator().iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))
+    )
+    if isinstance(doc, dict) and "saved" not in doc:
+        raise PlanError(
+            f"{path}: this is the output of `plan --json`, not a saved plan",
+            "Save a plan with: vidspec plan -o FILE",
+        )
+    if errors:
+        lines = "\n".join(
+            f"  {'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in errors[:10]
+        )
+        raise PlanError(
+            f"{path}: not a valid vidspec plan file:\n{lines}",
+            "Make a new one with: vidspec plan -o FILE",
+        )
+    try:
+        return SavedPlan.from_json(doc)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PlanError(
+            f"{path}: not a valid vidspec plan file ({exc!r})",
+            "Make a new one with: vidspec plan -o FILE",
+        ) from exc
+
+
+def plan_schema() -> dict[str, Any]:
+    """The JSON Schema of the plan document (``vidspec/schemas/plan.schema.json``)."""
+    text = resources.files("vidspec").joinpath("schemas/plan.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@lru_cache(maxsize=1)
+def _saved_plan_validator() -> jsonschema.protocols.Validator:
+    schema = plan_schema()
+    validator_cls = jsonschema.validators.validator_for(schema)
+    return validator_cls(schema)

@@ -1,0 +1,154 @@
+"""The plan as a pull-request comment (``plan --markdown``), GitHub-flavoured.
+
+Headline with counts, the cost line, a warning when anything is deleted or regenerated, a
+table (action, video, reason, fields), then each video's full diff in ``<details>``. The
+comment stays under ``MAX_CHARS`` (GitHub refuses comments over 65,536 characters): diffs are
+left out from the end first, then table rows, and a note says how many.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from vidspec.plan.model import Plan
+from vidspec.render.rows import ActionRow, PlanRows, plan_rows
+from vidspec.render.text import UNMANAGED_SHOWN, render_action_block
+
+MAX_CHARS = 60_000
+TABLE_FIELDS = 5
+_MARKED = re.compile(r"^(\s*)(\+/-|-/\+|[+~»<>-])( .*)$")
+
+
+def render_markdown(plan: Plan, *, limit: int = MAX_CHARS) -> str:
+    """The comment's Markdown, ending with a newline, at most ``limit`` characters."""
+    rows = plan_rows(plan)
+    head, tail = _head(rows), _tail(rows)
+    table = [_table_row(r) for r in rows.actions]
+    details = [_details(r) for r in rows.actions]
+    text = _assemble(head, table, details, "", tail)
+    if len(text) <= limit:
+        return text
+    # Too long: keep as many table rows as fit, then as many diffs, and say what was left out.
+    budget = limit - len(_assemble(head, [], [], _note(len(details), len(table), limit), tail))
+    kept_rows = 0
+    if budget > len(_TABLE_HEADER) + 2:
+        budget -= len(_TABLE_HEADER) + 2
+        while kept_rows < len(table) and len(table[kept_rows]) + 1 <= budget:
+            budget -= len(table[kept_rows]) + 1
+            kept_rows += 1
+    kept_details = 0
+    if kept_rows == len(table):
+        while kept_details < len(details) and len(details[kept_details]) + 2 <= budget:
+            budget -= len(details[kept_details]) + 2
+            kept_details += 1
+    note = _note(len(details) - kept_details, len(table) - kept_rows, limit)
+    return _assemble(head, table[:kept_rows], details[:kept_details], note, tail)
+
+
+_TABLE_HEADER = "| Action | Video | Reason | Fields |\n|---|---|---|---|"
+
+
+def _assemble(
+    head: list[str], table: list[str], details: list[str], note: str, tail: list[str]
+) -> str:
+    parts = list(head)
+    if table:
+        parts.append(_TABLE_HEADER + "\n" + "\n".join(table))
+    parts += details
+    if note:
+        parts.append(note)
+    parts += tail
+    return "\n\n".join(parts) + "\n"
+
+
+def _head(rows: PlanRows) -> list[str]:
+    if rows.empty:
+        return ["### vidspec plan: no changes", "Your videos match the manifests."]
+    counts = rows.summary_line.removeprefix("Plan: ").removesuffix(".")
+    head = [f"### vidspec plan: {counts}", "**Cost:** " + rows.cost_line.removeprefix("Cost: ")]
+    deletes, regenerates = rows.counts["delete"], rows.counts["regenerate"]
+    if deletes or regenerates:
+        what = []
+        if deletes:
+            what.append(f"deletes {_videos(deletes)}")
+        if regenerates:
+            what.append(f"regenerates {_videos(regenerates)} (new paid videos; the old ones go)")
+        head.append(
+            "> [!WARNING]\n> This plan " + " and ".join(what) + ". Review it before you approve."
+        )
+    return head
+
+
+def _tail(rows: PlanRows) -> list[str]:
+    tail = []
+    if rows.pending:
+        lines = "\n".join(f"- {_cell(p)}" for p in rows.pending)
+        tail.append(f"**In flight** (shown, not created again):\n\n{lines}")
+    if rows.unmanaged:
+        count = len(rows.unmanaged)
+        listed = "\n".join(
+            f"- `{v.id}` {_cell(v.name) if v.name is not None else '(no name)'}"
+            for v in rows.unmanaged[:UNMANAGED_SHOWN]
+        )
+        more = f"\n- … and {count - UNMANAGED_SHOWN} more" if count > UNMANAGED_SHOWN else ""
+        tail.append(
+            f"**Not managed by vidspec** ({_videos(count)}, never touched):\n\n{listed}{more}"
+        )
+    if rows.warnings:
+        lines = "\n".join(f"- {_cell(w)}" for w in rows.warnings)
+        tail.append(f"**Warnings**\n\n{lines}")
+    return tail
+
+
+def _table_row(row: ActionRow) -> str:
+    names = list(row.field_names)
+    fields = ", ".join(f"`{n}`" for n in names[:TABLE_FIELDS])
+    if len(names) > TABLE_FIELDS:
+        fields += f" +{len(names) - TABLE_FIELDS} more"
+    action = f"`{row.symbol.mark}` {row.kind}"
+    return f"| {action} | `{row.address}` | {_cell(row.reason)} | {fields or '-'} |"
+
+
+def _details(row: ActionRow) -> str:
+    lines = [_diff_line(line) for line in render_action_block(row)]
+    body = "\n".join(lines)
+    fence = "`" * max(3, _longest_backtick_run(body) + 1)
+    reason = html.escape(row.reason, quote=False)
+    summary = f"<code>{html.escape(row.address)}</code>: {row.kind} ({reason})"
+    return f"<details><summary>{summary}</summary>\n\n{fence}diff\n{body}\n{fence}\n\n</details>"
+
+
+def _diff_line(line: str) -> str:
+    """Put a line's action mark in column 0, so GitHub colours ``+`` and ``-`` lines."""
+    match = _MARKED.match(line)
+    if not match:
+        return f" {line}"
+    indent, mark, rest = match.groups()
+    return f"{mark}{indent}{rest}"
+
+
+def _note(diffs: int, table_rows: int, limit: int) -> str:
+    parts = []
+    if diffs:
+        parts.append(f"{diffs} {'diff' if diffs == 1 else 'diffs'}")
+    if table_rows:
+        parts.append(f"{table_rows} table {'row' if table_rows == 1 else 'rows'}")
+    return (
+        f"_{' and '.join(parts)} left out to keep this comment under {limit:,} characters; "
+        f"run `vidspec plan` for the full plan._"
+    )
+
+
+def _cell(text: str) -> str:
+    """Safe inside a table cell or list item: no pipes, tags or line breaks."""
+    escaped = html.escape(text, quote=False).replace("|", "\\|")
+    return " ".join(escaped.split())
+
+
+def _videos(count: int) -> str:
+    return f"{count} video{'' if count == 1 else 's'}"
+
+
+def _longest_backtick_run(text: str) -> int:
+    return max((len(m) for m in re.findall(r"`+", text)), default=0)

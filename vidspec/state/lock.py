@@ -1,0 +1,197 @@
+"""The project lock: one writer at a time, and a note saying who that is.
+
+The lock itself is ``filelock``'s OS lock on ``.vidspec/lock`` (released by the OS when the
+holder dies, so a crashed command never leaves a lock that blocks the next one). Beside it,
+``.vidspec/lock.info`` records the holder (id, user, host, pid, command, time) so a conflict
+can say who holds it and how to break it: ``vidspec force-unlock ID`` removes both files,
+which lets the next command lock a fresh file even if a hung holder still sits on the old one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import json
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import filelock
+
+from vidspec.atomic import atomic_write_text
+from vidspec.clock import Clock, SystemClock
+from vidspec.errors import LockHeld, StateError
+from vidspec.state.times import format_time, parse_time
+
+_POLL_SECONDS = 0.2
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    """Who holds the lock: written to ``lock.info`` when the lock is taken."""
+
+    id: str
+    user: str
+    host: str
+    pid: int
+    command: str
+    created: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "user": self.user,
+            "host": self.host,
+            "pid": self.pid,
+            "command": self.command,
+            "time": format_time(self.created),
+        }
+
+    @classmethod
+    def from_json(cls, doc: Any) -> LockInfo:
+        if not isinstance(doc, dict):
+            raise ValueError("lock info is not an object")
+        return cls(
+            id=str(doc["id"]),
+            user=str(doc["user"]),
+            host=str(doc["host"]),
+            pid=int(doc["pid"]),
+            command=str(doc["command"]),
+            created=parse_time(str(doc["time"])),
+        )
+
+    def describe(self) -> str:
+        return (
+            f"  ID:      {self.id}\n"
+            f"  Who:     {self.user}@{self.host} (pid {self.pid})\n"
+            f"  Command: {self.command}\n"
+            f"  Since:   {format_time(self.created)}"
+        )
+
+
+class ProjectLock:
+    """The lock of one project. Not reentrant; use one instance per command."""
+
+    def __init__(self, lock_path: Path, info_path: Path, clock: Clock | None = None) -> None:
+        self.lock_path = lock_path
+        self.info_path = info_path
+        self._clock = clock or SystemClock()
+        self._file_lock: filelock.FileLock | None = None
+        self._info: LockInfo | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._file_lock is not None
+
+    def acquire(self, command: str, timeout: float = 0.0) -> LockInfo:
+        """Take the lock or raise ``LockHeld``; waits up to ``timeout`` seconds (polling)."""
+        if self._file_lock is not None:
+            raise StateError(f"{self.lock_path}: this command already holds the lock")
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = self._clock.monotonic() + max(0.0, timeout)
+        while True:
+            candidate = filelock.FileLock(str(self.lock_path))
+            try:
+                candidate.acquire(blocking=False)
+            except filelock.Timeout:
+                remaining = deadline - self._clock.monotonic()
+                if remaining <= 0:
+                    raise self._held_error(timeout) from None
+                self._clock.sleep(min(_POLL_SECONDS, remaining))
+                continue
+            except OSError as exc:
+                raise StateError(
+                    f"cannot create the lock file {self.lock_path}: {exc.strerror or exc}",
+                    "Check that the directory is writable.",
+                ) from exc
+            break
+        info = LockInfo(
+            id=str(uuid.uuid4()),
+            user=_user(),
+            host=socket.gethostname(),
+            pid=os.getpid(),
+            command=command,
+            created=self._clock.now(),
+        )
+        try:
+            atomic_write_text(self.info_path, json.dumps(info.to_json(), indent=2) + "\n")
+        except OSError as exc:
+            candidate.release()
+            raise StateError(f"cannot write {self.info_path}: {exc.strerror or exc}") from exc
+        self._file_lock = candidate
+        self._info = info
+        return info
+
+    def release(self) -> None:
+        if self._file_lock is None:
+            return
+        current = self.holder()
+        if current is not None and self._info is not None and current.id == self._info.id:
+            with contextlib.suppress(FileNotFoundError):
+                self.info_path.unlink()
+        self._file_lock.release()
+        self._file_lock = None
+        self._info = None
+
+    @contextlib.contextmanager
+    def hold(self, command: str, timeout: float = 0.0) -> Iterator[LockInfo]:
+        info = self.acquire(command, timeout)
+        try:
+            yield info
+        finally:
+            self.release()
+
+    def holder(self) -> LockInfo | None:
+        """The recorded holder, or ``None`` when no (readable) note exists."""
+        try:
+            text = self.info_path.read_text(encoding="utf-8")
+            return LockInfo.from_json(json.loads(text))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def force_unlock(self, lock_id: str) -> LockInfo:
+        """Break the lock whose note carries ``lock_id``; refuses any other id."""
+        current = self.holder()
+        if current is None:
+            raise StateError(
+                f"no lock is recorded in {self.info_path}; there is nothing to unlock",
+                "If a command still reports the lock, run it again to see the current ID.",
+            )
+        if current.id != lock_id:
+            raise StateError(
+                f"lock ID {lock_id} does not match the current lock ({current.id})",
+                "Copy the ID from the message that reported the lock; the holder is:\n"
+                + current.describe(),
+            )
+        for path in (self.info_path, self.lock_path):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        return current
+
+    def _held_error(self, timeout: float) -> LockHeld:
+        holder = self.holder()
+        waited = f" (waited {timeout:g}s)" if timeout > 0 else ""
+        if holder is None:
+            return LockHeld(
+                f"The state is locked by another vidspec command{waited}; it has not recorded "
+                f"who it is in {self.info_path}.",
+                "?",
+            )
+        return LockHeld(
+            f"The state is locked by another vidspec command{waited}:\n{holder.describe()}",
+            holder.id,
+        )
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in some containers
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"

@@ -1,0 +1,184 @@
+"""The application layer the CLI calls: the side effects around the pure planner, in order.
+
+``make_plan`` loads the manifests, reads the state (under the lock, briefly: ``plan`` never
+writes it), asks the provider for its catalog and listing, plans, and adds the requests it
+spent to the month's count in ``.vidspec/usage.json``. ``apply`` (and ``destroy``) build on
+the same ``PlanResult``; ``save_plan`` writes it for ``apply FILE``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from vidspec.clock import Clock
+from vidspec.config import Project
+from vidspec.errors import VidspecError
+from vidspec.manifest.loader import load_desired
+from vidspec.manifest.model import Desired
+from vidspec.pacing import MonthlyUsage
+from vidspec.plan import Plan, SavedPlan, listing_fingerprint, write_saved_plan
+from vidspec.planner import PlanOptions, plan
+from vidspec.providers import open_provider
+from vidspec.providers.base import Capabilities, Catalog, Provider, RemoteVideo
+from vidspec.state import ProviderRef, State, StateStore, provider_ref
+
+__all__ = [
+    "PlanRequest",
+    "PlanResult",
+    "make_plan",
+    "read_state",
+    "record_usage",
+    "refresh",
+    "save_plan",
+]
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What the command line asks for (``plan``, and ``apply``/``destroy`` planning first).
+
+    ``command`` names the holder in the lock note; ``lock_timeout`` is in seconds.
+    """
+
+    targets: tuple[str, ...] = ()
+    replace: tuple[str, ...] = ()
+    refresh: bool = True
+    destroy: bool = False
+    lock_timeout: float = 0.0
+    command: str = "vidspec plan"
+    options: PlanOptions = field(default_factory=PlanOptions)  # grace periods etc.
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """A plan and everything it was made from (apply executes it against the same values)."""
+
+    plan: Plan
+    desired: Desired
+    state: State
+    remote: tuple[RemoteVideo, ...] | None
+    catalog: Catalog | None
+    capabilities: Capabilities
+    provider: ProviderRef
+    requests: int  # API requests this run made (already added to usage.json)
+    created_at: datetime
+    request: PlanRequest
+
+    @property
+    def remote_fingerprint(self) -> str | None:
+        return None if self.remote is None else listing_fingerprint(self.remote)
+
+    def saved(self, *, forced: bool = False) -> SavedPlan:
+        return SavedPlan(
+            plan=self.plan,
+            # A state never written has a lineage made up on reading: record none.
+            lineage=self.state.lineage if self.state.serial > 0 else None,
+            serial=self.state.serial,
+            provider=self.provider,
+            remote_fingerprint=self.remote_fingerprint,
+            created_at=self.created_at,
+            forced=forced,
+            targets=self.request.targets,
+            replace=self.request.replace,
+        )
+
+
+def make_plan(
+    project: Project,
+    request: PlanRequest,
+    clock: Clock,
+    *,
+    environ: Mapping[str, str] | None = None,
+    store: StateStore | None = None,
+) -> PlanResult:
+    """Plan the project: manifests, state (read only), listing and catalog -> ``PlanResult``.
+
+    Writes nothing but the month's request count. Raises the ``VidspecError`` of whatever
+    went wrong (manifest, state, lock, provider, planner). The state is read under the lock,
+    taken briefly here; a caller that holds the lock already (apply, for its whole run) passes
+    its ``store`` and the state is read through it.
+    """
+    desired = load_desired(project)
+    if store is not None and store.holds_lock:
+        state = store.load()
+    else:
+        store = store or StateStore(project, clock=clock)
+        with store.lock(f"{request.command} (reading the state)", timeout=request.lock_timeout):
+            state = store.load()
+    provider = open_provider(
+        project, environ=os.environ if environ is None else environ, clock=clock
+    )
+    try:
+        catalog, remote = refresh(provider, state) if request.refresh else (None, None)
+    except BaseException:
+        provider.close()
+        with contextlib.suppress(VidspecError):
+            record_usage(project, provider, clock)
+        raise
+    provider.close()
+    spent = provider.ledger.total
+    used = record_usage(project, provider, clock)
+    now = clock.now()
+    options = PlanOptions(
+        targets=request.targets,
+        replace=request.replace,
+        destroy=request.destroy,
+        requests_used=used,
+        pending_grace=request.options.pending_grace,
+        clock_skew=request.options.clock_skew,
+    )
+    result = plan(desired, state, remote, catalog, provider.capabilities, now, options)
+    return PlanResult(
+        plan=result,
+        desired=desired,
+        state=state,
+        remote=None if remote is None else tuple(remote),
+        catalog=catalog,
+        capabilities=provider.capabilities,
+        provider=provider_ref(project),
+        requests=spent,
+        created_at=now,
+        request=request,
+    )
+
+
+def refresh(provider: Provider, state: State) -> tuple[Catalog, list[RemoteVideo]]:
+    """The catalog and the whole listing, plus the status of managed tasks in flight that the
+    listing does not show (a service may list a video only once it is generated): one status
+    call per such task, none when the listing answers for all."""
+    catalog = provider.catalog()
+    remote = provider.list_videos()
+    listed = {v.id for v in remote}
+    missing = [
+        record.id
+        for record in state.videos.values()
+        if record.status.in_flight and record.id not in listed
+    ]
+    if missing:
+        found = provider.status(missing)
+        remote += [found[i] for i in missing if i in found]
+    return catalog, remote
+
+
+def record_usage(project: Project, provider: Provider, clock: Clock) -> int:
+    """Add the provider's requests to the month's count; returns the month's total."""
+    return MonthlyUsage(project.usage_path).add(provider.ledger.total, clock.now())
+
+
+def save_plan(path: Path, result: PlanResult, *, forced: bool = False) -> SavedPlan:
+    """Write ``result`` as a plan file for ``apply FILE``."""
+    saved = result.saved(forced=forced)
+    write_saved_plan(path, saved)
+    return saved
+
+
+def read_state(project: Project) -> tuple[StateStore, State | None]:
+    """The project's state for ``show`` (no lock: reading never changes it); ``None`` when
+    nothing has been written yet."""
+    store = StateStore(project)
+    return store, (store.load() if store.exists() else None)
