@@ -17,7 +17,7 @@ import click
 
 from vidspec import __version__
 from vidspec.cli.context import GlobalOptions, color_wanted
-from vidspec.errors import Interrupted, VidspecError
+from vidspec.errors import Interrupted, ManifestError, VidspecError
 
 # Each module defines ``command`` (a click command or group) named after itself.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -82,6 +82,10 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(Interrupted.exit_code)
+    except ManifestError as exc:
+        # One problem a line, each already saying file:line:column; a prefix would mark one.
+        click.echo(str(exc), err=True)
+        sys.exit(exc.exit_code)
     except VidspecError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(exc.exit_code)

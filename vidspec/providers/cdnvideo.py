@@ -13,19 +13,13 @@ passwords in a row ban the account for three hours.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import logging
-import os
-import tempfile
 import threading
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
-
-import requests
 
 from vidspec.clock import Clock, SystemClock
 from vidspec.config import ProviderConfig
@@ -35,7 +29,6 @@ from vidspec.errors import (
     ProjectError,
     ProviderError,
     QuotaExhausted,
-    VidspecError,
 )
 from vidspec.providers.base import (
     Capabilities,
@@ -46,7 +39,13 @@ from vidspec.providers.base import (
 from vidspec.providers.cdnvideo_api import API, CAPABILITIES
 from vidspec.providers.cdnvideo_catalog import CdnvideoCatalog
 from vidspec.providers.cdnvideo_listing import listing_params, remote_video, task_video
-from vidspec.providers.http import HttpClient, HttpPolicy, new_session, path_of, to_provider_error
+from vidspec.providers.http import (
+    HttpClient,
+    HttpPolicy,
+    new_session,
+    path_of,
+    save_stream,
+)
 
 log = logging.getLogger("vidspec.providers.cdnvideo")
 
@@ -330,7 +329,7 @@ class CdnvideoProvider:
                 "run the command again for a new one.",
             ) from exc
         try:
-            return _save(response, url, dest)
+            return save_stream(response, url, dest)
         finally:
             response.close()
 
@@ -349,41 +348,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
-
-
-def _save(response: requests.Response, url: str, dest: Path) -> DownloadResult:
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-    except OSError as exc:
-        raise _write_error(dest, exc) from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            try:
-                for chunk in response.iter_content(_CHUNK):
-                    handle.write(chunk)
-                    digest.update(chunk)
-                    size += len(chunk)
-            except requests.RequestException as exc:
-                raise to_provider_error("GET", url, exc=exc) from exc
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, dest)
-    except OSError as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise _write_error(dest, exc) from exc
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return DownloadResult(path=dest, size=size, sha256=digest.hexdigest())
-
-
-def _write_error(dest: Path, exc: OSError) -> VidspecError:
-    return VidspecError(
-        f"cannot write the downloaded video to {dest}: {exc.strerror or exc}",
-        "Check the video's download path and that its directory is writable.",
-    )
