@@ -31,6 +31,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     # state and plans
     "plan",
     "show",
+    "import_",
+    "state",
+    "force_unlock",
 )
 
 

@@ -1,0 +1,76 @@
+"""``vidspec force-unlock ID``: break a stale project lock, naming whose it was.
+
+The OS releases the lock of a process that dies, so a lock that stays is held by a process
+that hangs (or lives on another machine sharing the directory). Breaking it lets two commands
+write at once if that process wakes up; the state store's serial check then refuses the
+second write, but only a person can judge whether the holder is really gone: so the ID must
+match, and a terminal user confirms.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+
+import click
+
+from vidspec.cli.context import global_options
+from vidspec.config import load_project
+from vidspec.errors import UsageError
+from vidspec.state import LockInfo, StateStore
+
+
+def _alive_here(info: LockInfo) -> bool:
+    """True when the holder is a running process on this machine (as far as we can tell)."""
+    if info.host != socket.gethostname():
+        return False
+    try:
+        os.kill(info.pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _confirm(info: LockInfo) -> bool:
+    click.echo("Do you really want to force-unlock?", err=True)
+    click.echo("  vidspec will remove the lock held by:", err=True)
+    click.echo(info.describe(), err=True)
+    if _alive_here(info):
+        click.echo(
+            f"  Process {info.pid} is still running on this machine: if it is a vidspec "
+            f"command, let it finish (or stop it) instead.",
+            err=True,
+        )
+    click.echo("  Only 'yes' will be accepted to confirm.", err=True)
+    answer: str = click.prompt(
+        "\n  Enter a value", default="", show_default=False, err=True, prompt_suffix=": "
+    )
+    return answer.strip() == "yes"
+
+
+@click.command("force-unlock")
+@click.argument("lock_id", metavar="ID")
+@click.option("-f", "--force", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def command(ctx: click.Context, lock_id: str, force: bool) -> int:
+    """Remove the project lock recorded with ID (shown by the command that found it held)."""
+    store = StateStore(load_project(global_options(ctx).directory))
+    holder = store.lock_holder()
+    if holder is not None and holder.id == lock_id and not force:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                "force-unlock needs a confirmation and there is no terminal to ask",
+                f"If you are sure the holder is gone, run: vidspec force-unlock --force {lock_id}",
+            )
+        if not _confirm(holder):
+            click.echo("Force-unlock cancelled; the lock is unchanged.", err=True)
+            return 1
+    broken = store.force_unlock(lock_id)  # refuses a wrong ID, naming the holder
+    click.echo(
+        f"The lock was removed (it was held by {broken.user}@{broken.host}, pid {broken.pid}, "
+        f"running `{broken.command}`). vidspec commands can run again."
+    )
+    return 0

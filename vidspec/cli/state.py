@@ -1,0 +1,168 @@
+"""``vidspec state list | show ADDR | rm ADDR... | mv OLD NEW``: look at and edit the state.
+
+Reading takes no lock (it never changes the state); ``rm`` and ``mv`` take the project lock and
+write through the store (atomic, serial + 1, backup kept). Neither touches a remote video.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import click
+
+from vidspec.cli.context import global_options
+from vidspec.cli.plan import DURATION
+from vidspec.config import Project, load_project
+from vidspec.errors import ManifestError, UsageError
+from vidspec.importer import check_address
+from vidspec.manifest.loader import load_desired
+from vidspec.manifest.model import Desired
+from vidspec.render.state import render_record, render_state_list
+from vidspec.state import State, StateStore, display_path
+from vidspec.workflow import read_state
+
+_LOCK_TIMEOUT = click.option(
+    "--lock-timeout",
+    type=DURATION,
+    default="0s",
+    metavar="DURATION",
+    help="Wait this long for another command's lock (e.g. 30s, 5m).",
+)
+
+
+def _project(ctx: click.Context) -> Project:
+    return load_project(global_options(ctx).directory)
+
+
+def _no_state(store: StateStore) -> UsageError:
+    return UsageError(
+        f"no state yet: {display_path(store.path)} does not exist",
+        "Nothing is managed; vidspec apply or vidspec import create the state.",
+    )
+
+
+@contextlib.contextmanager
+def _locked(project: Project, command: str, timeout: float) -> Iterator[tuple[StateStore, State]]:
+    store = StateStore(project)
+    with store.lock(command, timeout=timeout):
+        if not store.exists():
+            raise _no_state(store)
+        yield store, store.load()
+
+
+def _desired_or_none(project: Project) -> Desired | None:
+    """The manifests, for advice only: a broken manifest must not block a state edit."""
+    try:
+        return load_desired(project)
+    except ManifestError:
+        return None
+
+
+def _unknown(address: str, state: State) -> UsageError:
+    known = ", ".join(sorted(state.videos)[:10]) or "none"
+    return UsageError(
+        f"{address} is not in the state",
+        f"vidspec state list shows the managed addresses (here: {known}).",
+    )
+
+
+@click.group("state")
+def command() -> None:
+    """Look at and edit what vidspec manages (no video is touched)."""
+
+
+@command.command("list")
+@click.pass_context
+def list_(ctx: click.Context) -> None:
+    """List the managed addresses with their id, status and expiry."""
+    store, state = read_state(_project(ctx))
+    if state is None:
+        click.echo(f"No state yet: {display_path(store.path)} does not exist.", err=True)
+        return
+    text = render_state_list(state)
+    if text:
+        click.echo(text, nl=False)
+    else:
+        click.echo("No videos are managed.", err=True)
+
+
+@command.command("show")
+@click.argument("address")
+@click.pass_context
+def show(ctx: click.Context, address: str) -> None:
+    """Show the state's record of ADDRESS (JSON)."""
+    store, state = read_state(_project(ctx))
+    if state is None:
+        raise _no_state(store)
+    if address not in state.videos and not state.pending_for(address):
+        raise _unknown(address, state)
+    click.echo(render_record(state, address), nl=False)
+
+
+@command.command("rm")
+@click.argument("addresses", nargs=-1, required=True, metavar="ADDR...")
+@_LOCK_TIMEOUT
+@click.pass_context
+def rm(ctx: click.Context, addresses: tuple[str, ...], lock_timeout: float) -> None:
+    """Stop managing ADDR... The videos stay in the account; nothing is deleted."""
+    project = _project(ctx)
+    with _locked(project, "vidspec state rm", lock_timeout) as (store, state):
+        for address in addresses:
+            if address not in state.videos and not state.pending_for(address):
+                raise _unknown(address, state)
+        new = state
+        for address in dict.fromkeys(addresses):
+            new = new.without_video(address).without_pending(address)
+        store.save(new)
+    for address in dict.fromkeys(addresses):
+        record = state.videos.get(address)
+        if record is None:
+            click.echo(f"Removed {address} (a pending create, no video yet) from the state.")
+            continue
+        also = f" and superseded {', '.join(record.previous)}" if record.previous else ""
+        click.echo(f"Removed {address} (video {record.id}{also}) from the state.")
+    click.echo(
+        "The videos themselves stay in the account: vidspec no longer manages them (the next "
+        "plan lists them as unmanaged; vidspec import adopts one again).",
+        err=True,
+    )
+    desired = _desired_or_none(project)
+    wanted = [a for a in addresses if desired is not None and a in desired.videos]
+    if wanted:
+        click.echo(
+            f"Warning: {', '.join(wanted)} {'is' if len(wanted) == 1 else 'are'} still in a "
+            f"manifest: the next plan creates {'it' if len(wanted) == 1 else 'them'} again "
+            f"(a new, paid video) unless you remove {'it' if len(wanted) == 1 else 'them'} "
+            f"from the manifest or import the video back.",
+            err=True,
+        )
+
+
+@command.command("mv")
+@click.argument("old")
+@click.argument("new")
+@_LOCK_TIMEOUT
+@click.pass_context
+def mv(ctx: click.Context, old: str, new: str, lock_timeout: float) -> None:
+    """Move the record at OLD to NEW (no video is touched). A `moved:` block in a manifest
+    does the same, reviewed in a plan."""
+    check_address(new, "NEW")
+    project = _project(ctx)
+    with _locked(project, "vidspec state mv", lock_timeout) as (store, state):
+        if old not in state.videos:
+            raise _unknown(old, state)
+        if new in state.videos or state.pending_for(new):
+            raise UsageError(
+                f"{new} is already in the state",
+                f"Choose another address, or stop managing {new} first: vidspec state rm {new}",
+            )
+        store.save(state.moved(old, new))
+    click.echo(f"Moved {old} to {new} (video {state.videos[old].id}).")
+    desired = _desired_or_none(project)
+    if desired is not None and new not in desired.videos:
+        click.echo(
+            f"Warning: {new} is in no manifest: the next plan deletes its video unless a "
+            f"manifest defines {new}.",
+            err=True,
+        )
