@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from vidspec.cli import main
-from vidspec.emulator import EmulatorServer, EmulatorSettings
+from vidspec.cli.catalog import fetch_catalog_document
+from vidspec.clock import ManualClock
+from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.emulator.cdnvideo_catalog import configurations
 from vidspec.providers.cdnvideo_catalog import CdnvideoCatalog
+from vidspec.render.catalog import render_catalog
 
 GOLDEN = """\
 Actors
@@ -125,3 +128,45 @@ def test_without_a_project_file_it_says_what_to_do(capsys, tmp_path):
     code, out, err = _run(capsys, "-C", str(tmp_path), "catalog")
     assert code == 1 and out == ""
     assert "no vidspec.yaml" in err
+
+
+VIDNOZ_GOLDEN = """\
+Actors
+  ID                                NAME    VERSION  STYLE                                             GENDER  SHOTS (SIZE)  VOICES
+  Rk1nN090NnZQWXlSZW5oSHJlSlhWdz09  Anna    -        1 (full body), 2 (half body), 3 (round close-up)  female  -             -
+  TUh6dnJ0QXBQcW1ZS3hVdw==          Daniel  -        1 (full body), 2 (half body), 3 (round close-up)  male    -             -
+  U29maWFIYWxmQm9keTAxMg==          Sofia   -        2 (half body), 3 (round close-up)                 female  -             -
+  S2VuamlGdWxsQm9keTAzNA==          Kenji   -        1 (full body), 2 (half body)                      male    -             -
+  TGVuYVJvdW5kT25seTA1Ng==          Lena    -        3 (round close-up)                                female  -             -
+
+Voices
+  ID                                                            NAME      LANGUAGE  GENDER  PROVIDER  EMOTIONS
+  d0VWUk5SU056NEwwMlRsem5vNVROYlpCc3FGY25CY0xBa3VIeWtLUkRyMD0=  Jenny     en-US     female  -         normal, happy, sad, cheerful, chat
+  R3V5TmV1cmFsRW5VUzAwMQ==                                      Guy       en-US     male    -         normal, cheerful, chat
+  U29uaWFOZXVyYWxFbkdCMDI=                                      Sonia     en-GB     female  -         normal
+  S2F0amFOZXVyYWxEZURFMDM=                                      Katja     de-DE     female  -         normal, happy, sad
+  Q29ucmFkTmV1cmFsRGVERTA0                                      Conrad    de-DE     male    -         normal, cheerful
+  U3ZldGxhbmFOZXVyYWxSdTA1                                      Svetlana  ru-RU     female  -         normal
+
+Backgrounds
+  (none)
+
+Quota: unknown
+"""  # noqa: E501 - a whole table, as printed
+
+
+def test_vidnoz_tables_show_the_ids_manifests_name(tmp_path, monkeypatch):
+    monkeypatch.setenv("VIDNOZ_API_KEY", "vz-SECRET-key")
+    clock = ManualClock()  # the client's 1 call/s pacing, without waiting for real
+    settings = EmulatorSettings(provider="vidnoz", token="vz-SECRET-key")
+    with serve(settings, clock=clock) as server:
+        root = _write_project(
+            tmp_path,
+            f"  kind: vidnoz\n  base_url: {server.root_url}\n  api_key: env/VIDNOZ_API_KEY\n",
+        )
+        doc = fetch_catalog_document(root, clock=clock)  # what `vidspec catalog` prints
+        assert [status for *_, status in server.request_log] == [200, 200]
+    out = render_catalog(doc)
+    assert out == VIDNOZ_GOLDEN
+    assert [line.split()[0] for line in out.splitlines()[2:7]] == [a["id"] for a in doc["actors"]]
+    assert "vz-SECRET-key" not in out

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from vidspec.clock import ManualClock
+from vidspec.cost import refresh_requests
 from vidspec.emulator import EmulatorServer, EmulatorSettings
 from vidspec.providers.base import TaskState
 from vidspec.providers.cdnvideo import CdnvideoProvider
@@ -56,6 +57,8 @@ def test_a_plan_costs_one_catalog_call_and_one_list_call_per_page(provider, emul
     # The listing has no total: a full last page costs one more (empty) call to be sure.
     assert _list_calls(emulator) == count // API.list_page_size + 1
     assert provider.ledger.total == 1 + count // API.list_page_size + 1
+    # ... which is what a plan's cost line counts for the refresh
+    assert provider.ledger.total == refresh_requests(count, provider.capabilities.list_page_size)
     if count % API.list_page_size:  # the usual case: 1 + ceil(N / page)
         assert provider.ledger.total == 1 + -(-count // API.list_page_size)
 

@@ -20,6 +20,7 @@ PURE_MODULES = (
     "plan/diff.py",
     "plan/drift.py",
     "plan/model.py",
+    "plan/normalize.py",
     "plan/pending.py",
     "state/model.py",
     "state/times.py",

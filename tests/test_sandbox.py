@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -10,6 +13,7 @@ import pytest
 
 from vidspec.clock import ManualClock, SystemClock
 from vidspec.config import Project, ProviderConfig
+from vidspec.emulator.store import DataDirBusy
 from vidspec.errors import ProjectError, RateLimited
 from vidspec.location import SourceLocation
 from vidspec.providers import open_provider
@@ -152,3 +156,60 @@ def test_bad_options_are_all_reported_with_the_place(tmp_path):
     ):
         assert words in text
     assert not (tmp_path / ".vidspec").exists()  # nothing was started
+
+
+# --- one command at a time on a project's sandbox data --------------------------------------
+
+
+def test_a_second_sandbox_on_the_project_waits_then_names_the_holder(tmp_path):
+    clock = ManualClock()
+    first = open_provider(_project(tmp_path), clock=clock)
+    try:
+        started = clock.monotonic()
+        with pytest.raises(DataDirBusy) as caught:
+            open_provider(_project(tmp_path, lock_timeout=0.25), clock=clock)
+        assert clock.monotonic() - started == pytest.approx(0.25)  # waited, on the clock
+        text = str(caught.value)
+        sandbox = tmp_path / ".vidspec" / "sandbox"
+        assert text.startswith(f"the emulator data in {sandbox} is in use by another process: ")
+        assert f"pid {os.getpid()} " in text
+        assert "(waited 0.25s)" in text
+        assert "set provider.options.lock_timeout (seconds) in vidspec.yaml" in text
+        assert first.list_videos() == []  # the holder is unharmed
+    finally:
+        first.close()
+
+
+def test_close_releases_the_sandbox_lock(tmp_path):
+    clock = ManualClock()
+    project = _project(tmp_path, lock_timeout=0)
+    first = open_provider(project, clock=clock)
+    video_id = first.create(SPEC)
+    first.close()
+    assert not (tmp_path / ".vidspec" / "sandbox" / "lock.info").exists()
+    clock.advance(0.5 + 2.0)
+    second = open_provider(project, clock=clock)  # at once: no wait allowed
+    try:
+        assert [v.id for v in second.list_videos()] == [video_id]
+    finally:
+        second.close()
+
+
+def test_the_emulator_command_refuses_a_sandbox_in_use(tmp_path):
+    data_dir = tmp_path / ".vidspec" / "sandbox"
+    sandbox = open_provider(_project(tmp_path), clock=ManualClock())
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "vidspec", "emulator", "--port", "0", "--data-dir", data_dir],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    finally:
+        sandbox.close()
+    assert done.returncode == 1, done.stderr
+    assert f"is in use by another process: pid {os.getpid()} " in done.stderr
+    assert "stop that process, or serve another --data-dir" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""  # refused before serving

@@ -34,6 +34,7 @@ from vidspec.plan.checks import catalog_problems, check_prevent_destroy, plan_co
 from vidspec.plan.diff import diff_flat, flatten, with_defaults
 from vidspec.plan.drift import content_drift, name_change
 from vidspec.plan.model import PendingTask, Plan, UnmanagedVideo
+from vidspec.plan.normalize import canonical_paths, canonical_spec, respelled
 from vidspec.plan.pending import REASON_ADOPT, REASON_RETRY, resolve_pending
 from vidspec.providers.base import Capabilities, Catalog, RemoteVideo, TaskState
 from vidspec.state.model import State, VideoRecord
@@ -256,8 +257,12 @@ class _Planner:
             self.actions.append(create_action(want, reason, self.caps))
             return
 
-        ignored = want.lifecycle.ignore_changes
-        flat_applied, flat_wanted = flatten(record.spec), flatten(want.spec)
+        # Both bodies in one spelling (an alias such as CDNvideo's older ``circle:`` as the
+        # documented fields): the listing reports only that one, and the spellings are equal.
+        aliases = self.caps.spec_aliases
+        ignored = canonical_paths(want.lifecycle.ignore_changes, aliases)
+        flat_applied = flatten(canonical_spec(record.spec, aliases))
+        flat_wanted = flatten(canonical_spec(want.spec, aliases))
         changes, unchanged = diff_flat(
             flat_applied, flat_wanted, defaults=self.defaults, ignored=ignored
         )
@@ -273,6 +278,10 @@ class _Planner:
                 ignored=ignored,
                 skip={c.path for c in generation},
             )
+        if aliases:
+            specs = (want.spec, record.spec)
+            generation = [respelled(c, specs, aliases) for c in generation]
+            drift = [respelled(c, specs, aliases) for c in drift]
         reasons = [f"{', '.join(c.path for c in generation)} changed"] if generation else []
         if drift:
             reasons.append(REASON_CHANGED_OUTSIDE)

@@ -9,15 +9,17 @@ from typing import Any
 import click
 
 from vidspec.cli.context import global_options
+from vidspec.clock import Clock
 from vidspec.config import load_project
 from vidspec.providers import open_provider
 from vidspec.render.catalog import render_catalog
 
 
-def fetch_catalog_document(directory: Path) -> dict[str, Any]:
-    """Load the project in ``directory`` and ask its provider for the catalog (one request)."""
+def fetch_catalog_document(directory: Path, *, clock: Clock | None = None) -> dict[str, Any]:
+    """Load the project in ``directory`` and ask its provider for the catalog (one request;
+    Vidnoz: two, paced on ``clock``, the real time by default)."""
     project = load_project(directory)
-    provider = open_provider(project)
+    provider = open_provider(project, clock=clock)
     try:
         return provider.catalog().to_json()
     finally:

@@ -3,24 +3,33 @@ foreground for users' own CI."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import secrets
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from vidspec.cli.context import global_options
-from vidspec.emulator import EmulatorSettings, serve
+from vidspec.clock import SystemClock
+from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
+from vidspec.emulator.settings import PROVIDERS
+from vidspec.emulator.store import lock_data_dir
 from vidspec.errors import UsageError
 from vidspec.providers.base import Rate
+from vidspec.state.lock import ProjectLock
 
 _RATE = re.compile(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?|\.\d+)?\s*(ms|s|m|min|h)?\s*")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, None: 1.0}
+
+
+FC = TypeVar("FC", bound=Callable[..., Any])
 
 
 class RateType(click.ParamType[Rate]):
@@ -51,15 +60,23 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
 
 _RATE_01 = click.FloatRange(0.0, 1.0)
 _SECONDS = click.FloatRange(min=0.0)
+_DEFAULTS = EmulatorSettings()
+
+
+def _setting(
+    flag: str, text: str, param_type: click.ParamType[Any] | None = None
+) -> Callable[[FC], FC]:
+    """The option for the ``EmulatorSettings`` field of the same name, with its default (the
+    emulator's defaults live in one place)."""
+    default = getattr(_DEFAULTS, flag.removeprefix("--").replace("-", "_"))
+    return click.option(flag, type=param_type, default=default, show_default=True, help=text)
 
 
 @click.command("emulator")
-@click.option(
+@_setting(
     "--provider",
-    type=click.Choice(["cdnvideo", "vidnoz"]),
-    default="cdnvideo",
-    show_default=True,
-    help="The API to serve: CDNvideo Talking Head or Vidnoz API v2.",
+    "The API to serve: CDNvideo Talking Head or Vidnoz API v2.",
+    click.Choice(PROVIDERS),
 )
 @click.option(
     "--port",
@@ -72,7 +89,8 @@ _SECONDS = click.FloatRange(min=0.0)
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Keep the videos here between runs (JSON). Default: in memory only.",
+    help="Keep the videos here between runs (JSON), for one process at a time. "
+    "Default: in memory only.",
 )
 @click.option(
     "--token",
@@ -84,82 +102,41 @@ _SECONDS = click.FloatRange(min=0.0)
 @click.option(
     "--account", help="CDNvideo: answer only for this account name. Default: any account."
 )
-@click.option(
-    "--username", default="user", show_default=True, help="CDNvideo: username the login accepts."
-)
-@click.option(
-    "--password",
-    default="secret",
-    show_default=True,
-    help="CDNvideo: password the login accepts (a made-up one, not a secret).",
-)
-@click.option(
+@_setting("--username", "CDNvideo: username the login accepts.")
+@_setting("--password", "CDNvideo: password the login accepts (a made-up one, not a secret).")
+@_setting(
     "--post-limit",
-    type=RateType(),
-    default="10/60s",
-    show_default=True,
-    help="CDNvideo: generation requests (POST) allowed per window; more get 429.",
+    "CDNvideo: generation requests (POST) allowed per window; more get 429.",
+    RateType(),
 )
-@click.option(
+@_setting(
     "--monthly-requests",
-    type=click.IntRange(min=1),
-    default=1500,
-    show_default=True,
-    help="CDNvideo: requests allowed per calendar month.",
+    "CDNvideo: requests allowed per calendar month.",
+    click.IntRange(min=1),
 )
-@click.option(
-    "--fail-rate",
-    type=_RATE_01,
-    default=0.0,
-    show_default=True,
-    help="Share of API calls answered 500/503 before any work.",
-)
-@click.option(
+@_setting("--fail-rate", "Share of API calls answered 500/503 before any work.", _RATE_01)
+@_setting(
     "--lose-response-rate",
-    type=_RATE_01,
-    default=0.0,
-    show_default=True,
-    help="Share of creates whose answer is lost (500 or dropped) after the work.",
+    "Share of creates whose answer is lost (500 or dropped) after the work.",
+    _RATE_01,
 )
-@click.option(
-    "--slow-seconds",
-    type=_SECONDS,
-    default=0.0,
-    show_default=True,
-    help="Latency added to every answer.",
-)
-@click.option(
-    "--queue-seconds",
-    type=_SECONDS,
-    default=1.0,
-    show_default=True,
-    help="How long a task waits in the queue.",
-)
-@click.option(
-    "--processing-seconds",
-    type=_SECONDS,
-    default=4.0,
-    show_default=True,
-    help="How long a task is processed after the queue.",
-)
+@_setting("--slow-seconds", "Latency added to every answer.", _SECONDS)
+@_setting("--queue-seconds", "How long a task waits in the queue.", _SECONDS)
+@_setting("--processing-seconds", "How long a task is processed after the queue.", _SECONDS)
 @click.option(
     "--list-in-progress",
     is_flag=True,
     help="CDNvideo: list queued and processing tasks in GET /videos too.",
 )
-@click.option(
+@_setting(
     "--request-limit",
-    type=RateType(),
-    default="1/1s",
-    show_default=True,
-    help="Vidnoz: API calls allowed per window (every call counts); more get code 803.",
+    "Vidnoz: API calls allowed per window (every call counts); more get code 803.",
+    RateType(),
 )
-@click.option(
+@_setting(
     "--credits-left",
-    type=click.FloatRange(min=0.0),
-    default=600.0,
-    show_default=True,
-    help="Vidnoz: credits the account starts with (a video costs 4 a minute).",
+    "Vidnoz: credits the account starts with (a video costs 4 a minute).",
+    click.FloatRange(min=0.0),
 )
 @click.option("--seed", type=int, help="Seed for fault injection (reproducible runs).")
 @click.option("--quiet", is_flag=True, help="Do not log requests on stderr.")
@@ -225,35 +202,57 @@ def command(
         raise UsageError(str(exc)) from exc
     if not quiet and options.verbose == 0:
         _log_requests()
-    try:
-        server = serve(settings, host=host, port=port)
-    except OSError as exc:
-        raise UsageError(
-            f"cannot listen on {host}:{port}: {exc.strerror or exc}",
-            "Pick another port with --port (or --port 0 for a free one).",
-        ) from exc
-    previous = signal.signal(signal.SIGTERM, _raise_stop)
-    try:
-        if provider == "vidnoz":
-            click.echo("vidspec emulator: Vidnoz API v2")
-            click.echo(f"base_url: {server.base_url}")
-            click.echo(f"api_key: {settings.token}")
-            click.echo(f"credits: {credits_left:g}")
-        else:
-            click.echo("vidspec emulator: CDNvideo Talking Head API")
-            click.echo(f"base_url: {server.base_url}")
-            click.echo(f"token: {settings.token}")
-            click.echo(f"account: {account or 'any'}")
-            click.echo(f"login: POST {server.root_url}/app/oauth/v1/token/ (username={username})")
-        click.echo("Press Ctrl-C to stop.")
-        server.wait()
-    except (KeyboardInterrupt, _Stop):
-        pass
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        server.close()
+    with contextlib.ExitStack() as held:  # unwinds: signal handler, server, data lock
+        if data_dir is not None:
+            held.callback(_lock_data_dir(data_dir).release)
+        try:
+            server = serve(settings, host=host, port=port)
+        except OSError as exc:
+            raise UsageError(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                "Pick another port with --port (or --port 0 for a free one).",
+            ) from exc
+        held.callback(server.close)
+        held.callback(signal.signal, signal.SIGTERM, signal.signal(signal.SIGTERM, _raise_stop))
+        try:
+            _announce(settings, server, credits_left, account, username)
+            server.wait()
+        except (KeyboardInterrupt, _Stop):
+            pass
     click.echo("vidspec emulator: stopped", err=True)
     return 0
+
+
+def _lock_data_dir(data_dir: Path) -> ProjectLock:
+    return lock_data_dir(
+        data_dir,
+        command="vidspec emulator",
+        timeout=0.0,
+        clock=SystemClock(),
+        hint="One data directory serves one process at a time: stop that process, or serve "
+        "another --data-dir.",
+    )
+
+
+def _announce(
+    settings: EmulatorSettings,
+    server: EmulatorServer,
+    credits_left: float,
+    account: str | None,
+    username: str,
+) -> None:
+    if settings.provider == "vidnoz":
+        click.echo("vidspec emulator: Vidnoz API v2")
+        click.echo(f"base_url: {server.base_url}")
+        click.echo(f"api_key: {settings.token}")
+        click.echo(f"credits: {credits_left:g}")
+    else:
+        click.echo("vidspec emulator: CDNvideo Talking Head API")
+        click.echo(f"base_url: {server.base_url}")
+        click.echo(f"token: {settings.token}")
+        click.echo(f"account: {account or 'any'}")
+        click.echo(f"login: POST {server.root_url}/app/oauth/v1/token/ (username={username})")
+    click.echo("Press Ctrl-C to stop.")
 
 
 def _log_requests() -> None:

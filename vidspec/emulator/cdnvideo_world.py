@@ -16,7 +16,6 @@ settings.
 
 from __future__ import annotations
 
-import threading
 import uuid
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
@@ -26,6 +25,7 @@ from vidspec.emulator import cdnvideo_catalog as catalog
 from vidspec.emulator.cdnvideo_rules import ApiError, Generation, check_video_name, estimate_seconds
 from vidspec.emulator.limits import MonthlyCounter
 from vidspec.emulator.server import Runtime
+from vidspec.emulator.world import World, times_from_json, times_to_json
 
 IN_QUEUE = "in_queue"
 PROCESSING = "processing"
@@ -41,7 +41,7 @@ MESSAGES = {
 
 VIDEOS_DOC = "cdnvideo-videos"
 USAGE_DOC = "cdnvideo-usage"
-FORMAT = 1
+_TIMES = ("created_at", "started_at", "done_at", "canceled_at")
 
 
 @dataclass
@@ -70,82 +70,64 @@ class VideoRecord:
         return 0 if moment < self.started_at else 1
 
     def to_json(self) -> dict[str, Any]:
-        doc = asdict(self)
-        for key in ("created_at", "started_at", "done_at", "canceled_at"):
-            doc[key] = None if doc[key] is None else doc[key].isoformat()
-        return doc
+        return {**asdict(self), **times_to_json(self, _TIMES)}
 
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> VideoRecord:
-        times = {
-            key: None if doc.get(key) is None else datetime.fromisoformat(doc[key])
-            for key in ("created_at", "started_at", "done_at", "canceled_at")
-        }
+        times = times_from_json(doc, _TIMES)
         return cls(
             id=doc["id"],
             generation=Generation(**doc["generation"]),
             charged=bool(doc.get("charged", False)),
-            created_at=times["created_at"],  # type: ignore[arg-type]
-            started_at=times["started_at"],  # type: ignore[arg-type]
-            done_at=times["done_at"],  # type: ignore[arg-type]
+            created_at=times["created_at"],
+            started_at=times["started_at"],
+            done_at=times["done_at"],
             canceled_at=times["canceled_at"],
         )
 
 
-class CdnVideoWorld:
-    """The in-memory service. Tests and benchmarks may call its methods directly."""
+class CdnVideoWorld(World[VideoRecord]):
+    """The in-memory service (``World``: records, settling, persistence), with its quota in
+    minutes and its monthly request count. Tests and benchmarks may call its methods directly.
+    """
+
+    videos_doc = VIDEOS_DOC
+    balance_key = "quota_left"
 
     def __init__(self, runtime: Runtime) -> None:
-        self._runtime = runtime
-        self._lock = threading.RLock()
-        self._records: dict[str, VideoRecord] = {}
-        settings = runtime.settings
-        self._quota_left = float(settings.quota_left)
-        stored = runtime.store.load(VIDEOS_DOC)
-        if stored is not None:
-            self._quota_left = float(stored["quota_left"])
-            for doc in stored["videos"]:
-                record = VideoRecord.from_json(doc)
-                self._records[record.id] = record
+        super().__init__(runtime, runtime.settings.quota_left)
         usage = runtime.store.load(USAGE_DOC) or {}
         self._usage = MonthlyCounter(runtime.clock, usage.get("month"), int(usage.get("count", 0)))
 
+    def _record_from_json(self, doc: dict[str, Any]) -> VideoRecord:
+        return VideoRecord.from_json(doc)
+
+    def _cost(self, record: VideoRecord) -> float:
+        return record.generation.minutes
+
+    def _finished(self, record: VideoRecord, now: datetime) -> bool:
+        return record.status(now) == PROCESSED
+
+    def _ended(self, record: VideoRecord) -> bool:
+        return record.canceled_at is not None
+
+    def _retention(self) -> timedelta:
+        return timedelta(days=self._runtime.settings.retention_days)
+
+    def _unknown(self, record_id: str) -> Exception:
+        return ApiError(404, "no such video")
+
     # -- reading -------------------------------------------------------------------------
-
-    @property
-    def now(self) -> datetime:
-        return self._runtime.clock.now()
-
-    @property
-    def videos(self) -> dict[str, VideoRecord]:
-        """Every task and video still kept, by id (a copy)."""
-        with self._lock:
-            self.settle()
-            return dict(self._records)
 
     @property
     def quota_left(self) -> float:
         with self._lock:
             self.settle()
-            return self._quota_left
+            return self._balance
 
     @property
     def requests_this_month(self) -> int:
         return self._usage.count
-
-    def get(self, video_id: str) -> VideoRecord:
-        """The record, or ``ApiError(404, "no such video")``."""
-        with self._lock:
-            self.settle()
-            record = self._records.get(video_id)
-            if record is None:
-                raise ApiError(404, "no such video")
-            return record
-
-    def records(self) -> list[VideoRecord]:
-        with self._lock:
-            self.settle()
-            return list(self._records.values())
 
     # -- changing ------------------------------------------------------------------------
 
@@ -159,12 +141,7 @@ class CdnVideoWorld:
         """Enqueue a task, or refuse it (403) when the quota cannot pay for it."""
         with self._lock:
             self.settle()
-            reserved = sum(
-                r.generation.minutes
-                for r in self._records.values()
-                if not r.charged and r.canceled_at is None
-            )
-            available = self._quota_left - reserved
+            available = self._available()
             if generation.minutes > available + 1e-9:
                 raise ApiError(
                     403,
@@ -181,10 +158,7 @@ class CdnVideoWorld:
                 done_at=started + timedelta(seconds=settings.processing_seconds),
                 generation=generation,
             )
-            self._records[record.id] = record
-            self.settle()  # zero timings: processed (and charged) at once
-            self._save()
-            return record
+            return self._enqueue(record)
 
     def cancel(self, video_id: str) -> VideoRecord:
         with self._lock:
@@ -267,34 +241,3 @@ class CdnVideoWorld:
             self._records[video_id] = record
             self._save()
             return record
-
-    def settle(self) -> None:
-        """Bring the world up to the clock: charge completed tasks, forget expired videos."""
-        with self._lock:
-            now = self.now
-            keep = timedelta(days=self._runtime.settings.retention_days)
-            changed = False
-            for record in list(self._records.values()):
-                if record.created_at + keep <= now:
-                    del self._records[record.id]
-                    changed = True
-                elif (
-                    not record.charged
-                    and record.canceled_at is None
-                    and record.status(now) == PROCESSED
-                ):
-                    record.charged = True
-                    self._quota_left = max(0.0, self._quota_left - record.generation.minutes)
-                    changed = True
-            if changed:
-                self._save()
-
-    def _save(self) -> None:
-        if not self._runtime.store.enabled:
-            return
-        document = {
-            "format": FORMAT,
-            "quota_left": self._quota_left,
-            "videos": [r.to_json() for r in self._records.values()],
-        }
-        self._runtime.store.save(VIDEOS_DOC, document)

@@ -2,6 +2,10 @@
 
 Each document is written whole and atomically (``vidspec.atomic``) after every change, so a
 sandbox killed mid-command keeps either the old or the new world, never half of one.
+
+A world is read once at start and written back whole, so one data directory serves one
+process at a time: ``lock_data_dir`` holds ``<data_dir>/lock`` (with a note naming the
+holder) for as long as the sandbox or ``vidspec emulator --data-dir`` runs.
 """
 
 from __future__ import annotations
@@ -12,11 +16,43 @@ from pathlib import Path
 from typing import Any
 
 from vidspec.atomic import atomic_write_text
-from vidspec.errors import VidspecError
+from vidspec.clock import Clock
+from vidspec.errors import LockHeld, VidspecError
+from vidspec.state.lock import ProjectLock
+from vidspec.state.times import format_time
 
 
 class StoreError(VidspecError):
     """A data file exists but cannot be read as the emulator wrote it."""
+
+
+class DataDirBusy(StoreError):
+    """Another process keeps its emulated service in this data directory."""
+
+
+def lock_data_dir(
+    data_dir: Path, *, command: str, timeout: float, clock: Clock, hint: str
+) -> ProjectLock:
+    """Hold ``data_dir`` for this process until ``release()`` (or the process's end).
+
+    Waits up to ``timeout`` seconds for another holder, then raises ``DataDirBusy`` naming
+    it (pid, command, since when) with ``hint`` (what to do). ``command`` is recorded for the
+    next one to read."""
+    lock = ProjectLock(data_dir / "lock", data_dir / "lock.info", clock)
+    try:
+        lock.acquire(command, timeout)
+    except LockHeld:
+        holder = lock.holder()
+        waited = f" (waited {timeout:g}s)" if timeout > 0 else ""
+        who = (
+            "another process, which has not recorded who it is"
+            if holder is None
+            else f"another process: pid {holder.pid} on {holder.host} ({holder.command}), "
+            f"since {format_time(holder.created)}"
+        )
+        message = f"the emulator data in {data_dir} is in use by {who}{waited}"
+        raise DataDirBusy(message, hint) from None
+    return lock
 
 
 class JsonStore:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import secrets
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +26,7 @@ from vidspec.emulator.vidnoz_rules import (
     Generation,
     VidnozError,
 )
+from vidspec.emulator.world import World, times_from_json, times_to_json
 
 DRAFT = 0
 GENERATED = 1
@@ -41,7 +41,6 @@ MESSAGES = {
 }
 
 VIDEOS_DOC = "vidnoz-videos"
-FORMAT = 1
 _TIMES = ("created_at", "started_at", "done_at", "failed_at")
 
 
@@ -81,7 +80,7 @@ class VideoRecord:
         return MESSAGES[status]
 
     def to_json(self) -> dict[str, Any]:
-        doc: dict[str, Any] = {
+        return {
             "id": self.id,
             "name": self.name,
             "failure": self.failure,
@@ -91,78 +90,60 @@ class VideoRecord:
                 "request": self.generation.request,
                 "duration": self.generation.duration,
             },
+            **times_to_json(self, _TIMES),
         }
-        for key in _TIMES:
-            moment = getattr(self, key)
-            doc[key] = None if moment is None else moment.isoformat()
-        return doc
 
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> VideoRecord:
-        times = {
-            key: None if doc.get(key) is None else datetime.fromisoformat(doc[key])
-            for key in _TIMES
-        }
+        times = times_from_json(doc, _TIMES)
         return cls(
             id=doc["id"],
             name=doc["name"],
             generation=Generation(**doc["generation"]),
             failure=doc.get("failure"),
             charged=bool(doc.get("charged", False)),
-            created_at=times["created_at"],  # type: ignore[arg-type]
-            started_at=times["started_at"],  # type: ignore[arg-type]
-            done_at=times["done_at"],  # type: ignore[arg-type]
+            created_at=times["created_at"],
+            started_at=times["started_at"],
+            done_at=times["done_at"],
             failed_at=times["failed_at"],
         )
 
 
-class VidnozWorld:
-    """The in-memory service. Tests and benchmarks may call its methods directly."""
+class VidnozWorld(World[VideoRecord]):
+    """The in-memory service (``World``: records, settling, persistence), with its credits.
+    Tests and benchmarks may call its methods directly."""
+
+    videos_doc = VIDEOS_DOC
+    balance_key = "credits_left"
 
     def __init__(self, runtime: Runtime) -> None:
-        self._runtime = runtime
-        self._lock = threading.RLock()
-        self._records: dict[str, VideoRecord] = {}
-        self._credits_left = float(runtime.settings.credits_left)
-        stored = runtime.store.load(VIDEOS_DOC)
-        if stored is not None:
-            self._credits_left = float(stored["credits_left"])
-            for doc in stored["videos"]:
-                record = VideoRecord.from_json(doc)
-                self._records[record.id] = record
+        super().__init__(runtime, runtime.settings.credits_left)
+
+    def _record_from_json(self, doc: dict[str, Any]) -> VideoRecord:
+        return VideoRecord.from_json(doc)
+
+    def _cost(self, record: VideoRecord) -> float:
+        return record.generation.credits
+
+    def _finished(self, record: VideoRecord, now: datetime) -> bool:
+        return record.status(now) == GENERATED
+
+    def _ended(self, record: VideoRecord) -> bool:
+        return record.failed_at is not None
+
+    def _retention(self) -> timedelta:
+        return timedelta(days=self._runtime.settings.file_retention_days)
+
+    def _unknown(self, record_id: str) -> Exception:
+        return VidnozError(BAD_REQUEST, f"task not found: {record_id}")
 
     # -- reading -------------------------------------------------------------------------
-
-    @property
-    def now(self) -> datetime:
-        return self._runtime.clock.now()
-
-    @property
-    def videos(self) -> dict[str, VideoRecord]:
-        """Every task still kept, by id (a copy)."""
-        with self._lock:
-            self.settle()
-            return dict(self._records)
 
     @property
     def credits_left(self) -> float:
         with self._lock:
             self.settle()
-            return self._credits_left
-
-    def get(self, task_id: str) -> VideoRecord:
-        """The record, or ``VidnozError(400, "task not found: …")``."""
-        with self._lock:
-            self.settle()
-            record = self._records.get(task_id)
-            if record is None:
-                raise VidnozError(BAD_REQUEST, f"task not found: {task_id}")
-            return record
-
-    def records(self) -> list[VideoRecord]:
-        with self._lock:
-            self.settle()
-            return list(self._records.values())
+            return self._balance
 
     # -- changing ------------------------------------------------------------------------
 
@@ -170,12 +151,7 @@ class VidnozWorld:
         """Start a task, or refuse it when the credits cannot pay for it."""
         with self._lock:
             self.settle()
-            reserved = sum(
-                r.generation.credits
-                for r in self._records.values()
-                if not r.charged and r.failed_at is None
-            )
-            available = self._credits_left - reserved
+            available = self._available()
             if generation.credits > available + 1e-9:
                 raise VidnozError(
                     BAD_REQUEST,
@@ -194,10 +170,7 @@ class VidnozWorld:
                 done_at=started + timedelta(seconds=settings.processing_seconds),
                 generation=generation,
             )
-            self._records[record.id] = record
-            self.settle()  # zero timings: generated (and charged) at once
-            self._save()
-            return record
+            return self._enqueue(record)
 
     def fail(self, task_id: str, message: str = "task failed") -> VideoRecord:
         """Make a task fail now (tests). Its reserved credits are released."""
@@ -257,30 +230,3 @@ class VidnozWorld:
             self._records[task_id] = record
             self._save()
             return record
-
-    def settle(self) -> None:
-        """Bring the world up to the clock: charge generated tasks, forget expired ones."""
-        with self._lock:
-            now = self.now
-            keep = timedelta(days=self._runtime.settings.file_retention_days)
-            changed = False
-            for record in list(self._records.values()):
-                if record.created_at + keep <= now:
-                    del self._records[record.id]
-                    changed = True
-                elif not record.charged and record.status(now) == GENERATED:
-                    record.charged = True
-                    self._credits_left = max(0.0, self._credits_left - record.generation.credits)
-                    changed = True
-            if changed:
-                self._save()
-
-    def _save(self) -> None:
-        if not self._runtime.store.enabled:
-            return
-        document = {
-            "format": FORMAT,
-            "credits_left": self._credits_left,
-            "videos": [r.to_json() for r in self._records.values()],
-        }
-        self._runtime.store.save(VIDEOS_DOC, document)

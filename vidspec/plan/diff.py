@@ -29,6 +29,18 @@ def flatten(spec: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+def unflatten(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """``flatten`` undone: ``{"actor.name": "N"}`` -> ``{"actor": {"name": "N"}}``."""
+    nested: dict[str, Any] = {}
+    for path, value in flat.items():
+        *parents, leaf = path.split(".")
+        node = nested
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return nested
+
+
 def with_defaults(flat: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:
     """``flat`` plus every default (nested or dotted keys) whose path is absent, and that is
     not the parent of a path ``flat`` has (``composition: {...}`` keeps its own fields)."""

@@ -2,8 +2,10 @@
 
 A listing may report a video's name and some of its settings (``Capabilities.listing_fields``).
 A difference from the applied request body is drift: someone changed the video outside vidspec.
-Comparisons skip what cannot be judged: a field the listing leaves out, an applied ``latest``
-version (the listing names the concrete one), and a field neither body nor defaults set.
+The listing reports one spelling of each field, so bodies are compared in that spelling
+(``vidspec.plan.normalize``). Comparisons skip what cannot be judged: a field the listing leaves
+out, an applied ``latest`` version (the listing names the concrete one), and a field neither
+body nor defaults set.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from vidspec.cost import value_at
 from vidspec.plan.actions import FieldChange
 from vidspec.plan.diff import flatten, is_ignored, same_value, with_defaults
+from vidspec.plan.normalize import canonical_spec
 from vidspec.providers.base import Capabilities, RemoteVideo
 
 REASON_RENAMED_OUTSIDE = "renamed outside vidspec"
@@ -31,7 +34,7 @@ def same_video(video: RemoteVideo, spec: Mapping[str, Any], caps: Capabilities) 
         evidence = True
     if video.spec is not None:
         reported = flatten(video.spec)
-        sent = with_defaults(flatten(spec), caps.spec_defaults)
+        sent = with_defaults(flatten(canonical_spec(spec, caps.spec_aliases)), caps.spec_defaults)
         for path in caps.listing_fields:
             got, want = reported.get(path), sent.get(path)
             if path == caps.name_field or got is None or want is None or want == LATEST:

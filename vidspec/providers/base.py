@@ -49,6 +49,20 @@ class Rate:
 
 
 @dataclass(frozen=True)
+class SpecAlias:
+    """An older spelling of request fields that the service reads as the documented one.
+
+    The object at ``path`` (dotted) stands for ``fields`` (its key -> the dotted path it
+    means), and its mere presence means ``implies`` (dotted path -> value). CDNvideo's
+    ``circle: {location, ...}`` is ``composition: {frame_style: circle, location, ...}``.
+    """
+
+    path: str
+    fields: Mapping[str, str]
+    implies: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Capabilities:
     """What a provider can do and how it counts, as data the planner and engine read.
 
@@ -57,8 +71,9 @@ class Capabilities:
     duration estimate. ``listing_fields``: dotted request-body paths the listing reports, so
     drift in those can be seen remotely (empty: content drift is visible only in state).
     ``spec_defaults``: values the service assumes for omitted fields, so that an omitted
-    field and its default compare equal. ``cost_unit``: "minutes" (quota minutes) or
-    "credits"; ``credits_per_minute`` converts.
+    field and its default compare equal. ``spec_aliases``: older spellings the service reads as
+    documented fields, so that both spellings compare equal (``vidspec.plan.normalize``).
+    ``cost_unit``: "minutes" (quota minutes) or "credits"; ``credits_per_minute`` converts.
     """
 
     kind: str
@@ -74,6 +89,7 @@ class Capabilities:
     monthly_requests: int | None = None
     listing_fields: tuple[str, ...] = ()
     spec_defaults: Mapping[str, Any] = field(default_factory=dict)
+    spec_aliases: tuple[SpecAlias, ...] = ()
     cost_unit: str = "minutes"
     credits_per_minute: float = 1.0
     chars_per_second: float = 14.0
@@ -182,7 +198,7 @@ class Provider(Protocol):
       (5xx after sending, dropped connection, timeout) it raises ``OutcomeUnknown``; it never
       retries a POST on its own.
     - ``list_videos`` pages through the whole listing with the largest page the service
-      allows: one plan costs ``1 + ceil(N / page)`` requests, never a call per video.
+      allows: at most ``N // page + 1`` requests (``vidspec.cost``), never a call per video.
     - Methods the capabilities say are unsupported raise ``UsageError`` (the planner never
       plans them).
     - Errors are ``vidspec.errors.ProviderError`` subclasses; no secret ever appears in one.

@@ -245,7 +245,8 @@ class CdnvideoProvider:
         return CdnvideoCatalog.from_configurations(self._call("GET", API.configurations_path))
 
     def list_videos(self) -> list[RemoteVideo]:
-        """Every video (and task, if the service lists them): ``N // 1000 + 1`` requests."""
+        """Every video (and task, if the service lists them), page by page until a short one
+        (the request count is in ``API.list_page_size``'s comment)."""
         found: dict[str, RemoteVideo] = {}
         offset = 0
         now = self._clock.now()

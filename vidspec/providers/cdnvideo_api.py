@@ -14,7 +14,7 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import Any
 
-from vidspec.providers.base import Capabilities, Rate, TaskState
+from vidspec.providers.base import Capabilities, Rate, SpecAlias, TaskState
 
 
 def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -55,7 +55,10 @@ class CdnvideoApi:
     retention: timedelta = timedelta(days=30)
 
     # -- listing ----------------------------------------------------------------------------
-    list_page_size: int = 1000  # [vidspec] the page's maximum `limit` is not documented
+    # [vidspec] the page's maximum `limit` is not documented. The listing gives no total, so
+    # the client reads pages until one is shorter than this: N videos cost N // 1000 + 1
+    # requests, one more (empty) page when N is an exact multiple (`vidspec.cost` counts so).
+    list_page_size: int = 1000
     list_sort: str = "+date"  # [vidspec] oldest first: new videos land on the last page
     list_window: timedelta = timedelta(days=31)  # [vidspec] `start`: retention plus a margin
     list_date_format: str = "%Y-%m-%dT%H:%M:00+00"  # [doc] seconds always 00, UTC
@@ -79,7 +82,9 @@ class CdnvideoApi:
         )
     )
     # The listing's `circle` object [doc] (all null: no circle) is reported in the documented
-    # composition form [vidspec]: frame_style circle/rectangle plus these keys.
+    # composition form [vidspec]: frame_style circle/rectangle plus these keys. The create
+    # body's older `circle` object [doc] has the same keys and means the same [vidspec]:
+    # `circle_alias` makes both spellings of a request compare equal.
     circle_field: str = "circle"
     circle_paths: Mapping[str, str] = field(
         default_factory=lambda: _frozen(
@@ -91,6 +96,15 @@ class CdnvideoApi:
         )
     )
     frame_style_path: str = "composition.frame_style"
+
+    @property
+    def circle_alias(self) -> SpecAlias:
+        """``circle: {location, ...}`` in a create body is the composition circle frame."""
+        return SpecAlias(
+            path=self.circle_field,
+            fields=self.circle_paths,
+            implies=_frozen({self.frame_style_path: "circle"}),
+        )
 
     @property
     def reported_paths(self) -> tuple[str, ...]:
@@ -168,6 +182,7 @@ def capabilities(
                 "composition": dict(API.composition_defaults),
             }
         ),
+        spec_aliases=(API.circle_alias,),
         cost_unit="minutes",
         credits_per_minute=1.0,
         chars_per_second=API.chars_per_second,

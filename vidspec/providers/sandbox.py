@@ -9,25 +9,33 @@ not minutes; the limits are the real service's unless ``provider.options`` shrin
       kind: sandbox
       options: {queue_seconds: 0.5, processing_seconds: 2, post_limit: 10/60s,
                 monthly_requests: 1500, list_in_progress: false,
-                fail_rate: 0, lose_response_rate: 0}
+                fail_rate: 0, lose_response_rate: 0, lock_timeout: 10}
+
+The emulator reads its world once and writes it back whole, so a project's sandbox serves one
+command at a time: the provider holds ``.vidspec/sandbox/lock`` from ``open`` to ``close``, and
+another command waits for it up to ``lock_timeout`` seconds, then fails naming the holder.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from vidspec.clock import Clock, SystemClock
 from vidspec.config import Project
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
+from vidspec.emulator.store import lock_data_dir
 from vidspec.errors import ProjectError
 from vidspec.providers.base import Rate
 from vidspec.providers.cdnvideo import CdnvideoProvider
 from vidspec.providers.cdnvideo_api import capabilities
 from vidspec.providers.http import HttpPolicy
+from vidspec.state.lock import ProjectLock
 
 SANDBOX_TOKEN = "vidspec-sandbox"  # a fixed local token: the sandbox guards nothing
 SANDBOX_ACCOUNT = "sandbox"
@@ -47,6 +55,7 @@ class SandboxOptions:
     list_in_progress: bool = False
     fail_rate: float = 0.0
     lose_response_rate: float = 0.0
+    lock_timeout: float = 10.0
 
     @classmethod
     def parse(cls, options: Mapping[str, Any], where: str) -> SandboxOptions:
@@ -59,6 +68,7 @@ class SandboxOptions:
             "list_in_progress": _flag,
             "fail_rate": _share,
             "lose_response_rate": _share,
+            "lock_timeout": _seconds,
         }
         values: dict[str, Any] = {}
         problems: list[str] = []
@@ -77,6 +87,18 @@ class SandboxOptions:
                 "Fix or remove these options in vidspec.yaml.",
             )
         return cls(**values)
+
+
+def _command_line() -> str:
+    """This process's command line, for the lock note (vidspec takes no secret as an
+    argument; ``vidspec emulator``'s made-up token never reaches a sandbox)."""
+    program = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "-"
+    if program == "__main__.py":  # python -m vidspec
+        program = "vidspec"
+    elif program in ("-", "-c"):  # python reading a script from stdin or -c
+        program = "python"
+    line = " ".join([program, *sys.argv[1:]])
+    return line if len(line) <= 200 else line[:197] + "..."
 
 
 def _seconds(value: Any) -> float:
@@ -130,10 +152,18 @@ def _rate(value: Any) -> Rate:
 
 
 class SandboxProvider(CdnvideoProvider):
-    """``CdnvideoProvider`` bound to an emulator it started; ``close()`` stops both."""
+    """``CdnvideoProvider`` bound to an emulator it started on the project's sandbox data,
+    which it holds locked; ``close()`` stops the emulator and releases the lock."""
 
-    def __init__(self, server: EmulatorServer, options: SandboxOptions, clock: Clock) -> None:
+    def __init__(
+        self,
+        server: EmulatorServer,
+        options: SandboxOptions,
+        clock: Clock,
+        data_lock: ProjectLock | None = None,
+    ) -> None:
         self.server = server
+        self._data_lock = data_lock
         try:
             super().__init__(
                 account=SANDBOX_ACCOUNT,
@@ -151,7 +181,7 @@ class SandboxProvider(CdnvideoProvider):
                 trust_env=False,
             )
         except BaseException:
-            server.close()
+            self._stop()
             raise
 
     @classmethod
@@ -174,13 +204,34 @@ class SandboxProvider(CdnvideoProvider):
             lose_response_rate=options.lose_response_rate,
             data_dir=project.sandbox_dir,
         )
-        return cls(serve(settings, clock=clock), options, clock)
+        data_lock = lock_data_dir(
+            project.sandbox_dir,
+            command=_command_line(),
+            timeout=options.lock_timeout,
+            clock=clock,
+            hint="A project's sandbox serves one vidspec command at a time. Wait for that "
+            "command to finish, then run this one again; to wait longer, set "
+            "provider.options.lock_timeout (seconds) in vidspec.yaml.",
+        )
+        try:
+            server = serve(settings, clock=clock)
+        except BaseException:
+            data_lock.release()
+            raise
+        return cls(server, options, clock, data_lock)
 
     def close(self) -> None:
         try:
             super().close()
         finally:
+            self._stop()
+
+    def _stop(self) -> None:
+        try:
             self.server.close()
+        finally:
+            if self._data_lock is not None:
+                self._data_lock.release()
 
     def __repr__(self) -> str:
         return f"SandboxProvider({self.server.base_url!r})"

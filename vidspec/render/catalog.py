@@ -9,7 +9,8 @@ The document is what ``Catalog.to_json()`` returns (and ``catalog --json`` print
      "quota": {"unit", "limit", "left"}}
 
 A provider that lacks a part (no versions, no backgrounds) leaves the key out or the value
-null; the tables show ``-`` there.
+null; the tables show ``-`` there. A provider whose manifests name actors or voices by ``id``
+(Vidnoz) gives each its ``"id"``; the tables then open with an ID column.
 """
 
 from __future__ import annotations
@@ -24,36 +25,44 @@ _NONE = "-"
 
 def render_catalog(doc: Mapping[str, Any], *, color: bool = False) -> str:
     """The whole catalog as text: actors, voices, backgrounds, then the quota line."""
+    actors = doc.get("actors") or ()
+    voices = doc.get("voices") or ()
     sections = [
         _section(
             "Actors",
-            ("NAME", "VERSION", "STYLE", "GENDER", "SHOTS (SIZE)", "VOICES"),
-            [
-                (
-                    _text(a.get("name")),
-                    _text(a.get("version")),
-                    _text(a.get("style")),
-                    _text(a.get("gender")),
-                    _join(_shot(s) for s in a.get("shots") or ()),
-                    _join(a.get("voices") or ()),
-                )
-                for a in doc.get("actors") or ()
-            ],
+            *_with_ids(
+                actors,
+                ("NAME", "VERSION", "STYLE", "GENDER", "SHOTS (SIZE)", "VOICES"),
+                [
+                    (
+                        _text(a.get("name")),
+                        _text(a.get("version")),
+                        _text(a.get("style")),
+                        _text(a.get("gender")),
+                        _join(_shot(s) for s in a.get("shots") or ()),
+                        _join(a.get("voices") or ()),
+                    )
+                    for a in actors
+                ],
+            ),
             color,
         ),
         _section(
             "Voices",
-            ("NAME", "LANGUAGE", "GENDER", "PROVIDER", "EMOTIONS"),
-            [
-                (
-                    _text(v.get("name")),
-                    _text(v.get("language")),
-                    _text(v.get("gender")),
-                    _text(v.get("provider")),
-                    _join(v.get("emotions") or ()),
-                )
-                for v in doc.get("voices") or ()
-            ],
+            *_with_ids(
+                voices,
+                ("NAME", "LANGUAGE", "GENDER", "PROVIDER", "EMOTIONS"),
+                [
+                    (
+                        _text(v.get("name")),
+                        _text(v.get("language")),
+                        _text(v.get("gender")),
+                        _text(v.get("provider")),
+                        _join(v.get("emotions") or ()),
+                    )
+                    for v in voices
+                ],
+            ),
             color,
         ),
         _section(
@@ -68,6 +77,17 @@ def render_catalog(doc: Mapping[str, Any], *, color: bool = False) -> str:
         _quota(doc.get("quota")),
     ]
     return "\n\n".join(sections) + "\n"
+
+
+def _with_ids(
+    items: Sequence[Mapping[str, Any]], header: tuple[str, ...], rows: list[tuple[str, ...]]
+) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """``header`` and ``rows`` opened by an ID column when any item has an id (what a Vidnoz
+    manifest names an avatar or voice by)."""
+    if not any(item.get("id") is not None for item in items):
+        return header, rows
+    ids = [_text(item.get("id")) for item in items]
+    return ("ID", *header), [(i, *row) for i, row in zip(ids, rows, strict=True)]
 
 
 def _section(title: str, header: Sequence[str], rows: list[tuple[str, ...]], color: bool) -> str:
