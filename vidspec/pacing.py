@@ -1,4 +1,9 @@
-"""Request pacing and the monthly request ledger.
+"""Request pacing (``TokenBucket``) and the monthly request ledger (``MonthlyUsage``).
+
+``TokenBucket`` keeps calls inside a limit of the form "at most N per window" (CDNvideo: 10
+generation POSTs a minute; Vidnoz: 1 call a second). It only computes: the apply engine asks
+how long to wait, sleeps on its injected ``Clock`` (so it can poll other work meanwhile), and
+tells the bucket when a call starts and ends.
 
 ``MonthlyUsage`` counts the API requests this project has spent per UTC month, in
 ``.vidspec/usage.json`` (local, git-ignored, so a ``plan`` in CI leaves tracked files alone)::
@@ -13,16 +18,86 @@ machine; the service's own counter is the authority, this is the best local esti
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
+import threading
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
 import filelock
 
 from vidspec.atomic import atomic_write_text
+from vidspec.clock import Clock
 from vidspec.errors import StateCorrupt, StateError
+from vidspec.providers.base import Rate
 
-__all__ = ["MonthlyUsage", "month_key"]
+__all__ = ["MonthlyUsage", "TokenBucket", "month_key"]
+
+
+class TokenBucket:
+    """At most ``rate.count`` calls in any ``rate.seconds``, on an injected clock.
+
+    The bucket holds ``rate.count`` tokens. A call takes one when it starts, and the token
+    comes back ``rate.seconds`` after the call *ended* (its answer arrived). Two choices make
+    this match a service that counts calls in a sliding window:
+
+    - tokens come back one window after use, not continuously: a continuously refilled bucket
+      of N tokens lets 2N calls through in one window (a full bucket, then N refills);
+    - the window starts when the answer arrives, which is after the service counted the call,
+      so network jitter can never squeeze N + 1 calls into the service's window.
+
+    ``hold_off(seconds)``: the service said "retry after" (HTTP 429): no call before then.
+    Thread-safe, though the engine uses it from one thread.
+    """
+
+    def __init__(self, rate: Rate, clock: Clock) -> None:
+        if rate.count < 1 or not rate.seconds > 0:
+            raise ValueError(f"a rate needs at least 1 call per positive window, not {rate}")
+        self.rate = rate
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._returns: list[float] = []  # when each used token comes back (inf: call running)
+        self._not_before = -math.inf
+
+    def wait_time(self) -> float:
+        """Seconds until a call may start (0.0: now)."""
+        with self._lock:
+            now = self._clock.monotonic()
+            self._returns = [t for t in self._returns if t > now]
+            wait = 0.0
+            if len(self._returns) >= self.rate.count:
+                wait = min(self._returns) - now
+            return max(0.0, wait, self._not_before - now)
+
+    @property
+    def held_off(self) -> bool:
+        """True while a ``hold_off`` is what keeps the next call waiting."""
+        with self._lock:
+            return self._not_before > self._clock.monotonic()
+
+    @contextlib.contextmanager
+    def call(self) -> Iterator[None]:
+        """Spend a token on the call made inside the ``with`` block. Wait for ``wait_time()``
+        first; a call started early still counts (the bucket never refuses, it only tells)."""
+        with self._lock:
+            self._returns.append(math.inf)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._returns.remove(math.inf)
+                self._returns.append(self._clock.monotonic() + self.rate.seconds)
+
+    def hold_off(self, seconds: float) -> None:
+        """No call before ``seconds`` from now (a 429's ``Retry-After``)."""
+        with self._lock:
+            self._not_before = max(self._not_before, self._clock.monotonic() + max(0.0, seconds))
+
+    def describe(self) -> str:
+        """``10 per 60 s``: the limit as a wait message names it."""
+        return f"{self.rate.count} per {self.rate.seconds:g} s"
 
 
 def month_key(now: datetime) -> str:

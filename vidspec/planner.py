@@ -178,7 +178,7 @@ class _Planner:
                 return
             retry = True
         if record is not None:
-            self._previous_ids(address, record)
+            self._previous_ids(address, record, removing=want is None)
         if want is None:
             if record is not None:
                 self._remove(address, record)
@@ -358,14 +358,15 @@ class _Planner:
                 )
             )
 
-    def _previous_ids(self, address: str, record: VideoRecord) -> None:
-        """Old videos a regenerate superseded: delete them once the new one is done."""
+    def _previous_ids(self, address: str, record: VideoRecord, *, removing: bool) -> None:
+        """Old videos a regenerate superseded: delete them once the new one is done, or with
+        the address when it goes (its record, and with it their ids, leaves the state)."""
         if not record.previous:
             return
         seen = self.remote_by_id.get(record.id)
         status = seen.state if seen is not None else record.status
         replacement_done = status is TaskState.DONE and (self.remote is None or seen is not None)
-        if not replacement_done and not self.options.destroy:
+        if not replacement_done and not self.options.destroy and not removing:
             return
         for old in record.previous:
             if self.remote is not None and old not in self.remote_by_id:

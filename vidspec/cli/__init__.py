@@ -31,6 +31,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     # state and plans
     "plan",
     "show",
+    "apply",
+    "destroy",
     "import_",
     "state",
     "force_unlock",
@@ -61,6 +63,9 @@ def cli(ctx: click.Context, directory: Path, no_color: bool, verbose: int) -> No
             format="vidspec: %(message)s",
             stream=sys.stderr,
         )
+        # urllib3's own DEBUG lines print whole request lines, query strings included; our
+        # vidspec.http logger says what matters (method, path, status, time) and nothing more.
+        logging.getLogger("urllib3").setLevel(logging.WARNING)
 
 
 for _name in COMMAND_MODULES:

@@ -1,0 +1,134 @@
+"""``download:``: fetched when done (link, then file), written atomically inside the project,
+size and sha256 in the state; a file already there with the recorded hash is not fetched."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from apply_env import TOKEN, ApplyEnv, make_env, simple_videos
+
+from vidspec.apply import Outcome
+from vidspec.apply.downloads import DownloadPathError, download_target, save_video
+from vidspec.providers.cdnvideo import CdnvideoProvider
+from vidspec.state import DownloadRecord
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ApplyEnv]:
+    yield from make_env(tmp_path, monkeypatch, queue_seconds=0.0, processing_seconds=3.0)
+
+
+def file_calls(env: ApplyEnv, since: int = 0) -> list[str]:
+    return [p for m, p, _ in env.server.request_log[since:] if p.startswith("/files/")]
+
+
+def test_a_finished_video_is_saved_and_its_hash_recorded(env: ApplyEnv) -> None:
+    videos = simple_videos(2)
+    videos["video-00"]["download"] = "out/first.mp4"
+    env.write_videos(videos)
+    results = env.apply()
+    assert results is not None and results.ok
+    record = env.state().videos["video-00"]
+    saved = env.root / "out" / "first.mp4"
+    data = saved.read_bytes()
+    assert record.download == DownloadRecord(
+        path="out/first.mp4", size=len(data), sha256=hashlib.sha256(data).hexdigest()
+    )
+    assert results.rows[0].detail == f"id {record.id}, saved out/first.mp4"
+    assert env.state().videos["video-01"].download is None
+    # readable like any file the user makes (not the temp file's private 0600)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o666 & ~umask
+    assert [p.name for p in saved.parent.iterdir()] == ["first.mp4"]  # no temp file left
+    # link first (an API call), then the file (not an API call)
+    link = [p for m, p, _ in env.server.request_log if p.endswith("/download")]
+    assert len(link) == 1 and len(file_calls(env)) == 1
+
+
+def test_a_path_leading_out_of_the_project_fails_that_video_only(
+    env: ApplyEnv, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("elsewhere")
+    (env.root / "out").symlink_to(outside, target_is_directory=True)
+    videos = simple_videos(2)
+    videos["video-00"]["download"] = "out/first.mp4"
+    env.write_videos(videos)
+    results = env.apply()
+    assert results is not None
+    row = results.rows[0]
+    assert row.outcome is Outcome.FAILED
+    assert "generated, but saving out/first.mp4 failed" in row.detail
+    assert "leads outside the project directory" in row.detail
+    assert results.rows[1].outcome is Outcome.DONE
+    assert list(outside.iterdir()) == []
+    # the video itself is made and managed: it is not generated again
+    assert env.state().videos["video-00"].download is None
+    assert env.plan().actions == ()
+
+
+def test_download_target_refuses_escapes(tmp_path: Path) -> None:
+    assert download_target(tmp_path, "out/a.mp4") == tmp_path.resolve() / "out" / "a.mp4"
+    for bad in ("../a.mp4", "/etc/a.mp4", "."):
+        with pytest.raises(DownloadPathError):
+            download_target(tmp_path, bad)
+
+
+def test_a_file_already_saved_with_its_hash_is_not_fetched_again(env: ApplyEnv) -> None:
+    env.write_videos(simple_videos(1))
+    env.apply()
+    video_id = env.state().videos["video-00"].id
+    provider = CdnvideoProvider(account="acme", base_url=env.server.base_url, token=TOKEN)
+    try:
+        record, fetched = save_video(provider, video_id, env.root, "out/v.mp4")
+        assert fetched
+        mark = len(env.server.request_log)
+        again, fetched = save_video(provider, video_id, env.root, "out/v.mp4", record)
+        assert (again, fetched) == (record, False)
+        assert env.server.request_log[mark:] == []  # not even the link was asked for
+        (env.root / "out" / "v.mp4").write_bytes(b"tampered")
+        again, fetched = save_video(provider, video_id, env.root, "out/v.mp4", record)
+        assert fetched and again == record
+        assert file_calls(env, mark) != []
+    finally:
+        provider.close()
+
+
+def test_a_finished_video_whose_file_is_missing_is_saved_by_the_next_apply(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--no-wait (or Ctrl-C, or a failed download) leaves a finished video unsaved; so does a
+    deleted file. The plan has nothing to change, and apply saves it: no generation."""
+    for env in make_env(tmp_path, monkeypatch, capsys, queue_seconds=0.0, processing_seconds=3.0):
+        videos = simple_videos(2)
+        videos["video-00"]["download"] = "out/first.mp4"
+        env.write_videos(videos)
+        code, out, err = env.run("apply", "--auto-approve", "--no-wait", monkeypatch=monkeypatch)
+        assert code == 0, err
+        assert ", so out/first.mp4 is not saved" in out
+        env.clock.advance(10)
+        assert env.plan().actions == ()
+        code, out, err = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
+        assert code == 0, err
+        assert out.startswith("No changes. Your videos match the manifests.\n")
+        assert "video-00: out/first.mp4 (finished, not saved yet)" in out
+        assert out.rstrip().endswith(
+            "Apply complete! Videos: 0 created, 0 renamed, 0 regenerated, 0 deleted, 1 saved."
+        )
+        record = env.state().videos["video-00"].download
+        assert record is not None and (env.root / "out" / "first.mp4").stat().st_size == record.size
+        # nothing to do while the file is there ...
+        code, out, _ = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
+        assert (code, out) == (0, "No changes. Your videos match the manifests.\n")
+        # ... and saved again once it is gone
+        (env.root / "out" / "first.mp4").unlink()
+        posts = sum(1 for m, _, _ in env.server.request_log if m == "POST")
+        code, out, _ = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
+        assert code == 0 and "(the saved file is missing or changed)" in out
+        assert (env.root / "out" / "first.mp4").is_file()
+        assert sum(1 for m, _, _ in env.server.request_log if m == "POST") == posts

@@ -1,0 +1,125 @@
+"""Waiting for generations with the fewest requests: one listing call per round, intervals
+growing from seconds to a minute, per-task status only for what the listing cannot answer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from apply_env import ApplyEnv, Recorder, make_env, simple_videos
+
+from vidspec.apply import EngineOptions, Outcome, WaitPolicy
+from vidspec.apply.waiting import PollSchedule
+from vidspec.clock import ManualClock
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ApplyEnv]:
+    yield from make_env(tmp_path, monkeypatch)
+
+
+def calls(env: ApplyEnv, method: str, kind: str, since: int = 0) -> int:
+    return sum(
+        1
+        for m, p, _ in env.server.request_log[since:]
+        if m == method and p.split("/accounts/acme/")[-1].split("/")[0] == kind
+    )
+
+
+def test_the_schedule_grows_to_a_minute_and_keeps_pace_while_videos_finish() -> None:
+    clock = ManualClock()
+    schedule = PollSchedule(WaitPolicy(), clock)
+    schedule.start()
+    gaps = []
+    for _ in range(10):
+        gap = schedule.wait_time()
+        gaps.append(round(gap, 2))
+        clock.advance(gap)
+        schedule.polled(progressed=False)
+    assert gaps[:4] == [3.0, 4.5, 6.75, 10.12]
+    assert gaps[-1] == 60.0 and max(gaps) == 60.0
+    schedule.polled(progressed=True)  # a round that finished something keeps the pace
+    assert schedule.wait_time() == 60.0
+    schedule.stop()
+    schedule.start()
+    assert schedule.wait_time() == 3.0
+
+
+def test_slow_videos_one_listing_per_round_and_rare_status_calls(env: ApplyEnv) -> None:
+    env.server.configure(queue_seconds=60.0, processing_seconds=240.0)  # five minutes each
+    env.write_videos(simple_videos(4))
+    mark = len(env.server.request_log)
+    results = env.apply()
+    assert results is not None and results.ok
+    stats = results.stats
+    assert calls(env, "POST", "generate", mark) == 4
+    # the plan's refresh lists once; every round after that is exactly one listing call
+    assert calls(env, "GET", "videos", mark) == 1 + stats.listing_calls
+    gaps = [b - a for a, b in zip(stats.poll_times, stats.poll_times[1:], strict=False)]
+    assert gaps == sorted(gaps) and gaps[-1] <= 60.0
+    # ~300 s of waiting takes about a dozen rounds, not one call per video per second
+    assert stats.listing_calls <= 12
+    # the listing never shows tasks in flight: their status is asked only every third round
+    assert stats.status_calls == 4 * ((stats.listing_calls - 1) // 3)
+    assert calls(env, "GET", "tasks", mark) == stats.status_calls
+
+
+def test_with_tasks_in_the_listing_no_status_call_is_needed(env: ApplyEnv) -> None:
+    env.server.configure(list_in_progress=True, queue_seconds=30.0, processing_seconds=90.0)
+    env.write_videos(simple_videos(3))
+    mark = len(env.server.request_log)
+    results = env.apply()
+    assert results is not None and results.ok
+    assert results.stats.status_calls == 0
+    assert calls(env, "GET", "tasks", mark) == 0
+
+
+def test_a_task_that_vanishes_is_asked_about_and_reported(env: ApplyEnv) -> None:
+    env.server.configure(list_in_progress=True, queue_seconds=30.0, processing_seconds=30.0)
+    env.write_videos(simple_videos(2))
+
+    class CancelFirst(Recorder):
+        def submitted(self, address: str, video_id: str, progress: object) -> None:
+            if address == "video-00":
+                env.server.world.cancel(video_id)
+
+    results = env.apply(reporter=CancelFirst())
+    assert results is not None
+    first = results.rows[0]
+    assert (first.address, first.outcome, first.detail) == (
+        "video-00",
+        Outcome.FAILED,
+        "task canceled",
+    )
+    assert results.rows[1].outcome is Outcome.DONE
+    # a canceled task is never listed: once the listing had shown tasks, its absence was
+    # asked about at once (one status call), not waited for
+    assert results.stats.status_calls == 1
+    assert [(a, k) for a, k in env.kinds()] == [("video-00", "create")]
+
+
+def test_giving_up_after_max_wait_leaves_the_video_recorded_as_generating(
+    env: ApplyEnv,
+) -> None:
+    env.server.configure(queue_seconds=3600.0 * 3)
+    env.write_videos(simple_videos(1))
+    policy = WaitPolicy(max_wait=600.0)
+    results = env.apply(engine=EngineOptions(policy=policy))
+    assert results is not None
+    (row,) = results.rows
+    assert row.outcome is Outcome.FAILED
+    assert row.detail.endswith(
+        "still generating after waiting 10 minutes; the next plan shows it in flight"
+    )
+    plan = env.plan()
+    assert plan.actions == () and [p.address for p in plan.pending] == ["video-00"]
+
+
+def test_polling_pauses_are_reported_but_not_as_pacing(env: ApplyEnv) -> None:
+    env.server.configure(queue_seconds=0.0, processing_seconds=30.0)
+    env.write_videos(simple_videos(2))
+    recorder = Recorder()
+    env.apply(reporter=recorder)
+    polls = [(s, r) for s, r, pacing in recorder.of("waiting") if not pacing]
+    assert polls and all(r == "2 videos to finish" for _, r in polls)

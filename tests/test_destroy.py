@@ -1,0 +1,77 @@
+"""``vidspec destroy``: plan and apply the deletion of every managed video."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from apply_env import ApplyEnv, make_env, simple_videos
+
+import vidspec.cli.apply as cli_apply
+from vidspec.state import StateStore
+
+
+@pytest.fixture
+def env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[ApplyEnv]:
+    yield from make_env(tmp_path, monkeypatch, capsys, queue_seconds=0.0, processing_seconds=2.0)
+
+
+def test_destroy_deletes_every_managed_video_and_nothing_else(
+    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env.write_videos(simple_videos(3))
+    assert env.run("apply", "--auto-approve", monkeypatch=monkeypatch)[0] == 0
+    stranger = env.server.world.add_video(video_name="Not managed").id
+    code, out, err = env.run("destroy", "--auto-approve", monkeypatch=monkeypatch)
+    assert code == 0, err
+    assert "Plan: 0 to create, 0 to rename, 0 to regenerate, 3 to delete." in out
+    assert "video-00 will be deleted (destroy requested)" in out
+    assert out.rstrip().endswith("Destroy complete! Videos: 3 deleted.")
+    assert set(env.server.world.videos) == {stranger}
+    assert StateStore(env.project).load().videos == {}
+    code, out, _ = env.run("destroy", "--auto-approve", monkeypatch=monkeypatch)
+    assert code == 0 and out.startswith("No changes.")
+
+
+def test_prevent_destroy_refuses_with_the_line(
+    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    videos = simple_videos(2)
+    videos["video-01"]["lifecycle"] = {"prevent_destroy": True}
+    env.write_videos(videos)
+    assert env.run("apply", "--auto-approve", monkeypatch=monkeypatch)[0] == 0
+    mark = len(env.server.request_log)
+    code, out, err = env.run("destroy", "--auto-approve", monkeypatch=monkeypatch)
+    assert code == 1
+    line = next(
+        n
+        for n, text in enumerate((env.root / "videos" / "main.yaml").read_text().splitlines(), 1)
+        if text == "  video-01:"
+    )
+    assert f"videos/main.yaml:{line}:3: video-01 would be deleted (destroy requested)" in err
+    assert len(env.server.world.videos) == 2
+    assert [m for m, _, _ in env.server.request_log[mark:]] == ["GET", "GET"]  # the refresh
+    # the others can still go, by target
+    code, out, err = env.run(
+        "destroy", "--auto-approve", "--target", "video-00", monkeypatch=monkeypatch
+    )
+    assert code == 0, err
+    assert list(StateStore(env.project).load().videos) == ["video-01"]
+    assert out.rstrip().endswith("Destroy complete! Videos: 1 deleted.")
+
+
+def test_destroy_asks_first(env: ApplyEnv, monkeypatch: pytest.MonkeyPatch) -> None:
+    env.write_videos(simple_videos(1))
+    assert env.run("apply", "--auto-approve", monkeypatch=monkeypatch)[0] == 0
+    code, _, err = env.run("destroy", monkeypatch=monkeypatch)
+    assert code == 1 and "vidspec destroy asks for confirmation" in err
+    monkeypatch.setattr(cli_apply, "stdin_is_tty", lambda: True)
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
+    code, out, err = env.run("destroy", monkeypatch=monkeypatch)
+    assert code == 0, err
+    assert "Do you really want to delete all these videos?" in out
+    assert env.server.world.videos == {}

@@ -1,0 +1,194 @@
+"""``vidspec apply [PLANFILE]``: make the videos match the manifests, as the plan shows.
+
+Without PLANFILE: take the lock, plan, show the plan, ask for ``yes`` (unless
+``--auto-approve``; without a terminal to ask on, refuse), then apply. With PLANFILE (from
+``vidspec plan -o``): no question; the file is applied exactly, or refused as stale.
+``run_apply`` is shared with ``vidspec destroy``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from vidspec.apply import ApplyRequest, EngineOptions, apply_session
+from vidspec.apply.progress import ApplyReporter
+from vidspec.cli.context import GlobalOptions, global_options
+from vidspec.cli.plan import DURATION, in_directory
+from vidspec.clock import Clock, SystemClock
+from vidspec.config import load_project
+from vidspec.errors import ApplyFailed, Interrupted, UsageError, VidspecError
+from vidspec.render.apply import BarReporter, LineReporter, render_downloads, render_results
+from vidspec.render.text import render_text
+
+clock_factory: Callable[[], Clock] = SystemClock
+"""Where apply and destroy get their clock (tests substitute the emulator's ``ManualClock``)."""
+
+APPLY_QUESTION = "Do you want to perform these actions? Only 'yes' will be accepted."
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """How a command asks before acting: the question, and whether to skip it."""
+
+    question: str
+    auto_approve: bool
+
+
+def stdin_is_tty() -> bool:
+    return sys.stdin.isatty()
+
+
+def stderr_is_tty() -> bool:
+    return sys.stderr.isatty()
+
+
+def run_apply(options: GlobalOptions, request: ApplyRequest, confirm: Confirmation) -> int:
+    """Plan (or load the plan file), show, confirm, apply, and print the table of results."""
+    word = "destroy" if request.destroy else "apply"
+    if request.plan_file is not None and (request.targets or request.replace):
+        raise UsageError(
+            "--target and --replace cannot be combined with a plan file",
+            "The plan file already says what to do; plan again with them: "
+            "vidspec plan --target ADDR -o FILE.",
+        )
+    if request.plan_file is None and not confirm.auto_approve and not stdin_is_tty():
+        raise UsageError(
+            f"vidspec {word} asks for confirmation, and there is no terminal to ask on "
+            f"(stdin is not a TTY).",
+            f"Pass --auto-approve to {word} without asking, or review a saved plan first: "
+            f"vidspec plan -o plan.json, then vidspec apply plan.json.",
+        )
+    project = load_project(options.directory)
+    clock = clock_factory()
+    with apply_session(
+        project, command=request.command, lock_timeout=request.lock_timeout, clock=clock
+    ) as session:
+        if request.plan_file is not None:
+            shown = str(request.plan_file)
+            work = session.load(in_directory(options.directory, request.plan_file), shown)
+            if work.plan.has_changes:
+                click.echo(f"Applying the saved plan {shown}.", err=True)
+            else:
+                click.echo(render_text(work.plan, color=options.color), nl=False)
+        else:
+            work = session.plan(request)
+            click.echo(render_text(work.plan, color=options.color), nl=False)
+        if work.downloads:
+            click.echo(render_downloads(work.downloads), nl=False)
+        if not work.has_work:
+            return 0
+        session.check(work, force=request.force)
+        if request.plan_file is None and not confirm.auto_approve:
+            _ask(confirm.question, word)
+        stop = threading.Event()
+        with _stop_on_interrupt(stop, word):
+            results = session.execute(
+                work, options=request.engine, reporter=_reporter(options), stop=stop
+            )
+    click.echo(render_results(results, color=options.color), nl=False)
+    if results.interrupted:
+        raise Interrupted(
+            f"{word.capitalize()} interrupted; everything sent was recorded in the state.",
+            "Run vidspec plan to see what is left (videos still generating are shown, not "
+            "created again).",
+        )
+    if results.failed:
+        count = len(results.failed)
+        raise ApplyFailed(
+            f"{count} action{'s' if count != 1 else ''} failed (see the table above).",
+            "Fix what the table says and run vidspec apply again: the next plan is exactly "
+            "what is left.",
+        )
+    return 0
+
+
+def _ask(question: str, word: str) -> None:
+    click.echo(f"\n{question}")
+    answer = click.prompt("  Enter a value", default="", show_default=False)
+    if answer.strip() != "yes":
+        raise VidspecError(f"{word.capitalize()} cancelled.", "Nothing was changed.")
+    click.echo("")
+
+
+def _reporter(options: GlobalOptions) -> ApplyReporter:
+    if stderr_is_tty():
+        return BarReporter(color=options.color)
+    return LineReporter()
+
+
+@contextlib.contextmanager
+def _stop_on_interrupt(stop: threading.Event, word: str) -> Iterator[None]:
+    """The first Ctrl-C asks the engine to stop starting calls; a second one stops at once
+    (a create being sent then stays recorded as pending: no video is lost or paid twice)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        click.echo(
+            f"\nInterrupt received: {word} starts nothing new and records what is in flight. "
+            f"Press Ctrl-C again to stop at once.",
+            err=True,
+        )
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@click.command("apply")
+@click.argument("planfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--auto-approve", is_flag=True, help="Apply without asking for confirmation.")
+@click.option("--target", multiple=True, metavar="ADDR", help="Only apply to these videos.")
+@click.option(
+    "--replace", multiple=True, metavar="ADDR", help="Regenerate these videos even if unchanged."
+)
+@click.option(
+    "--no-wait", is_flag=True, help="Submit generations and return; do not wait for them."
+)
+@click.option("--force", is_flag=True, help="Allow a plan over the safety limits.")
+@click.option("--fail-fast", is_flag=True, help="Start nothing new after the first failure.")
+@click.option(
+    "--lock-timeout",
+    type=DURATION,
+    default="0s",
+    metavar="DURATION",
+    help="Wait this long for another command's lock (e.g. 30s, 5m).",
+)
+@click.pass_context
+def command(
+    ctx: click.Context,
+    planfile: Path | None,
+    auto_approve: bool,
+    target: tuple[str, ...],
+    replace: tuple[str, ...],
+    no_wait: bool,
+    force: bool,
+    fail_fast: bool,
+    lock_timeout: float,
+) -> int:
+    """Make the videos match the manifests (or apply PLANFILE from `vidspec plan -o`)."""
+    request = ApplyRequest(
+        plan_file=planfile,
+        targets=target,
+        replace=replace,
+        force=force,
+        lock_timeout=lock_timeout,
+        command="vidspec apply",
+        engine=EngineOptions(wait=not no_wait, fail_fast=fail_fast),
+    )
+    return run_apply(global_options(ctx), request, Confirmation(APPLY_QUESTION, auto_approve))

@@ -1,0 +1,47 @@
+"""``vidspec destroy``: delete every managed video (or the ``--target`` ones), after a plan."""
+
+from __future__ import annotations
+
+import click
+
+from vidspec.apply import ApplyRequest, EngineOptions
+from vidspec.cli.apply import Confirmation, run_apply
+from vidspec.cli.context import global_options
+from vidspec.cli.plan import DURATION
+
+DESTROY_QUESTION = (
+    "Do you really want to delete all these videos? There is no undo. Only 'yes' will be accepted."
+)
+
+
+@click.command("destroy")
+@click.option("--auto-approve", is_flag=True, help="Delete without asking for confirmation.")
+@click.option("--target", multiple=True, metavar="ADDR", help="Only delete these videos.")
+@click.option("--force", is_flag=True, help="Allow more deletes than safety.max_deletes.")
+@click.option("--fail-fast", is_flag=True, help="Start nothing new after the first failure.")
+@click.option(
+    "--lock-timeout",
+    type=DURATION,
+    default="0s",
+    metavar="DURATION",
+    help="Wait this long for another command's lock (e.g. 30s, 5m).",
+)
+@click.pass_context
+def command(
+    ctx: click.Context,
+    auto_approve: bool,
+    target: tuple[str, ...],
+    force: bool,
+    fail_fast: bool,
+    lock_timeout: float,
+) -> int:
+    """Delete every video vidspec manages (lifecycle.prevent_destroy refuses)."""
+    request = ApplyRequest(
+        targets=target,
+        destroy=True,
+        force=force,
+        lock_timeout=lock_timeout,
+        command="vidspec destroy",
+        engine=EngineOptions(fail_fast=fail_fast),
+    )
+    return run_apply(global_options(ctx), request, Confirmation(DESTROY_QUESTION, auto_approve))
