@@ -1,17 +1,23 @@
 """Shared by the apply, destroy and reliability tests: a project wired to an emulator.
 
 ``ApplyEnv`` writes a real project (vidspec.yaml of kind cdnvideo pointing at an in-process
-CDNvideo emulator over loopback), and applies and plans it with the emulator's clock, so time
-(rate windows, processing, expiry) passes without sleeping. ``run`` calls the real CLI
-in-process with the same clock.
+CDNvideo emulator over loopback, or of kind vidnoz at a Vidnoz one: ``make_vidnoz_env``), and
+applies and plans it with the emulator's clock, so time (rate windows, processing, expiry)
+passes without sleeping. ``run`` calls the real CLI in-process with the same clock.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import random
+import signal
+import subprocess
+import sys
 import textwrap
+import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -25,6 +31,7 @@ from vidspec.apply import (
     ApplyResults,
     EngineOptions,
     Progress,
+    WaitPolicy,
     apply_project,
 )
 from vidspec.cli import main
@@ -39,6 +46,14 @@ from vidspec.workflow import PlanRequest, make_plan
 
 TOKEN = "apply-token"
 ACCOUNT = "acme"
+VIDNOZ_KEY = "vidnoz-apply-key-0042"
+# ids of the Vidnoz emulator's catalog (vidspec/emulator/vidnoz_catalog.py)
+ANNA = "Rk1nN090NnZQWXlSZW5oSHJlSlhWdz09"
+JENNY = "d0VWUk5SU056NEwwMlRsem5vNVROYlpCc3FGY25CY0xBa3VIeWtLUkRyMD0="
+VIDNOZ_DEFAULTS = f"""\
+defaults:
+  avatar: {{id: {ANNA}}}
+"""
 DEFAULTS = """\
 defaults:
   actor: {name: Natalia, version: 4.0.0, style: dressshirt, shot: waist, size: HD}
@@ -54,6 +69,17 @@ def manifest(videos: dict[str, dict[str, Any]], *, defaults: str = DEFAULTS) -> 
         for key, value in fields.items():
             lines.append(f"    {key}: {json.dumps(value, ensure_ascii=False)}")
     return "\n".join(lines) + "\n"
+
+
+def vidnoz_videos(count: int, prefix: str = "video") -> dict[str, dict[str, Any]]:
+    """``simple_videos`` in Vidnoz's fields (``name``, ``voice.tts``)."""
+    return {
+        f"{prefix}-{n:02d}": {
+            "name": f"{prefix.title()} {n}",
+            "voice": {"tts": {"id": JENNY, "text": f"This is {prefix} number {n}, said well."}},
+        }
+        for n in range(count)
+    }
 
 
 def simple_videos(count: int, prefix: str = "video") -> dict[str, dict[str, Any]]:
@@ -97,6 +123,8 @@ class ApplyEnv:
     server: EmulatorServer
     clock: ManualClock
     capsys: pytest.CaptureFixture[str] | None = None
+    environ: dict[str, str] = field(default_factory=lambda: {"CDN_TOKEN": TOKEN})
+    defaults: str = DEFAULTS
 
     # -- files ------------------------------------------------------------------------------
 
@@ -104,7 +132,7 @@ class ApplyEnv:
         (self.root / "videos" / name).write_text(textwrap.dedent(text), encoding="utf-8")
 
     def write_videos(self, videos: dict[str, dict[str, Any]]) -> None:
-        self.write(manifest(videos))
+        self.write(manifest(videos, defaults=self.defaults))
 
     @property
     def project(self) -> Project:
@@ -122,24 +150,24 @@ class ApplyEnv:
         grace: timedelta | None = None,
         **request: Any,
     ) -> ApplyResults | None:
-        planning = PlanOptions(pending_grace=grace) if grace is not None else PlanOptions()
+        planning = PlanOptions(pending_grace=grace) if grace is not None else None
         engine = request.pop("engine", EngineOptions())
         outcome = apply_project(
             self.project,
             ApplyRequest(engine=engine, planning=planning, **request),
             self.clock,
-            environ={"CDN_TOKEN": TOKEN},
+            environ=self.environ,
             reporter=reporter,
         )
         return outcome.results
 
     def plan(self, grace: timedelta | None = None, **request: Any) -> Plan:
-        options = PlanOptions(pending_grace=grace) if grace is not None else PlanOptions()
+        options = PlanOptions(pending_grace=grace) if grace is not None else None
         result = make_plan(
             self.project,
             PlanRequest(options=options, **request),
             self.clock,
-            environ={"CDN_TOKEN": TOKEN},
+            environ=self.environ,
         )
         return result.plan
 
@@ -172,7 +200,7 @@ class ApplyEnv:
     def names(self) -> Counter[str | None]:
         """How many videos (and tasks) of each name the account holds."""
         videos = self.server.world.videos
-        return Counter(videos[i].generation.video_name for i in self.live_ids())
+        return Counter(_video_name(videos[i]) for i in self.live_ids())
 
     def assert_exactly_the_manifest(self, names: set[str]) -> None:
         """Zero duplicates, zero orphans, and every wanted video exactly once."""
@@ -186,6 +214,13 @@ class ApplyEnv:
         assert orphans == set(), f"videos nobody manages: {orphans}"
         assert state.pending == ()
         assert {v.name for v in state.videos.values()} == names
+
+
+def _video_name(record: Any) -> str | None:
+    """A video's name in either emulator's account (Vidnoz: ``name``; CDNvideo: its body's)."""
+    if hasattr(record, "generation") and hasattr(record.generation, "video_name"):
+        return record.generation.video_name  # type: ignore[no-any-return]
+    return record.name  # type: ignore[no-any-return]
 
 
 def write_project(root: Path, server: EmulatorServer, extra: str = "") -> None:
@@ -227,3 +262,112 @@ def make_env(
     with serve(EmulatorSettings(**options), clock=clock) as server:
         write_project(tmp_path, server)
         yield ApplyEnv(tmp_path, server, clock, capsys)
+
+
+def write_vidnoz_project(root: Path, server: EmulatorServer, extra: str = "") -> None:
+    """vidspec.yaml of kind vidnoz, ``base_url`` the emulator's root (as users write it)."""
+    (root / "videos").mkdir(parents=True, exist_ok=True)
+    (root / "vidspec.yaml").write_text(
+        textwrap.dedent(
+            f"""\
+            version: 1
+            provider: {{kind: vidnoz, base_url: {server.root_url}, api_key: env/VIDNOZ_API_KEY}}
+            manifests: ["videos/*.yaml"]
+            safety: {{max_deletes: 50, max_regenerations: 50, max_minutes: 100}}
+            """
+        )
+        + extra,
+        encoding="utf-8",
+    )
+
+
+def make_vidnoz_env(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str] | None = None,
+    **settings: Any,
+) -> Iterator[ApplyEnv]:
+    """``make_env`` against the Vidnoz emulator (its 1 call a second, on the shared clock)."""
+    monkeypatch.setenv("VIDNOZ_API_KEY", VIDNOZ_KEY)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    clock = real_now_clock()
+    options: dict[str, Any] = {"provider": "vidnoz", "token": VIDNOZ_KEY, "seed": 1}
+    options.update(settings)
+    with serve(EmulatorSettings(**options), clock=clock) as server:
+        write_vidnoz_project(tmp_path, server)
+        environ = {"VIDNOZ_API_KEY": VIDNOZ_KEY}
+        yield ApplyEnv(tmp_path, server, clock, capsys, environ, VIDNOZ_DEFAULTS)
+
+
+# -- crash tests: `vidspec apply` in a subprocess, killed at random moments --------------------
+
+
+def apply_command(root: Path) -> list[str]:
+    """``vidspec -C ROOT apply --auto-approve`` in a fresh interpreter."""
+    return [sys.executable, "-m", "vidspec", "-C", str(root), "apply", "--auto-approve"]
+
+
+def cli_environ(**secrets: str) -> dict[str, str]:
+    """This process's environment for a CLI subprocess: no NO_COLOR, plus ``secrets``."""
+    environ = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    environ.update(secrets)
+    return environ
+
+
+def kill_at_random_moments(
+    root: Path,
+    environ: dict[str, str],
+    rng: random.Random,
+    *,
+    runs: int,
+    window: tuple[float, float],
+    before_each: Callable[[int], None] | None = None,
+) -> int:
+    """Run ``apply --auto-approve`` ``runs`` times, each SIGKILLed after a random (seeded) number
+    of seconds in ``window`` unless it ended first; ``before_each(run)`` may change the
+    manifests first. No run prints a traceback, and the state parses after every one. Returns
+    how many runs were killed."""
+    killed = 0
+    for run in range(runs):
+        if before_each is not None:
+            before_each(run)
+        proc = subprocess.Popen(
+            apply_command(root), env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        try:
+            proc.wait(timeout=rng.uniform(*window))
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            killed += 1
+        _, err = proc.communicate(timeout=30)
+        assert b"Traceback" not in err, err.decode()
+        StateStore(load_project(root)).load()  # parses after every kill
+    return killed
+
+
+def finish_after_kills(
+    root: Path, environ: dict[str, str], *, settle: float
+) -> ApplyResults | None:
+    """A run left alone to the end. If it leaves pending records behind (a create cut off
+    before its request left leaves one no listing will ever resolve, and the planner waits 30
+    minutes before sending it again), once what was sent has had ``settle`` seconds to finish,
+    one more apply (in-process, real clock) with a short grace."""
+    done = subprocess.run(
+        apply_command(root), env=environ, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode in (0, 1), done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    if not StateStore(load_project(root)).load().pending:
+        return None
+    time.sleep(settle)
+    quick = EngineOptions(policy=WaitPolicy(first_interval=0.5, max_interval=1.0))
+    outcome = apply_project(
+        load_project(root),
+        ApplyRequest(
+            planning=PlanOptions(pending_grace=timedelta(seconds=1)), engine=quick, force=True
+        ),
+        SystemClock(),
+        environ=environ,
+    )
+    assert outcome.results is None or outcome.results.ok, outcome.results.rows
+    return outcome.results

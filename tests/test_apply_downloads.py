@@ -67,9 +67,12 @@ def test_a_path_leading_out_of_the_project_fails_that_video_only(
     assert "leads outside the project directory" in row.detail
     assert results.rows[1].outcome is Outcome.DONE
     assert list(outside.iterdir()) == []
-    # the video itself is made and managed: it is not generated again
+    # the video itself is made and managed: it is not generated again; the next plan says
+    # the file is still to be saved (and apply would try, and say why it fails)
     assert env.state().videos["video-00"].download is None
-    assert env.plan().actions == ()
+    assert [(a.address, a.kind, a.reason) for a in env.plan().actions] == [
+        ("video-00", "download", "not saved yet")
+    ]
 
 
 def test_download_target_refuses_escapes(tmp_path: Path) -> None:
@@ -99,11 +102,12 @@ def test_a_file_already_saved_with_its_hash_is_not_fetched_again(env: ApplyEnv) 
         provider.close()
 
 
-def test_a_finished_video_whose_file_is_missing_is_saved_by_the_next_apply(
+def test_a_finished_video_whose_file_is_missing_is_planned_and_saved_by_the_next_apply(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """--no-wait (or Ctrl-C, or a failed download) leaves a finished video unsaved; so does a
-    deleted file. The plan has nothing to change, and apply saves it: no generation."""
+    deleted file. The plan says so (exit 2 with --detailed-exitcode), and apply saves exactly
+    that: no generation."""
     for env in make_env(tmp_path, monkeypatch, capsys, queue_seconds=0.0, processing_seconds=3.0):
         videos = simple_videos(2)
         videos["video-00"]["download"] = "out/first.mp4"
@@ -112,23 +116,84 @@ def test_a_finished_video_whose_file_is_missing_is_saved_by_the_next_apply(
         assert code == 0, err
         assert ", so out/first.mp4 is not saved" in out
         env.clock.advance(10)
-        assert env.plan().actions == ()
+        code, out, err = env.run("plan", "--detailed-exitcode", monkeypatch=monkeypatch)
+        assert code == 2, err
+        assert "  ↓ download (save a finished video's file; nothing generated)\n" in out
+        assert "  # video-00 will be downloaded to out/first.mp4 (not saved yet)\n" in out
+        assert "Plan: 0 to create, 0 to rename, 0 to regenerate, 0 to delete, 1 to download." in out
         code, out, err = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
         assert code == 0, err
-        assert out.startswith("No changes. Your videos match the manifests.\n")
-        assert "video-00: out/first.mp4 (finished, not saved yet)" in out
+        assert "# video-00 will be downloaded to out/first.mp4 (not saved yet)" in out
         assert out.rstrip().endswith(
             "Apply complete! Videos: 0 created, 0 renamed, 0 regenerated, 0 deleted, 1 saved."
         )
         record = env.state().videos["video-00"].download
         assert record is not None and (env.root / "out" / "first.mp4").stat().st_size == record.size
         # nothing to do while the file is there ...
+        code, out, _ = env.run("plan", "--detailed-exitcode", monkeypatch=monkeypatch)
+        assert (code, out) == (0, "No changes. Your videos match the manifests.\n")
         code, out, _ = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
         assert (code, out) == (0, "No changes. Your videos match the manifests.\n")
-        # ... and saved again once it is gone
+        # ... and planned and saved again once it is gone
         (env.root / "out" / "first.mp4").unlink()
+        code, out, _ = env.run("plan", "--detailed-exitcode", monkeypatch=monkeypatch)
+        assert code == 2 and "# video-00 will be downloaded to out/first.mp4 (file missing)" in out
         posts = sum(1 for m, _, _ in env.server.request_log if m == "POST")
         code, out, _ = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
-        assert code == 0 and "(the saved file is missing or changed)" in out
+        assert code == 0 and "saved out/first.mp4 (file missing)" in out
         assert (env.root / "out" / "first.mp4").is_file()
         assert sum(1 for m, _, _ in env.server.request_log if m == "POST") == posts
+
+
+def test_a_changed_file_and_a_changed_path_are_planned(env: ApplyEnv) -> None:
+    videos = simple_videos(2)
+    videos["video-00"]["download"] = "out/first.mp4"
+    videos["video-01"]["download"] = "out/second.mp4"
+    env.write_videos(videos)
+    results = env.apply()
+    assert results is not None and results.ok and env.plan().actions == ()
+    saved = env.root / "out" / "first.mp4"
+    size = saved.stat().st_size
+    saved.write_bytes(b"x" * size)  # same size, other bytes: only the hash tells
+    videos["video-01"]["download"] = "out/renamed.mp4"
+    env.write_videos(videos)
+    result = env.plan()
+    assert [(a.address, a.kind, a.reason) for a in result.actions] == [
+        ("video-00", "download", "file changed"),
+        ("video-01", "download", "download: changed from out/second.mp4"),
+    ]
+    assert result.summary["download"] == 2 and result.summary["create"] == 0
+    # two download links; the files themselves are no API requests
+    assert result.cost.api_requests == result.cost.refresh_requests + 2
+    mark = len(env.server.request_log)
+    results = env.apply()
+    assert results is not None and results.ok
+    api_calls = [p for _, p, _ in env.server.request_log[mark:] if not p.startswith("/files/")]
+    assert len(api_calls) == result.cost.api_requests  # the apply's refresh, then the links
+    assert saved.read_bytes() != b"x" * size
+    assert (env.root / "out" / "renamed.mp4").is_file()
+    assert env.state().videos["video-01"].download.path == "out/renamed.mp4"  # type: ignore[union-attr]
+    assert env.plan().actions == ()
+
+
+def test_a_saved_plan_with_a_download_applies_exactly_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for env in make_env(tmp_path, monkeypatch, capsys, queue_seconds=0.0, processing_seconds=3.0):
+        videos = simple_videos(2)
+        videos["video-00"]["download"] = "out/first.mp4"
+        videos["video-01"]["download"] = "out/second.mp4"
+        env.write_videos(videos)
+        assert env.run("apply", "--auto-approve", monkeypatch=monkeypatch)[0] == 0
+        (env.root / "out" / "first.mp4").unlink()
+        code, _, err = env.run(
+            "plan", "--target", "video-00", "-o", "plan.json", monkeypatch=monkeypatch
+        )
+        assert code == 0, err
+        (env.root / "out" / "second.mp4").unlink()  # after the plan: not in it
+        code, out, err = env.run("apply", "plan.json", monkeypatch=monkeypatch)
+        assert code == 0, err
+        assert "video-00  download  done" in out
+        assert (env.root / "out" / "first.mp4").is_file()
+        assert not (env.root / "out" / "second.mp4").exists()
+        assert [(a.address, a.reason) for a in env.plan().actions] == [("video-01", "file missing")]

@@ -23,6 +23,7 @@ from vidspec.clock import ManualClock
 from vidspec.config import load_project
 from vidspec.emulator import EmulatorSettings, serve
 from vidspec.emulator.cdnvideo_world import CdnVideoWorld
+from vidspec.errors import PreventDestroy
 from vidspec.plan import Plan
 from vidspec.providers.sandbox import SANDBOX_ACCOUNT, SANDBOX_TOKEN
 from vidspec.state import State, StateStore
@@ -158,17 +159,40 @@ def test_expiry(quickstart: Quickstart) -> None:
 
 
 def test_renewed_before_expiry(quickstart: Quickstart) -> None:
-    # regenerate_before_expiry: 3d (the quickstart's default); security-basics is protected
-    # by prevent_destroy, so it is left out by target
+    # regenerate_before_expiry: 3d (the quickstart's default). security-basics is protected by
+    # prevent_destroy, which allows a renewal (its old video vanishes in days anyway) ...
     quickstart.clock.advance(27.5 * 24 * 3600)
-    targets = ("welcome", "first-day")
-    assert quickstart.reasons(targets=targets) == [
+    assert quickstart.reasons() == [
         ("first-day", "regenerate", "expires in 2 days"),
+        ("security-basics", "regenerate", "expires in 2 days"),
         ("welcome", "regenerate", "expires in 2 days"),
     ]
-    quickstart.apply(targets=targets)
-    assert quickstart.plan(targets=targets).actions == ()
+    old = quickstart.state().videos["security-basics"].id
+    quickstart.apply()
+    assert quickstart.plan().actions == ()
+    assert quickstart.state().videos["security-basics"].id != old
     quickstart.assert_exactly(NAMES)
+
+
+def test_prevent_destroy_still_refuses_a_changed_script_near_expiry(
+    quickstart: Quickstart,
+) -> None:
+    # ... but not a content change riding on it: that would replace the video for its content
+    quickstart.clock.advance(27.5 * 24 * 3600)
+    path = quickstart.root / "videos" / "security.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("блокируйте компьютер", "блокируйте ноутбук"), encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "prevent_destroy: true" in row)
+    column = text.splitlines()[line - 1].index("prevent_destroy") + 1
+    with pytest.raises(PreventDestroy) as caught:
+        quickstart.plan()
+    assert (
+        f"security.yaml:{line}:{column}: security-basics would be regenerated "
+        f"(script changed; expires in 2 days)"
+    ) in str(caught.value)
+    assert quickstart.reasons(targets=("welcome",)) == [
+        ("welcome", "regenerate", "expires in 2 days")
+    ]
 
 
 def test_the_readme_quick_start_command(tmp_path: Path) -> None:

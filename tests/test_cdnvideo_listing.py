@@ -58,7 +58,7 @@ def test_a_plan_costs_one_catalog_call_and_one_list_call_per_page(provider, emul
     assert _list_calls(emulator) == count // API.list_page_size + 1
     assert provider.ledger.total == 1 + count // API.list_page_size + 1
     # ... which is what a plan's cost line counts for the refresh
-    assert provider.ledger.total == refresh_requests(count, provider.capabilities.list_page_size)
+    assert provider.ledger.total == refresh_requests(count, provider.capabilities)
     if count % API.list_page_size:  # the usual case: 1 + ceil(N / page)
         assert provider.ledger.total == 1 + -(-count // API.list_page_size)
 

@@ -50,9 +50,10 @@ def test_prevent_destroy_refuses_with_the_line(
     line = next(
         n
         for n, text in enumerate((env.root / "videos" / "main.yaml").read_text().splitlines(), 1)
-        if text == "  video-01:"
+        if text == '    lifecycle: {"prevent_destroy": true}'
     )
-    assert f"videos/main.yaml:{line}:3: video-01 would be deleted (destroy requested)" in err
+    # the line and column of prevent_destroy, inside the flow mapping
+    assert f"videos/main.yaml:{line}:17: video-01 would be deleted (destroy requested)" in err
     assert len(env.server.world.videos) == 2
     assert [m for m, _, _ in env.server.request_log[mark:]] == ["GET", "GET"]  # the refresh
     # the others can still go, by target

@@ -86,8 +86,16 @@ def test_defaults_merge_project_then_file_then_video_and_the_video_wins() -> Non
         "composition.frame_style": "videos/a.yaml:3:17",
         "composition.location": "videos/a.yaml:7:19",
         "script": "videos/a.yaml:6:5",
+        # vidspec's own fields too, each where its winning value was written
+        "lifecycle": "videos/a.yaml:8:5",
+        "lifecycle.prevent_destroy": "vidspec.yaml:6:15",
+        "lifecycle.regenerate_before_expiry": "vidspec.yaml:6:38",
+        "lifecycle.ignore_changes": "videos/a.yaml:8:17",
+        "lifecycle.ignore_changes.0": "videos/a.yaml:8:34",
+        "download": "videos/a.yaml:9:5",
     }
     assert str(video.location_of("actor.version")) == "vidspec.yaml:3:26"
+    assert str(video.location_of("lifecycle.prevent_destroy")) == "vidspec.yaml:6:15"
     assert desired.provider_kind == "sandbox"
     assert desired.files == ("videos/a.yaml",)
 

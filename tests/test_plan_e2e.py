@@ -444,8 +444,34 @@ def test_prevent_destroy_stops_a_regenerate_naming_the_line(env: Env) -> None:
     code, out, err = env.run("plan")
     assert code == 1 and out == ""
     assert "lifecycle.prevent_destroy forbids this plan" in err
-    assert "videos/main.yaml:6:3: welcome would be regenerated (voice changed)" in err
+    # the line and column of `prevent_destroy: true`, not of the video's address (6:3)
+    assert (
+        "videos/main.yaml:8:17: welcome would be regenerated (voice changed), and "
+        "prevent_destroy: true here protects it" in err
+    )
+    assert "remove prevent_destroy: true at the line shown" in err
+    assert "--target the other videos" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("where", ["file", "project"])
+def test_prevent_destroy_in_defaults_points_at_the_defaults_line(env: Env, where: str) -> None:
+    protect = "  lifecycle: {prevent_destroy: true}\n"
+    if where == "file":
+        manifest = MANIFEST.replace("  voice: Sara\n", "  voice: Sara\n" + protect)
+        expected = "videos/main.yaml:4:15"
+    else:
+        manifest = MANIFEST
+        project = env.root / "vidspec.yaml"
+        project.write_text(project.read_text() + "defaults:\n" + protect)
+        expected = "vidspec.yaml:9:15"
+    env.write_manifest(manifest)
+    env.manage("welcome")
+    env.manage("promo")
+    env.write_manifest(manifest.replace("Spring promo\n", "Spring promo\n    voice: Mia\n"))
+    code, out, err = env.run("plan")
+    assert code == 1 and out == ""
+    assert f"{expected}: promo would be regenerated (voice changed), and prevent_destroy" in err
 
 
 def test_catalog_problem_points_at_the_manifest_line(env: Env) -> None:

@@ -16,7 +16,7 @@ from vidspec.location import SourceLocation
 from vidspec.manifest.model import Desired, DesiredVideo, Lifecycle, MovedBlock, spec_hash
 from vidspec.plan.diff import flatten
 from vidspec.providers.base import Capabilities, CatalogProblem, Quota, Rate, RemoteVideo, TaskState
-from vidspec.state.model import PendingRecord, ProviderRef, State, VideoRecord
+from vidspec.state.model import DownloadRecord, PendingRecord, ProviderRef, State, VideoRecord
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 LINEAGE = "6f1c2b0e-8f0a-4c1e-9d7a-2b3c4d5e6f70"
@@ -214,8 +214,9 @@ SSML_SCRIPT = (
 
 
 def every_kind_plan() -> object:
-    """Create, rename, both regenerate orders, delete, forget, move, adopt, plus a task in
-    flight, unmanaged videos and a warning; planned by the real planner."""
+    """Create, rename, both regenerate orders, delete, forget, move, adopt, download (a saved
+    file that is gone), plus a task in flight, unmanaged videos and a warning; planned by the
+    real planner."""
     from vidspec.planner import PlanOptions, plan
 
     intro = spec(name="Intro")
@@ -225,6 +226,8 @@ def every_kind_plan() -> object:
     pricing_old, pricing_new = spec(name="Pricing"), spec(name="Pricing", voice="Mia")
     late_sent, late_now = spec(name="Late"), spec(name="Late", emotion="good")
     onboarding = spec(name="Onboarding")
+    tour = spec(name="Tour")
+    tour_saved = DownloadRecord(path="out/tour.mp4", size=1024, sha256="ab" * 32)
     move = MovedBlock("intro_v1", "intro", SourceLocation("videos/main.yaml", 40, 5))
     wanted = desired(
         want("welcome", spec(script=SSML_SCRIPT), download="out/welcome.mp4"),
@@ -234,6 +237,7 @@ def every_kind_plan() -> object:
         want("intro", intro),
         want("late", late_now),
         want("onboarding", onboarding),
+        want("tour", tour, download="out/tour.mp4"),
         moves=(move,),
     )
     sent = PendingRecord(
@@ -255,6 +259,7 @@ def every_kind_plan() -> object:
             "onboarding": record(
                 "vid-onb", onboarding, status=TaskState.RUNNING, age=timedelta(minutes=3)
             ),
+            "tour": replace(record("vid-tour", tour), download=tour_saved),
         },
         pending=(sent,),
     )
@@ -266,6 +271,7 @@ def every_kind_plan() -> object:
         listed("vid-legacy", "Legacy"),
         listed("vid-onb", None, state=TaskState.RUNNING, age=timedelta(minutes=3)),
         listed("vid-late", "Late", age=timedelta(minutes=19), body=late_sent),
+        listed("vid-tour", "Tour", body=tour),
         listed("zz-1", "Made by hand"),
         listed("zz-2", None),
     ]
@@ -277,4 +283,5 @@ def every_kind_plan() -> object:
         CDN,
         NOW,
         PlanOptions(requests_used=312),
+        files={"out/tour.mp4": None},  # deleted since it was saved
     )

@@ -115,6 +115,7 @@ def test_summary_counts_every_kind(every_kind: Plan) -> None:
         "regenerate": 2,
         "delete": 1,
         "forget": 1,
+        "download": 1,
     }
 
 
@@ -150,6 +151,27 @@ def test_plan_json_keys_are_the_contract(every_kind: Plan) -> None:
     }
     assert doc["format_version"] == 1
     assert set(doc["actions"][0]) >= {"address", "action", "reason", "changes", "cost"}
+    assert list(doc["summary"]) == [
+        "move",
+        "adopt",
+        "create",
+        "rename",
+        "regenerate",
+        "delete",
+        "forget",
+        "download",
+    ]
+    # a pending download is an action like the others, with the path it saves to
+    download = next(a for a in doc["actions"] if a["action"] == "download")
+    assert download == {
+        "address": "tour",
+        "action": "download",
+        "reason": "file missing",
+        "changes": [],
+        "cost": {"generation_requests": 0, "api_requests": 1, "minutes": 0.0},
+        "remote_id": "vid-tour",
+        "download": "out/tour.mp4",
+    }
     assert doc["unmanaged"] == {
         "count": 2,
         "videos": [{"id": "zz-1", "name": "Made by hand"}, {"id": "zz-2", "name": None}],

@@ -74,11 +74,12 @@ def test_new_video_is_created_with_every_field_and_its_cost() -> None:
     assert result.summary["create"] == 1 and result.has_changes
 
 
-def test_download_adds_two_requests_to_a_create() -> None:
+def test_download_adds_one_request_to_a_create() -> None:
+    # the link is an API request; the file comes from a file host and is not one
     video = want("welcome", spec(), download="out/welcome.mp4")
     action = one(plan(desired(video), state(), [], CATALOG, CDN, NOW))
     assert isinstance(action, Create)
-    assert action.cost.api_requests == 4 and action.download == "out/welcome.mp4"
+    assert action.cost.api_requests == 3 and action.download == "out/welcome.mp4"
 
 
 def test_video_deleted_outside_vidspec_is_created_again() -> None:
@@ -415,9 +416,34 @@ def test_provider_that_cannot_delete_forgets_with_a_warning() -> None:
     assert isinstance(action, Forget) and action.reason == "Vidnoz cannot delete"
     assert action.cost.api_requests == 0
     assert any(
-        "n1 stays in the account until it expires (2026-11-08T09:00:00Z)" in w
+        "n1 stays in the account until it expires (2026-11-08T09:00:00Z, 7 days after it was made)"
+        in w
         for w in result.warnings
     )
+
+
+def test_a_superseded_video_the_provider_cannot_delete_is_forgotten_with_its_date() -> None:
+    """A regenerate cut short (its new video recorded, the old id still in ``previous``): the
+    old one is forgotten, and the warning dates its expiry from the listing's creation time."""
+    body = {"name": "New"}
+    result = plan(
+        desired(want("intro", body)),
+        state(
+            {"intro": record("n2", body, previous=("n1",), retention=timedelta(days=7))},
+            kind="vidnoz",
+        ),
+        [listed("n1", "Old", age=timedelta(days=2)), listed("n2", "New")],
+        None,
+        NOZ,
+        NOW,
+    )
+    action = one(result)
+    assert isinstance(action, Forget) and action.superseded and action.video_id == "n1"
+    assert action.reason == "Vidnoz cannot delete the superseded video"
+    assert (
+        "intro: Vidnoz cannot delete videos; n1 stays in the account until it expires "
+        "(2026-11-07T09:00:00Z, 7 days after it was made), and vidspec stops managing it."
+    ) in result.warnings
 
 
 def test_removed_video_already_gone_is_only_forgotten() -> None:
@@ -598,6 +624,18 @@ def test_lost_create_found_in_the_listing_is_adopted() -> None:
     assert action.reason == "previous create's outcome was unknown; found in listing"
     assert action.cost.api_requests == 0
     assert [u.id for u in result.unmanaged] == ["older"]
+
+
+@pytest.mark.parametrize(("caps", "then"), [(CDN, "deletes"), (NOZ, "forgets")])
+def test_a_lost_create_no_manifest_wants_is_adopted_and_says_what_comes_next(caps, then):
+    body = spec() if caps is CDN else {"name": "Welcome"}
+    pend = _pending(body, timedelta(minutes=10))
+    remote = [listed("found", "Welcome", age=timedelta(minutes=9), body=body)]
+    result = plan(desired(), state(pending=(pend,)), remote, None, caps, NOW)
+    assert isinstance(one(result), Adopt)
+    assert (
+        f"welcome: adopted although no manifest wants it any more; the next plan {then} it."
+    ) in result.warnings
 
 
 def test_lost_create_with_other_settings_in_the_listing_is_not_adopted() -> None:

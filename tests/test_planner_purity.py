@@ -18,6 +18,7 @@ PURE_MODULES = (
     "plan/build.py",
     "plan/checks.py",
     "plan/diff.py",
+    "plan/downloads.py",
     "plan/drift.py",
     "plan/model.py",
     "plan/normalize.py",

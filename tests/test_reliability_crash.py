@@ -6,26 +6,25 @@ Real clock, shrunk timings: videos take half a second, 4 POSTs a second."""
 
 from __future__ import annotations
 
-import os
 import random
 import signal
-import subprocess
-import sys
-import time
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from apply_env import TOKEN, ApplyEnv, simple_videos, write_project
+from apply_env import (
+    TOKEN,
+    ApplyEnv,
+    cli_environ,
+    finish_after_kills,
+    kill_at_random_moments,
+    simple_videos,
+    write_project,
+)
 
-from vidspec.apply import ApplyRequest, EngineOptions, WaitPolicy, apply_project
 from vidspec.clock import SystemClock
-from vidspec.config import load_project
 from vidspec.emulator import EmulatorSettings, serve
-from vidspec.planner import PlanOptions
 from vidspec.providers.base import Rate
-from vidspec.state import StateStore
 
 KILLS = 12
 
@@ -57,51 +56,26 @@ def test_sigkill_at_random_moments_never_duplicates_nor_orphans(tmp_path: Path) 
         seed=11,
     )
     rng = random.Random(20261102)
-    environ = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    environ["CDN_TOKEN"] = TOKEN
-    command = [sys.executable, "-m", "vidspec", "-C", str(tmp_path), "apply", "--auto-approve"]
+    environ = cli_environ(CDN_TOKEN=TOKEN)
     with serve(settings) as server:
         write_project(tmp_path, server)
         env = ApplyEnv(tmp_path, server, SystemClock())  # type: ignore[arg-type]
         videos = simple_videos(6)
         env.write_videos(videos)
-        killed = 0
-        for run in range(KILLS):
+
+        def next_run(run: int) -> None:
             if run:
                 change(videos, run, rng)
                 env.write_videos(videos)
-            proc = subprocess.Popen(
-                command, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-            )
-            try:
-                proc.wait(timeout=rng.uniform(0.3, 1.3))
-            except subprocess.TimeoutExpired:
-                proc.send_signal(signal.SIGKILL)
-                killed += 1
-            _, err = proc.communicate(timeout=30)
-            assert b"Traceback" not in err, err.decode()
-            StateStore(load_project(tmp_path)).load()  # parses after every kill
+
+        killed = kill_at_random_moments(
+            tmp_path, environ, rng, runs=KILLS, window=(0.3, 1.3), before_each=next_run
+        )
         assert killed >= KILLS // 2, "most runs should have been cut short"
         posts_during_kills = sum(1 for m, _, _ in server.request_log if m == "POST")
         assert posts_during_kills > 0
 
-        # a run left alone to the end
-        done = subprocess.run(command, env=environ, capture_output=True, text=True, timeout=60)
-        assert done.returncode in (0, 1), done.stderr
-        # A create cut off before its request left leaves a pending record that no listing
-        # will ever resolve; the planner waits 30 minutes before sending it again. Let every
-        # sent video finish, then apply once more with a short grace instead of waiting.
-        time.sleep(1.0)
-        quick = EngineOptions(policy=WaitPolicy(first_interval=0.5, max_interval=1.0))
-        outcome = apply_project(
-            load_project(tmp_path),
-            ApplyRequest(
-                planning=PlanOptions(pending_grace=timedelta(seconds=1)), engine=quick, force=True
-            ),
-            SystemClock(),
-            environ=environ,
-        )
-        assert outcome.results is None or outcome.results.ok, outcome.results.rows
+        finish_after_kills(tmp_path, environ, settle=1.0)
         env.assert_exactly_the_manifest({v["video_name"] for v in videos.values()})
         state = env.state()
         for address, video in videos.items():

@@ -26,14 +26,18 @@ from test_plan_fixtures import (
     want,
 )
 
+from vidspec.emulator.vidnoz_catalog import AVATARS, VOICES, avatar_list, voice_list
 from vidspec.plan import Plan
 from vidspec.planner import plan
+from vidspec.providers.vidnoz_api import CAPABILITIES as VIDNOZ
+from vidspec.providers.vidnoz_catalog import VidnozCatalog
 from vidspec.render.jsonout import render_json
 from vidspec.render.markdown import render_markdown
 from vidspec.render.rows import word_diff, word_diff_plain
 from vidspec.render.text import render_text
 
 GOLDEN = Path(__file__).parent / "golden"
+ANNA, JENNY = AVATARS[0]["id"], VOICES[0]["id"]
 
 
 def check_golden(name: str, text: str) -> None:
@@ -50,7 +54,16 @@ def every_kind() -> Plan:
     result = every_kind_plan()
     assert isinstance(result, Plan)
     kinds = {a.kind for a in result.actions}
-    assert kinds == {"create", "rename", "regenerate", "delete", "forget", "move", "adopt"}
+    assert kinds == {
+        "create",
+        "rename",
+        "regenerate",
+        "delete",
+        "forget",
+        "move",
+        "adopt",
+        "download",
+    }
     return result
 
 
@@ -59,18 +72,22 @@ def empty_plan() -> Plan:
 
 
 def vidnoz_plan() -> Plan:
-    """A service that can neither rename nor delete, counting credits."""
-    old = {"name": "Old", "voice": {"tts": {"id": "en-1", "text": SCRIPT}}}
-    caps = replace(NOZ, script_path="voice.tts.text")
+    """Vidnoz's own capabilities and catalog: no rename (a new name is a new video), no
+    delete (forgotten, with the date it expires), credits, and a listing without settings."""
+    old = {"name": "Old", "avatar": {"id": ANNA}, "voice": {"tts": {"id": JENNY, "text": SCRIPT}}}
+    week = timedelta(days=7)
     return plan(
         desired(want("intro", {**old, "name": "New"})),
         state(
-            {"intro": record("n1", old, retention=timedelta(days=7)), "gone": record("n2", old)},
+            {
+                "intro": record("n1", old, retention=week),
+                "gone": record("n2", old, retention=week, age=timedelta(days=3)),
+            },
             kind="vidnoz",
         ),
-        [listed("n1", "Old"), listed("n2", "Old")],
-        None,
-        caps,
+        [listed("n1", "Old"), listed("n2", "Old", age=timedelta(days=3))],
+        VidnozCatalog.from_lists(avatar_list(), voice_list()),
+        VIDNOZ,
         NOW,
     )
 
@@ -107,6 +124,7 @@ def test_empty_plan_goldens() -> None:
 def test_vidnoz_like_goldens() -> None:
     result = vidnoz_plan()
     check_golden("plan_vidnoz.txt", render_text(result))
+    check_golden("plan_vidnoz.json", render_json(result))
     check_golden("plan_vidnoz.md", render_markdown(result))
 
 

@@ -37,7 +37,6 @@ from vidspec.errors import (
 )
 from vidspec.location import SourceLocation
 from vidspec.providers import open_provider
-from vidspec.providers import vidnoz as vidnoz_module
 from vidspec.providers.base import Catalog, Provider, Rate, TaskState
 from vidspec.providers.http import HttpPolicy
 from vidspec.providers.vidnoz import VidnozProvider
@@ -232,10 +231,13 @@ def test_list_videos_reads_names_states_dates_and_files(provider, emulator, cloc
     assert provider.ledger.total == 1
 
 
-def test_list_videos_follows_the_cursor_page_by_page(provider, emulator, clock, monkeypatch):
-    monkeypatch.setattr(vidnoz_module, "API", dataclasses.replace(API, list_page_size=10))
+def test_list_videos_follows_the_cursor_page_by_page(emulator, clock):
+    provider = _client(
+        emulator, clock, capabilities=dataclasses.replace(CAPABILITIES, list_page_size=10)
+    )
     ids = {emulator.world.add_video(name=f"v{n}", created_at=clock.now()).id for n in range(25)}
     videos = provider.list_videos()
+    provider.close()
     assert {v.id for v in videos} == ids and len(videos) == 25
     assert provider.ledger.total == 3
     assert [e[1] for e in emulator.request_log] == ["/v2/video/list"] * 3
@@ -307,6 +309,19 @@ def test_803_is_waited_out_and_a_create_repeated_once_nothing_was_done(provider,
     assert list(emulator.world.videos) == [task_id]  # one video, not two
     assert provider.ledger.snapshot() == {"POST": 2}  # refused with 803, then accepted
     assert clock.monotonic() - start >= API.busy_wait
+
+
+def test_clients_of_one_key_take_turns_so_a_handover_meets_no_803(provider, emulator, clock):
+    """``apply`` plans with one client and acts with another: the second's first call still
+    waits its second after the first's last answer (one pacer per key and clock)."""
+    provider.list_videos()
+    start = clock.monotonic()
+    second = _client(emulator, clock)
+    second.list_videos()
+    second.close()
+    assert second.ledger.total == 1  # not refused with 803 and repeated
+    assert clock.monotonic() - start == API.request_interval
+    assert [e[1] for e in emulator.request_log] == ["/v2/video/list"] * 2
 
 
 def test_a_service_that_keeps_answering_803_is_rate_limited_in_the_end(provider, emulator, clock):

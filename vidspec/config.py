@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from vidspec.errors import ManifestError, MissingVariable, Problem, ProjectError
 from vidspec.location import SourceLocation
 from vidspec.manifest.loctree import child
 from vidspec.manifest.problems import ErrorTranslator
+from vidspec.manifest.resolve import parse_duration
 from vidspec.manifest.schema import project_validator
 from vidspec.manifest.yamlload import display_path, load_yaml
 
@@ -58,11 +60,14 @@ class ProviderConfig:
 
 @dataclass(frozen=True)
 class Safety:
-    """Absolute caps a plan must stay under unless ``--force``."""
+    """Absolute caps a plan must stay under unless ``--force``; and ``pending_grace``: how long
+    a create whose answer was lost (and that the listing does not show) is waited for before
+    the plan sends it again."""
 
     max_deletes: int = 10
     max_regenerations: int = 10
     max_minutes: float = 60.0
+    pending_grace: timedelta = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,11 @@ def load_project(directory: Path) -> Project:
         max_deletes=safety_data.get("max_deletes", defaults.max_deletes),
         max_regenerations=safety_data.get("max_regenerations", defaults.max_regenerations),
         max_minutes=float(safety_data.get("max_minutes", defaults.max_minutes)),
+        pending_grace=(
+            parse_duration(safety_data["pending_grace"])
+            if "pending_grace" in safety_data
+            else defaults.pending_grace
+        ),
     )
     return Project(
         root=root,

@@ -9,13 +9,19 @@ API requests (what ``apply`` of the plan will send; documented in docs and the c
 ==========================  ==================================================================
 create                      1 POST + 1 status share (one listing call per polling round
                             answers for every video in flight; 1 per video is the ceiling)
-                            + 2 when the video has ``download:`` (link, then file)
+                            + 1 when the video has ``download:`` (the link; the file itself
+                            comes from a file host and is no API request: the clients count
+                            it in ``file_ledger``, not ``ledger``)
 regenerate                  as create, + 1 DELETE of the old video when the provider can delete
 rename                      1 PATCH
 delete                      1 DELETE, + 1 cancel first when the task is still in flight
-forget, move, adopt         0 (state only; an adopted video with ``download:`` costs 2)
-the run itself              1 catalog call + N // page + 1 listing calls (a listing without a
-                            total ends on a short page), which ``apply`` spends again to
+download                    1 (the link) for a finished video whose file is not saved
+forget, move, adopt         0 (state only; an adopted video with ``download:`` costs 1)
+the run itself              ``catalog_requests`` catalog calls (CDNvideo 1; Vidnoz 2: avatars
+                            and voices) + the listing pages for N videos (``listing_requests``:
+                            N // page + 1 when a short page ends the listing, as CDNvideo's;
+                            ceil(N / page), at least 1, when the service marks the last page,
+                            as Vidnoz's empty ``end_cursor``), which ``apply`` spends again to
                             refresh before it acts
 ==========================  ==================================================================
 """
@@ -31,11 +37,10 @@ from vidspec.providers.base import Capabilities
 
 POSTS_PER_GENERATION = 1
 POLLS_PER_GENERATION = 1
-REQUESTS_PER_DOWNLOAD = 2
+REQUESTS_PER_DOWNLOAD = 1  # the link; the file fetch is not an API request
 REQUESTS_PER_RENAME = 1
 REQUESTS_PER_DELETE = 1
 REQUESTS_PER_CANCEL = 1
-CATALOG_REQUESTS = 1
 
 _BREAK = re.compile(r"<\s*break\b([^>]*)/?\s*>", re.IGNORECASE)
 _TIME_ATTR = re.compile(r"""time\s*=\s*["']\s*([0-9]*\.?[0-9]+)\s*(ms|s)\s*["']""", re.I)
@@ -104,12 +109,21 @@ def generation_requests(*, download: bool) -> int:
     return POSTS_PER_GENERATION + POLLS_PER_GENERATION + (REQUESTS_PER_DOWNLOAD if download else 0)
 
 
-def refresh_requests(listing_size: int, page_size: int) -> int:
-    """A refresh: one catalog call and the listing pages for ``listing_size`` videos.
+def listing_requests(listing_size: int, capabilities: Capabilities) -> int:
+    """The listing calls for ``listing_size`` videos, pages of ``list_page_size``.
 
-    A listing without a total ends at the first page shorter than ``page_size``, so a full
-    last page costs one more (empty) page: ``N // page + 1``, never under ceil(N / page)."""
-    return CATALOG_REQUESTS + listing_size // max(1, page_size) + 1
+    A listing without a total ends at the first page shorter than a full one, so a full last
+    page costs one more (empty) page: ``N // page + 1``. A listing that marks its last page
+    (``listing_end == "marked"``) costs ``ceil(N / page)``, and 1 for an empty account."""
+    page = max(1, capabilities.list_page_size)
+    if capabilities.listing_end == "marked":
+        return max(1, -(-listing_size // page))
+    return listing_size // page + 1
+
+
+def refresh_requests(listing_size: int, capabilities: Capabilities) -> int:
+    """A refresh: the catalog calls and the listing pages for ``listing_size`` videos."""
+    return capabilities.catalog_requests + listing_requests(listing_size, capabilities)
 
 
 def in_unit(minutes: float, capabilities: Capabilities) -> float:

@@ -13,11 +13,14 @@ every input is a value, ``now`` included. What each action means is in
 - forget: ``<Provider> cannot delete``; ``already gone: …``
 - move: ``moved from <old address>``
 - adopt: ``previous create's outcome was unknown; found in listing``
+- download: ``not saved yet``; ``download: changed from <path>``; ``file missing``;
+  ``file changed`` (see ``vidspec.plan.downloads``)
 
 A pending (write-ahead) record of a create whose answer was lost blocks a new create of its
 address: if the listing holds a video with the same name and settings created after the
 record, the plan *adopts* it (``Adopt``, free); if not, the address waits (shown as pending)
-until ``PlanOptions.pending_grace`` has passed since the record, and is then created again.
+until ``PlanOptions.pending_grace`` (``safety.pending_grace`` of vidspec.yaml, 30 minutes by
+default) has passed since the record, and is then created again.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from vidspec.plan.actions import Action, Create, FieldChange, Forget, Move, Rege
 from vidspec.plan.build import create_action, delete_action, regenerate_action, rename_action
 from vidspec.plan.checks import catalog_problems, check_prevent_destroy, plan_cost
 from vidspec.plan.diff import diff_flat, flatten, with_defaults
+from vidspec.plan.downloads import LocalFiles, download_action
 from vidspec.plan.drift import content_drift, name_change
 from vidspec.plan.model import PendingTask, Plan, UnmanagedVideo
 from vidspec.plan.normalize import canonical_paths, canonical_spec, respelled
@@ -78,15 +82,21 @@ def plan(
     capabilities: Capabilities,
     now: datetime,
     options: PlanOptions | None = None,
+    *,
+    files: LocalFiles | None = None,
 ) -> Plan:
     """Compare what the manifests want with what exists, and say what to do about it.
 
     ``remote`` is the whole listing (``None``: not refreshed, plan against state alone);
-    ``catalog`` ``None`` skips the catalog checks. Raises ``ManifestError`` (catalog problems
-    at the manifest line, a ``moved`` onto a managed address), ``PreventDestroy``, and
-    ``UsageError`` (``--replace`` of an unmanaged address).
+    ``catalog`` ``None`` skips the catalog checks; ``files``: what is on disk at the
+    ``download:`` paths the state records (``None``: not looked at, the state is trusted).
+    Raises ``ManifestError`` (catalog problems at the manifest line, a ``moved`` onto a
+    managed address), ``PreventDestroy``, and ``UsageError`` (``--replace`` of an unmanaged
+    address).
     """
-    planner = _Planner(desired, state, remote, catalog, capabilities, now, options or PlanOptions())
+    planner = _Planner(
+        desired, state, remote, catalog, capabilities, now, options or PlanOptions(), files or {}
+    )
     return planner.run()
 
 
@@ -102,8 +112,10 @@ class _Planner:
         caps: Capabilities,
         now: datetime,
         options: PlanOptions,
+        files: LocalFiles,
     ) -> None:
         self.desired = desired
+        self.files = files
         self.remote = remote
         self.remote_by_id = {v.id: v for v in remote} if remote is not None else {}
         self.catalog = catalog
@@ -287,21 +299,28 @@ class _Planner:
             reasons.append(REASON_CHANGED_OUTSIDE)
         if want.address in self.options.replace:
             reasons.append(REASON_REPLACE)
+        # Only an expiry: the old video would vanish anyway (prevent_destroy allows this).
+        renewal = not reasons
         expiry = self._expiry_reason(want, record)
         if expiry:
             reasons.append(expiry)
         named = name_change(record.spec, seen, want.spec, self.caps, ignored)
         rows = sorted([*generation, *drift, *([named[0]] if named else [])], key=_by_path)
         if reasons:
-            self._regenerate(want, record, "; ".join(reasons), rows, unchanged)
-        elif named is not None and self.caps.can_rename:
+            self._regenerate(want, record, "; ".join(reasons), rows, unchanged, renewal=renewal)
+            return  # the new video is saved when it is done
+        if named is not None and not self.caps.can_rename:
+            reason = f"{self.caps.display_name} cannot rename"
+            self._regenerate(want, record, reason, [named[0]], unchanged)
+            return
+        if named is not None:
             row, reason = named
             self.actions.append(
                 rename_action(want.address, record, row, reason, unchanged, self.caps)
             )
-        elif named is not None:
-            reason = f"{self.caps.display_name} cannot rename"
-            self._regenerate(want, record, reason, [named[0]], unchanged)
+        download = download_action(want, record, self.files)
+        if download is not None:
+            self.actions.append(download)
 
     def _expiry_reason(self, want: DesiredVideo, record: VideoRecord) -> str | None:
         before = want.lifecycle.regenerate_before_expiry
@@ -328,10 +347,14 @@ class _Planner:
         reason: str,
         rows: list[FieldChange],
         unchanged: int,
+        *,
+        renewal: bool = False,
     ) -> None:
         if not self.caps.can_delete:
             self.warnings.append(self._stays_warning(want.address, record))
-        self.actions.append(regenerate_action(want, record, reason, rows, unchanged, self.caps))
+        self.actions.append(
+            regenerate_action(want, record, reason, rows, unchanged, self.caps, renewal=renewal)
+        )
 
     # --- managed videos no manifest wants ------------------------------------------------------
 
@@ -380,6 +403,9 @@ class _Planner:
                 )
             else:
                 reason = f"{self.caps.display_name} cannot delete the superseded video"
+                listed = self.remote_by_id.get(old)
+                until = listed.created_at + self.caps.retention if listed is not None else None
+                self.warnings.append(self._stays(address, old, until))
                 self.actions.append(
                     Forget(address=address, reason=reason, video_id=old, superseded=True)
                 )
@@ -432,10 +458,16 @@ class _Planner:
         return self.now - since < self.options.pending_grace
 
     def _stays_warning(self, address: str, record: VideoRecord) -> str:
-        until = format_time(self._expires_at(record))
+        return self._stays(address, record.id, self._expires_at(record))
+
+    def _stays(self, address: str, video_id: str, until: datetime | None) -> str:
+        """A video the provider cannot delete: it stays until it expires (``until``, when its
+        creation time is known), and vidspec stops managing it."""
+        kept = f"{humanize_delta(self.caps.retention)} after it was made"
+        when = f"{format_time(until)}, {kept}" if until is not None else kept
         return (
-            f"{address}: {self.caps.display_name} cannot delete videos; {record.id} stays in "
-            f"the account until it expires ({until}), and vidspec stops managing it."
+            f"{address}: {self.caps.display_name} cannot delete videos; {video_id} stays in "
+            f"the account until it expires ({when}), and vidspec stops managing it."
         )
 
 

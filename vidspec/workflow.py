@@ -1,8 +1,9 @@
 """The application layer the CLI calls: the side effects around the pure planner, in order.
 
 ``make_plan`` loads the manifests, reads the state (under the lock, briefly: ``plan`` never
-writes it), asks the provider for its catalog and listing, plans, and adds the requests it
-spent to the month's count in ``.vidspec/usage.json``. ``apply`` (and ``destroy``) build on
+writes it), asks the provider for its catalog and listing, looks at the ``download:`` files the
+state recorded (``vidspec.localfiles``), plans, and adds the requests it spent to the month's
+count in ``.vidspec/usage.json``. ``apply`` (and ``destroy``) build on
 the same ``PlanResult``; ``save_plan`` writes it for ``apply FILE``.
 """
 
@@ -11,13 +12,14 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from vidspec.clock import Clock
 from vidspec.config import Project
 from vidspec.errors import VidspecError
+from vidspec.localfiles import local_files
 from vidspec.manifest.loader import load_desired
 from vidspec.manifest.model import Desired
 from vidspec.pacing import MonthlyUsage
@@ -42,7 +44,9 @@ __all__ = [
 class PlanRequest:
     """What the command line asks for (``plan``, and ``apply``/``destroy`` planning first).
 
-    ``command`` names the holder in the lock note; ``lock_timeout`` is in seconds.
+    ``command`` names the holder in the lock note; ``lock_timeout`` is in seconds. ``options``
+    (library and tests only) replaces the planner's tolerances (``pending_grace``,
+    ``clock_skew``); ``None`` takes ``safety.pending_grace`` of vidspec.yaml.
     """
 
     targets: tuple[str, ...] = ()
@@ -51,7 +55,7 @@ class PlanRequest:
     destroy: bool = False
     lock_timeout: float = 0.0
     command: str = "vidspec plan"
-    options: PlanOptions = field(default_factory=PlanOptions)  # grace periods etc.
+    options: PlanOptions | None = None
 
 
 @dataclass(frozen=True)
@@ -124,15 +128,21 @@ def make_plan(
     spent = provider.ledger.total
     used = record_usage(project, provider, clock)
     now = clock.now()
+    tolerances = request.options or PlanOptions(pending_grace=project.safety.pending_grace)
     options = PlanOptions(
         targets=request.targets,
         replace=request.replace,
         destroy=request.destroy,
         requests_used=used,
-        pending_grace=request.options.pending_grace,
-        clock_skew=request.options.clock_skew,
+        pending_grace=tolerances.pending_grace,
+        clock_skew=tolerances.clock_skew,
     )
-    result = plan(desired, state, remote, catalog, provider.capabilities, now, options)
+    files = (
+        {}
+        if request.destroy
+        else local_files(desired, state, project.root, targets=request.targets)
+    )
+    result = plan(desired, state, remote, catalog, provider.capabilities, now, options, files=files)
     return PlanResult(
         plan=result,
         desired=desired,

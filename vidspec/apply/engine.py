@@ -1,8 +1,9 @@
 """The apply engine: runs a ``Plan`` through a provider, in order, paced, recorded as it goes.
 
 Order: moves, adopts, renames, then deletes and forgets (a regenerate's superseded videos
-first), all state-only or one call each; then creates and regenerates, one generation POST at
-a time inside ``capabilities.generation_rate``, polling for what is in flight between them.
+first), then downloads of finished videos, all state-only or one call each; then creates and
+regenerates, one generation POST at a time inside ``capabilities.generation_rate``, polling
+for what is in flight between them.
 
 One thread, one loop, one injected clock: the loop submits the next generation when the
 token bucket allows, runs a polling round when one is due, and otherwise sleeps until the
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from vidspec.apply import records
-from vidspec.apply.downloads import DownloadNeed, DownloadPathError, save_video
+from vidspec.apply.downloads import DownloadPathError, save_video
 from vidspec.apply.flight import LOST, Flight
 from vidspec.apply.options import EngineOptions
 from vidspec.apply.progress import ApplyReporter, NullReporter, Progress
@@ -38,7 +39,17 @@ from vidspec.clock import Clock
 from vidspec.errors import AuthError, NotFound, ProviderError, QuotaExhausted, StateError
 from vidspec.manifest.model import Desired
 from vidspec.pacing import TokenBucket
-from vidspec.plan.actions import Action, Adopt, Create, Delete, Forget, Move, Regenerate, Rename
+from vidspec.plan.actions import (
+    Action,
+    Adopt,
+    Create,
+    Delete,
+    Download,
+    Forget,
+    Move,
+    Regenerate,
+    Rename,
+)
 from vidspec.plan.model import Plan
 from vidspec.providers.base import Provider, RemoteVideo
 from vidspec.state import State, StateStore, humanize_delta
@@ -52,7 +63,8 @@ _REPORTED_WAIT = 1.0  # waits longer than this are reported
 @dataclass(frozen=True)
 class ApplyInput:
     """What the engine executes: the plan, the state it was made against (as read under the
-    lock), the manifests (for download paths), and the listing of the refresh (``None``: none)."""
+    lock), the manifests (for download paths), and the listing of the refresh (``None``: none).
+    Finished videos to save are the plan's ``download`` actions, like everything else."""
 
     plan: Plan
     state: State
@@ -60,22 +72,18 @@ class ApplyInput:
     remote: Sequence[RemoteVideo] | None = None
     destroy: bool = False
     forced: bool = False  # a saved plan made with --force
-    downloads: tuple[DownloadNeed, ...] = ()  # finished videos whose file is not saved
 
     @property
     def has_work(self) -> bool:
-        return self.plan.has_changes or bool(self.downloads)
+        return self.plan.has_changes
 
 
 _PHASES = ("move", "adopt", "rename", "superseded", "delete", "download")
-Step = Action | DownloadNeed  # one row of the results
 
 
-def _phase(action: Step) -> int:
+def _phase(action: Action) -> int:
     if isinstance(action, (Create, Regenerate)):
         return len(_PHASES)
-    if isinstance(action, DownloadNeed):
-        return _PHASES.index("download")
     if isinstance(action, (Delete, Forget)):
         return _PHASES.index("superseded" if action.superseded else "delete")
     return _PHASES.index(action.kind)
@@ -115,7 +123,7 @@ class Engine(WatchOps):
         self.remote_ids: set[str] | None = None
         self.remote_by_id: dict[str, RemoteVideo] = {}
         self.flights: list[Flight] = []
-        self._actions: list[Step] = []
+        self._actions: list[Action] = []
         self._rows: dict[int, ActionResult] = {}
         self._index: dict[int, int] = {}  # id(action) -> position in the plan
         self._failed_addresses: set[str] = set()
@@ -140,7 +148,13 @@ class Engine(WatchOps):
         if work.remote is not None:
             self.remote_by_id = {v.id: v for v in work.remote}
             self.remote_ids = set(self.remote_by_id)
-        actions = self._actions = [*work.plan.actions, *work.downloads]
+            if self.requests is not None:
+                # The refresh's calls just now count against the same limit: the first call
+                # here waits its turn before a create's write-ahead record, not after it (a
+                # crash in that wait would leave a create pending that was never sent).
+                with self.requests.call():
+                    pass
+        actions = self._actions = list(work.plan.actions)
         self._total = len(actions)
         self._index = {id(a): i for i, a in enumerate(actions)}
         self.reporter.started(self._progress())
@@ -196,7 +210,7 @@ class Engine(WatchOps):
 
     # -- actions that are not generations ---------------------------------------------------
 
-    def _run_simple(self, action: Step) -> None:
+    def _run_simple(self, action: Action) -> None:
         if self._stopping() or self._blocked(action):
             return
         if not self._may_start():
@@ -220,7 +234,7 @@ class Engine(WatchOps):
             elif isinstance(action, Forget):
                 self._save(self._forgotten(action))
                 self._set(action, Outcome.DONE, "dropped from the state")
-            elif isinstance(action, DownloadNeed):
+            elif isinstance(action, Download):
                 self._download(action)
         except (ProviderError, DownloadPathError) as exc:
             self._set(action, Outcome.FAILED, exc.message)
@@ -248,12 +262,14 @@ class Engine(WatchOps):
         detail = f"id {action.video_id}" + (", was already gone" if gone else "")
         self._set(action, Outcome.DONE, detail)
 
-    def _download(self, need: DownloadNeed) -> None:
+    def _download(self, action: Download) -> None:
+        current = self.state.videos.get(action.address)
+        known = current.download if current is not None and current.id == action.video_id else None
         record, _ = self._call(
-            lambda: save_video(self.provider, need.video_id, self.root, need.path, need.known)
+            lambda: save_video(self.provider, action.video_id, self.root, action.download, known)
         )
-        self._save(records.downloaded(self.state, need.address, need.video_id, record))
-        self._set(need, Outcome.DONE, f"saved {need.path} ({need.reason})")
+        self._save(records.downloaded(self.state, action.address, action.video_id, record))
+        self._set(action, Outcome.DONE, f"saved {action.download} ({action.reason})")
 
     def _forgotten(self, action: Forget) -> State:
         if action.superseded:
@@ -311,7 +327,7 @@ class Engine(WatchOps):
     def _may_start(self) -> bool:
         return self._halt_all is None and self._halt_generations is None
 
-    def _blocked(self, action: Step) -> bool:
+    def _blocked(self, action: Action) -> bool:
         if action.address in self._failed_addresses:
             self._set(action, Outcome.SKIPPED, "an earlier action on this video failed")
             return True
@@ -319,7 +335,7 @@ class Engine(WatchOps):
 
     # -- results and progress ---------------------------------------------------------------
 
-    def _set(self, action: Step, outcome: Outcome, detail: str = "") -> None:
+    def _set(self, action: Action, outcome: Outcome, detail: str = "") -> None:
         key = self._index[id(action)]
         if key in self._rows:
             return

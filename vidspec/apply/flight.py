@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from vidspec.apply import records
-from vidspec.apply.downloads import DownloadNeed, DownloadPathError, save_video
+from vidspec.apply.downloads import DownloadPathError, save_video
 from vidspec.apply.options import EngineOptions
 from vidspec.apply.progress import ApplyReporter, Progress
 from vidspec.apply.results import ApplyResults, Outcome
@@ -87,7 +87,7 @@ class FlightOps:
     def _save(self, state: State) -> None:
         raise NotImplementedError
 
-    def _set(self, action: Action | DownloadNeed, outcome: Outcome, detail: str = "") -> None:
+    def _set(self, action: Action, outcome: Outcome, detail: str = "") -> None:
         raise NotImplementedError
 
     def _halt(self, exc: ProviderError) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from vidspec.apply.downloads import DownloadNeed
 from vidspec.plan.actions import Action
 
 
@@ -88,5 +87,5 @@ class ApplyResults:
         return {kind: self.count(Outcome.DONE, kind) for kind in VERBS}
 
 
-def result_of(action: Action | DownloadNeed, outcome: Outcome, detail: str = "") -> ActionResult:
+def result_of(action: Action, outcome: Outcome, detail: str = "") -> ActionResult:
     return ActionResult(action.address, action.kind, outcome, detail, action.remote_id)

@@ -19,10 +19,9 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from vidspec.apply.downloads import DownloadNeed, missing_downloads
 from vidspec.apply.engine import ApplyInput, Engine
 from vidspec.apply.options import EngineOptions
 from vidspec.apply.progress import ApplyReporter
@@ -31,7 +30,7 @@ from vidspec.clock import Clock
 from vidspec.config import Project
 from vidspec.errors import StalePlan, VidspecError
 from vidspec.manifest.loader import load_desired
-from vidspec.plan import Move, Rename, listing_fingerprint, load_saved_plan
+from vidspec.plan import listing_fingerprint, load_saved_plan
 from vidspec.planner import PlanOptions
 from vidspec.providers import open_provider
 from vidspec.providers.base import Provider
@@ -59,7 +58,7 @@ class ApplyRequest:
     lock_timeout: float = 0.0
     command: str = "vidspec apply"
     engine: EngineOptions = field(default_factory=EngineOptions)
-    planning: PlanOptions = field(default_factory=PlanOptions)  # grace periods
+    planning: PlanOptions | None = None  # tolerances; None: safety.pending_grace of vidspec.yaml
 
 
 class ApplySession:
@@ -102,16 +101,13 @@ class ApplySession:
             environ=self.environ,
             store=self.store,
         )
-        work = ApplyInput(
+        return ApplyInput(
             plan=result.plan,
             state=result.state,
             desired=result.desired,
             remote=result.remote,
             destroy=request.destroy,
         )
-        if request.destroy:
-            return work
-        return replace(work, downloads=self._downloads(work, request.targets))
 
     def load(self, path: Path, shown: str | None = None) -> ApplyInput:
         """A saved plan (``vidspec plan -o``), if it still matches the state and the listing;
@@ -153,25 +149,12 @@ class ApplySession:
                 f"(created, renamed, deleted or finished outside this plan).",
                 again,
             )
-        work = ApplyInput(
+        return ApplyInput(
             plan=saved.plan,
             state=state,
             desired=desired,
             remote=tuple(remote),
             forced=saved.forced,
-        )
-        return replace(work, downloads=self._downloads(work, saved.targets))
-
-    def _downloads(self, work: ApplyInput, targets: tuple[str, ...]) -> tuple[DownloadNeed, ...]:
-        """Finished videos to save that no action of the plan makes again or removes."""
-        if work.desired is None:
-            return ()
-        skip = {a.address for a in work.plan.actions if not isinstance(a, Rename)}
-        skip |= {a.from_address for a in work.plan.actions if isinstance(a, Move)}
-        if targets:
-            skip |= set(work.desired.videos) - set(targets)
-        return missing_downloads(
-            work.desired, work.state, work.remote, self.project.root, skip=skip
         )
 
     def check(self, work: ApplyInput, *, force: bool) -> None:

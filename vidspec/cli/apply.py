@@ -26,7 +26,7 @@ from vidspec.cli.plan import DURATION, in_directory
 from vidspec.clock import Clock, SystemClock
 from vidspec.config import load_project
 from vidspec.errors import ApplyFailed, Interrupted, UsageError, VidspecError
-from vidspec.render.apply import BarReporter, LineReporter, render_downloads, render_results
+from vidspec.render.apply import BarReporter, LineReporter, render_results
 from vidspec.render.text import render_text
 
 clock_factory: Callable[[], Clock] = SystemClock
@@ -82,8 +82,6 @@ def run_apply(options: GlobalOptions, request: ApplyRequest, confirm: Confirmati
         else:
             work = session.plan(request)
             click.echo(render_text(work.plan, color=options.color), nl=False)
-        if work.downloads:
-            click.echo(render_downloads(work.downloads), nl=False)
         if not work.has_work:
             return 0
         session.check(work, force=request.force)

@@ -213,7 +213,7 @@ class _Loading:
                 )
         if self.problems:  # nothing will be returned; and a bad field must not be read further
             return
-        body, body_locs = split_body(merged, merged_locs)
+        body, _ = split_body(merged, merged_locs)
         self.videos[address] = DesiredVideo(
             address=address,
             spec=body,
@@ -221,7 +221,8 @@ class _Loading:
             location=where,
             lifecycle=lifecycle_of(merged.get("lifecycle")),
             download=download,
-            field_locations=dict(iter_locations(body_locs)),
+            # body fields, and vidspec's own (lifecycle.prevent_destroy, download) for errors
+            field_locations=dict(iter_locations(merged_locs)),
         )
 
     def _check_unique(self, address: str, where: SourceLocation) -> None:

@@ -42,8 +42,10 @@ class DesiredVideo:
     """One video as the manifests ask for it.
 
     ``spec`` is the exact request body vidspec would send (JSON-ready, never mutated).
-    ``field_locations`` maps dotted body paths (``actor.version``) to where each was written,
-    so catalog problems found later can still point at the line; ``location`` is the address.
+    ``field_locations`` maps dotted paths (``actor.version``; also vidspec's own
+    ``lifecycle.prevent_destroy`` and ``download``) to where each was written (for a default,
+    in the ``defaults`` it came from), so problems found later (catalog, ``prevent_destroy``)
+    can still point at the line; ``location`` is the address.
     """
 
     address: str

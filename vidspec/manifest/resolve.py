@@ -18,8 +18,8 @@ from vidspec.manifest.model import Lifecycle
 
 VIDSPEC_FIELDS = ("lifecycle", "download")
 
-_DURATION = re.compile(r"^([0-9]+)([dhm])$")
-_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+_DURATION = re.compile(r"^([0-9]+)([dhms])$")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
 
 def merge(base: Any, base_locs: LocTree, over: Any, over_locs: LocTree) -> tuple[Any, LocTree]:
@@ -106,7 +106,7 @@ def strip_final_newline(text: str) -> str:
 
 
 def parse_duration(text: str) -> timedelta:
-    """``3d``, ``12h``, ``90m`` (the schema already checked the form)."""
+    """``3d``, ``12h``, ``90m``, ``30s`` (the schema already checked the form)."""
     match = _DURATION.match(text)
     if match is None:
         raise ValueError(f"not a duration: {text!r}")

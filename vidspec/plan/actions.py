@@ -15,6 +15,7 @@ rename      change the video's name in place                              PATCH
 regenerate  generate a replacement, then delete the old video             POST (+ DELETE)
 delete      delete a managed video no manifest wants any more             DELETE
 forget      drop a video from the state (provider cannot delete, or gone) none
+download    save a finished video whose ``download:`` file is not on disk GET (the link)
 =========== ============================================================= ===================
 """
 
@@ -24,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
-KIND_ORDER = ("move", "adopt", "create", "rename", "regenerate", "delete", "forget")
+KIND_ORDER = ("move", "adopt", "create", "rename", "regenerate", "delete", "forget", "download")
 # JSON keys every action has; the rest are the kind's own fields.
 _COMMON = ("address", "reason", "changes", "cost")
 
@@ -102,6 +103,8 @@ class Action:
             doc["remote_id"] = self.remote_id
         if isinstance(self, Move):
             doc["from_address"] = self.from_address
+        if isinstance(self, Download):
+            doc["download"] = self.download
         if full:
             for f in fields(self):
                 if f.name not in _COMMON and f.name not in doc:
@@ -140,7 +143,9 @@ class Rename(Action):
 class Regenerate(Action):
     """A new video from ``spec``; the old one (``video_id``) is deleted once the new one is
     done (``create_before_destroy``), or first; never deleted when ``delete_old`` is False
-    (the provider cannot delete: it is forgotten instead)."""
+    (the provider cannot delete: it is forgotten instead). ``renewal``: the only reason is the
+    old video's coming expiry (``regenerate_before_expiry``), so ``prevent_destroy`` allows it:
+    the service deletes the old video within days anyway."""
 
     kind: ClassVar[str] = "regenerate"
 
@@ -150,6 +155,7 @@ class Regenerate(Action):
     download: str | None = None
     create_before_destroy: bool = True
     delete_old: bool = True
+    renewal: bool = False
 
     @property
     def remote_id(self) -> str | None:
@@ -221,8 +227,24 @@ class Adopt(Action):
         return self.video_id
 
 
+@dataclass(frozen=True, kw_only=True)
+class Download(Action):
+    """Save the finished video ``video_id`` to ``download`` (a path relative to the project
+    directory): the apply that made it did not (``--no-wait``, Ctrl-C, a failed download), or
+    the file is gone or changed, or ``download:`` names another path now. Nothing is generated."""
+
+    kind: ClassVar[str] = "download"
+
+    video_id: str
+    download: str
+
+    @property
+    def remote_id(self) -> str | None:
+        return self.video_id
+
+
 ACTION_TYPES: dict[str, type[Action]] = {
-    cls.kind: cls for cls in (Move, Adopt, Create, Rename, Regenerate, Delete, Forget)
+    cls.kind: cls for cls in (Move, Adopt, Create, Rename, Regenerate, Delete, Forget, Download)
 }
 
 

@@ -40,7 +40,10 @@ def regenerate_action(
     rows: Sequence[FieldChange],
     unchanged: int,
     caps: Capabilities,
+    *,
+    renewal: bool = False,
 ) -> Regenerate:
+    """``renewal``: the only reason is the coming expiry (see ``Regenerate``)."""
     requests = costs.generation_requests(download=want.download is not None)
     if caps.can_delete:
         requests += costs.REQUESTS_PER_DELETE
@@ -56,6 +59,7 @@ def regenerate_action(
         download=want.download,
         create_before_destroy=want.lifecycle.create_before_destroy,
         delete_old=caps.can_delete,
+        renewal=renewal,
     )
 
 

@@ -27,22 +27,31 @@ def catalog_problems(
 
 
 def check_prevent_destroy(actions: Sequence[Action], desired: Desired) -> None:
-    """``PreventDestroy`` naming file:line of each protected video the plan would destroy."""
+    """``PreventDestroy`` naming, for each protected video the plan would destroy, the
+    file:line:column where its ``prevent_destroy: true`` is written (the video's own
+    ``lifecycle``, or the file's or the project's ``defaults``).
+
+    A regenerate whose only reason is the coming expiry (``renewal``) is allowed: the service
+    deletes the old video within days anyway. Any other regenerate, and a delete, is refused."""
     lines = []
     for action in actions:
-        destroys = isinstance(action, Regenerate) or (
+        destroys = (isinstance(action, Regenerate) and not action.renewal) or (
             isinstance(action, Delete) and not action.superseded
         )
         video = desired.videos.get(action.address)
         if destroys and video is not None and video.lifecycle.prevent_destroy:
             where = video.location_of("lifecycle.prevent_destroy")
             verb = "regenerated" if isinstance(action, Regenerate) else "deleted"
-            lines.append(f"{where}: {action.address} would be {verb} ({action.reason})")
+            lines.append(
+                f"{where}: {action.address} would be {verb} ({action.reason}), and "
+                f"prevent_destroy: true here protects it"
+            )
     if lines:
         raise PreventDestroy(
             "lifecycle.prevent_destroy forbids this plan:\n  " + "\n  ".join(lines),
-            "Set lifecycle.prevent_destroy: false on the video if you really mean it, or "
-            "leave it out of this plan (--target the other videos).",
+            "If you really mean it, remove prevent_destroy: true at the line shown (or set it "
+            "to false for this video); otherwise leave these videos out of this plan: "
+            "--target the other videos.",
         )
 
 
@@ -55,7 +64,7 @@ def plan_cost(
     requests_used: int,
 ) -> PlanCost:
     """The plan's cost (see ``vidspec.cost`` for the request model) and what is left."""
-    refresh = costs.refresh_requests(listing_size, caps.list_page_size)
+    refresh = costs.refresh_requests(listing_size, caps)
     minutes = round(sum(a.cost.minutes for a in actions), 3)
     quota_left = None
     if catalog is not None and catalog.quota.left is not None:

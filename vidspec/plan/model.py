@@ -8,8 +8,9 @@ The plan's JSON document (``plan --json``, ``show --json PLANFILE``; JSON Schema
      "refreshed": true,
      "actions": [{"address", "action", "reason", "changes": [{"path", "before", "after"}],
                   "cost": {"generation_requests", "api_requests", "minutes"},
-                  "remote_id"?, "from_address"?}],
-     "summary": {"create", "rename", "regenerate", "delete", "move", "forget", "adopt"},
+                  "remote_id"?, "from_address"?, "download"?}],
+     "summary": {"create", "rename", "regenerate", "delete", "move", "forget", "adopt",
+                 "download"},
      "cost": {"generation_requests", "api_requests", "refresh_requests", "minutes", "unit",
               "amount", "quota_left", "requests_used", "requests_cap"},
      "pending": [{"address", "remote_id", "state", "since", "note"}],
@@ -147,7 +148,8 @@ class Plan:
 
     @property
     def has_changes(self) -> bool:
-        """True when apply would do anything (``--detailed-exitcode`` 2)."""
+        """True when apply would do anything, a download alone included (``--detailed-exitcode``
+        2)."""
         return bool(self.actions)
 
     @property

@@ -17,8 +17,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from vidspec import cost as costs
 from vidspec.manifest.model import DesiredVideo
-from vidspec.plan.actions import Adopt
+from vidspec.plan.actions import ActionCost, Adopt
 from vidspec.plan.diff import flatten
 from vidspec.plan.drift import same_video
 from vidspec.plan.model import PendingTask
@@ -83,7 +84,7 @@ def resolve_pending(
             key=lambda v: (v.created_at, v.id),
         )
         if found:
-            return _adopt(address, pending, found, record, want)
+            return _adopt(address, pending, found, record, want, caps)
     if now - newest.started_at < grace:
         until = format_time(newest.started_at + grace)
         task = PendingTask(
@@ -112,6 +113,7 @@ def _adopt(
     found: list[RemoteVideo],
     record: VideoRecord | None,
     want: DesiredVideo | None,
+    caps: Capabilities,
 ) -> PendingOutcome:
     video = found[0]
     warnings = []
@@ -123,8 +125,9 @@ def _adopt(
             f"adopt them elsewhere)."
         )
     if want is None:
+        then = "deletes" if caps.can_delete else "forgets"  # Vidnoz: it stays until it expires
         warnings.append(
-            f"{address}: adopted although no manifest wants it any more; the next plan deletes it."
+            f"{address}: adopted although no manifest wants it any more; the next plan {then} it."
         )
     elif want.spec_hash != pending.spec_hash:
         warnings.append(
@@ -140,5 +143,7 @@ def _adopt(
         status=video.state.value,
         replaces=record.id if record is not None else None,
         unchanged=len(flatten(pending.spec)),
+        # apply saves the adopted video's file once it is done
+        cost=ActionCost(api_requests=costs.REQUESTS_PER_DOWNLOAD if want and want.download else 0),
     )
     return PendingOutcome("adopt", adopt=adopt, warnings=tuple(warnings))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 
 class TaskState(str, Enum):
@@ -74,6 +74,12 @@ class Capabilities:
     field and its default compare equal. ``spec_aliases``: older spellings the service reads as
     documented fields, so that both spellings compare equal (``vidspec.plan.normalize``).
     ``cost_unit``: "minutes" (quota minutes) or "credits"; ``credits_per_minute`` converts.
+
+    The request model of ``vidspec.cost`` reads: ``catalog_requests``, the calls ``catalog()``
+    makes; ``list_page_size``, the page ``list_videos()`` asks for; and ``listing_end``, how the
+    listing says it is done: ``"short_page"`` (no total, no marker: the first page shorter than
+    a full one ends it, so a full last page costs one more, empty, page) or ``"marked"`` (the
+    service marks the last page, as an empty ``end_cursor``: ceil(N / page) calls, at least 1).
     """
 
     kind: str
@@ -95,6 +101,8 @@ class Capabilities:
     chars_per_second: float = 14.0
     max_minutes_per_video: float | None = None
     list_page_size: int = 100
+    listing_end: Literal["short_page", "marked"] = "short_page"
+    catalog_requests: int = 1
 
 
 @dataclass(frozen=True)
@@ -197,8 +205,9 @@ class Provider(Protocol):
     - ``create`` returns the new remote id. If the request was sent and its answer was lost
       (5xx after sending, dropped connection, timeout) it raises ``OutcomeUnknown``; it never
       retries a POST on its own.
-    - ``list_videos`` pages through the whole listing with the largest page the service
-      allows: at most ``N // page + 1`` requests (``vidspec.cost``), never a call per video.
+    - ``list_videos`` pages through the whole listing with ``capabilities.list_page_size``:
+      the requests ``vidspec.cost.listing_requests`` counts, never a call per video; and
+      ``catalog`` makes ``capabilities.catalog_requests`` requests.
     - Methods the capabilities say are unsupported raise ``UsageError`` (the planner never
       plans them).
     - Errors are ``vidspec.errors.ProviderError`` subclasses; no secret ever appears in one.

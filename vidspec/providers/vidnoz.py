@@ -10,8 +10,11 @@ the form flattening and the answers' mapping are in ``vidnoz_wire``, the catalog
   500 ``ServerError`` (``OutcomeUnknown`` for a create).
 - **Pacing.** Vidnoz allows 1 request a second per key, every call counted. Each API call
   starts at least ``API.request_interval`` after the previous one *answered* (so arrivals are
-  always more than a second apart), waiting on the injected ``Clock``. An 803 ("too frequent")
-  proves nothing was done: the call, a create included, is repeated after ``API.busy_wait``.
+  always more than a second apart), waiting on the injected ``Clock``. The service counts per
+  key, so every client of one key (on one clock) in this process takes turns on one pacer:
+  the client ``apply`` plans with and the one it acts with do not meet an 803 at the handover.
+  An 803 ("too frequent") proves nothing was done: the call, a create included, is repeated
+  after ``API.busy_wait``.
   Retries urllib3 makes inside one call (a GET answered 5xx) are not paced; an 803 they may
   meet is waited out the same way. File downloads go to another host and are not paced.
 - **What it cannot do.** ``rename``, ``delete`` and ``cancel`` raise ``UsageError``: Vidnoz has
@@ -23,8 +26,10 @@ the form flattening and the answers' mapping are in ``vidnoz_wire``, the catalog
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import threading
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -99,6 +104,21 @@ class _MinInterval:
                 self._last_end = self._clock.monotonic()
 
 
+_PACERS: weakref.WeakKeyDictionary[Clock, dict[str, _MinInterval]] = weakref.WeakKeyDictionary()
+_PACERS_LOCK = threading.Lock()
+
+
+def _shared_pacer(clock: Clock, base_url: str, api_key: str) -> _MinInterval:
+    """The pacer of ``api_key`` at ``base_url`` on ``clock`` (times of two clocks do not
+    compare), made on first use; the key is kept only as a hash."""
+    name = hashlib.sha256(f"{base_url}\n{api_key}".encode()).hexdigest()
+    with _PACERS_LOCK:
+        pacers = _PACERS.setdefault(clock, {})
+        if name not in pacers:
+            pacers[name] = _MinInterval(clock, API.request_interval)
+        return pacers[name]
+
+
 class VidnozProvider:
     """Vidnoz, as the ``Provider`` protocol describes. See the module docstring."""
 
@@ -131,7 +151,7 @@ class VidnozProvider:
             new_session(self.file_ledger, policy=policy, clock=self._clock, trust_env=trust_env),
             secrets=[api_key],
         )
-        self._pacer = _MinInterval(self._clock, API.request_interval)
+        self._pacer = _shared_pacer(self._clock, self._base, api_key)
 
     @classmethod
     def from_config(
@@ -298,13 +318,15 @@ class VidnozProvider:
         return VidnozCatalog.from_lists(avatars, voices)
 
     def list_videos(self) -> list[RemoteVideo]:
-        """Every video of the list, following ``end_cursor``: ``N // 10000 + 1`` requests."""
+        """Every video of the list, ``capabilities.list_page_size`` a page, following
+        ``end_cursor`` until it comes back empty: ceil(N / page) requests, at least 1
+        (``vidspec.cost.listing_requests``)."""
         found: dict[str, RemoteVideo] = {}
         cursors: set[str] = set()
         cursor = ""
         path = path_of(self._base + API.list_path)
         while True:
-            params: dict[str, str | int] = {"limit": API.list_page_size}
+            params: dict[str, str | int] = {"limit": self.capabilities.list_page_size}
             if cursor:
                 params["end_cursor"] = cursor
             data = self._call("GET", API.list_path, params=params)

@@ -129,4 +129,6 @@ CAPABILITIES = Capabilities(
     chars_per_second=API.chars_per_second,
     max_minutes_per_video=None,
     list_page_size=API.list_page_size,
+    listing_end="marked",  # an empty end_cursor marks the last page
+    catalog_requests=2,  # the avatar list and the voice list
 )

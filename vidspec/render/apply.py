@@ -10,11 +10,10 @@ table and final line, on stdout.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import click
 
-from vidspec.apply.downloads import DownloadNeed
 from vidspec.apply.progress import Progress
 from vidspec.apply.results import ALWAYS_COUNTED, VERBS, ActionResult, ApplyResults, Outcome
 
@@ -80,13 +79,6 @@ def final_line(results: ApplyResults) -> str:
         tail = f", {left} not done" if left else ""
         return f"{word} finished with errors. Videos: {counts}; {failed} failed{tail}."
     return f"{word} complete! Videos: {counts}."
-
-
-def render_downloads(needs: Sequence[DownloadNeed]) -> str:
-    """Finished videos apply saves besides the plan (no generation, one request each)."""
-    lines = ["", "Finished videos to save (download:), nothing generated:"]
-    lines += [f"  {n.address}: {n.path} ({n.reason})" for n in needs]
-    return "\n".join(lines) + "\n"
 
 
 def render_results(results: ApplyResults, *, color: bool = False) -> str:

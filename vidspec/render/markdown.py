@@ -17,7 +17,7 @@ from vidspec.render.text import UNMANAGED_SHOWN, render_action_block
 
 MAX_CHARS = 60_000
 TABLE_FIELDS = 5
-_MARKED = re.compile(r"^(\s*)(\+/-|-/\+|[+~»<>-])( .*)$")
+_MARKED = re.compile(r"^(\s*)(\+/-|-/\+|[+~»<>↓-])( .*)$")
 
 
 def render_markdown(plan: Plan, *, limit: int = MAX_CHARS) -> str:
@@ -73,7 +73,7 @@ def _head(rows: PlanRows) -> list[str]:
         if deletes:
             what.append(f"deletes {_videos(deletes)}")
         if regenerates:
-            what.append(f"regenerates {_videos(regenerates)} (new paid videos; the old ones go)")
+            what.append(f"regenerates {_videos(regenerates)} (new paid videos replace old ones)")
         head.append(
             "> [!WARNING]\n> This plan " + " and ".join(what) + ". Review it before you approve."
         )

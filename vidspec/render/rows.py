@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from vidspec.plan.actions import Action, Delete, FieldChange, Forget, Move, Regenerate
+from vidspec.plan.actions import Action, Delete, Download, FieldChange, Forget, Move, Regenerate
 from vidspec.plan.model import Plan, UnmanagedVideo
 from vidspec.state.times import format_time
 
@@ -40,6 +40,7 @@ SYMBOLS: dict[str, Symbol] = {
     "forget": Symbol("»", "forget (drop from the state; no call to the service)", "note"),
     "move": Symbol(">", "move (state only, free)", "note"),
     "adopt": Symbol("<", "adopt (record a video found in the listing; free)", "note"),
+    "download": Symbol("↓", "download (save a finished video's file; nothing generated)", "note"),
 }
 _LEGEND_ORDER = tuple(SYMBOLS)
 _VERBS = {
@@ -51,7 +52,7 @@ _VERBS = {
     "adopt": "adopted",
 }
 SUMMARY_KINDS = ("create", "rename", "regenerate", "delete")  # always in the summary line
-OPTIONAL_SUMMARY_KINDS = ("forget", "move", "adopt")  # only when non-zero
+OPTIONAL_SUMMARY_KINDS = ("forget", "move", "adopt", "download")  # only when non-zero
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,8 @@ def _action_row(action: Action) -> ActionRow:
 def _heading(action: Action) -> str:
     if isinstance(action, Move):
         return f"{action.from_address} has moved to {action.address}"
+    if isinstance(action, Download):
+        return f"{action.address} will be downloaded to {action.download} ({action.reason})"
     if isinstance(action, (Delete, Forget)) and action.superseded:
         verb = _VERBS[action.kind]
         return (
