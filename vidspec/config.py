@@ -13,11 +13,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from vidspec.durations import parse_duration
 from vidspec.errors import ManifestError, MissingVariable, Problem, ProjectError
 from vidspec.location import SourceLocation
 from vidspec.manifest.loctree import child
 from vidspec.manifest.problems import ErrorTranslator
-from vidspec.manifest.resolve import parse_duration
 from vidspec.manifest.schema import project_validator
 from vidspec.manifest.yamlload import display_path, load_yaml
 

@@ -22,7 +22,7 @@ import click
 from vidspec.apply import ApplyRequest, EngineOptions, apply_session
 from vidspec.apply.progress import ApplyReporter
 from vidspec.cli.context import GlobalOptions, global_options
-from vidspec.cli.plan import DURATION, in_directory
+from vidspec.cli.options import in_directory, lock_timeout_option
 from vidspec.clock import Clock, SystemClock
 from vidspec.config import load_project
 from vidspec.errors import ApplyFailed, Interrupted, UsageError, VidspecError
@@ -160,13 +160,7 @@ def _stop_on_interrupt(stop: threading.Event, word: str) -> Iterator[None]:
 )
 @click.option("--force", is_flag=True, help="Allow a plan over the safety limits.")
 @click.option("--fail-fast", is_flag=True, help="Start nothing new after the first failure.")
-@click.option(
-    "--lock-timeout",
-    type=DURATION,
-    default="0s",
-    metavar="DURATION",
-    help="Wait this long for another command's lock (e.g. 30s, 5m).",
-)
+@lock_timeout_option
 @click.pass_context
 def command(
     ctx: click.Context,

@@ -7,7 +7,7 @@ import click
 from vidspec.apply import ApplyRequest, EngineOptions
 from vidspec.cli.apply import Confirmation, run_apply
 from vidspec.cli.context import global_options
-from vidspec.cli.plan import DURATION
+from vidspec.cli.options import lock_timeout_option
 
 DESTROY_QUESTION = (
     "Do you really want to delete all these videos? There is no undo. Only 'yes' will be accepted."
@@ -19,13 +19,7 @@ DESTROY_QUESTION = (
 @click.option("--target", multiple=True, metavar="ADDR", help="Only delete these videos.")
 @click.option("--force", is_flag=True, help="Allow more deletes than safety.max_deletes.")
 @click.option("--fail-fast", is_flag=True, help="Start nothing new after the first failure.")
-@click.option(
-    "--lock-timeout",
-    type=DURATION,
-    default="0s",
-    metavar="DURATION",
-    help="Wait this long for another command's lock (e.g. 30s, 5m).",
-)
+@lock_timeout_option
 @click.pass_context
 def command(
     ctx: click.Context,

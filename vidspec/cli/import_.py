@@ -18,7 +18,7 @@ import click
 
 from vidspec.atomic import atomic_write_text
 from vidspec.cli.context import global_options
-from vidspec.cli.plan import DURATION, in_directory
+from vidspec.cli.options import in_directory, lock_timeout_option
 from vidspec.clock import Clock, SystemClock
 from vidspec.config import Project, load_project
 from vidspec.errors import ManifestError, UsageError, VidspecError
@@ -316,13 +316,7 @@ def import_match(project: Project, options: ImportOptions, clock: Clock) -> None
     "--match", is_flag=True, help="Rebuild a lost state: match manifest videos to remote ones."
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be adopted; write nothing.")
-@click.option(
-    "--lock-timeout",
-    type=DURATION,
-    default="0s",
-    metavar="DURATION",
-    help="Wait this long for another command's lock (e.g. 30s, 5m).",
-)
+@lock_timeout_option
 @click.pass_context
 def command(
     ctx: click.Context,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import click
 
 from vidspec.cli.context import global_options
+from vidspec.cli.options import in_directory, lock_timeout_option
 from vidspec.clock import SystemClock
 from vidspec.config import load_project
 from vidspec.errors import UsageError
@@ -15,33 +15,6 @@ from vidspec.render.jsonout import render_json
 from vidspec.render.markdown import render_markdown
 from vidspec.render.text import render_text
 from vidspec.workflow import PlanRequest, make_plan, save_plan
-
-_DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*")
-_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
-
-
-class Duration(click.ParamType[float]):
-    """``30s``, ``5m``, ``1h``, ``500ms`` or plain seconds, as a float of seconds."""
-
-    name = "duration"
-
-    def convert(
-        self, value: object, param: click.Parameter | None, ctx: click.Context | None
-    ) -> float:
-        if isinstance(value, (int, float)):
-            return float(value)
-        match = _DURATION.fullmatch(str(value))
-        if match is None:
-            self.fail(f"{value!r} is not a duration; write it like 30s, 5m or 1h", param, ctx)
-        return float(match.group(1)) * _SECONDS[match.group(2) or "s"]
-
-
-DURATION = Duration()
-
-
-def in_directory(directory: Path, path: Path) -> Path:
-    """A path given on the command line, relative to ``-C DIR`` like everything else."""
-    return path if path.is_absolute() else directory / path
 
 
 @click.command("plan")
@@ -69,13 +42,7 @@ def in_directory(directory: Path, path: Path) -> Path:
     help="Read the service's listing and catalog first (default), or plan from the state alone.",
 )
 @click.option("--force", is_flag=True, help="Allow a plan over the safety limits.")
-@click.option(
-    "--lock-timeout",
-    type=DURATION,
-    default="0s",
-    metavar="DURATION",
-    help="Wait this long for another command's lock (e.g. 30s, 5m).",
-)
+@lock_timeout_option
 @click.pass_context
 def command(
     ctx: click.Context,

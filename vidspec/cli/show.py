@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from vidspec.cli.context import global_options
-from vidspec.cli.plan import in_directory
+from vidspec.cli.options import in_directory
 from vidspec.config import load_project
 from vidspec.errors import UsageError
 from vidspec.plan import load_saved_plan

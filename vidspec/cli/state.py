@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import click
 
 from vidspec.cli.context import global_options
-from vidspec.cli.plan import DURATION
+from vidspec.cli.options import lock_timeout_option
 from vidspec.config import Project, load_project
 from vidspec.errors import ManifestError, UsageError
 from vidspec.importer import check_address
@@ -21,14 +21,6 @@ from vidspec.manifest.model import Desired
 from vidspec.render.state import render_record, render_state_list
 from vidspec.state import State, StateStore, display_path
 from vidspec.workflow import read_state
-
-_LOCK_TIMEOUT = click.option(
-    "--lock-timeout",
-    type=DURATION,
-    default="0s",
-    metavar="DURATION",
-    help="Wait this long for another command's lock (e.g. 30s, 5m).",
-)
 
 
 def _project(ctx: click.Context) -> Project:
@@ -102,7 +94,7 @@ def show(ctx: click.Context, address: str) -> None:
 
 @command.command("rm")
 @click.argument("addresses", nargs=-1, required=True, metavar="ADDR...")
-@_LOCK_TIMEOUT
+@lock_timeout_option
 @click.pass_context
 def rm(ctx: click.Context, addresses: tuple[str, ...], lock_timeout: float) -> None:
     """Stop managing ADDR... The videos stay in the account; nothing is deleted."""
@@ -142,7 +134,7 @@ def rm(ctx: click.Context, addresses: tuple[str, ...], lock_timeout: float) -> N
 @command.command("mv")
 @click.argument("old")
 @click.argument("new")
-@_LOCK_TIMEOUT
+@lock_timeout_option
 @click.pass_context
 def mv(ctx: click.Context, old: str, new: str, lock_timeout: float) -> None:
     """Move the record at OLD to NEW (no video is touched). A `moved:` block in a manifest

@@ -6,20 +6,16 @@ copied along the path that changes.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from vidspec.durations import parse_duration
 from vidspec.location import SourceLocation
 from vidspec.manifest.loctree import LocTree
 from vidspec.manifest.model import Lifecycle
 
 VIDSPEC_FIELDS = ("lifecycle", "download")
-
-_DURATION = re.compile(r"^([0-9]+)([dhms])$")
-_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
 
 def merge(base: Any, base_locs: LocTree, over: Any, over_locs: LocTree) -> tuple[Any, LocTree]:
@@ -103,14 +99,6 @@ def strip_final_newline(text: str) -> str:
     if text.endswith("\n"):
         return text[:-1]
     return text
-
-
-def parse_duration(text: str) -> timedelta:
-    """``3d``, ``12h``, ``90m``, ``30s`` (the schema already checked the form)."""
-    match = _DURATION.match(text)
-    if match is None:
-        raise ValueError(f"not a duration: {text!r}")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
 def lifecycle_of(data: Mapping[str, Any] | None) -> Lifecycle:
