@@ -39,8 +39,10 @@ from vidspec.clock import ManualClock, SystemClock
 from vidspec.config import Project, load_project
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.emulator.cdnvideo_world import CANCELED
+from vidspec.errors import ProviderError
 from vidspec.plan import Plan
 from vidspec.planner import PlanOptions
+from vidspec.providers.base import Rate
 from vidspec.state import State, StateStore
 from vidspec.workflow import PlanRequest, make_plan
 
@@ -299,6 +301,49 @@ def make_vidnoz_env(
         yield ApplyEnv(tmp_path, server, clock, capsys, environ, VIDNOZ_DEFAULTS)
 
 
+# -- fault injection: applies under gateway errors and lost create answers ------------------------
+
+FAULTS = {"fail_rate": 0.2, "lose_response_rate": 0.3}
+
+
+def converge(env: ApplyEnv, *, runs: int = 15) -> tuple[int, int]:
+    """Apply under faults until a (fault-free) plan is empty; returns (runs, failed runs)."""
+    failed = 0
+    for run in range(1, runs + 1):
+        env.server.configure(**FAULTS)
+        try:
+            results = env.apply()
+        except ProviderError:
+            results = None  # the refresh itself failed after its retries: just run again
+        if results is None or not results.ok:
+            failed += 1
+        StateStore(env.project).load()  # parses (raises StateCorrupt otherwise)
+        env.server.configure(fail_rate=0.0, lose_response_rate=0.0)
+        plan = env.plan()
+        if not plan.actions and not plan.pending:
+            return run, failed
+        # time for what is in flight to finish, and for unresolved creates to pass the grace
+        env.clock.advance(31 * 60)
+    raise AssertionError(f"no convergence after {runs} runs: {env.kinds()}")
+
+
+def video_names(videos: dict[str, dict[str, Any]]) -> set[str]:
+    """The CDNvideo names (``video_name``) of ``simple_videos``-style manifest videos."""
+    return {v["video_name"] for v in videos.values()}
+
+
+def change_every_kind(videos: dict[str, dict[str, Any]]) -> None:
+    """The fault test's second round, on ``simple_videos(12)``: 3 renames, 3 regenerates,
+    3 deletes and 3 creates."""
+    for n in (0, 1, 2):
+        videos[f"video-{n:02d}"]["video_name"] = f"Renamed {n}"
+    for n in (3, 4, 5):
+        videos[f"video-{n:02d}"]["script"] = f"A new script for video {n}, said differently."
+    for n in (6, 7, 8):
+        del videos[f"video-{n:02d}"]
+    videos.update(simple_videos(3, prefix="extra"))
+
+
 # -- crash tests: `vidspec apply` in a subprocess, killed at random moments --------------------
 
 
@@ -371,3 +416,36 @@ def finish_after_kills(
     )
     assert outcome.results is None or outcome.results.ok, outcome.results.rows
     return outcome.results
+
+
+KILLS = 12  # runs of a crash test, each killed after a random moment in KILL_WINDOW
+KILL_WINDOW = (0.3, 1.3)  # seconds
+
+
+def crash_settings(seed: int) -> EmulatorSettings:
+    """The CDNvideo crash test's emulator: real clock, videos take half a second, 4 POSTs a
+    second."""
+    return EmulatorSettings(
+        token=TOKEN,
+        account=ACCOUNT,
+        post_limit=Rate(4, 1.0),
+        queue_seconds=0.1,
+        processing_seconds=0.4,
+        seed=seed,
+    )
+
+
+def change_for_run(videos: dict[str, dict[str, Any]], run: int, rng: random.Random) -> None:
+    """Something of every kind for the next crash run to do."""
+    addresses = sorted(videos)
+    for address in rng.sample(addresses, 2):
+        videos[address]["script"] = f"Script of {address}, take {run}: short and to the point."
+    renamed = rng.choice(addresses)
+    videos[renamed]["video_name"] = f"{renamed} r{run}"
+    if len(videos) > 6:
+        del videos[rng.choice(addresses)]
+    videos[f"new-{run:02d}"] = {
+        "video_name": f"New {run}",
+        "script": f"A video added in run {run}.",
+        "download": f"out/new-{run}.mp4",
+    }

@@ -9,13 +9,16 @@ from __future__ import annotations
 import random
 import signal
 from pathlib import Path
-from typing import Any
 
 import pytest
 from apply_env import (
+    KILL_WINDOW,
+    KILLS,
     TOKEN,
     ApplyEnv,
+    change_for_run,
     cli_environ,
+    crash_settings,
     finish_after_kills,
     kill_at_random_moments,
     simple_videos,
@@ -23,38 +26,12 @@ from apply_env import (
 )
 
 from vidspec.clock import SystemClock
-from vidspec.emulator import EmulatorSettings, serve
-from vidspec.providers.base import Rate
-
-KILLS = 12
-
-
-def change(videos: dict[str, dict[str, Any]], run: int, rng: random.Random) -> None:
-    """Something of every kind for the next run to do."""
-    addresses = sorted(videos)
-    for address in rng.sample(addresses, 2):
-        videos[address]["script"] = f"Script of {address}, take {run}: short and to the point."
-    renamed = rng.choice(addresses)
-    videos[renamed]["video_name"] = f"{renamed} r{run}"
-    if len(videos) > 6:
-        del videos[rng.choice(addresses)]
-    videos[f"new-{run:02d}"] = {
-        "video_name": f"New {run}",
-        "script": f"A video added in run {run}.",
-        "download": f"out/new-{run}.mp4",
-    }
+from vidspec.emulator import serve
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_sigkill_at_random_moments_never_duplicates_nor_orphans(tmp_path: Path) -> None:
-    settings = EmulatorSettings(
-        token=TOKEN,
-        account="acme",
-        post_limit=Rate(4, 1.0),
-        queue_seconds=0.1,
-        processing_seconds=0.4,
-        seed=11,
-    )
+    settings = crash_settings(seed=11)
     rng = random.Random(20261102)
     environ = cli_environ(CDN_TOKEN=TOKEN)
     with serve(settings) as server:
@@ -65,11 +42,11 @@ def test_sigkill_at_random_moments_never_duplicates_nor_orphans(tmp_path: Path) 
 
         def next_run(run: int) -> None:
             if run:
-                change(videos, run, rng)
+                change_for_run(videos, run, rng)
                 env.write_videos(videos)
 
         killed = kill_at_random_moments(
-            tmp_path, environ, rng, runs=KILLS, window=(0.3, 1.3), before_each=next_run
+            tmp_path, environ, rng, runs=KILLS, window=KILL_WINDOW, before_each=next_run
         )
         assert killed >= KILLS // 2, "most runs should have been cut short"
         posts_during_kills = sum(1 for m, _, _ in server.request_log if m == "POST")
