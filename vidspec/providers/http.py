@@ -15,51 +15,50 @@
 ``HttpClient.request`` sends through such a session and turns every requests exception and
 every error answer into a ``vidspec.errors.ProviderError`` subclass, via one function,
 ``to_provider_error``.
+
+The parts, one concept each: ``http_retry`` (the retry on the injected clock),
+``http_errors`` (``to_provider_error``, ``path_of``) and ``http_files`` (``save_stream``); this
+module re-exports their public names, so callers import everything HTTP from here.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import logging
-import os
-import tempfile
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, NoReturn
-from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from vidspec import __version__
 from vidspec.clock import Clock, SystemClock
-from vidspec.errors import (
-    AuthError,
-    InvalidRequest,
-    NotFound,
-    OutcomeUnknown,
-    ProviderError,
-    RateLimited,
-    ServerError,
-    TransportError,
-    VidspecError,
-)
-from vidspec.providers.base import DownloadResult, RequestLedger
+from vidspec.errors import OutcomeUnknown, ServerError
+from vidspec.providers.base import RequestLedger
+from vidspec.providers.http_errors import path_of, server_message, to_provider_error
+from vidspec.providers.http_files import save_stream
+from vidspec.providers.http_retry import IDEMPOTENT_METHODS, RETRY_STATUSES, LedgerRetry
+
+__all__ = [
+    "IDEMPOTENT_METHODS",
+    "RETRY_STATUSES",
+    "FormPart",
+    "HttpClient",
+    "HttpPolicy",
+    "new_session",
+    "path_of",
+    "save_stream",
+    "server_message",
+    "to_provider_error",
+]
 
 log = logging.getLogger("vidspec.http")
 
 FormPart = tuple[str, tuple[None, str] | tuple[None, str, str]]
 """One part of a multipart/form-data body: ``(name, (None, value))`` is a plain field,
 ``(name, (None, value, content_type))`` one with its own type (``application/json``)."""
-
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PATCH", "PUT", "DELETE"})
-_MIN_SECRET = 4  # blanking a shorter "secret" would mangle ordinary words of a message
 
 
 @dataclass(frozen=True)
@@ -78,62 +77,6 @@ class HttpPolicy:
     @property
     def timeout(self) -> tuple[float, float]:
         return (self.connect_timeout, self.read_timeout)
-
-
-def path_of(url: str) -> str:
-    """The path of a URL, without scheme, host or query: the only part errors and logs show."""
-    return urlsplit(url).path or "/"
-
-
-class _LedgerRetry(Retry):
-    """urllib3's ``Retry`` that sleeps on the injected clock, counts and logs each retry, and
-    never retries a method outside ``allowed_methods`` (POST), not even after a connect error."""
-
-    def __init__(
-        self,
-        *args: Any,
-        clock: Clock | None = None,
-        ledger: RequestLedger | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.clock: Clock = clock or SystemClock()
-        self.ledger = ledger
-
-    def new(self, **kw: Any) -> _LedgerRetry:
-        retry = super().new(**kw)
-        retry.clock = self.clock
-        retry.ledger = self.ledger
-        return retry
-
-    def increment(
-        self,
-        method: str | None = None,
-        url: str | None = None,
-        *args: Any,
-        **kwargs: Any,
-    ) -> _LedgerRetry:
-        if method is not None and not self._is_method_retryable(method):
-            # total=0 makes urllib3 give up at once, through its usual exceptions.
-            return Retry.increment(self.new(total=0), method, url, *args, **kwargs)
-        retry = super().increment(method, url, *args, **kwargs)
-        # Reaching here means urllib3 will send the request again: one more request spent.
-        if self.ledger is not None and method is not None:
-            self.ledger.record(method)
-        last = retry.history[-1] if retry.history else None
-        why = f"HTTP {last.status}" if last and last.status else type(kwargs.get("error")).__name__
-        log.debug("retrying %s %s after %s", method, path_of(url or ""), why)
-        return retry
-
-    def sleep(self, response: Any = None) -> None:
-        if self.respect_retry_after_header and response is not None:
-            retry_after = self.get_retry_after(response)
-            if retry_after:
-                self.clock.sleep(retry_after)
-                return
-        backoff = self.get_backoff_time()
-        if backoff > 0:
-            self.clock.sleep(backoff)
 
 
 class _VidspecAdapter(HTTPAdapter):
@@ -187,7 +130,7 @@ def new_session(
     ``trust_env=False`` ignores proxy variables and .netrc: for loopback servers (the sandbox).
     """
     policy = policy or HttpPolicy()
-    retry = _LedgerRetry(
+    retry = LedgerRetry(
         total=policy.retries,
         connect=policy.retries,
         read=policy.retries,
@@ -212,110 +155,6 @@ def new_session(
     session.mount("https://", adapter)
     session.headers["User-Agent"] = policy.user_agent
     return session
-
-
-def server_message(response: requests.Response) -> str | None:
-    """The ``message`` of a JSON error answer, or ``None`` (gateways send HTML or nothing)."""
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    if isinstance(body, Mapping):
-        message = body.get("message") or body.get("msg") or body.get("error")
-        if isinstance(message, str) and message.strip():
-            return message.strip()
-    return None
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After", "").strip()
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
-        return None
-
-
-def _nothing_sent(exc: requests.RequestException) -> bool:
-    """True when the request provably never reached the server (connect failed, bad URL)."""
-    if isinstance(exc, requests.ConnectTimeout | requests.exceptions.InvalidURL):
-        return True
-    if isinstance(exc, requests.exceptions.MissingSchema | requests.exceptions.InvalidSchema):
-        return True
-    if isinstance(exc, requests.ConnectionError):
-        reason: object = exc.args[0] if exc.args else None
-        reason = getattr(reason, "reason", reason)  # MaxRetryError wraps the cause
-        return isinstance(reason, ConnectTimeoutError)  # NewConnectionError is one
-    return False
-
-
-def to_provider_error(
-    method: str,
-    url: str,
-    *,
-    response: requests.Response | None = None,
-    exc: requests.RequestException | None = None,
-    creates: bool | None = None,
-    secrets: Collection[str] = (),
-) -> ProviderError:
-    """Translate a failed request (an exception or an error answer) into a vidspec error.
-
-    ``creates``: whether the request makes something that costs (default: it is a POST). When
-    such a request was sent and its answer was lost or is a 5xx, the result is
-    ``OutcomeUnknown``: the work may be done. 4xx answers (429 included) prove nothing was done.
-    ``secrets`` are blanked out of the server's message, in case a service echoes one.
-    Raise the result ``from exc``.
-    """
-    method = method.upper()
-    path = path_of(url)
-    creates = method == "POST" if creates is None else creates
-    if response is None:
-        assert exc is not None, "to_provider_error needs a response or an exception"
-        detail = _describe(exc)
-        if creates and not _nothing_sent(exc):
-            return OutcomeUnknown(
-                f"the answer to a request that creates a video was lost ({detail})",
-                method=method,
-                path=path,
-            )
-        return TransportError(f"could not reach the service ({detail})", method=method, path=path)
-
-    status = response.status_code
-    message = server_message(response)
-    for secret in secrets:
-        if message and len(secret) >= _MIN_SECRET:
-            message = message.replace(secret, "***")
-    kw: dict[str, Any] = {
-        "method": method,
-        "path": path,
-        "status": status,
-        "server_message": message,
-    }
-    if status >= 500:
-        if creates:
-            return OutcomeUnknown("the service failed after a request that creates a video", **kw)
-        return ServerError("the service failed", **kw)
-    if status == 429:
-        return RateLimited("too many requests", retry_after=_retry_after(response), **kw)
-    if status in (401, 403):
-        return AuthError("the service refused the credentials", **kw)
-    if status == 404:
-        return NotFound("not found", **kw)
-    if status in (400, 422):
-        return InvalidRequest("the service refused the request", **kw)
-    return ProviderError("the service refused the request", **kw)
-
-
-def _describe(exc: requests.RequestException) -> str:
-    if isinstance(exc, requests.ConnectTimeout):
-        return "connect timeout"
-    reason = getattr(exc.args[0] if exc.args else None, "reason", None)  # after retries
-    if isinstance(exc, requests.ReadTimeout) or isinstance(reason, ReadTimeoutError):
-        return "no answer in time"
-    if isinstance(exc, requests.exceptions.SSLError):
-        return "TLS error"
-    if isinstance(exc, requests.ConnectionError):
-        return "connection refused" if _nothing_sent(exc) else "connection lost"
-    return type(exc).__name__
 
 
 class HttpClient:
@@ -410,46 +249,3 @@ class HttpClient:
 
     def close(self) -> None:
         self.session.close()
-
-
-_CHUNK = 1 << 16
-
-
-def save_stream(response: requests.Response, url: str, dest: Path) -> DownloadResult:
-    """Stream a (``stream=True``) answer's body to ``dest`` atomically: a temp file beside it,
-    fsync, rename. Returns its size and sha256; a failure leaves no partial file behind."""
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-    except OSError as exc:
-        raise _write_error(dest, exc) from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            try:
-                for chunk in response.iter_content(_CHUNK):
-                    handle.write(chunk)
-                    digest.update(chunk)
-                    size += len(chunk)
-            except requests.RequestException as exc:
-                raise to_provider_error("GET", url, exc=exc) from exc
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, dest)
-    except OSError as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise _write_error(dest, exc) from exc
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return DownloadResult(path=dest, size=size, sha256=digest.hexdigest())
-
-
-def _write_error(dest: Path, exc: OSError) -> VidspecError:
-    return VidspecError(
-        f"cannot write the downloaded video to {dest}: {exc.strerror or exc}",
-        "Check the video's download path and that its directory is writable.",
-    )

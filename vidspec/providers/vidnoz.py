@@ -2,7 +2,8 @@
 
 Every path, code, limit and choice it relies on is in ``vidspec.providers.vidnoz_api.API``;
 the form flattening and the answers' mapping are in ``vidnoz_wire``, the catalog in
-``vidnoz_catalog``. All HTTP goes through ``vidspec.providers.http``.
+``vidnoz_catalog``, the envelope codes' errors in ``vidnoz_errors``, the pacer in
+``vidnoz_pacing``. All HTTP goes through ``vidspec.providers.http``.
 
 - **Envelope.** Every answer is ``{code, message, data}``; the code counts, not the HTTP
   status (the service says "error" under HTTP 200). 400 is ``InvalidRequest`` (or
@@ -25,12 +26,8 @@ the form flattening and the answers' mapping are in ``vidnoz_wire``, the catalog
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import logging
-import threading
-import weakref
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -39,12 +36,9 @@ from vidspec.clock import Clock, SystemClock
 from vidspec.config import ProviderConfig
 from vidspec.errors import (
     AuthError,
-    InvalidRequest,
     NotFound,
-    OutcomeUnknown,
     ProjectError,
     ProviderError,
-    QuotaExhausted,
     RateLimited,
     ServerError,
     TransportError,
@@ -67,6 +61,8 @@ from vidspec.providers.http import (
 )
 from vidspec.providers.vidnoz_api import API, CAPABILITIES
 from vidspec.providers.vidnoz_catalog import VidnozCatalog
+from vidspec.providers.vidnoz_errors import KEY_HINT, blank_key, envelope_error
+from vidspec.providers.vidnoz_pacing import shared_pacer
 from vidspec.providers.vidnoz_wire import (
     Envelope,
     form_parts,
@@ -76,47 +72,6 @@ from vidspec.providers.vidnoz_wire import (
 )
 
 log = logging.getLogger("vidspec.providers.vidnoz")
-
-_KEY_HINT = "Check the variable named by provider.api_key in vidspec.yaml (the Vidnoz API key)."
-
-
-class _MinInterval:
-    """At least ``seconds`` from the end of one call to the start of the next, on ``clock``.
-
-    One call at a time: the lock is held for the whole call, so threads queue up in turn."""
-
-    def __init__(self, clock: Clock, seconds: float) -> None:
-        self._clock = clock
-        self._seconds = seconds
-        self._lock = threading.Lock()
-        self._last_end: float | None = None
-
-    @contextlib.contextmanager
-    def turn(self) -> Iterator[None]:
-        with self._lock:
-            if self._last_end is not None:
-                wait = self._last_end + self._seconds - self._clock.monotonic()
-                if wait > 0:
-                    self._clock.sleep(wait)
-            try:
-                yield
-            finally:
-                self._last_end = self._clock.monotonic()
-
-
-_PACERS: weakref.WeakKeyDictionary[Clock, dict[str, _MinInterval]] = weakref.WeakKeyDictionary()
-_PACERS_LOCK = threading.Lock()
-
-
-def _shared_pacer(clock: Clock, base_url: str, api_key: str) -> _MinInterval:
-    """The pacer of ``api_key`` at ``base_url`` on ``clock`` (times of two clocks do not
-    compare), made on first use; the key is kept only as a hash."""
-    name = hashlib.sha256(f"{base_url}\n{api_key}".encode()).hexdigest()
-    with _PACERS_LOCK:
-        pacers = _PACERS.setdefault(clock, {})
-        if name not in pacers:
-            pacers[name] = _MinInterval(clock, API.request_interval)
-        return pacers[name]
 
 
 class VidnozProvider:
@@ -151,7 +106,7 @@ class VidnozProvider:
             new_session(self.file_ledger, policy=policy, clock=self._clock, trust_env=trust_env),
             secrets=[api_key],
         )
-        self._pacer = _shared_pacer(self._clock, self._base, api_key)
+        self._pacer = shared_pacer(self._clock, self._base, api_key)
 
     @classmethod
     def from_config(
@@ -215,7 +170,7 @@ class VidnozProvider:
                         retry_after=API.busy_wait,
                         method=method,
                         path=path_of(url),
-                        server_message=self._blank(envelope.message) or None,
+                        server_message=blank_key(envelope.message, self._key) or None,
                         hint="Another client may be using the same API key; try again later.",
                     )
                 log.debug(
@@ -228,7 +183,7 @@ class VidnozProvider:
                 failures += 1
                 self._clock.sleep(API.read_backoff)
                 continue
-            raise self._error(method, url, envelope, creates)
+            raise envelope_error(method, url, envelope, creates, key=self._key)
 
     def _send(
         self,
@@ -251,7 +206,7 @@ class VidnozProvider:
                 path=exc.path,
                 status=exc.status,
                 server_message=exc.server_message,
-                hint=_KEY_HINT,
+                hint=KEY_HINT,
             ) from exc
         try:
             body = response.json()
@@ -276,38 +231,6 @@ class VidnozProvider:
                 creates=creates,
             )
         return envelope
-
-    def _blank(self, message: str) -> str:
-        return message.replace(self._key, "***") if len(self._key) >= 4 else message
-
-    def _error(self, method: str, url: str, envelope: Envelope, creates: bool) -> ProviderError:
-        message = self._blank(envelope.message)
-        code = envelope.code
-        kw: dict[str, Any] = {
-            "method": method,
-            "path": path_of(url),
-            "server_message": message or None,
-        }
-        text = message.lower()
-        if code == API.auth_code:
-            return AuthError(f"Vidnoz refused the API key (code {code})", hint=_KEY_HINT, **kw)
-        if code == API.bad_request_code:
-            if any(marker in text for marker in API.credit_refusals):
-                return QuotaExhausted(
-                    f"Vidnoz refused the video: the account's credits are spent (code {code})",
-                    hint="Buy credits (a video costs 4 a minute) or wait for the plan's renewal.",
-                    **kw,
-                )
-            if any(marker in text for marker in API.not_found_markers):
-                return NotFound(f"Vidnoz knows no such task (code {code})", **kw)
-            return InvalidRequest(f"Vidnoz refused the request (code {code})", **kw)
-        if code == API.server_error_code:
-            if creates:
-                return OutcomeUnknown(
-                    f"Vidnoz failed after a request that creates a video (code {code})", **kw
-                )
-            return ServerError(f"Vidnoz failed (code {code})", **kw)
-        return ProviderError(f"Vidnoz refused the request (code {code})", **kw)
 
     # -- the Provider protocol --------------------------------------------------------------
 
