@@ -76,8 +76,14 @@ def test_the_project_setting_shortens_the_wait(env: ApplyEnv) -> None:
     assert [r.kind for r in results.rows] == ["create"]
     # a library caller's explicit options still win over the project file
     lose_a_create(env, "video-00", timedelta(minutes=3))
-    assert env.plan(grace=timedelta(hours=1)).pending != ()
-    assert env.plan().pending == ()
+    assert [p.state for p in env.plan(grace=timedelta(hours=1)).pending] == ["unknown"]
+    # past the project's grace the record is dead: shown as abandoned, a change apply makes
+    dead = env.plan()
+    assert dead.actions == () and [p.state for p in dead.pending] == ["abandoned"]
+    assert dead.has_changes
+    env.apply()
+    assert env.state().pending == ()
+    assert not env.plan().has_changes
 
 
 def test_seconds_are_accepted_for_test_and_ci_projects(env: ApplyEnv) -> None:

@@ -154,6 +154,14 @@ class Engine(WatchOps):
                 # crash in that wait would leave a create pending that was never sent).
                 with self.requests.call():
                     pass
+        dead = {p.address for p in work.plan.pending if p.state == "abandoned"}
+        if dead:
+            # Write-ahead records of creates that never showed up: nothing to adopt, ever. A
+            # retried create (planned beside them) writes a record of its own.
+            state = self.state
+            for address in sorted(dead):
+                state = state.without_pending(address)
+            self._save(state)
         actions = self._actions = list(work.plan.actions)
         self._total = len(actions)
         self._index = {id(a): i for i, a in enumerate(actions)}

@@ -40,8 +40,9 @@ PLAN_FORMAT_VERSION = 1
 class PendingTask:
     """Something in flight: shown in the plan, never created again.
 
-    ``state`` is ``queued``/``running`` (a task the service reports) or ``unknown`` (a create
-    whose answer was lost and that the listing has not shown yet)."""
+    ``state`` is ``queued``/``running`` (a task the service reports), ``unknown`` (a create
+    whose answer was lost and that the listing has not shown yet) or ``abandoned`` (such a
+    create that never appeared within the grace period: apply drops its record)."""
 
     address: str
     remote_id: str | None
@@ -150,7 +151,7 @@ class Plan:
     def has_changes(self) -> bool:
         """True when apply would do anything, a download alone included (``--detailed-exitcode``
         2)."""
-        return bool(self.actions)
+        return bool(self.actions) or any(p.state == "abandoned" for p in self.pending)
 
     @property
     def summary(self) -> dict[str, int]:

@@ -6,7 +6,8 @@ A pending record blocks a new create of its address until the listing tells what
   and not managed yet, is *adopted* (the earliest one; others stay unmanaged, with a warning);
 - nothing found, within ``grace`` of the record: the address *waits* (shown as pending), since
   a service may list a video only once it is generated;
-- nothing found after ``grace``: the create is *retried* (reason
+- nothing found after ``grace``: the record is dead (shown as ``abandoned``; apply drops it)
+  and, if a manifest still wants the address, the create is *retried* (reason
   ``previous create's outcome unknown; not found in listing``);
 - no listing at all (``--no-refresh``): the address waits.
 """
@@ -96,15 +97,23 @@ def resolve_pending(
             f"until {until} before creating it again",
         )
         return PendingOutcome("wait", task=task)
+    dead = PendingTask(
+        address,
+        None,
+        "abandoned",
+        newest.started_at,
+        "a create whose outcome was unknown never appeared in the listing; apply drops its record",
+    )
     if want is None:
         return PendingOutcome(
             "wait",
+            task=dead,
             warnings=(
                 f"{address}: a create whose outcome was unknown never appeared in the listing; "
                 f"nothing to do, as no manifest wants it any more.",
             ),
         )
-    return PendingOutcome("retry")
+    return PendingOutcome("retry", task=dead)
 
 
 def _adopt(
