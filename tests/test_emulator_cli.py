@@ -21,13 +21,19 @@ from vidspec.cli.emulator import RateType
 from vidspec.providers.base import Rate
 
 
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class Running:
     """A ``vidspec emulator`` subprocess and what it printed before serving."""
 
-    def __init__(self, *args: str, cwd: Path) -> None:
+    def __init__(self, *args: str, cwd: Path, sigint_ignored: bool = False) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "vidspec", "emulator", "--port", "0", *args],
             cwd=cwd,
+            # as a child of a script's background job is started: SIGINT ignored
+            preexec_fn=_ignore_sigint if sigint_ignored else None,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -103,6 +109,18 @@ def test_a_curl_like_session_then_ctrl_c(running: Running) -> None:
 def test_terminate_stops_cleanly(running: Running) -> None:
     code, _ = running.stop(signal.SIGTERM)
     assert code == 0
+
+
+def test_ctrl_c_stops_it_even_when_started_with_sigint_ignored(tmp_path: Path) -> None:
+    server = Running("--quiet", cwd=tmp_path, sigint_ignored=True)
+    try:
+        code, err = server.stop(signal.SIGINT)
+    finally:
+        if server.proc.poll() is None:
+            server.proc.kill()
+            server.proc.communicate()
+    assert code == 0
+    assert "vidspec emulator: stopped" in err
 
 
 def test_default_token_is_made_up_and_printed(tmp_path: Path) -> None:

@@ -213,7 +213,10 @@ def command(
                 "Pick another port with --port (or --port 0 for a free one).",
             ) from exc
         held.callback(server.close)
-        held.callback(signal.signal, signal.SIGTERM, signal.signal(signal.SIGTERM, _raise_stop))
+        # Ctrl-C and SIGTERM stop it, also when started from a script in the background,
+        # whose children inherit an ignored SIGINT (Python then never raises KeyboardInterrupt).
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            held.callback(signal.signal, signum, signal.signal(signum, _raise_stop))
         try:
             _announce(settings, server, credits_left, account, username)
             server.wait()
