@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -114,20 +114,11 @@ def make_plan(
         store = store or StateStore(project, clock=clock)
         with store.lock(f"{request.command} (reading the state)", timeout=request.lock_timeout):
             state = store.load()
-    provider = open_provider(
-        project, environ=os.environ if environ is None else environ, clock=clock
-    )
-    try:
+    with counted_provider(project, clock, environ=environ) as provider:
         catalog, remote = refresh(provider, state) if request.refresh else (None, None)
-    except BaseException:
-        provider.close()
-        with contextlib.suppress(VidspecError):
-            record_usage(project, provider, clock)
-        raise
-    provider.close()
     spent = provider.ledger.total
-    used = record_usage(project, provider, clock)
     now = clock.now()
+    used = MonthlyUsage(project.usage_path).used(now)
     tolerances = request.options or PlanOptions(pending_grace=project.safety.pending_grace)
     options = PlanOptions(
         targets=request.targets,
@@ -178,6 +169,26 @@ def refresh(provider: Provider, state: State) -> tuple[Catalog, list[RemoteVideo
 def record_usage(project: Project, provider: Provider, clock: Clock) -> int:
     """Add the provider's requests to the month's count; returns the month's total."""
     return MonthlyUsage(project.usage_path).add(provider.ledger.total, clock.now())
+
+
+@contextlib.contextmanager
+def counted_provider(
+    project: Project, clock: Clock, *, environ: Mapping[str, str] | None = None
+) -> Iterator[Provider]:
+    """The project's provider, closed on leaving and its requests added to the month's count,
+    also when the work failed: failed calls count against the monthly cap too."""
+    provider = open_provider(
+        project, environ=os.environ if environ is None else environ, clock=clock
+    )
+    try:
+        yield provider
+    except BaseException:
+        provider.close()
+        with contextlib.suppress(VidspecError):  # the first error is the one to show
+            record_usage(project, provider, clock)
+        raise
+    provider.close()
+    record_usage(project, provider, clock)
 
 
 def save_plan(path: Path, result: PlanResult, *, forced: bool = False) -> SavedPlan:

@@ -21,7 +21,7 @@ from vidspec.cli.context import global_options
 from vidspec.cli.options import in_directory, lock_timeout_option
 from vidspec.clock import Clock, SystemClock
 from vidspec.config import Project, load_project
-from vidspec.errors import ManifestError, UsageError, VidspecError
+from vidspec.errors import ManifestError, UsageError
 from vidspec.importer import (
     adopt,
     adopt_one,
@@ -37,11 +37,10 @@ from vidspec.importer import (
 from vidspec.manifest.loader import load_desired
 from vidspec.manifest.model import Desired
 from vidspec.manifest.yamlload import display_path
-from vidspec.providers import open_provider
 from vidspec.providers.base import Provider, TaskState
 from vidspec.render.state import render_adoptions, render_match, render_skipped
 from vidspec.state import State, StateStore, provider_ref
-from vidspec.workflow import record_usage
+from vidspec.workflow import counted_provider
 
 COMMAND = "vidspec import"
 
@@ -108,16 +107,8 @@ def _session(project: Project, options: ImportOptions, clock: Clock) -> Iterator
     store = StateStore(project, clock=clock)
     with store.lock(COMMAND, timeout=options.lock_timeout):
         state = store.load()
-        provider = open_provider(project, clock=clock)
-        try:
+        with counted_provider(project, clock) as provider:
             yield _Session(store, state, provider)
-        except BaseException:
-            provider.close()
-            with contextlib.suppress(VidspecError):
-                record_usage(project, provider, clock)
-            raise
-        provider.close()
-        record_usage(project, provider, clock)
 
 
 def _note(message: str) -> None:
