@@ -44,7 +44,6 @@ from vidspec.providers.http import (
     HttpPolicy,
     new_session,
     path_of,
-    save_stream,
 )
 
 log = logging.getLogger("vidspec.providers.cdnvideo")
@@ -317,22 +316,12 @@ class CdnvideoProvider:
             )
         url = urljoin(self._api_url + "/", link)
         # The file link is sent without the token: it may point at another host.
-        try:
-            response = self._files.request("GET", url, stream=True)
-        except (AuthError, NotFound) as exc:
-            raise ProviderError(
-                "the download link was refused",
-                method=exc.method,
-                path=exc.path,
-                status=exc.status,
-                server_message=exc.server_message,
-                hint="A link lasts 6 hours and works only from the address that asked for it; "
-                "run the command again for a new one.",
-            ) from exc
-        try:
-            return save_stream(response, url, dest)
-        finally:
-            response.close()
+        return self._files.download(
+            url,
+            dest,
+            refused_hint="A link lasts 6 hours and works only from the address that asked "
+            "for it; run the command again for a new one.",
+        )
 
     def close(self) -> None:
         self._http.close()

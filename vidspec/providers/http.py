@@ -27,6 +27,7 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NoReturn
 
 import requests
@@ -35,8 +36,8 @@ from urllib3.util.retry import Retry
 
 from vidspec import __version__
 from vidspec.clock import Clock, SystemClock
-from vidspec.errors import OutcomeUnknown, ServerError
-from vidspec.providers.base import RequestLedger
+from vidspec.errors import AuthError, NotFound, OutcomeUnknown, ProviderError, ServerError
+from vidspec.providers.base import DownloadResult, RequestLedger
 from vidspec.providers.http_errors import path_of, server_message, to_provider_error
 from vidspec.providers.http_files import save_stream
 from vidspec.providers.http_retry import IDEMPOTENT_METHODS, RETRY_STATUSES, LedgerRetry
@@ -246,6 +247,26 @@ class HttpClient:
         """
         cls = OutcomeUnknown if creates else ServerError
         raise cls(message, method=method.upper(), path=path_of(url), status=status) from cause
+
+    def download(self, url: str, dest: Path, *, refused_hint: str) -> DownloadResult:
+        """Stream the file at ``url`` to ``dest`` atomically (``save_stream``). A file host that
+        refuses the link (401/403/404) is reported as that, with ``refused_hint`` saying why a
+        link may stop working on this service."""
+        try:
+            response = self.request("GET", url, stream=True)
+        except (AuthError, NotFound) as exc:
+            raise ProviderError(
+                "the download link was refused",
+                method=exc.method,
+                path=exc.path,
+                status=exc.status,
+                server_message=exc.server_message,
+                hint=refused_hint,
+            ) from exc
+        try:
+            return save_stream(response, url, dest)
+        finally:
+            response.close()
 
     def close(self) -> None:
         self.session.close()

@@ -57,7 +57,6 @@ from vidspec.providers.http import (
     HttpPolicy,
     new_session,
     path_of,
-    save_stream,
 )
 from vidspec.providers.vidnoz_api import API, CAPABILITIES
 from vidspec.providers.vidnoz_catalog import VidnozCatalog
@@ -337,21 +336,11 @@ class VidnozProvider:
                 hint="Wait until Vidnoz has generated it (vidspec apply waits on its own).",
             )
         url = urljoin(self._base + "/", video.url)
-        try:
-            response = self._files.request("GET", url, stream=True)
-        except (AuthError, NotFound) as exc:
-            raise ProviderError(
-                "the download link was refused",
-                method=exc.method,
-                path=exc.path,
-                status=exc.status,
-                server_message=exc.server_message,
-                hint="Vidnoz keeps a video's files 7 days; an older video is gone for good.",
-            ) from exc
-        try:
-            return save_stream(response, url, dest)
-        finally:
-            response.close()
+        return self._files.download(
+            url,
+            dest,
+            refused_hint="Vidnoz keeps a video's files 7 days; an older video is gone for good.",
+        )
 
     def close(self) -> None:
         self._http.close()
