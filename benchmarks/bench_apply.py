@@ -3,7 +3,7 @@ to 10 per second and videos that take 50 ms, on the real clock.
 
 Serves the emulator in this process (real loopback HTTP), writes a project of ``--videos``
 videos (kind ``cdnvideo``, pointing at it), and applies it through the same code path as
-``vidspec apply --auto-approve`` (``vidspec.apply.apply_project``: plan, then the engine),
+``vidspec apply --auto-approve`` (``vidspec.engine.apply_project``: plan, then the engine),
 with a CDNvideo client whose capabilities carry the shrunk limit. Reports:
 
 - achieved POST rate / limit (goal >= 0.95). A full bucket lets the first ``N`` POSTs go at
@@ -27,13 +27,13 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from vidspec.apply import ApplyRequest, apply_project
-from vidspec.clock import Clock, SystemClock
-from vidspec.config import Project, load_project
+from vidspec.app.apply import ApplyRequest, apply_project
+from vidspec.core.clock import Clock, SystemClock
 from vidspec.emulator import EmulatorSettings, serve
+from vidspec.project.config import Project, load_project
 from vidspec.providers.base import Provider, Rate
-from vidspec.providers.cdnvideo import CdnvideoProvider
-from vidspec.providers.cdnvideo_api import capabilities
+from vidspec.providers.cdnvideo.api import capabilities
+from vidspec.providers.cdnvideo.provider import CdnvideoProvider
 
 TOKEN = "bench-token"
 DEFAULTS = (

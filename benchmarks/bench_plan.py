@@ -30,13 +30,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from vidspec.clock import SystemClock
-from vidspec.config import load_project
+from vidspec.core.clock import SystemClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
-from vidspec.manifest.loader import load_desired
-from vidspec.manifest.model import spec_hash
+from vidspec.project.config import load_project
+from vidspec.project.loader import load_desired
+from vidspec.project.model import spec_hash
 from vidspec.providers.base import TaskState
-from vidspec.providers.cdnvideo_api import API
+from vidspec.providers.cdnvideo.api import API
 from vidspec.state import StateStore, VideoRecord
 
 TOKEN = "bench-token"
@@ -105,11 +105,11 @@ BASELINE = """
 import json, os, resource, sys, time
 from pathlib import Path
 from typing import Any
-from vidspec.clock import SystemClock
-from vidspec.config import load_project
-from vidspec.manifest.loader import load_desired
-from vidspec.providers import open_provider
-from vidspec.workflow import PlanRequest, make_plan
+from vidspec.core.clock import SystemClock
+from vidspec.project.config import load_project
+from vidspec.project.loader import load_desired
+from vidspec.app.providers import open_provider
+from vidspec.app.workflow import PlanRequest, make_plan
 
 project = load_project(Path(sys.argv[1]))
 started = time.perf_counter()

@@ -56,9 +56,9 @@ from apply_env import (
     write_project,
 )
 
-from vidspec.clock import SystemClock
+from vidspec.core.clock import SystemClock
+from vidspec.core.errors import StateCorrupt
 from vidspec.emulator import serve
-from vidspec.errors import StateCorrupt
 
 
 @dataclass

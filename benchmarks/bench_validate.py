@@ -85,8 +85,8 @@ def time_c_loader(root: Path) -> float:
 IN_PROCESS = """
 import resource, sys, time
 from pathlib import Path
-from vidspec.config import load_project
-from vidspec.manifest.loader import load_desired
+from vidspec.project.config import load_project
+from vidspec.project.loader import load_desired
 started = time.perf_counter()
 desired = load_desired(load_project(Path(sys.argv[1])))
 elapsed = time.perf_counter() - started

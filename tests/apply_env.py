@@ -25,26 +25,19 @@ from typing import Any
 
 import pytest
 
-from vidspec.apply import (
-    ActionResult,
-    ApplyRequest,
-    ApplyResults,
-    EngineOptions,
-    Progress,
-    WaitPolicy,
-    apply_project,
-)
+from vidspec.app.apply import ApplyRequest, apply_project
+from vidspec.app.workflow import PlanRequest, make_plan
 from vidspec.cli import main
-from vidspec.clock import ManualClock, SystemClock
-from vidspec.config import Project, load_project
+from vidspec.core.clock import ManualClock, SystemClock
+from vidspec.core.errors import ProviderError
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
-from vidspec.emulator.cdnvideo_world import CANCELED
-from vidspec.errors import ProviderError
+from vidspec.emulator.cdnvideo.world import CANCELED
+from vidspec.engine import ActionResult, ApplyResults, EngineOptions, Progress, WaitPolicy
 from vidspec.plan import Plan
-from vidspec.planner import PlanOptions
+from vidspec.plan.planner import PlanOptions
+from vidspec.project.config import Project, load_project
 from vidspec.providers.base import Rate
 from vidspec.state import State, StateStore
-from vidspec.workflow import PlanRequest, make_plan
 
 TOKEN = "apply-token"
 ACCOUNT = "acme"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from vidspec.clock import ManualClock
+from vidspec.core.clock import ManualClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 
 

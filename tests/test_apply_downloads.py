@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from apply_env import TOKEN, ApplyEnv, make_env, simple_videos
 
-from vidspec.apply import Outcome
-from vidspec.apply.downloads import DownloadPathError, download_target, save_video
-from vidspec.providers.cdnvideo import CdnvideoProvider
+from vidspec.engine import Outcome
+from vidspec.engine.downloads import DownloadPathError, download_target, save_video
+from vidspec.providers.cdnvideo.provider import CdnvideoProvider
 from vidspec.state import DownloadRecord
 
 

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from apply_env import TOKEN, ApplyEnv, Recorder, make_env, simple_videos
 
-from vidspec.apply import ApplyInput, ApplyRequest, EngineOptions, Outcome, apply_session
-from vidspec.manifest.loader import load_desired
-from vidspec.planner import plan as pure_plan
+from vidspec.app.apply import ApplyRequest, apply_session
+from vidspec.engine import ApplyInput, EngineOptions, Outcome
+from vidspec.plan.planner import plan as pure_plan
+from vidspec.project.loader import load_desired
 from vidspec.providers.base import TaskState
-from vidspec.providers.cdnvideo_api import CAPABILITIES
+from vidspec.providers.cdnvideo.api import CAPABILITIES
 from vidspec.state import OUTCOME_UNKNOWN
 
 

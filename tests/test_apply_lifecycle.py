@@ -18,16 +18,16 @@ import pytest
 import yaml
 from apply_env import real_now_clock
 
-from vidspec.apply import ApplyRequest, apply_project
-from vidspec.clock import ManualClock
-from vidspec.config import load_project
+from vidspec.app.apply import ApplyRequest, apply_project
+from vidspec.app.sandbox import SANDBOX_ACCOUNT, SANDBOX_TOKEN
+from vidspec.app.workflow import PlanRequest, make_plan
+from vidspec.core.clock import ManualClock
+from vidspec.core.errors import PreventDestroy
 from vidspec.emulator import EmulatorSettings, serve
-from vidspec.emulator.cdnvideo_world import CdnVideoWorld
-from vidspec.errors import PreventDestroy
+from vidspec.emulator.cdnvideo.world import CdnVideoWorld
 from vidspec.plan import Plan
-from vidspec.providers.sandbox import SANDBOX_ACCOUNT, SANDBOX_TOKEN
+from vidspec.project.config import load_project
 from vidspec.state import State, StateStore
-from vidspec.workflow import PlanRequest, make_plan
 
 QUICKSTART = Path(__file__).resolve().parent.parent / "examples" / "quickstart"
 NAMES = {"Welcome to Acme", "Your first day", "Security basics (RU)"}

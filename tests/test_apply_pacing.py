@@ -12,15 +12,15 @@ import pytest
 import requests
 from apply_env import TOKEN, ApplyEnv, Recorder, make_env, simple_videos
 
-from vidspec.apply import EngineOptions, Outcome, apply_project
-from vidspec.apply.run import ApplyRequest
-from vidspec.clock import ManualClock
-from vidspec.config import load_project
+from vidspec.app.apply import ApplyRequest, apply_project
+from vidspec.app.workflow import PlanRequest, make_plan
+from vidspec.core.clock import ManualClock
 from vidspec.emulator import EmulatorSettings, serve
-from vidspec.manifest.loader import load_desired
+from vidspec.engine import EngineOptions, Outcome
+from vidspec.project.config import load_project
+from vidspec.project.loader import load_desired
 from vidspec.providers.base import Rate
 from vidspec.state import StateStore
-from vidspec.workflow import PlanRequest, make_plan
 
 
 @pytest.fixture

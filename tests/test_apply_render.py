@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from vidspec.apply import ActionResult, ApplyResults, Outcome, Progress
-from vidspec.render.apply import (
-    BarReporter,
-    LineReporter,
-    clock_text,
-    final_line,
-    render_results,
-)
+from vidspec.cli.reporters import BarReporter, LineReporter
+from vidspec.engine import ActionResult, ApplyResults, Outcome, Progress
+from vidspec.render.apply import clock_text, final_line, render_results
 
 
 def results(*rows: tuple[str, str, Outcome], **flags: bool) -> ApplyResults:

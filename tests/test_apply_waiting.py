@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from apply_env import ApplyEnv, Recorder, make_env, simple_videos
 
-from vidspec.apply import EngineOptions, Outcome, WaitPolicy
-from vidspec.apply.waiting import PollSchedule
-from vidspec.clock import ManualClock
+from vidspec.core.clock import ManualClock
+from vidspec.engine import EngineOptions, Outcome, WaitPolicy
+from vidspec.engine.waiting import PollSchedule
 
 
 @pytest.fixture

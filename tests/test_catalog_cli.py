@@ -9,10 +9,10 @@ import pytest
 
 from vidspec.cli import main
 from vidspec.cli.catalog import fetch_catalog_document
-from vidspec.clock import ManualClock
+from vidspec.core.clock import ManualClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
-from vidspec.emulator.cdnvideo_catalog import configurations
-from vidspec.providers.cdnvideo_catalog import CdnvideoCatalog
+from vidspec.emulator.cdnvideo.catalog import configurations
+from vidspec.providers.cdnvideo.catalog import CdnvideoCatalog
 from vidspec.render.catalog import render_catalog
 
 GOLDEN = """\

@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from vidspec.clock import ManualClock
+from vidspec.core.clock import ManualClock
+from vidspec.core.errors import InvalidRequest, ProviderError
 from vidspec.emulator import EmulatorSettings, serve
-from vidspec.emulator.cdnvideo_catalog import configurations
-from vidspec.errors import InvalidRequest, ProviderError
+from vidspec.emulator.cdnvideo.catalog import configurations
 from vidspec.providers.base import Catalog, Rate
-from vidspec.providers.cdnvideo import CdnvideoProvider
-from vidspec.providers.cdnvideo_catalog import CdnvideoCatalog
+from vidspec.providers.cdnvideo.catalog import CdnvideoCatalog
+from vidspec.providers.cdnvideo.provider import CdnvideoProvider
 
 CATALOG = CdnvideoCatalog.from_configurations(configurations(560.0, 544.0))
 BASE: dict[str, Any] = {

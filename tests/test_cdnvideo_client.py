@@ -13,11 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from vidspec.clock import ManualClock
-from vidspec.config import Project, ProviderConfig, SecretRef
-from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
-from vidspec.emulator.cdnvideo import fake_mp4
-from vidspec.errors import (
+from vidspec.app.providers import open_provider
+from vidspec.core.clock import ManualClock
+from vidspec.core.errors import (
     AuthError,
     InvalidRequest,
     MissingVariable,
@@ -29,12 +27,14 @@ from vidspec.errors import (
     RateLimited,
     VidspecError,
 )
-from vidspec.location import SourceLocation
-from vidspec.providers import open_provider
+from vidspec.core.location import SourceLocation
+from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
+from vidspec.emulator.common.media import fake_mp4
+from vidspec.project.config import Project, ProviderConfig, SecretRef
 from vidspec.providers.base import Provider, Rate, TaskState
-from vidspec.providers.cdnvideo import CdnvideoProvider
-from vidspec.providers.cdnvideo_api import CAPABILITIES
-from vidspec.providers.http import HttpPolicy
+from vidspec.providers.cdnvideo.api import CAPABILITIES
+from vidspec.providers.cdnvideo.provider import CdnvideoProvider
+from vidspec.providers.http.client import HttpPolicy
 
 TOKEN = "tok-SECRET-4711"
 USER, PASSWORD = "robot", "pw-SECRET-0815"

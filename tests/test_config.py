@@ -6,8 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from vidspec.config import ProviderConfig, Safety, SecretRef, find_project_file, load_project
-from vidspec.errors import ManifestError, MissingVariable, ProjectError
+from vidspec.core.errors import ManifestError, MissingVariable, ProjectError
+from vidspec.project.config import (
+    ProviderConfig,
+    Safety,
+    SecretRef,
+    find_project_file,
+    load_project,
+)
 
 
 @pytest.fixture(autouse=True)

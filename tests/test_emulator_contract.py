@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import requests
 
-from vidspec.clock import ManualClock
+from vidspec.core.clock import ManualClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
-from vidspec.emulator.cdnvideo import fake_mp4
+from vidspec.emulator.common.media import fake_mp4
 
 SEED_EXAMPLE: dict[str, Any] = {
     "script": "Hello! This is the text I am speaking.",

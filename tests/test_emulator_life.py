@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from vidspec.clock import ManualClock
+from vidspec.core.clock import ManualClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
-from vidspec.emulator.store import StoreError
+from vidspec.emulator.common.store import StoreError
 from vidspec.providers.base import Rate
 
 SPEC = {

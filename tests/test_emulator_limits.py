@@ -8,9 +8,9 @@ from collections import Counter
 import pytest
 import requests
 
-from vidspec.clock import ManualClock
+from vidspec.core.clock import ManualClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
-from vidspec.emulator.server import DROPPED
+from vidspec.emulator.common.server import DROPPED
 from vidspec.providers.base import Rate
 
 SPEC = {"script": "Hi", "actor": {"name": "Natalia", "shot": "waist"}, "voice": "Sara"}

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from vidspec.clock import ManualClock
+from vidspec.core.clock import ManualClock
 from vidspec.emulator import EmulatorServer
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from vidspec.cli import main
-from vidspec.config import load_project
-from vidspec.errors import LockHeld
+from vidspec.core.errors import LockHeld
+from vidspec.project.config import load_project
 from vidspec.state import LockInfo, StateStore
 
 WRONG_ID = "00000000-0000-0000-0000-000000000000"

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 import requests
 
-from vidspec.clock import ManualClock
-from vidspec.errors import (
+from vidspec.core.clock import ManualClock
+from vidspec.core.errors import (
     AuthError,
     InvalidRequest,
     NotFound,
@@ -31,8 +31,8 @@ from vidspec.errors import (
     TransportError,
 )
 from vidspec.providers.base import RequestLedger
-from vidspec.providers.cdnvideo import CdnvideoProvider
-from vidspec.providers.http import HttpClient, HttpPolicy, new_session, to_provider_error
+from vidspec.providers.cdnvideo.provider import CdnvideoProvider
+from vidspec.providers.http.client import HttpClient, HttpPolicy, new_session, to_provider_error
 
 DROP = "drop"  # close the connection without an answer
 HANG = "hang"  # never answer (until the test ends)

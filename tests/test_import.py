@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 
 from vidspec.cli import main
-from vidspec.clock import ManualClock, SystemClock
-from vidspec.config import load_project
+from vidspec.core.clock import ManualClock, SystemClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
-from vidspec.manifest.loader import load_desired
-from vidspec.manifest.model import spec_hash
+from vidspec.project.config import load_project
+from vidspec.project.loader import load_desired
+from vidspec.project.model import spec_hash
 from vidspec.providers.base import TaskState
 from vidspec.state import PendingRecord, ProjectLock, StateStore, VideoRecord, parse_time
 

@@ -15,11 +15,11 @@ import pytest
 import yaml
 from test_import import TOKEN, Env, project_env
 
-from vidspec.config import load_project
-from vidspec.importer import ADDRESS_PATTERN
-from vidspec.manifest.loader import load_desired
-from vidspec.manifest.model import spec_hash
-from vidspec.manifest.schema import manifest_schema
+from vidspec.plan.importer import ADDRESS_PATTERN
+from vidspec.project.config import load_project
+from vidspec.project.loader import load_desired
+from vidspec.project.model import spec_hash
+from vidspec.project.schema import manifest_schema
 from vidspec.state import PendingRecord
 
 WELCOME_ONLY = """\

@@ -1,4 +1,4 @@
-"""The modules ``vidspec.importer`` draws on are pure like it: no file, network or clock."""
+"""The modules ``vidspec.plan.importer`` draws on are pure like it: no file, network or clock."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from test_importer import IMPURE, IMPURE_VIDSPEC
 import vidspec
 
 
-@pytest.mark.parametrize("module", ["adoption.py", "dump.py"])
+@pytest.mark.parametrize("module", ["plan/adoption.py", "plan/dump.py"])
 def test_the_import_modules_import_nothing_that_does_io(module: str) -> None:
     tree = ast.parse((Path(vidspec.__file__).parent / module).read_text())
     names: set[str] = set()
@@ -22,4 +22,4 @@ def test_the_import_modules_import_nothing_that_does_io(module: str) -> None:
             names.add(node.module)
     assert {name.split(".")[0] for name in names} & IMPURE == set()
     assert names & IMPURE_VIDSPEC == set()
-    assert "vidspec.importer" not in names  # importer re-exports these: no cycle
+    assert "vidspec.plan.importer" not in names  # importer re-exports these: no cycle

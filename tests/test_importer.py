@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 import vidspec
-from vidspec.errors import UsageError
-from vidspec.importer import (
+from vidspec.core.errors import UsageError
+from vidspec.core.location import SourceLocation
+from vidspec.plan.importer import (
     ADDRESS_PATTERN,
     Adoption,
     imported_spec,
@@ -22,12 +23,11 @@ from vidspec.importer import (
     unique_address,
     written_spec,
 )
-from vidspec.location import SourceLocation
-from vidspec.manifest.model import Desired, DesiredVideo, spec_hash
-from vidspec.manifest.yamlload import load_yaml
+from vidspec.project.model import Desired, DesiredVideo, spec_hash
+from vidspec.project.yamlload import load_yaml
 from vidspec.providers.base import RemoteVideo, TaskState
-from vidspec.providers.cdnvideo_api import CAPABILITIES as CDN
-from vidspec.providers.vidnoz_api import CAPABILITIES as VIDNOZ
+from vidspec.providers.cdnvideo.api import CAPABILITIES as CDN
+from vidspec.providers.vidnoz.api import CAPABILITIES as VIDNOZ
 from vidspec.state import PendingRecord, ProviderRef, State
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
@@ -244,19 +244,19 @@ def test_match_needs_evidence_and_the_same_settings() -> None:
 
 IMPURE = {"os", "pathlib", "io", "socket", "requests", "urllib", "http", "time", "random"}
 IMPURE_VIDSPEC = {
-    "vidspec.clock",
-    "vidspec.atomic",
-    "vidspec.workflow",
+    "vidspec.core.clock",
+    "vidspec.core.atomic",
+    "vidspec.app.workflow",
     "vidspec.state.store",
     "vidspec.state.lock",
-    "vidspec.manifest.loader",
-    "vidspec.providers.http",
-    "vidspec.providers.cdnvideo",
+    "vidspec.project.loader",
+    "vidspec.providers.http.client",
+    "vidspec.providers.cdnvideo.provider",
 }
 
 
 def test_the_importer_imports_nothing_that_does_io() -> None:
-    tree = ast.parse((Path(vidspec.__file__).parent / "importer.py").read_text())
+    tree = ast.parse((Path(vidspec.__file__).parent / "plan" / "importer.py").read_text())
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from vidspec.config import load_project
-from vidspec.errors import ManifestError
-from vidspec.manifest.loader import load_desired
+from vidspec.core.errors import ManifestError
+from vidspec.project.config import load_project
+from vidspec.project.loader import load_desired
 
 CDNVIDEO = (
     "videos:\n  v:\n    script: Hi\n    voice: Sara\n    actor: {name: Natalia, shot: waist}\n"

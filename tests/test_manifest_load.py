@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from vidspec.config import load_project
-from vidspec.errors import ManifestError
-from vidspec.location import SourceLocation
-from vidspec.manifest.loader import load_desired
-from vidspec.manifest.model import Desired, Lifecycle, MovedBlock, spec_hash
+from vidspec.core.errors import ManifestError
+from vidspec.core.location import SourceLocation
+from vidspec.project.config import load_project
+from vidspec.project.loader import load_desired
+from vidspec.project.model import Desired, Lifecycle, MovedBlock, spec_hash
 
 ACTOR = "{name: Natalia, version: 4.0.0, style: dressshirt, shot: waist, size: HD}"
 

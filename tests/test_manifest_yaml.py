@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from vidspec.errors import ManifestError
-from vidspec.location import SourceLocation
-from vidspec.manifest import yamlload
-from vidspec.manifest.loctree import iter_locations, locate
-from vidspec.manifest.yamlload import load_yaml
+from vidspec.core.errors import ManifestError
+from vidspec.core.location import SourceLocation
+from vidspec.project import yamlload
+from vidspec.project.loctree import iter_locations, locate
+from vidspec.project.yamlload import load_yaml
 
 
 @pytest.fixture(autouse=True)

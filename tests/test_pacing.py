@@ -6,10 +6,10 @@ import random
 
 import pytest
 
-from vidspec.clock import ManualClock
-from vidspec.emulator.limits import SlidingWindow
-from vidspec.pacing import TokenBucket
+from vidspec.core.clock import ManualClock
+from vidspec.emulator.common.limits import SlidingWindow
 from vidspec.providers.base import Rate
+from vidspec.providers.pacing import TokenBucket
 
 
 def test_a_full_bucket_lets_n_calls_through_then_waits_one_window(clock: ManualClock) -> None:

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from apply_env import ApplyEnv, make_env, simple_videos
 
-from vidspec.config import Safety, load_project
-from vidspec.errors import ManifestError
-from vidspec.manifest.loader import load_desired
-from vidspec.manifest.model import spec_hash
-from vidspec.planner import PlanOptions
+from vidspec.core.errors import ManifestError
+from vidspec.plan.planner import PlanOptions
+from vidspec.project.config import Safety, load_project
+from vidspec.project.loader import load_desired
+from vidspec.project.model import spec_hash
 from vidspec.state import PendingRecord, StateStore
 
 RETRY = "previous create's outcome unknown; not found in listing"

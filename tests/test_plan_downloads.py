@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from test_plan_fixtures import CDN, NOW, desired, listed, record, spec, state, want
 
-from vidspec.localfiles import already_saved, local_files
+from vidspec.engine.localfiles import already_saved, local_files
 from vidspec.plan import Download, Plan
 from vidspec.plan.downloads import LocalFile, LocalFiles
-from vidspec.planner import PlanOptions, plan
+from vidspec.plan.planner import PlanOptions, plan
 from vidspec.providers.base import TaskState
 from vidspec.render.markdown import render_markdown
 from vidspec.render.text import render_text
@@ -143,7 +143,7 @@ def test_the_download_reads_the_same_in_text_and_markdown() -> None:
     assert "| `↓` download | `welcome` | file missing | - |" in markdown
 
 
-# --- the file facts (vidspec.localfiles) ---------------------------------------------------
+# --- the file facts (vidspec.engine.localfiles) ---------------------------------------------------
 
 
 def test_local_files_looks_only_at_recorded_paths_and_hashes_only_a_matching_size(

@@ -19,15 +19,15 @@ from typing import Any
 import jsonschema
 import pytest
 
+from vidspec.app.workflow import PlanRequest, make_plan
 from vidspec.cli import main
-from vidspec.clock import ManualClock, SystemClock
-from vidspec.config import load_project
+from vidspec.core.clock import ManualClock, SystemClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
-from vidspec.manifest.loader import load_desired
 from vidspec.plan import Plan, plan_schema
+from vidspec.project.config import load_project
+from vidspec.project.loader import load_desired
 from vidspec.providers.base import TaskState
 from vidspec.state import PendingRecord, ProjectLock, StateStore, VideoRecord
-from vidspec.workflow import PlanRequest, make_plan
 
 TOKEN = "e2e-token"
 MANIFEST = """\
@@ -134,7 +134,7 @@ class Env:
 
 
 def _hash(body: Mapping[str, Any]) -> str:
-    from vidspec.manifest.model import spec_hash
+    from vidspec.project.model import spec_hash
 
     return spec_hash(body)
 

@@ -12,9 +12,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from vidspec.location import SourceLocation
-from vidspec.manifest.model import Desired, DesiredVideo, Lifecycle, MovedBlock, spec_hash
+from vidspec.core.location import SourceLocation
 from vidspec.plan.diff import flatten
+from vidspec.project.model import Desired, DesiredVideo, Lifecycle, MovedBlock, spec_hash
 from vidspec.providers.base import Capabilities, CatalogProblem, Quota, Rate, RemoteVideo, TaskState
 from vidspec.state.model import DownloadRecord, PendingRecord, ProviderRef, State, VideoRecord
 
@@ -217,7 +217,7 @@ def every_kind_plan() -> object:
     """Create, rename, both regenerate orders, delete, forget, move, adopt, download (a saved
     file that is gone), plus a task in flight, unmanaged videos and a warning; planned by the
     real planner."""
-    from vidspec.planner import PlanOptions, plan
+    from vidspec.plan.planner import PlanOptions, plan
 
     intro = spec(name="Intro")
     promo_old, promo_new = spec(name="Promo"), spec(name="Spring promo")

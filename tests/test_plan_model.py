@@ -21,8 +21,7 @@ from test_plan_fixtures import (
     want,
 )
 
-from vidspec.config import Safety
-from vidspec.errors import PlanError, QuotaExceeded, UnsafePlan, UsageError
+from vidspec.core.errors import PlanError, QuotaExceeded, UnsafePlan, UsageError
 from vidspec.plan import (
     Plan,
     PlanCost,
@@ -32,7 +31,8 @@ from vidspec.plan import (
     plan_schema,
     write_saved_plan,
 )
-from vidspec.planner import PlanOptions, plan
+from vidspec.plan.planner import PlanOptions, plan
+from vidspec.project.config import Safety
 from vidspec.state import ProviderRef
 
 

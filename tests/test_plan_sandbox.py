@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
+from vidspec.app.sandbox import SANDBOX_ACCOUNT, SANDBOX_TOKEN
 from vidspec.cli import main
-from vidspec.clock import SystemClock
-from vidspec.config import load_project
+from vidspec.core.clock import SystemClock
 from vidspec.emulator import EmulatorSettings, serve
-from vidspec.manifest.loader import load_desired
-from vidspec.manifest.model import spec_hash
+from vidspec.project.config import load_project
+from vidspec.project.loader import load_desired
+from vidspec.project.model import spec_hash
 from vidspec.providers.base import TaskState
-from vidspec.providers.sandbox import SANDBOX_ACCOUNT, SANDBOX_TOKEN
 from vidspec.state import StateStore, VideoRecord
 
 MANIFEST = """\

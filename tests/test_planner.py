@@ -21,9 +21,8 @@ from test_plan_fixtures import (
     want,
 )
 
-from vidspec.errors import ManifestError, PreventDestroy, UsageError
-from vidspec.location import SourceLocation
-from vidspec.manifest.model import Lifecycle, MovedBlock, spec_hash
+from vidspec.core.errors import ManifestError, PreventDestroy, UsageError
+from vidspec.core.location import SourceLocation
 from vidspec.plan import (
     Action,
     Adopt,
@@ -36,7 +35,8 @@ from vidspec.plan import (
     Regenerate,
     Rename,
 )
-from vidspec.planner import PlanOptions, plan
+from vidspec.plan.planner import PlanOptions, plan
+from vidspec.project.model import Lifecycle, MovedBlock, spec_hash
 from vidspec.providers.base import TaskState
 from vidspec.state.model import OUTCOME_UNKNOWN, PendingRecord
 

@@ -12,8 +12,8 @@ import vidspec
 
 ROOT = Path(vidspec.__file__).parent
 PURE_MODULES = (
-    "planner.py",
-    "cost.py",
+    "plan/planner.py",
+    "plan/cost.py",
     "plan/actions.py",
     "plan/build.py",
     "plan/checks.py",
@@ -27,7 +27,7 @@ PURE_MODULES = (
     "plan/remove.py",
     "plan/run.py",
     "state/model.py",
-    "state/times.py",
+    "core/times.py",
 )
 FORBIDDEN = {
     "requests",
@@ -44,20 +44,20 @@ FORBIDDEN = {
     "random",
     "filelock",
     "yaml",
-    "vidspec.clock",
-    "vidspec.atomic",
-    "vidspec.config.load_project",
-    "vidspec.workflow",
-    "vidspec.pacing",
+    "vidspec.core.clock",
+    "vidspec.core.atomic",
+    "vidspec.project.config.load_project",
+    "vidspec.app.workflow",
+    "vidspec.providers.pacing",
     "vidspec.state.store",
     "vidspec.state.lock",
     "vidspec.plan.saved",
-    "vidspec.providers.http",
-    "vidspec.providers.http_errors",
-    "vidspec.providers.http_files",
-    "vidspec.providers.http_retry",
-    "vidspec.providers.cdnvideo",
-    "vidspec.manifest.loader",
+    "vidspec.providers.http.client",
+    "vidspec.providers.http.errors",
+    "vidspec.providers.http.files",
+    "vidspec.providers.http.retry",
+    "vidspec.providers.cdnvideo.provider",
+    "vidspec.project.loader",
 }
 CLOCK_CALLS = {"now", "utcnow", "today", "time", "monotonic", "getenv"}
 
@@ -98,11 +98,13 @@ def test_pure_module_never_reads_the_time_or_environment(module: str) -> None:
 
 
 def test_the_check_itself_catches_an_impure_import() -> None:
-    tree = ast.parse("import os\nfrom vidspec.clock import SystemClock\nfrom pathlib import Path\n")
+    tree = ast.parse(
+        "import os\nfrom vidspec.core.clock import SystemClock\nfrom pathlib import Path\n"
+    )
     assert sorted(n for n in _imports(tree) if _forbidden(n)) == [
         "os",
         "pathlib",
         "pathlib.Path",
-        "vidspec.clock",
-        "vidspec.clock.SystemClock",
+        "vidspec.core.clock",
+        "vidspec.core.clock.SystemClock",
     ]

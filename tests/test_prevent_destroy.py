@@ -13,10 +13,10 @@ import jsonschema
 import pytest
 from test_plan_fixtures import CDN, NOW, TinyCatalog, desired, listed, record, spec, state, want
 
-from vidspec.errors import PreventDestroy
-from vidspec.manifest.model import Lifecycle
+from vidspec.core.errors import PreventDestroy
 from vidspec.plan import Plan, Regenerate, plan_schema
-from vidspec.planner import PlanOptions, plan
+from vidspec.plan.planner import PlanOptions, plan
+from vidspec.project.model import Lifecycle
 from vidspec.providers.base import Capabilities
 
 PROTECTED = Lifecycle(prevent_destroy=True, regenerate_before_expiry=timedelta(days=3))

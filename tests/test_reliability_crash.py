@@ -25,7 +25,7 @@ from apply_env import (
     write_project,
 )
 
-from vidspec.clock import SystemClock
+from vidspec.core.clock import SystemClock
 from vidspec.emulator import serve
 
 

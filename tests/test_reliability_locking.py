@@ -13,9 +13,9 @@ from pathlib import Path
 
 from apply_env import TOKEN, ApplyEnv, simple_videos, write_project
 
-from vidspec.clock import SystemClock
-from vidspec.config import load_project
+from vidspec.core.clock import SystemClock
 from vidspec.emulator import EmulatorSettings, serve
+from vidspec.project.config import load_project
 from vidspec.state import StateStore
 
 

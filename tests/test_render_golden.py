@@ -26,11 +26,11 @@ from test_plan_fixtures import (
     want,
 )
 
-from vidspec.emulator.vidnoz_catalog import AVATARS, VOICES, avatar_list, voice_list
+from vidspec.emulator.vidnoz.catalog import AVATARS, VOICES, avatar_list, voice_list
 from vidspec.plan import Plan
-from vidspec.planner import plan
-from vidspec.providers.vidnoz_api import CAPABILITIES as VIDNOZ
-from vidspec.providers.vidnoz_catalog import VidnozCatalog
+from vidspec.plan.planner import plan
+from vidspec.providers.vidnoz.api import CAPABILITIES as VIDNOZ
+from vidspec.providers.vidnoz.catalog import VidnozCatalog
 from vidspec.render.jsonout import render_json
 from vidspec.render.markdown import render_markdown
 from vidspec.render.rows import word_diff, word_diff_plain

@@ -11,16 +11,16 @@ from typing import Any
 
 import pytest
 
-from vidspec.clock import ManualClock, SystemClock
-from vidspec.config import Project, ProviderConfig
-from vidspec.emulator.store import DataDirBusy
-from vidspec.errors import ProjectError, RateLimited
-from vidspec.location import SourceLocation
-from vidspec.providers import open_provider
+from vidspec.app.providers import open_provider
+from vidspec.app.sandbox import SandboxOptions, SandboxProvider
+from vidspec.core.clock import ManualClock, SystemClock
+from vidspec.core.errors import ProjectError, RateLimited
+from vidspec.core.location import SourceLocation
+from vidspec.emulator.common.store import DataDirBusy
+from vidspec.project.config import Project, ProviderConfig
 from vidspec.providers.base import Provider, Rate, TaskState
-from vidspec.providers.cdnvideo import CdnvideoProvider
-from vidspec.providers.cdnvideo_api import CAPABILITIES
-from vidspec.providers.sandbox import SandboxOptions, SandboxProvider
+from vidspec.providers.cdnvideo.api import CAPABILITIES
+from vidspec.providers.cdnvideo.provider import CdnvideoProvider
 
 SPEC = {
     "script": "Hello from the sandbox.",

@@ -9,7 +9,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from vidspec.cli import main
-from vidspec.manifest.schema import manifest_schema, project_schema, text_paths
+from vidspec.project.schema import manifest_schema, project_schema, text_paths
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "vidspec" / "schemas"
 
@@ -114,9 +114,9 @@ def test_text_fields_that_take_file_references() -> None:
 def test_remembered_passes_never_hide_an_error(tmp_path: Path) -> None:
     """The validator remembers values that passed a subschema; the same value elsewhere, or a
     value equal in Python but not in JSON (true vs 1), is still judged on its own."""
-    from vidspec.config import load_project
-    from vidspec.errors import ManifestError
-    from vidspec.manifest.loader import load_desired
+    from vidspec.core.errors import ManifestError
+    from vidspec.project.config import load_project
+    from vidspec.project.loader import load_desired
 
     (tmp_path / "vidspec.yaml").write_text(
         "version: 1\nprovider: {kind: vidnoz, api_key: env/K}\n"

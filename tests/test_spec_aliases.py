@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 from test_import import TOKEN, Env, actions, project_env
 
-from vidspec.config import load_project
-from vidspec.manifest.model import spec_hash
+from vidspec.app.providers import open_provider
 from vidspec.plan.normalize import canonical_paths, canonical_spec, spelled_like
-from vidspec.providers import open_provider
+from vidspec.project.config import load_project
+from vidspec.project.model import spec_hash
 from vidspec.providers.base import TaskState
-from vidspec.providers.cdnvideo_api import CAPABILITIES
+from vidspec.providers.cdnvideo.api import CAPABILITIES
 from vidspec.state import VideoRecord
 
 ALIASES = CAPABILITIES.spec_aliases

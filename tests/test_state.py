@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from test_plan_fixtures import NOW, record, spec
 
-from vidspec.config import Project, ProviderConfig
-from vidspec.errors import StateCorrupt, StateError, StateMismatch
-from vidspec.pacing import MonthlyUsage, month_key
+from vidspec.core.errors import StateCorrupt, StateError, StateMismatch
+from vidspec.project.config import Project, ProviderConfig
 from vidspec.providers.base import TaskState
+from vidspec.providers.pacing import MonthlyUsage, month_key
 from vidspec.state import (
     DownloadRecord,
     PendingRecord,

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from vidspec.cli import main
-from vidspec.config import load_project
 from vidspec.emulator import EmulatorServer
-from vidspec.manifest.model import spec_hash
+from vidspec.project.config import load_project
+from vidspec.project.model import spec_hash
 from vidspec.providers.base import TaskState
 from vidspec.state import PendingRecord, ProjectLock, State, StateStore, VideoRecord
 

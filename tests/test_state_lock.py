@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from vidspec.clock import ManualClock
-from vidspec.config import Project, ProviderConfig
-from vidspec.errors import LockHeld, StateError
+from vidspec.core.clock import ManualClock
+from vidspec.core.errors import LockHeld, StateError
+from vidspec.project.config import Project, ProviderConfig
 from vidspec.state import ProjectLock, StateStore
 
 

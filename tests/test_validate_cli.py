@@ -372,7 +372,7 @@ def test_alias_bomb_is_refused_fast(capsys: pytest.CaptureFixture[str]) -> None:
 def test_oversize_file_is_refused(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from vidspec.manifest import yamlload
+    from vidspec.project import yamlload
 
     monkeypatch.setattr(yamlload, "MAX_FILE_BYTES", 4096)
     write({"videos/big.yaml": GOOD + "# " + "x" * 5000 + "\n"})

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from vidspec.emulator import vidnoz_catalog as served
-from vidspec.errors import ProviderError
+from vidspec.core.errors import ProviderError
+from vidspec.emulator.vidnoz import catalog as served
 from vidspec.providers.base import CatalogProblem, Quota
-from vidspec.providers.vidnoz_catalog import VidnozCatalog
+from vidspec.providers.vidnoz.catalog import VidnozCatalog
 
 ANNA = "Rk1nN090NnZQWXlSZW5oSHJlSlhWdz09"  # styles 1, 2, 3
 SOFIA = "U29maWFIYWxmQm9keTAxMg=="  # styles 2, 3

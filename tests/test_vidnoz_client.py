@@ -18,11 +18,9 @@ from typing import Any
 import pytest
 import requests
 
-from vidspec.clock import ManualClock
-from vidspec.config import Project, ProviderConfig, SecretRef
-from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
-from vidspec.emulator.vidnoz import video_bytes
-from vidspec.errors import (
+from vidspec.app.providers import open_provider
+from vidspec.core.clock import ManualClock
+from vidspec.core.errors import (
     AuthError,
     InvalidRequest,
     MissingVariable,
@@ -35,12 +33,14 @@ from vidspec.errors import (
     ServerError,
     UsageError,
 )
-from vidspec.location import SourceLocation
-from vidspec.providers import open_provider
+from vidspec.core.location import SourceLocation
+from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
+from vidspec.emulator.vidnoz.service import video_bytes
+from vidspec.project.config import Project, ProviderConfig, SecretRef
 from vidspec.providers.base import Catalog, Provider, Rate, TaskState
-from vidspec.providers.http import HttpPolicy
-from vidspec.providers.vidnoz import VidnozProvider
-from vidspec.providers.vidnoz_api import API, CAPABILITIES
+from vidspec.providers.http.client import HttpPolicy
+from vidspec.providers.vidnoz.api import API, CAPABILITIES
+from vidspec.providers.vidnoz.provider import VidnozProvider
 
 KEY = "vidnoz-SECRET-KEY-4711"
 FAST = HttpPolicy(retries=3, backoff_factor=0.01, backoff_jitter=0.0)

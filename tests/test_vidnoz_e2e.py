@@ -39,20 +39,21 @@ from apply_env import (
     write_vidnoz_project,
 )
 
-from vidspec.apply import ApplyOutcome, ApplyRequest, EngineOptions, Outcome, apply_project
-from vidspec.clock import ManualClock, SystemClock
-from vidspec.config import load_project
+from vidspec.app.apply import ApplyOutcome, ApplyRequest, apply_project
+from vidspec.app.workflow import PlanRequest, make_plan
+from vidspec.core.clock import ManualClock, SystemClock
+from vidspec.core.errors import ManifestError
+from vidspec.core.times import format_time
 from vidspec.emulator import EmulatorSettings, serve
-from vidspec.errors import ManifestError
-from vidspec.pacing import MonthlyUsage
+from vidspec.engine import EngineOptions, Outcome
 from vidspec.plan import Plan
 from vidspec.plan.actions import FieldChange
+from vidspec.project.config import load_project
+from vidspec.providers.pacing import MonthlyUsage
 from vidspec.render.jsonout import render_json
 from vidspec.render.markdown import render_markdown
 from vidspec.render.text import render_text
 from vidspec.state import StateStore
-from vidspec.state.times import format_time
-from vidspec.workflow import PlanRequest, make_plan
 
 CREATE = "/v2/task/avatar-to-video"
 CRASH_RUNS = 3

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 import requests
 
-from vidspec.clock import ManualClock
+from vidspec.core.clock import ManualClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
-from vidspec.emulator.vidnoz import video_bytes
-from vidspec.emulator.vidnoz_catalog import AVATARS, VOICES
+from vidspec.emulator.vidnoz.catalog import AVATARS, VOICES
+from vidspec.emulator.vidnoz.service import video_bytes
 from vidspec.providers.base import Rate
 
 KEY = "vidnoz-KEY-0042"

@@ -12,12 +12,12 @@ import pytest
 from apply_env import real_now_clock
 from click.testing import CliRunner
 
-from vidspec.apply import ApplyRequest, apply_project
+from vidspec.app.apply import ApplyRequest, apply_project
+from vidspec.app.workflow import PlanRequest, make_plan
 from vidspec.cli import cli
-from vidspec.clock import ManualClock
-from vidspec.config import load_project
+from vidspec.core.clock import ManualClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
-from vidspec.workflow import PlanRequest, make_plan
+from vidspec.project.config import load_project
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "vidnoz"
 KEY = "example-key-1234"

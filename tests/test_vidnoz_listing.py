@@ -9,11 +9,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from vidspec.clock import ManualClock
-from vidspec.cost import listing_requests, refresh_requests
+from vidspec.core.clock import ManualClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings
-from vidspec.providers.vidnoz import VidnozProvider
-from vidspec.providers.vidnoz_api import CAPABILITIES
+from vidspec.plan.cost import listing_requests, refresh_requests
+from vidspec.providers.vidnoz.api import CAPABILITIES
+from vidspec.providers.vidnoz.provider import VidnozProvider
 
 KEY = "listing-key-0815"
 PAGE = 10

@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from vidspec.errors import ProviderError
+from vidspec.core.errors import ProviderError
 from vidspec.providers.base import TaskState
-from vidspec.providers.vidnoz_wire import (
+from vidspec.providers.vidnoz.wire import (
     Envelope,
     form_parts,
     listed_video,

@@ -17,7 +17,7 @@ import click
 
 from vidspec import __version__
 from vidspec.cli.context import GlobalOptions, color_wanted
-from vidspec.errors import Interrupted, ManifestError, VidspecError
+from vidspec.core.errors import Interrupted, ManifestError, VidspecError
 
 # Each module defines ``command`` (a click command or group) named after itself.
 COMMAND_MODULES: tuple[str, ...] = (

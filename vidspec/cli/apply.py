@@ -19,14 +19,16 @@ from types import FrameType
 
 import click
 
-from vidspec.apply import ApplyRequest, EngineOptions, apply_session
-from vidspec.apply.progress import ApplyReporter
+from vidspec.app.apply import ApplyRequest, apply_session
 from vidspec.cli.context import GlobalOptions, global_options
 from vidspec.cli.options import in_directory, lock_timeout_option
-from vidspec.clock import Clock, SystemClock
-from vidspec.config import load_project
-from vidspec.errors import ApplyFailed, Interrupted, UsageError, VidspecError
-from vidspec.render.apply import BarReporter, LineReporter, render_results
+from vidspec.cli.reporters import BarReporter, LineReporter
+from vidspec.core.clock import Clock, SystemClock
+from vidspec.core.errors import ApplyFailed, Interrupted, UsageError, VidspecError
+from vidspec.engine import EngineOptions
+from vidspec.engine.progress import ApplyReporter
+from vidspec.project.config import load_project
+from vidspec.render.apply import render_results
 from vidspec.render.text import render_text
 
 clock_factory: Callable[[], Clock] = SystemClock

@@ -8,10 +8,10 @@ from typing import Any
 
 import click
 
+from vidspec.app.providers import open_provider
 from vidspec.cli.context import global_options
-from vidspec.clock import Clock
-from vidspec.config import load_project
-from vidspec.providers import open_provider
+from vidspec.core.clock import Clock
+from vidspec.project.config import load_project
 from vidspec.render.catalog import render_catalog
 
 

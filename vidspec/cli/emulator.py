@@ -17,11 +17,11 @@ from typing import Any, TypeVar
 import click
 
 from vidspec.cli.context import global_options
-from vidspec.clock import SystemClock
+from vidspec.core.clock import SystemClock
+from vidspec.core.errors import UsageError
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
-from vidspec.emulator.settings import PROVIDERS
-from vidspec.emulator.store import lock_data_dir
-from vidspec.errors import UsageError
+from vidspec.emulator.common.settings import PROVIDERS
+from vidspec.emulator.common.store import lock_data_dir
 from vidspec.providers.base import Rate
 from vidspec.state.lock import ProjectLock
 

@@ -16,8 +16,8 @@ import sys
 import click
 
 from vidspec.cli.context import global_options
-from vidspec.config import load_project
-from vidspec.errors import UsageError
+from vidspec.core.errors import UsageError
+from vidspec.project.config import load_project
 from vidspec.state import LockInfo, StateStore
 
 

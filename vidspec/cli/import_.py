@@ -2,7 +2,7 @@
 
 ``import ADDRESS ID`` adopts one video; ``import --all --write FILE`` writes a manifest of every
 unmanaged video and adopts them; ``import --match`` rebuilds a lost state by matching manifest
-videos to remote ones. The matching and the manifest text are pure (``vidspec.importer``);
+videos to remote ones. The matching and the manifest text are pure (``vidspec.plan.importer``);
 this module does the I/O around them: the lock, the state, the listing, the file.
 """
 
@@ -16,13 +16,13 @@ from pathlib import Path
 
 import click
 
-from vidspec.atomic import atomic_write_text
+from vidspec.app.workflow import counted_provider
 from vidspec.cli.context import global_options
 from vidspec.cli.options import in_directory, lock_timeout_option
-from vidspec.clock import Clock, SystemClock
-from vidspec.config import Project, load_project
-from vidspec.errors import ManifestError, UsageError
-from vidspec.importer import (
+from vidspec.core.atomic import atomic_write_text
+from vidspec.core.clock import Clock, SystemClock
+from vidspec.core.errors import ManifestError, UsageError
+from vidspec.plan.importer import (
     adopt,
     adopt_one,
     check_address,
@@ -34,13 +34,13 @@ from vidspec.importer import (
     render_manifest,
     with_spec,
 )
-from vidspec.manifest.loader import load_desired
-from vidspec.manifest.model import Desired
-from vidspec.manifest.yamlload import display_path
+from vidspec.project.config import Project, load_project
+from vidspec.project.loader import load_desired
+from vidspec.project.model import Desired
+from vidspec.project.yamlload import display_path
 from vidspec.providers.base import Provider, TaskState
 from vidspec.render.state import render_adoptions, render_match, render_skipped
 from vidspec.state import State, StateStore, provider_ref
-from vidspec.workflow import counted_provider
 
 COMMAND = "vidspec import"
 

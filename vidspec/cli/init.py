@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import click
 
 from vidspec.cli.context import global_options
-from vidspec.errors import ProjectError
-from vidspec.manifest.yamlload import display_path
+from vidspec.core.errors import ProjectError
+from vidspec.project.yamlload import display_path
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from vidspec.durations import parse_duration
+from vidspec.core.durations import parse_duration
 
 
 class Duration(click.ParamType[float]):

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import click
 
+from vidspec.app.workflow import PlanRequest, make_plan, save_plan
 from vidspec.cli.context import global_options
 from vidspec.cli.options import in_directory, lock_timeout_option
-from vidspec.clock import SystemClock
-from vidspec.config import load_project
-from vidspec.errors import UsageError
+from vidspec.core.clock import SystemClock
+from vidspec.core.errors import UsageError
+from vidspec.project.config import load_project
 from vidspec.render.jsonout import render_json
 from vidspec.render.markdown import render_markdown
 from vidspec.render.text import render_text
-from vidspec.workflow import PlanRequest, make_plan, save_plan
 
 
 @click.command("plan")

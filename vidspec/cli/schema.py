@@ -7,8 +7,8 @@ import json
 import click
 
 from vidspec.cli.context import global_options
-from vidspec.config import PROJECT_FILE, PROVIDER_KINDS, load_project
-from vidspec.manifest.schema import manifest_schema, project_schema
+from vidspec.project.config import PROJECT_FILE, PROVIDER_KINDS, load_project
+from vidspec.project.schema import manifest_schema, project_schema
 
 
 @click.command("schema")

@@ -6,17 +6,17 @@ from pathlib import Path
 
 import click
 
+from vidspec.app.workflow import read_state
 from vidspec.cli.context import global_options
 from vidspec.cli.options import in_directory
-from vidspec.config import load_project
-from vidspec.errors import UsageError
+from vidspec.core.errors import UsageError
 from vidspec.plan import load_saved_plan
+from vidspec.project.config import load_project
 from vidspec.render.jsonout import render_json
 from vidspec.render.markdown import render_markdown
 from vidspec.render.statetext import render_state
 from vidspec.render.text import render_text
 from vidspec.state import display_path, format_time
-from vidspec.workflow import read_state
 
 
 @click.command("show")

@@ -11,16 +11,16 @@ from collections.abc import Iterator
 
 import click
 
+from vidspec.app.workflow import read_state
 from vidspec.cli.context import global_options
 from vidspec.cli.options import lock_timeout_option
-from vidspec.config import Project, load_project
-from vidspec.errors import ManifestError, UsageError
-from vidspec.importer import check_address
-from vidspec.manifest.loader import load_desired
-from vidspec.manifest.model import Desired
+from vidspec.core.errors import ManifestError, UsageError
+from vidspec.plan.importer import check_address
+from vidspec.project.config import Project, load_project
+from vidspec.project.loader import load_desired
+from vidspec.project.model import Desired
 from vidspec.render.state import render_record, render_state_list
 from vidspec.state import State, StateStore, display_path
-from vidspec.workflow import read_state
 
 
 def _project(ctx: click.Context) -> Project:

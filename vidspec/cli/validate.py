@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 
 from vidspec.cli.context import global_options
-from vidspec.config import load_project
-from vidspec.errors import ManifestError
-from vidspec.manifest.loader import load_desired
-from vidspec.manifest.model import Desired
+from vidspec.core.errors import ManifestError
+from vidspec.project.config import load_project
+from vidspec.project.loader import load_desired
+from vidspec.project.model import Desired
 
 
 def summary(desired: Desired) -> str:

@@ -6,18 +6,20 @@
 
     serve(EmulatorSettings(provider="vidnoz", token="key"))  # base_url: http://127.0.0.1:PORT
 
-Common parts (``server``: HTTP plumbing and the fault pipeline; ``faults``; ``limits``;
-``store``: persistence; ``settings``) are shared by every emulated service; a service is one
-module named after it (``cdnvideo``, ``vidnoz``) with ``create_service(runtime)``.
+Common parts (``common``: ``server``, HTTP plumbing and the fault pipeline; ``faults``;
+``limits``; ``store``, persistence; ``settings``; ``media``) are shared by every emulated
+service; a service is one package named after it (``cdnvideo``, ``vidnoz``) whose ``service``
+module has ``create_service(runtime)``. Nothing here imports ``vidspec.providers``: an
+emulator that shared the client's code would agree with the client's bugs.
 """
 
 from __future__ import annotations
 
 import importlib
 
-from vidspec.clock import Clock, SystemClock
-from vidspec.emulator.server import EmulatedService, EmulatorServer, Reply, Request, Runtime
-from vidspec.emulator.settings import PROVIDERS, EmulatorSettings
+from vidspec.core.clock import Clock, SystemClock
+from vidspec.emulator.common.server import EmulatedService, EmulatorServer, Reply, Request, Runtime
+from vidspec.emulator.common.settings import PROVIDERS, EmulatorSettings
 
 __all__ = [
     "EmulatedService",
@@ -45,7 +47,7 @@ def serve(
     settings = settings or EmulatorSettings()
     if settings.provider not in PROVIDERS:  # settings validate this; a guard for replace()
         raise ValueError(f"provider {settings.provider!r} is not emulated")
-    module = importlib.import_module(f"vidspec.emulator.{settings.provider}")
+    module = importlib.import_module(f"vidspec.emulator.{settings.provider}.service")
     return EmulatorServer(
         settings, clock or SystemClock(), module.create_service, host=host, port=port
     )

@@ -1,14 +1,14 @@
-"""Constructors of actions with their costs (the request model is in ``vidspec.cost``). Pure."""
+"""Constructors of actions with their costs (the request model: ``vidspec.plan.cost``). Pure."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from vidspec import cost as costs
-from vidspec.manifest.model import DesiredVideo, spec_hash
+from vidspec.plan import cost as costs
 from vidspec.plan.actions import ActionCost, Create, Delete, FieldChange, Regenerate, Rename
 from vidspec.plan.diff import all_fields
+from vidspec.project.model import DesiredVideo, spec_hash
 from vidspec.providers.base import Capabilities
 from vidspec.state.model import VideoRecord
 

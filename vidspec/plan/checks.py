@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from vidspec import cost as costs
-from vidspec.errors import PreventDestroy, Problem
-from vidspec.manifest.model import Desired
+from vidspec.core.errors import PreventDestroy, Problem
+from vidspec.plan import cost as costs
 from vidspec.plan.actions import Action, Create, Delete, Regenerate
 from vidspec.plan.model import PlanCost
+from vidspec.project.model import Desired
 from vidspec.providers.base import Capabilities, Catalog
 
 
@@ -63,7 +63,7 @@ def plan_cost(
     caps: Capabilities,
     requests_used: int,
 ) -> PlanCost:
-    """The plan's cost (see ``vidspec.cost`` for the request model) and what is left."""
+    """The plan's cost (see ``vidspec.plan.cost`` for the request model) and what is left."""
     refresh = costs.refresh_requests(listing_size, caps)
     minutes = round(sum(a.cost.minutes for a in actions), 3)
     quota_left = None

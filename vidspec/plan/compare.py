@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from vidspec.manifest.model import DesiredVideo
+from vidspec.core.times import humanize_delta
 from vidspec.plan.actions import FieldChange
 from vidspec.plan.build import create_action, regenerate_action, rename_action
 from vidspec.plan.diff import diff_flat, flatten, with_defaults
@@ -14,9 +14,9 @@ from vidspec.plan.model import PendingTask
 from vidspec.plan.normalize import canonical_paths, canonical_spec, respelled
 from vidspec.plan.pending import REASON_RETRY
 from vidspec.plan.run import PlanRun
+from vidspec.project.model import DesiredVideo
 from vidspec.providers.base import TaskState
 from vidspec.state.model import VideoRecord
-from vidspec.state.times import humanize_delta
 
 REASON_CHANGED_OUTSIDE = "changed outside vidspec"
 REASON_REPLACE = "replacement requested"

@@ -4,8 +4,8 @@ A managed video that is done and wanted with ``download:`` is downloaded again w
 recorded no file for it (the apply that made it ran with ``--no-wait``, was interrupted, or its
 download failed), recorded another path (``download:`` changed), or when the file on disk is
 missing or differs in size or sha256 from the record (deleted, overwritten). What is on disk is
-a value the caller passes in (``LocalFiles``; ``vidspec.localfiles`` looks): the planner reads
-no file.
+a value the caller passes in (``LocalFiles``; ``vidspec.engine.localfiles`` looks): the planner
+reads no file.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from vidspec import cost as costs
-from vidspec.manifest.model import DesiredVideo
+from vidspec.plan import cost as costs
 from vidspec.plan.actions import ActionCost, Download
+from vidspec.project.model import DesiredVideo
 from vidspec.state.model import DownloadRecord, VideoRecord
 
 REASON_NOT_SAVED = "not saved yet"

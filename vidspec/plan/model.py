@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from vidspec.config import Safety
-from vidspec.errors import QuotaExceeded, UnsafePlan
+from vidspec.core.errors import QuotaExceeded, UnsafePlan
+from vidspec.core.times import format_time, parse_time
 from vidspec.plan.actions import KIND_ORDER, Action, action_from_json
-from vidspec.state.times import format_time, parse_time
+from vidspec.project.config import Safety
 
 PLAN_FORMAT_VERSION = 1
 

@@ -18,15 +18,15 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from vidspec import cost as costs
-from vidspec.manifest.model import DesiredVideo
+from vidspec.core.times import format_time
+from vidspec.plan import cost as costs
 from vidspec.plan.actions import ActionCost, Adopt
 from vidspec.plan.diff import flatten
 from vidspec.plan.drift import same_video
 from vidspec.plan.model import PendingTask
+from vidspec.project.model import DesiredVideo
 from vidspec.providers.base import Capabilities, RemoteVideo
 from vidspec.state.model import PendingRecord, VideoRecord
-from vidspec.state.times import format_time
 
 REASON_ADOPT = "previous create's outcome was unknown; found in listing"
 REASON_RETRY = "previous create's outcome unknown; not found in listing"

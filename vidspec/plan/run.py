@@ -6,14 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from vidspec.manifest.model import Desired
+from vidspec.core.times import format_time, humanize_delta
 from vidspec.plan.actions import Action
 from vidspec.plan.diff import flatten
 from vidspec.plan.downloads import LocalFiles
 from vidspec.plan.model import PendingTask
+from vidspec.project.model import Desired
 from vidspec.providers.base import Capabilities, Catalog, RemoteVideo
 from vidspec.state.model import State, VideoRecord
-from vidspec.state.times import format_time, humanize_delta
 
 REASON_DELETED = "deleted outside vidspec"
 
@@ -40,7 +40,7 @@ class PlanOptions:
 
 class PlanRun:
     """The values one planning run reads, and the actions, pending tasks and warnings it
-    collects; ``vidspec.planner`` drives it, ``plan.compare`` and ``plan.remove`` add to it."""
+    collects; ``vidspec.plan.planner`` drives it, ``plan.compare`` and ``plan.remove`` add to it."""
 
     def __init__(
         self,

@@ -27,13 +27,13 @@ from typing import Any
 
 import jsonschema
 
-from vidspec.atomic import atomic_write_text
-from vidspec.errors import PlanError, UsageError
-from vidspec.manifest.model import canonical_json
+from vidspec.core.atomic import atomic_write_text
+from vidspec.core.errors import PlanError, UsageError
+from vidspec.core.times import format_time, parse_time
 from vidspec.plan.model import PLAN_FORMAT_VERSION, Plan
+from vidspec.project.model import canonical_json
 from vidspec.providers.base import RemoteVideo
 from vidspec.state.model import ProviderRef
-from vidspec.state.times import format_time, parse_time
 
 
 def listing_fingerprint(remote: Iterable[RemoteVideo]) -> str:

@@ -18,6 +18,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
+from vidspec.core.rate import Rate as Rate  # the shared vocabulary: the emulator reads it too
+
 
 class TaskState(str, Enum):
     """A generation task's life, normalised across services."""
@@ -35,17 +37,6 @@ class TaskState(str, Enum):
     @property
     def finished(self) -> bool:
         return not self.in_flight
-
-
-@dataclass(frozen=True)
-class Rate:
-    """At most ``count`` calls per ``seconds``."""
-
-    count: int
-    seconds: float
-
-    def __str__(self) -> str:
-        return f"{self.count}/{self.seconds:g}s"
 
 
 @dataclass(frozen=True)
@@ -75,7 +66,7 @@ class Capabilities:
     documented fields, so that both spellings compare equal (``vidspec.plan.normalize``).
     ``cost_unit``: "minutes" (quota minutes) or "credits"; ``credits_per_minute`` converts.
 
-    The request model of ``vidspec.cost`` reads: ``catalog_requests``, the calls ``catalog()``
+    The request model of ``vidspec.plan.cost`` reads: ``catalog_requests``, the calls ``catalog()``
     makes; ``list_page_size``, the page ``list_videos()`` asks for; and ``listing_end``, how the
     listing says it is done: ``"short_page"`` (no total, no marker: the first page shorter than
     a full one ends it, so a full last page costs one more, empty, page) or ``"marked"`` (the
@@ -206,11 +197,11 @@ class Provider(Protocol):
       (5xx after sending, dropped connection, timeout) it raises ``OutcomeUnknown``; it never
       retries a POST on its own.
     - ``list_videos`` pages through the whole listing with ``capabilities.list_page_size``:
-      the requests ``vidspec.cost.listing_requests`` counts, never a call per video; and
+      the requests ``vidspec.plan.cost.listing_requests`` counts, never a call per video; and
       ``catalog`` makes ``capabilities.catalog_requests`` requests.
     - Methods the capabilities say are unsupported raise ``UsageError`` (the planner never
       plans them).
-    - Errors are ``vidspec.errors.ProviderError`` subclasses; no secret ever appears in one.
+    - Errors are ``vidspec.core.errors.ProviderError`` subclasses; no secret ever appears in one.
     """
 
     capabilities: Capabilities

@@ -1,31 +1,21 @@
-"""What apply prints: progress while it runs, the table of every action, and the final line.
+"""What apply prints: the lines of its progress, the table of every action, the final line.
 
-Two reporters render the engine's events (``vidspec.apply.progress.ApplyReporter``) on
-stderr: ``BarReporter`` redraws one progress line on a terminal (done/total, elapsed, ETA,
-what it waits for) and prints a line per finished video above it; ``LineReporter`` prints a
-plain line per finished video and per notable wait, for CI logs. ``render_results`` is the end
-table and final line, on stdout.
+``render_results`` is the end table and final line (stdout); ``finished_line``, ``wait_text``
+and ``clock_text`` are the pieces the progress reporters of ``vidspec.cli.reporters`` write.
 """
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable
+from vidspec.engine.results import ALWAYS_COUNTED, VERBS, ActionResult, ApplyResults, Outcome
+from vidspec.render.style import style
 
-import click
-
-from vidspec.apply.progress import Progress
-from vidspec.apply.results import ALWAYS_COUNTED, VERBS, ActionResult, ApplyResults, Outcome
-
-_TONES = {
+TONES = {
     Outcome.DONE: "green",
     Outcome.FAILED: "red",
     Outcome.SKIPPED: "yellow",
     Outcome.NOT_ATTEMPTED: "yellow",
     Outcome.SUBMITTED: "cyan",
 }
-_POLL_NOTE = 10.0  # CI logs mention polling pauses at least this long
-_BAR = 24
 
 
 def clock_text(seconds: float) -> str:
@@ -85,7 +75,7 @@ def render_results(results: ApplyResults, *, color: bool = False) -> str:
     """The table of every action and the final line, ending with a newline."""
 
     def tone(text: str, outcome: Outcome) -> str:
-        return click.style(text, fg=_TONES[outcome]) if color else text
+        return style(text, fg=TONES[outcome]) if color else text
 
     lines: list[str] = []
     if results.rows:
@@ -104,99 +94,5 @@ def render_results(results: ApplyResults, *, color: bool = False) -> str:
             lines.append(("  ".join(cells) + "  " + row.detail).rstrip())
         lines.append("")
     line = final_line(results)
-    lines.append(click.style(line, bold=True) if color else line)
+    lines.append(style(line, bold=True) if color else line)
     return "\n".join(lines) + "\n"
-
-
-def _echo(text: str) -> None:
-    click.echo(text, err=True)
-
-
-class LineReporter:
-    """For logs (no terminal): one line per finished action and per notable wait."""
-
-    def __init__(self, echo: Callable[[str], None] = _echo) -> None:
-        self._echo = echo
-
-    def started(self, progress: Progress) -> None:
-        noun = "action" if progress.total == 1 else "actions"
-        self._echo(f"Applying {progress.total} {noun}...")
-
-    def submitted(self, address: str, video_id: str, progress: Progress) -> None:
-        pass
-
-    def finished(self, result: ActionResult, progress: Progress) -> None:
-        self._echo(f"{finished_line(result)} [{progress.done}/{progress.total}]")
-
-    def waiting(self, seconds: float, reason: str, progress: Progress, *, pacing: bool) -> None:
-        if pacing or seconds >= _POLL_NOTE:
-            self._echo(
-                f"{wait_text(seconds, reason)} [{progress.done}/{progress.total} done, "
-                f"{clock_text(progress.elapsed)} elapsed]"
-            )
-
-    def closed(self, progress: Progress) -> None:
-        pass
-
-
-class BarReporter:
-    """For a terminal: a progress line redrawn in place, finished actions printed above it."""
-
-    def __init__(
-        self,
-        *,
-        color: bool = False,
-        write: Callable[[str], None] | None = None,
-        width: int | None = None,
-    ) -> None:
-        self._color = color
-        self._width = width
-        self._write = write or (lambda text: click.echo(text, err=True, nl=False))
-        self._shown = False
-        self._note = ""
-
-    def started(self, progress: Progress) -> None:
-        self._draw(progress)
-
-    def submitted(self, address: str, video_id: str, progress: Progress) -> None:
-        self._note = f"submitted {address}"
-        self._draw(progress)
-
-    def finished(self, result: ActionResult, progress: Progress) -> None:
-        self._clear()
-        text = finished_line(result)
-        if self._color:
-            text = click.style(text, fg=_TONES[result.outcome])
-        self._write(text + "\n")
-        self._note = ""
-        self._draw(progress)
-
-    def waiting(self, seconds: float, reason: str, progress: Progress, *, pacing: bool) -> None:
-        self._note = wait_text(seconds, reason)
-        self._draw(progress)
-
-    def closed(self, progress: Progress) -> None:
-        self._clear()
-
-    def _draw(self, progress: Progress) -> None:
-        self._write("\r" + self._line(progress) + "\x1b[K")
-        self._shown = True
-
-    def _clear(self) -> None:
-        if self._shown:
-            self._write("\r\x1b[K")
-            self._shown = False
-
-    def _line(self, progress: Progress) -> str:
-        share = progress.done / progress.total if progress.total else 1.0
-        filled = round(share * _BAR)
-        bar = "#" * filled + "-" * (_BAR - filled)
-        eta = "--:--" if progress.eta is None else clock_text(progress.eta)
-        text = (
-            f"[{bar}] {progress.done}/{progress.total} done  "
-            f"{clock_text(progress.elapsed)} elapsed  ETA {eta}"
-        )
-        if self._note:
-            text += f"  {self._note}"
-        width = self._width or shutil.get_terminal_size((100, 20)).columns - 1
-        return text[:width]  # one line: a wrapped line could not be redrawn in place

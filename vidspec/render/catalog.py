@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import click
+from vidspec.render.style import style
 
 _NONE = "-"
 
@@ -91,7 +91,7 @@ def _with_ids(
 
 
 def _section(title: str, header: Sequence[str], rows: list[tuple[str, ...]], color: bool) -> str:
-    heading = click.style(title, bold=True) if color else title
+    heading = style(title, bold=True) if color else title
     if not rows:
         return f"{heading}\n  (none)"
     widths = [max(len(row[i]) for row in (tuple(header), *rows)) for i in range(len(header))]
@@ -101,7 +101,7 @@ def _section(title: str, header: Sequence[str], rows: list[tuple[str, ...]], col
 
     head = line(header)
     if color:
-        head = click.style(head, dim=True)
+        head = style(head, dim=True)
     return "\n".join([heading, head, *(line(row) for row in rows)])
 
 

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from vidspec.core.times import format_time
 from vidspec.plan.actions import Action, Delete, Download, FieldChange, Forget, Move, Regenerate
 from vidspec.plan.model import Plan, UnmanagedVideo
-from vidspec.state.times import format_time
 
 # A string longer than this (or with a line break) is shown as a word diff or a text block.
 LONG_STRING = 60

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from vidspec.importer import Adoption, MatchResult, Skipped
+from vidspec.core.times import format_time
+from vidspec.plan.importer import Adoption, MatchResult, Skipped
 from vidspec.providers.base import RemoteVideo
 from vidspec.state.model import State
-from vidspec.state.times import format_time
 
 _LIST_HEADERS = ("ADDRESS", "ID", "STATUS", "EXPIRES")
 

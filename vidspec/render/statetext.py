@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from vidspec.core.times import format_time
 from vidspec.state.model import State
-from vidspec.state.times import format_time
 
 _HEADERS = ("ADDRESS", "ID", "STATUS", "NAME", "CREATED", "EXPIRES")
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
-import click
-
 from vidspec.plan.model import Plan
 from vidspec.render.rows import ActionRow, FieldRow, PlanRows, plan_rows, word_diff_plain
+from vidspec.render.style import style
 
 NO_CHANGES = "No changes. Your videos match the manifests."
 UNMANAGED_SHOWN = 10
@@ -106,10 +105,10 @@ class _TextRenderer:
         return self._tone(text, "add" if kind == "added" else "remove")
 
     def _tone(self, text: str, tone: str) -> str:
-        return click.style(text, fg=_TONES[tone]) if self.color else text
+        return style(text, fg=_TONES[tone]) if self.color else text
 
     def _bold(self, text: str) -> str:
-        return click.style(text, bold=True) if self.color else text
+        return style(text, bold=True) if self.color else text
 
 
 def _quote(text: str) -> str:

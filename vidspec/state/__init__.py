@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from vidspec.core.times import format_time, humanize_delta, parse_time
 from vidspec.state.lock import LockInfo, ProjectLock
 from vidspec.state.model import (
     FORMAT_VERSION,
@@ -20,7 +21,6 @@ from vidspec.state.model import (
     VideoRecord,
 )
 from vidspec.state.store import StateStore, display_path, provider_ref
-from vidspec.state.times import format_time, humanize_delta, parse_time
 
 __all__ = [
     "FORMAT_VERSION",

@@ -23,10 +23,10 @@ from typing import Any
 
 import filelock
 
-from vidspec.atomic import atomic_write_text
-from vidspec.clock import Clock, SystemClock
-from vidspec.errors import LockHeld, StateError
-from vidspec.state.times import format_time, parse_time
+from vidspec.core.atomic import atomic_write_text
+from vidspec.core.clock import Clock, SystemClock
+from vidspec.core.errors import LockHeld, StateError
+from vidspec.core.times import format_time, parse_time
 
 _POLL_SECONDS = 0.2
 

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from vidspec.core.times import format_time, parse_time
 from vidspec.providers.base import TaskState
-from vidspec.state.times import format_time, parse_time
 
 FORMAT_VERSION = 1
 

@@ -16,13 +16,42 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Protocol
 
-from vidspec.atomic import atomic_write_text
-from vidspec.clock import Clock
-from vidspec.config import Project
-from vidspec.errors import StateCorrupt, StateError, StateMismatch
+from vidspec.core.atomic import atomic_write_text
+from vidspec.core.clock import Clock
+from vidspec.core.errors import StateCorrupt, StateError, StateMismatch
 from vidspec.state.lock import LockInfo, ProjectLock
 from vidspec.state.model import ProviderRef, State, StateFormatError
+
+
+class ProviderSection(Protocol):
+    """The part of ``provider:`` a state belongs to."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def account(self) -> str | None: ...
+
+
+class Project(Protocol):
+    """What the store reads of a project (``vidspec.project.config.Project`` is one).
+
+    A protocol, not an import: the state layer sits below the project layer (docs/design.md).
+    """
+
+    @property
+    def state_path(self) -> Path: ...
+
+    @property
+    def work_dir(self) -> Path: ...
+
+    @property
+    def lock_path(self) -> Path: ...
+
+    @property
+    def provider(self) -> ProviderSection: ...
 
 
 def provider_ref(project: Project) -> ProviderRef:

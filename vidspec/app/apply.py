@@ -1,0 +1,270 @@
+"""One apply, from the lock to the last state write: the steps the CLI calls, in order.
+
+``apply_session`` takes the project lock for the whole run. Inside it, ``ApplySession``:
+
+- ``plan(request)`` plans through ``vidspec.app.workflow.make_plan`` (reading the state through
+  the held lock), or ``load(path)`` reads a saved plan and refuses it as stale when the
+  state's lineage or serial, or the listing's fingerprint, moved since it was made;
+- ``check(work, force)``: the plan's quota and safety checks (``--force`` lifts safety caps);
+- ``execute(work, ...)`` runs the engine with a provider opened for it.
+
+When the session ends, every request its provider made is added to the month's count
+(``.vidspec/usage.json``), also after an error or Ctrl-C. ``apply_project`` is the whole
+non-interactive sequence (``--auto-approve``), for library use and tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vidspec.app.providers import open_provider
+from vidspec.app.workflow import PlanRequest, make_plan, record_usage, refresh
+from vidspec.core.clock import Clock
+from vidspec.core.errors import StalePlan, VidspecError
+from vidspec.engine.engine import ApplyInput, Engine
+from vidspec.engine.options import EngineOptions
+from vidspec.engine.progress import ApplyReporter
+from vidspec.engine.results import ApplyResults
+from vidspec.plan import listing_fingerprint, load_saved_plan
+from vidspec.plan.planner import PlanOptions
+from vidspec.project.config import Project
+from vidspec.project.loader import load_desired
+from vidspec.providers.base import Provider
+from vidspec.state import StateStore, display_path, provider_ref
+
+ProviderFactory = Callable[[Project, Mapping[str, str], Clock], Provider]
+"""Opens the provider apply drives (default: ``open_provider``). Tests and benchmarks pass
+their own, e.g. a client with shrunk limits."""
+
+
+def default_provider(project: Project, environ: Mapping[str, str], clock: Clock) -> Provider:
+    return open_provider(project, environ=environ, clock=clock)
+
+
+@dataclass(frozen=True)
+class ApplyRequest:
+    """What ``vidspec apply`` (or ``destroy``) was asked to do."""
+
+    plan_file: Path | None = None
+    targets: tuple[str, ...] = ()
+    replace: tuple[str, ...] = ()
+    destroy: bool = False
+    force: bool = False
+    lock_timeout: float = 0.0
+    command: str = "vidspec apply"
+    engine: EngineOptions = field(default_factory=EngineOptions)
+    planning: PlanOptions | None = None  # tolerances; None: safety.pending_grace of vidspec.yaml
+
+
+class ApplySession:
+    """The steps of one apply, under a lock held by ``apply_session``."""
+
+    def __init__(
+        self,
+        project: Project,
+        store: StateStore,
+        clock: Clock,
+        environ: Mapping[str, str],
+        provider_factory: ProviderFactory,
+    ) -> None:
+        self.project = project
+        self.store = store
+        self.clock = clock
+        self.environ = environ
+        self._factory = provider_factory
+        self._provider: Provider | None = None
+
+    @property
+    def provider(self) -> Provider:
+        if self._provider is None:
+            self._provider = self._factory(self.project, self.environ, self.clock)
+        return self._provider
+
+    def plan(self, request: ApplyRequest) -> ApplyInput:
+        """Plan now (listing, catalog, manifests, state), for the engine."""
+        result = make_plan(
+            self.project,
+            PlanRequest(
+                targets=request.targets,
+                replace=request.replace,
+                destroy=request.destroy,
+                lock_timeout=request.lock_timeout,
+                command=request.command,
+                options=request.planning,
+            ),
+            self.clock,
+            environ=self.environ,
+            store=self.store,
+        )
+        return ApplyInput(
+            plan=result.plan,
+            state=result.state,
+            desired=result.desired,
+            remote=result.remote,
+            destroy=request.destroy,
+        )
+
+    def load(self, path: Path, shown: str | None = None) -> ApplyInput:
+        """A saved plan (``vidspec plan -o``), if it still matches the state and the listing;
+        ``StalePlan`` otherwise."""
+        shown = shown or str(path)
+        saved = load_saved_plan(path)
+        expected = provider_ref(self.project)
+        again = f"Make a new plan (vidspec plan -o {shown}), review it, and apply that file."
+        if saved.provider != expected:
+            raise StalePlan(
+                f"{shown} was planned for {saved.provider}; this project uses {expected}.", again
+            )
+        state = self.store.load()
+        if saved.lineage is None:
+            if state.serial != 0:
+                raise StalePlan(
+                    f"{shown} was planned before any state existed; "
+                    f"{display_path(self.store.path)} has been written since (serial "
+                    f"{state.serial}).",
+                    again,
+                )
+        elif state.lineage != saved.lineage or state.serial != saved.serial:
+            what = (
+                f"serial {saved.serial} then, {state.serial} now"
+                if state.lineage == saved.lineage
+                else f"lineage {saved.lineage} then, {state.lineage} now"
+            )
+            raise StalePlan(
+                f"{shown} is stale: the state changed since it was planned ({what}).", again
+            )
+        desired = load_desired(self.project)
+        _, remote = refresh(self.provider, state)
+        if (
+            saved.remote_fingerprint is not None
+            and listing_fingerprint(remote) != saved.remote_fingerprint
+        ):
+            raise StalePlan(
+                f"{shown} is stale: the videos in the account changed since it was planned "
+                f"(created, renamed, deleted or finished outside this plan).",
+                again,
+            )
+        return ApplyInput(
+            plan=saved.plan,
+            state=state,
+            desired=desired,
+            remote=tuple(remote),
+            forced=saved.forced,
+        )
+
+    def check(self, work: ApplyInput, *, force: bool) -> None:
+        """The plan's quota checks, and its safety caps unless ``force`` (or the saved plan was
+        made with ``--force``)."""
+        work.plan.check(self.project.safety, force=force or work.forced)
+
+    def execute(
+        self,
+        work: ApplyInput,
+        *,
+        options: EngineOptions | None = None,
+        reporter: ApplyReporter | None = None,
+        stop: threading.Event | None = None,
+    ) -> ApplyResults:
+        engine = Engine(
+            provider=self.provider,
+            store=self.store,
+            root=self.project.root,
+            clock=self.clock,
+            reporter=reporter,
+            options=options,
+            stop=stop,
+        )
+        return engine.run(work)
+
+    def close(self) -> None:
+        """Close the provider and count its requests (always, also after an error)."""
+        provider, self._provider = self._provider, None
+        if provider is None:
+            return
+        try:
+            provider.close()
+        finally:
+            record_usage(self.project, provider, self.clock)
+
+
+@contextlib.contextmanager
+def apply_session(
+    project: Project,
+    *,
+    command: str,
+    lock_timeout: float,
+    clock: Clock,
+    environ: Mapping[str, str] | None = None,
+    provider_factory: ProviderFactory | None = None,
+) -> Iterator[ApplySession]:
+    """Hold the project lock (``LockHeld`` naming the holder, after ``lock_timeout`` seconds)
+    for one apply, and count its requests when it ends."""
+    store = StateStore(project, clock=clock)
+    with store.lock(command, timeout=lock_timeout):
+        session = ApplySession(
+            project,
+            store,
+            clock,
+            os.environ if environ is None else environ,
+            provider_factory or default_provider,
+        )
+        try:
+            yield session
+        finally:
+            with contextlib.suppress(VidspecError):
+                session.close()
+
+
+@dataclass(frozen=True)
+class ApplyOutcome:
+    """What ``apply_project`` planned (or loaded) and what it did (``None``: no changes)."""
+
+    work: ApplyInput
+    results: ApplyResults | None
+
+
+def apply_project(
+    project: Project,
+    request: ApplyRequest,
+    clock: Clock,
+    *,
+    environ: Mapping[str, str] | None = None,
+    provider_factory: ProviderFactory | None = None,
+    reporter: ApplyReporter | None = None,
+    stop: threading.Event | None = None,
+) -> ApplyOutcome:
+    """Plan (or load ``request.plan_file``), check, and apply without asking: ``apply
+    --auto-approve`` as a function."""
+    with apply_session(
+        project,
+        command=request.command,
+        lock_timeout=request.lock_timeout,
+        clock=clock,
+        environ=environ,
+        provider_factory=provider_factory,
+    ) as session:
+        if request.plan_file is not None:
+            work = session.load(request.plan_file)
+        else:
+            work = session.plan(request)
+        if not work.has_work:
+            return ApplyOutcome(work, None)
+        session.check(work, force=request.force)
+        results = session.execute(work, options=request.engine, reporter=reporter, stop=stop)
+        return ApplyOutcome(work, results)
+
+
+__all__ = [
+    "ApplyOutcome",
+    "ApplyRequest",
+    "ApplySession",
+    "ProviderFactory",
+    "apply_project",
+    "apply_session",
+    "default_provider",
+]

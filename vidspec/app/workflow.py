@@ -1,0 +1,205 @@
+"""The application layer the CLI calls: the side effects around the pure planner, in order.
+
+``make_plan`` loads the manifests, reads the state (under the lock, briefly: ``plan`` never
+writes it), asks the provider for its catalog and listing, looks at the ``download:`` files the
+state recorded (``vidspec.engine.localfiles``), plans, and adds the requests it spent to the month's
+count in ``.vidspec/usage.json``. ``apply`` (and ``destroy``) build on
+the same ``PlanResult``; ``save_plan`` writes it for ``apply FILE``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from vidspec.app.providers import open_provider
+from vidspec.core.clock import Clock
+from vidspec.core.errors import VidspecError
+from vidspec.engine.localfiles import local_files
+from vidspec.plan import Plan, SavedPlan, listing_fingerprint, write_saved_plan
+from vidspec.plan.planner import PlanOptions, plan
+from vidspec.project.config import Project
+from vidspec.project.loader import load_desired
+from vidspec.project.model import Desired
+from vidspec.providers.base import Capabilities, Catalog, Provider, RemoteVideo
+from vidspec.providers.pacing import MonthlyUsage
+from vidspec.state import ProviderRef, State, StateStore, provider_ref
+
+__all__ = [
+    "PlanRequest",
+    "PlanResult",
+    "make_plan",
+    "read_state",
+    "record_usage",
+    "refresh",
+    "save_plan",
+]
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What the command line asks for (``plan``, and ``apply``/``destroy`` planning first).
+
+    ``command`` names the holder in the lock note; ``lock_timeout`` is in seconds. ``options``
+    (library and tests only) replaces the planner's tolerances (``pending_grace``,
+    ``clock_skew``); ``None`` takes ``safety.pending_grace`` of vidspec.yaml.
+    """
+
+    targets: tuple[str, ...] = ()
+    replace: tuple[str, ...] = ()
+    refresh: bool = True
+    destroy: bool = False
+    lock_timeout: float = 0.0
+    command: str = "vidspec plan"
+    options: PlanOptions | None = None
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """A plan and everything it was made from (apply executes it against the same values)."""
+
+    plan: Plan
+    desired: Desired
+    state: State
+    remote: tuple[RemoteVideo, ...] | None
+    catalog: Catalog | None
+    capabilities: Capabilities
+    provider: ProviderRef
+    requests: int  # API requests this run made (already added to usage.json)
+    created_at: datetime
+    request: PlanRequest
+
+    @property
+    def remote_fingerprint(self) -> str | None:
+        return None if self.remote is None else listing_fingerprint(self.remote)
+
+    def saved(self, *, forced: bool = False) -> SavedPlan:
+        return SavedPlan(
+            plan=self.plan,
+            # A state never written has a lineage made up on reading: record none.
+            lineage=self.state.lineage if self.state.serial > 0 else None,
+            serial=self.state.serial,
+            provider=self.provider,
+            remote_fingerprint=self.remote_fingerprint,
+            created_at=self.created_at,
+            forced=forced,
+            targets=self.request.targets,
+            replace=self.request.replace,
+        )
+
+
+def make_plan(
+    project: Project,
+    request: PlanRequest,
+    clock: Clock,
+    *,
+    environ: Mapping[str, str] | None = None,
+    store: StateStore | None = None,
+) -> PlanResult:
+    """Plan the project: manifests, state (read only), listing and catalog -> ``PlanResult``.
+
+    Writes nothing but the month's request count. Raises the ``VidspecError`` of whatever
+    went wrong (manifest, state, lock, provider, planner). The state is read under the lock,
+    taken briefly here; a caller that holds the lock already (apply, for its whole run) passes
+    its ``store`` and the state is read through it.
+    """
+    desired = load_desired(project)
+    if store is not None and store.holds_lock:
+        state = store.load()
+    else:
+        store = store or StateStore(project, clock=clock)
+        with store.lock(f"{request.command} (reading the state)", timeout=request.lock_timeout):
+            state = store.load()
+    with counted_provider(project, clock, environ=environ) as provider:
+        catalog, remote = refresh(provider, state) if request.refresh else (None, None)
+    spent = provider.ledger.total
+    now = clock.now()
+    used = MonthlyUsage(project.usage_path).used(now)
+    tolerances = request.options or PlanOptions(pending_grace=project.safety.pending_grace)
+    options = PlanOptions(
+        targets=request.targets,
+        replace=request.replace,
+        destroy=request.destroy,
+        requests_used=used,
+        pending_grace=tolerances.pending_grace,
+        clock_skew=tolerances.clock_skew,
+    )
+    files = (
+        {}
+        if request.destroy
+        else local_files(desired, state, project.root, targets=request.targets)
+    )
+    result = plan(desired, state, remote, catalog, provider.capabilities, now, options, files=files)
+    return PlanResult(
+        plan=result,
+        desired=desired,
+        state=state,
+        remote=None if remote is None else tuple(remote),
+        catalog=catalog,
+        capabilities=provider.capabilities,
+        provider=provider_ref(project),
+        requests=spent,
+        created_at=now,
+        request=request,
+    )
+
+
+def refresh(provider: Provider, state: State) -> tuple[Catalog, list[RemoteVideo]]:
+    """The catalog and the whole listing, plus the status of managed tasks in flight that the
+    listing does not show (a service may list a video only once it is generated): one status
+    call per such task, none when the listing answers for all."""
+    catalog = provider.catalog()
+    remote = provider.list_videos()
+    listed = {v.id for v in remote}
+    missing = [
+        record.id
+        for record in state.videos.values()
+        if record.status.in_flight and record.id not in listed
+    ]
+    if missing:
+        found = provider.status(missing)
+        remote += [found[i] for i in missing if i in found]
+    return catalog, remote
+
+
+def record_usage(project: Project, provider: Provider, clock: Clock) -> int:
+    """Add the provider's requests to the month's count; returns the month's total."""
+    return MonthlyUsage(project.usage_path).add(provider.ledger.total, clock.now())
+
+
+@contextlib.contextmanager
+def counted_provider(
+    project: Project, clock: Clock, *, environ: Mapping[str, str] | None = None
+) -> Iterator[Provider]:
+    """The project's provider, closed on leaving and its requests added to the month's count,
+    also when the work failed: failed calls count against the monthly cap too."""
+    provider = open_provider(
+        project, environ=os.environ if environ is None else environ, clock=clock
+    )
+    try:
+        yield provider
+    except BaseException:
+        provider.close()
+        with contextlib.suppress(VidspecError):  # the first error is the one to show
+            record_usage(project, provider, clock)
+        raise
+    provider.close()
+    record_usage(project, provider, clock)
+
+
+def save_plan(path: Path, result: PlanResult, *, forced: bool = False) -> SavedPlan:
+    """Write ``result`` as a plan file for ``apply FILE``."""
+    saved = result.saved(forced=forced)
+    write_saved_plan(path, saved)
+    return saved
+
+
+def read_state(project: Project) -> tuple[StateStore, State | None]:
+    """The project's state for ``show`` (no lock: reading never changes it); ``None`` when
+    nothing has been written yet."""
+    store = StateStore(project)
+    return store, (store.load() if store.exists() else None)

@@ -1,0 +1,115 @@
+"""Apply's progress on stderr: the engine's events (``vidspec.engine.progress.ApplyReporter``).
+
+``BarReporter`` redraws one progress line on a terminal (done/total, elapsed, ETA, what it waits
+for) and prints a line per finished video above it; ``LineReporter`` prints a plain line per
+finished video and per notable wait, for CI logs. The words come from ``vidspec.render.apply``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+
+import click
+
+from vidspec.engine.progress import Progress
+from vidspec.engine.results import ActionResult
+from vidspec.render.apply import TONES, clock_text, finished_line, wait_text
+from vidspec.render.style import style
+
+_POLL_NOTE = 10.0  # CI logs mention polling pauses at least this long
+_BAR = 24
+
+
+def _echo(text: str) -> None:
+    click.echo(text, err=True)
+
+
+class LineReporter:
+    """For logs (no terminal): one line per finished action and per notable wait."""
+
+    def __init__(self, echo: Callable[[str], None] = _echo) -> None:
+        self._echo = echo
+
+    def started(self, progress: Progress) -> None:
+        noun = "action" if progress.total == 1 else "actions"
+        self._echo(f"Applying {progress.total} {noun}...")
+
+    def submitted(self, address: str, video_id: str, progress: Progress) -> None:
+        pass
+
+    def finished(self, result: ActionResult, progress: Progress) -> None:
+        self._echo(f"{finished_line(result)} [{progress.done}/{progress.total}]")
+
+    def waiting(self, seconds: float, reason: str, progress: Progress, *, pacing: bool) -> None:
+        if pacing or seconds >= _POLL_NOTE:
+            self._echo(
+                f"{wait_text(seconds, reason)} [{progress.done}/{progress.total} done, "
+                f"{clock_text(progress.elapsed)} elapsed]"
+            )
+
+    def closed(self, progress: Progress) -> None:
+        pass
+
+
+class BarReporter:
+    """For a terminal: a progress line redrawn in place, finished actions printed above it."""
+
+    def __init__(
+        self,
+        *,
+        color: bool = False,
+        write: Callable[[str], None] | None = None,
+        width: int | None = None,
+    ) -> None:
+        self._color = color
+        self._width = width
+        self._write = write or (lambda text: click.echo(text, err=True, nl=False))
+        self._shown = False
+        self._note = ""
+
+    def started(self, progress: Progress) -> None:
+        self._draw(progress)
+
+    def submitted(self, address: str, video_id: str, progress: Progress) -> None:
+        self._note = f"submitted {address}"
+        self._draw(progress)
+
+    def finished(self, result: ActionResult, progress: Progress) -> None:
+        self._clear()
+        text = finished_line(result)
+        if self._color:
+            text = style(text, fg=TONES[result.outcome])
+        self._write(text + "\n")
+        self._note = ""
+        self._draw(progress)
+
+    def waiting(self, seconds: float, reason: str, progress: Progress, *, pacing: bool) -> None:
+        self._note = wait_text(seconds, reason)
+        self._draw(progress)
+
+    def closed(self, progress: Progress) -> None:
+        self._clear()
+
+    def _draw(self, progress: Progress) -> None:
+        self._write("\r" + self._line(progress) + "\x1b[K")
+        self._shown = True
+
+    def _clear(self) -> None:
+        if self._shown:
+            self._write("\r\x1b[K")
+            self._shown = False
+
+    def _line(self, progress: Progress) -> str:
+        share = progress.done / progress.total if progress.total else 1.0
+        filled = round(share * _BAR)
+        bar = "#" * filled + "-" * (_BAR - filled)
+        eta = "--:--" if progress.eta is None else clock_text(progress.eta)
+        text = (
+            f"[{bar}] {progress.done}/{progress.total} done  "
+            f"{clock_text(progress.elapsed)} elapsed  ETA {eta}"
+        )
+        if self._note:
+            text += f"  {self._note}"
+        width = self._width or shutil.get_terminal_size((100, 20)).columns - 1
+        return text[:width]  # one line: a wrapped line could not be redrawn in place

@@ -1,0 +1,2 @@
+"""What every emulated service shares: ``server`` (HTTP plumbing, the fault pipeline),
+``faults``, ``limits``, ``store`` (persistence), ``settings``, ``world``, ``media``."""

@@ -1,0 +1,84 @@
+"""Request limits on the emulator's clock: a sliding window and a calendar-month counter.
+
+Both read an injected ``Clock``, so a test that advances a ``ManualClock`` sees windows open
+and months turn without sleeping. They only count; what a refusal looks like on the wire is
+the emulated service's business.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import deque
+from datetime import datetime
+
+from vidspec.core.clock import Clock
+from vidspec.core.rate import Rate
+
+
+class SlidingWindow:
+    """At most ``rate.count`` accepted calls in any ``rate.seconds`` (monotonic clock).
+
+    A refused call is not counted: a client that waits ``retry_after`` gets through.
+    """
+
+    def __init__(self, rate: Rate, clock: Clock) -> None:
+        self._clock = clock
+        self._rate = rate
+        self._times: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def set_rate(self, rate: Rate) -> None:
+        with self._lock:
+            self._rate = rate
+
+    def acquire(self) -> int | None:
+        """Count one call and return ``None``, or return the whole seconds to wait."""
+        with self._lock:
+            now = self._clock.monotonic()
+            window = self._rate.seconds
+            while self._times and self._times[0] <= now - window:
+                self._times.popleft()
+            if len(self._times) >= self._rate.count:
+                oldest = self._times[len(self._times) - self._rate.count]
+                return max(1, math.ceil(oldest + window - now))
+            self._times.append(now)
+            return None
+
+
+def month_key(moment: datetime) -> str:
+    """``YYYY-MM`` of a UTC moment: the calendar month a monthly cap counts in."""
+    return f"{moment.year:04d}-{moment.month:02d}"
+
+
+class MonthlyCounter:
+    """Counts calls per calendar month of the clock's ``now()``; restarts when the month turns."""
+
+    def __init__(self, clock: Clock, month: str | None = None, count: int = 0) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._month = month or month_key(clock.now())
+        self._count = count
+
+    def add(self) -> int:
+        """Count one call; return the count this month including it."""
+        with self._lock:
+            self._roll()
+            self._count += 1
+            return self._count
+
+    @property
+    def count(self) -> int:
+        with self._lock:
+            self._roll()
+            return self._count
+
+    def snapshot(self) -> dict[str, object]:
+        with self._lock:
+            self._roll()
+            return {"month": self._month, "count": self._count}
+
+    def _roll(self) -> None:
+        current = month_key(self._clock.now())
+        if current != self._month:
+            self._month, self._count = current, 0

@@ -1,0 +1,116 @@
+"""``EmulatorSettings``: every knob of an emulated service, each with a default.
+
+The defaults are the documented limits of the real services (CDNvideo: 10 POSTs a minute, 1500
+requests a month, 30 days of storage, the seed page's quota; Vidnoz: 1 request a second, files
+kept 7 days). Tests shrink them (``Rate(10, 1.0)``) and move the emulator's clock instead of
+sleeping. ``EmulatorServer.configure`` swaps the knobs listed in ``RUNTIME_FIELDS`` while the
+server runs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from vidspec.core.rate import Rate
+
+PROVIDERS = ("cdnvideo", "vidnoz")
+"""Emulated services. A provider here needs a module ``vidspec.emulator.<name>`` exposing
+``create_service(runtime)`` (see ``vidspec.emulator.common.server.EmulatedService``)."""
+
+RUNTIME_FIELDS = frozenset(
+    {
+        "post_limit",
+        "monthly_requests",
+        "queue_seconds",
+        "processing_seconds",
+        "list_in_progress",
+        "retention_days",
+        "fail_rate",
+        "lose_response_rate",
+        "slow_seconds",
+        "request_limit",
+        "file_retention_days",
+    }
+)
+"""Fields ``configure`` may change on a running server. The others (identity, persistence,
+the starting quota, the seed) are fixed when the server starts."""
+
+
+@dataclass(frozen=True)
+class EmulatorSettings:
+    """How an emulated service behaves. Immutable; ``configure`` replaces it as a whole.
+
+    ``token`` is CDNvideo's ``CDN-AUTH-TOKEN`` or Vidnoz's API key (``Authorization: Bearer``).
+    ``account``, ``username``/``password``, ``post_limit``, ``monthly_requests``,
+    ``list_in_progress``, ``retention_days`` and ``quota_*`` are CDNvideo's; ``request_limit``,
+    ``credits_left`` and ``file_retention_days`` are Vidnoz's. The rest apply to both.
+    """
+
+    provider: str = "cdnvideo"
+    token: str = "test-token"
+    account: str | None = None
+    username: str = "user"
+    password: str = "secret"
+    post_limit: Rate = field(default_factory=lambda: Rate(10, 60.0))
+    monthly_requests: int = 1500
+    queue_seconds: float = 1.0
+    processing_seconds: float = 4.0
+    list_in_progress: bool = False
+    retention_days: int = 30
+    quota_limit: float = 560.0
+    quota_left: float = 544.0
+    fail_rate: float = 0.0
+    lose_response_rate: float = 0.0
+    slow_seconds: float = 0.0
+    seed: int | None = None
+    data_dir: Path | None = None
+    # -- Vidnoz only ------------------------------------------------------------------------
+    request_limit: Rate = field(default_factory=lambda: Rate(1, 1.0))  # every call; code 803
+    credits_left: float = 600.0  # 4 credits a minute of video, spent on completion
+    file_retention_days: int = 7
+
+    def __post_init__(self) -> None:
+        problems = list(_problems(self))
+        if problems:
+            raise ValueError("invalid emulator settings: " + "; ".join(problems))
+
+
+def field_names() -> frozenset[str]:
+    return frozenset(f.name for f in fields(EmulatorSettings))
+
+
+def _problems(s: EmulatorSettings) -> list[str]:
+    out: list[str] = []
+    if s.provider not in PROVIDERS:
+        out.append(f"provider {s.provider!r} is not emulated (known: {', '.join(PROVIDERS)})")
+    if not s.token:
+        out.append("token must not be empty")
+    if s.account is not None and (not s.account or "/" in s.account):
+        out.append(f"account {s.account!r} must be a non-empty name without '/'")
+    if s.post_limit.count < 1 or not s.post_limit.seconds > 0:
+        out.append(f"post_limit {s.post_limit} must allow at least 1 call per positive window")
+    if s.monthly_requests < 1:
+        out.append(f"monthly_requests must be at least 1, not {s.monthly_requests}")
+    for name in ("queue_seconds", "processing_seconds", "slow_seconds"):
+        value = getattr(s, name)
+        if not (math.isfinite(value) and value >= 0):
+            out.append(f"{name} must be a number of seconds >= 0, not {value}")
+    if s.retention_days < 1:
+        out.append(f"retention_days must be at least 1, not {s.retention_days}")
+    for name in ("fail_rate", "lose_response_rate"):
+        value = getattr(s, name)
+        if not 0.0 <= value <= 1.0:
+            out.append(f"{name} must be between 0 and 1, not {value}")
+    if s.request_limit.count < 1 or not s.request_limit.seconds > 0:
+        out.append(
+            f"request_limit {s.request_limit} must allow at least 1 call per positive window"
+        )
+    if not (math.isfinite(s.credits_left) and s.credits_left >= 0):
+        out.append(f"credits_left must be a number >= 0, not {s.credits_left}")
+    if s.file_retention_days < 1:
+        out.append(f"file_retention_days must be at least 1, not {s.file_retention_days}")
+    if not (0 <= s.quota_left <= s.quota_limit):
+        out.append(f"quota_left {s.quota_left} must be between 0 and quota_limit {s.quota_limit}")
+    return out

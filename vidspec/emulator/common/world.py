@@ -1,0 +1,169 @@
+"""What every emulated account has in common: tasks by id, brought up to the clock on read,
+a balance that finished tasks spend, a retention after which a task is gone, and one JSON
+document that keeps all of it.
+
+A service's world (``CdnVideoWorld``, ``VidnozWorld``) subclasses ``World`` and says only what
+differs: its record type, the name of its balance ("quota_left" minutes, "credits_left"),
+what a task costs, when it is finished or ended without a charge, how long it is kept, and the
+error for an unknown id. Thread-safe: every method takes the world's (reentrant) lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+
+from vidspec.emulator.common.server import Runtime
+
+FORMAT = 1
+
+
+class Task(Protocol):
+    """What ``World`` needs of a record (a dataclass in each service's world)."""
+
+    id: str
+    created_at: datetime
+    charged: bool
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+T = TypeVar("T", bound=Task)
+
+
+def times_to_json(record: object, names: Iterable[str]) -> dict[str, str | None]:
+    """The datetime attributes ``names`` of ``record`` as ISO text (``None`` kept)."""
+    out: dict[str, str | None] = {}
+    for name in names:
+        moment = getattr(record, name)
+        out[name] = None if moment is None else moment.isoformat()
+    return out
+
+
+def times_from_json(doc: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    """``times_to_json`` read back: name -> datetime or ``None``."""
+    return {
+        name: None if doc.get(name) is None else datetime.fromisoformat(doc[name]) for name in names
+    }
+
+
+class World(ABC, Generic[T]):
+    """The in-memory account. Tests and benchmarks may call its methods directly."""
+
+    videos_doc: ClassVar[str]
+    """The store's document name (``<data_dir>/<videos_doc>.json``)."""
+    balance_key: ClassVar[str]
+    """The balance's key in that document (what a saved world restores)."""
+
+    def __init__(self, runtime: Runtime, balance: float) -> None:
+        self._runtime = runtime
+        self._lock = threading.RLock()
+        self._records: dict[str, T] = {}
+        self._balance = float(balance)
+        stored = runtime.store.load(self.videos_doc)
+        if stored is not None:  # a saved world wins over the starting balance
+            self._balance = float(stored[self.balance_key])
+            for doc in stored["videos"]:
+                record = self._record_from_json(doc)
+                self._records[record.id] = record
+
+    # -- what a service says --------------------------------------------------------------
+
+    @abstractmethod
+    def _record_from_json(self, doc: dict[str, Any]) -> T: ...
+
+    @abstractmethod
+    def _cost(self, record: T) -> float:
+        """What the task takes from the balance when it is finished."""
+        ...
+
+    @abstractmethod
+    def _finished(self, record: T, now: datetime) -> bool:
+        """Done, so charged now."""
+        ...
+
+    @abstractmethod
+    def _ended(self, record: T) -> bool:
+        """Canceled or failed: never charged, reserves nothing."""
+        ...
+
+    @abstractmethod
+    def _retention(self) -> timedelta: ...
+
+    @abstractmethod
+    def _unknown(self, record_id: str) -> Exception:
+        """The service's error for an id it does not hold."""
+        ...
+
+    # -- reading --------------------------------------------------------------------------
+
+    @property
+    def now(self) -> datetime:
+        return self._runtime.clock.now()
+
+    @property
+    def videos(self) -> dict[str, T]:
+        """Every task and video still kept, by id (a copy)."""
+        with self._lock:
+            self.settle()
+            return dict(self._records)
+
+    def get(self, record_id: str) -> T:
+        """The record, or the service's error for an unknown id."""
+        with self._lock:
+            self.settle()
+            record = self._records.get(record_id)
+            if record is None:
+                raise self._unknown(record_id)
+            return record
+
+    def records(self) -> list[T]:
+        with self._lock:
+            self.settle()
+            return list(self._records.values())
+
+    def _available(self) -> float:
+        """The balance less what unfinished tasks have reserved."""
+        reserved = sum(
+            self._cost(r) for r in self._records.values() if not r.charged and not self._ended(r)
+        )
+        return self._balance - reserved
+
+    # -- changing -------------------------------------------------------------------------
+
+    def _enqueue(self, record: T) -> T:
+        """Keep a new task (and save); with zero timings it is finished and charged at once."""
+        self._records[record.id] = record
+        self.settle()
+        self._save()
+        return record
+
+    def settle(self) -> None:
+        """Bring the world up to the clock: charge finished tasks, forget expired ones."""
+        with self._lock:
+            now = self.now
+            keep = self._retention()
+            changed = False
+            for record in list(self._records.values()):
+                if record.created_at + keep <= now:
+                    del self._records[record.id]
+                    changed = True
+                elif not record.charged and self._finished(record, now):
+                    record.charged = True
+                    self._balance = max(0.0, self._balance - self._cost(record))
+                    changed = True
+            if changed:
+                self._save()
+
+    def _save(self) -> None:
+        if not self._runtime.store.enabled:
+            return
+        document = {
+            "format": FORMAT,
+            self.balance_key: self._balance,
+            "videos": [r.to_json() for r in self._records.values()],
+        }
+        self._runtime.store.save(self.videos_doc, document)

@@ -1,0 +1,95 @@
+"""What is on disk at the ``download:`` paths: the facts the pure planner is given.
+
+``local_files`` looks at every path the manifests want that the state recorded a saved file
+for: its size, and its sha256 when the size matches the record (a different size cannot be
+the same file, so it is not read). The planner turns these values into ``download`` actions
+(``vidspec.plan.downloads``); apply uses ``already_saved``, the same rule, to skip a file that
+is in place by the time it gets there.
+
+A ``download:`` path must resolve inside the project directory: ``download_target`` refuses a
+path that leaves it, also through a symlinked folder, whatever the manifest said.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import stat
+from collections.abc import Collection
+from pathlib import Path
+
+from vidspec.core.errors import VidspecError
+from vidspec.plan.downloads import LocalFile, download_reason
+from vidspec.project.model import Desired
+from vidspec.state import DownloadRecord, State
+
+_CHUNK = 1 << 16
+
+
+class DownloadPathError(VidspecError):
+    """A ``download:`` path that leaves the project directory."""
+
+
+def download_target(root: Path, relative: str) -> Path:
+    """The absolute file a ``download:`` path names, or ``DownloadPathError``."""
+    base = root.resolve()
+    target = (base / relative).resolve()
+    if target == base or not target.is_relative_to(base):
+        raise DownloadPathError(
+            f"download path {relative!r} leads outside the project directory ({target})",
+            "Use a path inside the project directory, without .. or a symlink leading out.",
+        )
+    return target
+
+
+def file_sha256(path: Path) -> str | None:
+    """The hex sha256 of a file, or ``None`` when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def look_at(root: Path, relative: str, sizes: Collection[int]) -> LocalFile | None:
+    """The regular file at ``relative`` (``None``: none, unreadable, or outside the project);
+    hashed only when its size is one of ``sizes`` (the sizes the state recorded for it)."""
+    try:
+        target = download_target(root, relative)
+        info = target.stat()
+    except (OSError, DownloadPathError):
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    if info.st_size not in sizes:
+        return LocalFile(size=info.st_size, sha256=None)
+    digest = file_sha256(target)
+    return None if digest is None else LocalFile(size=info.st_size, sha256=digest)
+
+
+def local_files(
+    desired: Desired, state: State, root: Path, *, targets: Collection[str] = ()
+) -> dict[str, LocalFile | None]:
+    """What is at each ``download:`` path that a wanted video (of ``targets``, when given)
+    names and the state recorded a file at."""
+    sizes: dict[str, set[int]] = {}
+    for record in state.videos.values():
+        if record.download is not None:
+            sizes.setdefault(record.download.path, set()).add(record.download.size)
+    wanted = {
+        video.download
+        for address, video in desired.videos.items()
+        if video.download is not None and (not targets or address in targets)
+    }
+    return {path: look_at(root, path, sizes[path]) for path in sorted(wanted & sizes.keys())}
+
+
+def already_saved(root: Path, known: DownloadRecord | None, relative: str) -> bool:
+    """True when ``known`` (the state's record for this same video) is still on disk at
+    ``relative``, with its recorded size and sha256."""
+    if known is None or known.path != relative:
+        return False
+    found = look_at(root, relative, (known.size,))
+    return download_reason(relative, known, {relative: found}) is None

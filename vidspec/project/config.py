@@ -1,0 +1,171 @@
+"""vidspec.yaml: the project file. Provider settings, state location, defaults, safety limits.
+
+The value types live here; ``load_project`` finds and validates the file (JSON Schema
+``project.schema.json`` is the only structural validator).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from vidspec.core.durations import parse_duration
+from vidspec.core.errors import ManifestError, MissingVariable, Problem, ProjectError
+from vidspec.core.location import SourceLocation
+from vidspec.project.loctree import child
+from vidspec.project.problems import ErrorTranslator
+from vidspec.project.schema import project_validator
+from vidspec.project.yamlload import display_path, load_yaml
+
+PROJECT_FILE = "vidspec.yaml"
+PROVIDER_KINDS = ("sandbox", "cdnvideo", "vidnoz")
+
+
+@dataclass(frozen=True)
+class SecretRef:
+    """A secret named as ``env/NAME`` in vidspec.yaml. Only the name is ever stored."""
+
+    name: str
+    location: SourceLocation
+
+    def resolve(self, environ: Mapping[str, str]) -> str:
+        value = environ.get(self.name)
+        if not value:
+            raise MissingVariable(self.name, self.location)
+        return value
+
+    def __repr__(self) -> str:
+        return f"SecretRef(env/{self.name})"
+
+
+@dataclass(frozen=True)
+class ProviderConfig:
+    """``provider:`` of vidspec.yaml. Secrets are references, resolved only when needed."""
+
+    kind: str = "sandbox"
+    account: str | None = None
+    base_url: str | None = None
+    token: SecretRef | None = None
+    username: SecretRef | None = None
+    password: SecretRef | None = None
+    api_key: SecretRef | None = None
+    # Provider-specific knobs that are not secrets (e.g. the sandbox's processing time).
+    options: Mapping[str, Any] = field(default_factory=dict)
+    location: SourceLocation | None = None
+
+
+@dataclass(frozen=True)
+class Safety:
+    """Absolute caps a plan must stay under unless ``--force``; and ``pending_grace``: how long
+    a create whose answer was lost (and that the listing does not show) is waited for before
+    the plan sends it again."""
+
+    max_deletes: int = 10
+    max_regenerations: int = 10
+    max_minutes: float = 60.0
+    pending_grace: timedelta = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Project:
+    """A loaded vidspec.yaml. Paths are absolute."""
+
+    root: Path
+    file: Path
+    provider: ProviderConfig
+    manifests: tuple[str, ...] = ("videos/**/*.yaml",)
+    state_path: Path = Path(".vidspec/state.json")
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    safety: Safety = field(default_factory=Safety)
+
+    @property
+    def work_dir(self) -> Path:
+        """``.vidspec/`` beside the state: lock, usage count, sandbox data."""
+        return self.state_path.parent
+
+    @property
+    def usage_path(self) -> Path:
+        return self.work_dir / "usage.json"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.work_dir / "lock"
+
+    @property
+    def sandbox_dir(self) -> Path:
+        return self.work_dir / "sandbox"
+
+
+SECRET_FIELDS = ("token", "username", "password", "api_key")
+
+
+def find_project_file(directory: Path) -> Path:
+    """``vidspec.yaml`` in ``directory`` (the ``-C`` directory), or ``ProjectError``."""
+    candidate = Path(os.path.abspath(directory)) / PROJECT_FILE
+    if not candidate.is_file():
+        shown = display_path(directory)
+        raise ProjectError(f"no {PROJECT_FILE} in {shown} (run `vidspec init` or pass -C DIR)")
+    return candidate
+
+
+def load_project(directory: Path) -> Project:
+    """Find, read and validate vidspec.yaml. Problems in it raise ``ManifestError``.
+
+    Only the project's own settings are checked here; ``defaults``, ``videos`` and ``moved``
+    follow the manifest schema of the provider kind and are checked by ``load_desired``.
+    """
+    file = find_project_file(directory)
+    doc = load_yaml(file)
+    if doc.empty or doc.value is None:
+        raise ManifestError(
+            [Problem(doc.root, f"{doc.display} is empty", "write at least `version: 1`")]
+        )
+    translator = ErrorTranslator(doc.root, doc.locs, required_hint=f"add it to {PROJECT_FILE}")
+    problems = translator.problems(project_validator().iter_errors(doc.value))
+    if problems:
+        raise ManifestError(problems)
+
+    data: Mapping[str, Any] = doc.value
+    root = file.parent
+    provider_data: Mapping[str, Any] = data.get("provider") or {}
+    provider_entry = child(doc.locs, "provider")
+    provider_locs = provider_entry[1] if provider_entry else None
+    secrets: dict[str, SecretRef] = {}
+    for name in SECRET_FIELDS:
+        if name in provider_data:
+            entry = child(provider_locs, name)
+            where = entry[0] if entry else doc.root
+            secrets[name] = SecretRef(provider_data[name].removeprefix("env/"), where)
+    provider = ProviderConfig(
+        kind=provider_data.get("kind", "sandbox"),
+        account=provider_data.get("account"),
+        base_url=provider_data.get("base_url"),
+        options=dict(provider_data.get("options") or {}),
+        location=provider_entry[0] if provider_entry else doc.root,
+        **secrets,
+    )
+    safety_data: Mapping[str, Any] = data.get("safety") or {}
+    defaults = Safety()
+    safety = Safety(
+        max_deletes=safety_data.get("max_deletes", defaults.max_deletes),
+        max_regenerations=safety_data.get("max_regenerations", defaults.max_regenerations),
+        max_minutes=float(safety_data.get("max_minutes", defaults.max_minutes)),
+        pending_grace=(
+            parse_duration(safety_data["pending_grace"])
+            if "pending_grace" in safety_data
+            else defaults.pending_grace
+        ),
+    )
+    return Project(
+        root=root,
+        file=file,
+        provider=provider,
+        manifests=tuple(data.get("manifests", Project.manifests)),
+        state_path=root / data.get("state", str(Project.state_path)),
+        defaults=dict(data.get("defaults") or {}),
+        safety=safety,
+    )

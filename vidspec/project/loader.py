@@ -1,0 +1,363 @@
+"""Load every manifest of a project into one ``Desired`` value, or report every problem.
+
+Order of work: read each file (YAML with locations), validate it against the manifest schema of
+the provider kind, read ``{file:}`` references, merge defaults (project, then file, then the
+video; the video wins), validate each merged video against the complete schema, then check
+what no schema can say: addresses unique across files, ``moved`` blocks, download paths.
+Problems are collected, never raised one by one: ``ManifestError`` lists them all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vidspec.core.errors import ManifestError, Problem
+from vidspec.core.location import SourceLocation
+from vidspec.project.config import Project
+from vidspec.project.loctree import LocTree, child, iter_locations, locate
+from vidspec.project.model import Desired, DesiredVideo, MovedBlock, spec_hash
+from vidspec.project.problems import ErrorTranslator, dotted
+from vidspec.project.resolve import (
+    download_path,
+    file_reference,
+    get_path,
+    is_inside,
+    lifecycle_of,
+    location_or,
+    merge,
+    replace_path,
+    split_body,
+    strip_final_newline,
+)
+from vidspec.project.schema import manifest_validator, schema_family, text_paths
+from vidspec.project.yamlload import YamlDocument, display_path, load_yaml, read_text
+
+MANIFEST_KEYS = ("defaults", "videos", "moved")
+
+
+def load_desired(project: Project) -> Desired:
+    """Everything the project's manifests ask for, resolved; ``ManifestError`` otherwise."""
+    with _cyclic_gc_paused():
+        return _Loading(project).run()
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Loading builds hundreds of thousands of small, acyclic containers; the cyclic collector
+    would rescan them all again and again (a third of the time for 10,000 videos) and find
+    nothing: reference counting frees them. So it rests while we load."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@dataclass(frozen=True)
+class _Move:
+    block: MovedBlock
+    from_location: SourceLocation
+    to_location: SourceLocation
+
+
+class _Loading:
+    """One load: the problems found so far and what has been read."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.family = schema_family(project.provider.kind)
+        self.root = project.root
+        self.real_root = project.root.resolve()
+        self.problems: list[Problem] = []
+        self.videos: dict[str, DesiredVideo] = {}
+        self.first_seen: dict[str, SourceLocation] = {}
+        self.moves: list[_Move] = []
+        self.files: list[str] = []
+        self.texts: dict[Path, str | None] = {}
+        self.text_paths = text_paths(project.provider.kind)
+        self.file_validator = manifest_validator(f"manifest_{self.family}")
+        self.video_validator = manifest_validator(f"complete_{self.family}")
+
+    def run(self) -> Desired:
+        project_doc = None
+        project_defaults: tuple[Any, LocTree] = (dict(self.project.defaults), None)
+        if self.project.file.is_file():  # a Project built in code may have no file behind it
+            project_doc = self._read(self.project.file)
+        if project_doc is not None and isinstance(project_doc.value, dict):
+            section = {k: v for k, v in project_doc.value.items() if k in MANIFEST_KEYS}
+            project_defaults = self._load_source(project_doc, section, ({}, None))
+            if "videos" in section:
+                self.files.append(project_doc.display)
+        for path in self._manifest_paths(project_doc):
+            doc = self._read(path)
+            if doc is None:
+                continue
+            self.files.append(doc.display)
+            if doc.empty or doc.value is None:
+                self.problems.append(
+                    Problem(
+                        doc.root,
+                        f"{doc.display} is empty",
+                        "add `videos:` with at least one video, or delete the file",
+                    )
+                )
+                continue
+            self._load_source(doc, doc.value, project_defaults)
+        self._check_moves()
+        if self.problems:
+            raise ManifestError(self.problems)
+        return Desired(
+            provider_kind=self.project.provider.kind,
+            videos=dict(sorted(self.videos.items())),
+            moves=tuple(m.block for m in self.moves),
+            files=tuple(self.files),
+        )
+
+    def _read(self, path: Path) -> YamlDocument | None:
+        try:
+            return load_yaml(path)
+        except ManifestError as exc:
+            self.problems.extend(exc.problems)
+            return None
+
+    def _manifest_paths(self, project_doc: YamlDocument | None) -> list[Path]:
+        found: set[Path] = set()
+        for index, pattern in enumerate(self.project.manifests):
+            try:
+                matches = list(self.root.glob(pattern))
+            except (ValueError, NotImplementedError) as exc:
+                where = (
+                    locate(project_doc.root, project_doc.locs, ("manifests", index))
+                    if project_doc
+                    else SourceLocation(display_path(self.project.file))
+                )
+                self.problems.append(
+                    Problem(where, f"manifest pattern {pattern!r} is not usable: {exc}", "")
+                )
+                continue
+            for match in matches:
+                path = Path(os.path.abspath(match))
+                if path != self.project.file and path.is_file():
+                    found.add(path)
+        return sorted(found)
+
+    def _load_source(
+        self, doc: YamlDocument, data: Any, project_defaults: tuple[Any, LocTree]
+    ) -> tuple[Any, LocTree]:
+        """Check one file's manifest part and load its videos; returns its resolved defaults."""
+        self._check_file(doc, data)
+        if not isinstance(data, dict):
+            return {}, None
+        defaults: tuple[Any, LocTree] = ({}, None)
+        entry = child(doc.locs, "defaults")
+        if isinstance(data.get("defaults"), dict) and entry is not None:
+            defaults = self._read_texts(doc, data["defaults"], entry[1], entry[0])
+        merged_defaults = merge(*project_defaults, *defaults)
+        videos = data.get("videos")
+        videos_entry = child(doc.locs, "videos")
+        if isinstance(videos, dict) and videos_entry is not None:
+            for address, video in videos.items():
+                where, locs = videos_entry[1][address]  # type: ignore[index]
+                if isinstance(video, dict):
+                    self._load_video(doc, address, video, where, locs, merged_defaults)
+        self._collect_moves(doc, data.get("moved"))
+        return merged_defaults
+
+    def _check_file(self, doc: YamlDocument, data: Any) -> None:
+        """The manifest schema on the whole file: every field's own form, once."""
+        errors = list(self.file_validator.iter_errors(data))
+        if errors:
+            translator = ErrorTranslator(doc.root, doc.locs, label=_file_label)
+            self.problems.extend(translator.problems(errors))
+
+    def _load_video(
+        self,
+        doc: YamlDocument,
+        address: str,
+        video: dict[str, Any],
+        where: SourceLocation,
+        locs: LocTree,
+        defaults: tuple[Any, LocTree],
+    ) -> None:
+        self._check_unique(address, where)
+        own, own_locs = self._read_texts(doc, video, locs, where)
+        merged, merged_locs = merge(*defaults, own, own_locs)
+        errors = list(self.video_validator.iter_errors(merged))
+        if errors:
+            translator = ErrorTranslator(
+                where,
+                merged_locs,
+                label=lambda path: dotted(path) or f"video '{address}'",
+                subject=f" in video '{address}'",
+                required_hint="add it to the video or to defaults",
+            )
+            self.problems.extend(translator.problems(errors))
+        download = None
+        if isinstance(merged.get("download"), str):
+            download = download_path(merged["download"])
+            if download is None:
+                self.problems.append(
+                    Problem(
+                        location_or(merged_locs, "download", where),
+                        f"download path {merged['download']!r} leaves the project directory",
+                        "write a path inside the project, e.g. out/video.mp4",
+                    )
+                )
+        if self.problems:  # nothing will be returned; and a bad field must not be read further
+            return
+        body, _ = split_body(merged, merged_locs)
+        self.videos[address] = DesiredVideo(
+            address=address,
+            spec=body,
+            spec_hash=spec_hash(body),
+            location=where,
+            lifecycle=lifecycle_of(merged.get("lifecycle")),
+            download=download,
+            # body fields, and vidspec's own (lifecycle.prevent_destroy, download) for errors
+            field_locations=dict(iter_locations(merged_locs)),
+        )
+
+    def _check_unique(self, address: str, where: SourceLocation) -> None:
+        first = self.first_seen.setdefault(address, where)
+        if first is where:
+            return
+        hint = "addresses are unique across all files: rename one of them"
+        self.problems.append(
+            Problem(where, f"address '{address}' is already defined at {first}", hint)
+        )
+        self.problems.append(
+            Problem(first, f"address '{address}' is defined again at {where}", hint)
+        )
+
+    def _read_texts(
+        self, doc: YamlDocument, value: dict[str, Any], locs: LocTree, where: SourceLocation
+    ) -> tuple[dict[str, Any], LocTree]:
+        """Replace each ``{file: path}`` at a text field by the file's text."""
+        for path in self.text_paths:
+            reference = file_reference(get_path(value, path))
+            if reference is None:
+                continue
+            field_location = locate(where, locs, path)
+            text = self._read_text_file(doc, reference, field_location, dotted(path))
+            if text is not None:
+                value, locs = replace_path(value, locs, path, text)
+        return value, locs
+
+    def _read_text_file(
+        self, doc: YamlDocument, reference: str, where: SourceLocation, field: str
+    ) -> str | None:
+        target = Path(os.path.normpath(doc.path.parent / reference))
+        if os.path.isabs(reference) or not is_inside(target, self.real_root):
+            self.problems.append(
+                Problem(
+                    where,
+                    f"{field}: {{file: {reference}}} points outside the project directory",
+                    "move the file into the project directory, where vidspec.yaml is",
+                )
+            )
+            return None
+        if target in self.texts:
+            return self.texts[target]
+        shown = display_path(target)
+        text: str | None = None
+        if not target.is_file():
+            self.problems.append(
+                Problem(
+                    where,
+                    f"{field}: file {shown} does not exist",
+                    f"the path is relative to {doc.display}",
+                )
+            )
+        else:
+            try:
+                text = strip_final_newline(read_text(target, shown, where))
+            except ManifestError as exc:
+                self.problems.extend(exc.problems)
+        self.texts[target] = text
+        return text
+
+    def _collect_moves(self, doc: YamlDocument, moved: Any) -> None:
+        if not isinstance(moved, list):
+            return
+        for index, item in enumerate(moved):
+            if not isinstance(item, Mapping):
+                continue
+            source, target = item.get("from"), item.get("to")
+            if not isinstance(source, str) or not isinstance(target, str):
+                continue
+            where = locate(doc.root, doc.locs, ("moved", index))
+            self.moves.append(
+                _Move(
+                    MovedBlock(source, target, where),
+                    locate(doc.root, doc.locs, ("moved", index, "from")),
+                    locate(doc.root, doc.locs, ("moved", index, "to")),
+                )
+            )
+
+    def _check_moves(self) -> None:
+        by_from: dict[str, _Move] = {}
+        by_to: dict[str, _Move] = {}
+        for move in self.moves:
+            old, new = move.block.from_address, move.block.to_address
+            if old == new:
+                self.problems.append(
+                    Problem(
+                        move.block.location,
+                        f"moved block from '{old}' to itself",
+                        "remove this moved block",
+                    )
+                )
+                continue
+            if new not in self.first_seen:
+                self.problems.append(
+                    Problem(
+                        move.to_location,
+                        f"moved to '{new}', which is not a video in any manifest",
+                        "point `to` at the video's current address",
+                    )
+                )
+            if old in self.first_seen:
+                self.problems.append(
+                    Problem(
+                        move.from_location,
+                        f"moved from '{old}', which is still a video (at {self.first_seen[old]})",
+                        "remove the old video, or remove this moved block",
+                    )
+                )
+            for seen, address, side in ((by_from, old, "from"), (by_to, new, "to")):
+                other = seen.setdefault(address, move)
+                if other is not move:
+                    self.problems.append(
+                        Problem(
+                            move.block.location,
+                            f"two moved blocks have {side} '{address}' (the other at "
+                            f"{other.block.location})",
+                            "keep one of them",
+                        )
+                    )
+                    self.problems.append(
+                        Problem(
+                            other.block.location,
+                            f"two moved blocks have {side} '{address}' (the other at "
+                            f"{move.block.location})",
+                            "keep one of them",
+                        )
+                    )
+
+
+def _file_label(path: tuple[str | int, ...]) -> str:
+    """How a file-level error names a path: a field of defaults or of a video as the field
+    (the location says which), so the same problem found again after merging reads the same."""
+    if path[:1] == ("defaults",):
+        return dotted(path[1:]) or "defaults"
+    if path[:1] == ("videos",) and len(path) > 1:
+        return dotted(path[2:]) or f"video '{path[1]}'"
+    return dotted(path) or "the file"

@@ -1,0 +1,1 @@
+"""The one HTTP seam: ``client`` (``HttpClient``), ``retry``, ``errors``, ``files``."""

@@ -1,0 +1,132 @@
+"""Translating a failed request (an exception or an error answer) into a vidspec error."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
+
+from vidspec.core.errors import (
+    AuthError,
+    InvalidRequest,
+    NotFound,
+    OutcomeUnknown,
+    ProviderError,
+    RateLimited,
+    ServerError,
+    TransportError,
+)
+
+_MIN_SECRET = 4  # blanking a shorter "secret" would mangle ordinary words of a message
+
+
+def path_of(url: str) -> str:
+    """The path of a URL, without scheme, host or query: the only part errors and logs show."""
+    return urlsplit(url).path or "/"
+
+
+def server_message(response: requests.Response) -> str | None:
+    """The ``message`` of a JSON error answer, or ``None`` (gateways send HTML or nothing)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if isinstance(body, Mapping):
+        message = body.get("message") or body.get("msg") or body.get("error")
+        if isinstance(message, str) and message.strip():
+            return message.strip()
+    return None
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After", "").strip()
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _nothing_sent(exc: requests.RequestException) -> bool:
+    """True when the request provably never reached the server (connect failed, bad URL)."""
+    if isinstance(exc, requests.ConnectTimeout | requests.exceptions.InvalidURL):
+        return True
+    if isinstance(exc, requests.exceptions.MissingSchema | requests.exceptions.InvalidSchema):
+        return True
+    if isinstance(exc, requests.ConnectionError):
+        reason: object = exc.args[0] if exc.args else None
+        reason = getattr(reason, "reason", reason)  # MaxRetryError wraps the cause
+        return isinstance(reason, ConnectTimeoutError)  # NewConnectionError is one
+    return False
+
+
+def to_provider_error(
+    method: str,
+    url: str,
+    *,
+    response: requests.Response | None = None,
+    exc: requests.RequestException | None = None,
+    creates: bool | None = None,
+    secrets: Collection[str] = (),
+) -> ProviderError:
+    """Translate a failed request (an exception or an error answer) into a vidspec error.
+
+    ``creates``: whether the request makes something that costs (default: it is a POST). When
+    such a request was sent and its answer was lost or is a 5xx, the result is
+    ``OutcomeUnknown``: the work may be done. 4xx answers (429 included) prove nothing was done.
+    ``secrets`` are blanked out of the server's message, in case a service echoes one.
+    Raise the result ``from exc``.
+    """
+    method = method.upper()
+    path = path_of(url)
+    creates = method == "POST" if creates is None else creates
+    if response is None:
+        assert exc is not None, "to_provider_error needs a response or an exception"
+        detail = _describe(exc)
+        if creates and not _nothing_sent(exc):
+            return OutcomeUnknown(
+                f"the answer to a request that creates a video was lost ({detail})",
+                method=method,
+                path=path,
+            )
+        return TransportError(f"could not reach the service ({detail})", method=method, path=path)
+
+    status = response.status_code
+    message = server_message(response)
+    for secret in secrets:
+        if message and len(secret) >= _MIN_SECRET:
+            message = message.replace(secret, "***")
+    kw: dict[str, Any] = {
+        "method": method,
+        "path": path,
+        "status": status,
+        "server_message": message,
+    }
+    if status >= 500:
+        if creates:
+            return OutcomeUnknown("the service failed after a request that creates a video", **kw)
+        return ServerError("the service failed", **kw)
+    if status == 429:
+        return RateLimited("too many requests", retry_after=_retry_after(response), **kw)
+    if status in (401, 403):
+        return AuthError("the service refused the credentials", **kw)
+    if status == 404:
+        return NotFound("not found", **kw)
+    if status in (400, 422):
+        return InvalidRequest("the service refused the request", **kw)
+    return ProviderError("the service refused the request", **kw)
+
+
+def _describe(exc: requests.RequestException) -> str:
+    if isinstance(exc, requests.ConnectTimeout):
+        return "connect timeout"
+    reason = getattr(exc.args[0] if exc.args else None, "reason", None)  # after retries
+    if isinstance(exc, requests.ReadTimeout) or isinstance(reason, ReadTimeoutError):
+        return "no answer in time"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "TLS error"
+    if isinstance(exc, requests.ConnectionError):
+        return "connection refused" if _nothing_sent(exc) else "connection lost"
+    return type(exc).__name__
