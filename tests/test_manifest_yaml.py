@@ -170,3 +170,17 @@ def test_complex_keys_are_refused() -> None:
     assert problems(write("m.yaml", "? [a, b]\n: 1\n")) == [
         "m.yaml:1:3: a mapping key must be plain text (write the key as a simple word)"
     ]
+
+
+def test_deep_nesting_past_the_reread_bound_is_refused_where_libyaml_stopped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A huge file whose deep part lies far down is not read twice: our message, libyaml's place.
+    monkeypatch.setattr(yamlload, "REREAD_CHARS", 10)
+    found = problems(write("deep.yaml", "a: 1\nb: " + "[" * 2000 + "]" * 2000 + "\n"))
+    assert len(found) == 1
+    assert found[0].startswith("deep.yaml:2:")
+    assert found[0].endswith(
+        ": nested more than 64 levels deep "
+        "(a manifest needs only a few levels; flatten the structure)"
+    )

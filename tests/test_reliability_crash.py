@@ -28,6 +28,8 @@ from apply_env import (
 from vidspec.core.clock import SystemClock
 from vidspec.emulator import serve
 
+pytestmark = pytest.mark.slow  # real processes and clock; see pyproject
+
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_sigkill_at_random_moments_never_duplicates_nor_orphans(tmp_path: Path) -> None:

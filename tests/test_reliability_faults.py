@@ -18,6 +18,8 @@ from apply_env import (
     video_names,
 )
 
+pytestmark = pytest.mark.slow  # real processes and clock; see pyproject
+
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ApplyEnv]:

@@ -7,7 +7,11 @@ values aliases would produce, so an alias bomb ("billion laughs") stops after a 
 
 libyaml's C parser produces the events; they are composed here, iteratively, into values and a
 location tree. (PyYAML's C *composer* recurses in C and crashes on deep nesting, and its Python
-constructor would lose the marks, so neither is used.)
+constructor would lose the marks, so neither is used.) libyaml reads ahead while a ``[`` might
+still open a key, so on ``[[[[...`` it meets its own nesting cap (1000 levels, since PyYAML
+6.0.4) before our bound sees an event. Such a file is read again by PyYAML's Python parser,
+whose look-ahead stops after 1024 characters, so our bound and its located message apply; past
+``REREAD_CHARS`` (the Python parser reads ~0.3 MB/s) our message is given where libyaml stopped.
 
 Where each value was written comes back as a location tree (``vidspec.project.loctree``).
 """
@@ -30,6 +34,12 @@ from vidspec.project.loctree import LocTree
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_VALUES = 2_000_000
 MAX_DEPTH = 64
+_NESTING_CAP = "maximum nesting depth"  # libyaml's message when its own cap (1000) is met
+REREAD_CHARS = 256 * 1024
+_TOO_DEEP = (
+    f"nested more than {MAX_DEPTH} levels deep",
+    "a manifest needs only a few levels; flatten the structure",
+)
 
 _YAML_TAG = "tag:yaml.org,2002:"
 _STR, _NULL, _BOOL = _YAML_TAG + "str", _YAML_TAG + "null", _YAML_TAG + "bool"
@@ -113,6 +123,13 @@ def load_yaml(path: Path) -> YamlDocument:
     text = read_text(path, display)
     composer = _Composer(display)
     value, locs = composer.compose(text)
+    stop = composer.libyaml_stop
+    if stop is not None:  # see the module's docstring: our lower bound applies first
+        if stop.index <= REREAD_CHARS:
+            composer = _Composer(display, yaml.SafeLoader)
+            value, locs = composer.compose(text)
+        if not composer.problems:
+            composer.problem(stop, *_TOO_DEEP)
     if composer.problems:
         raise ManifestError(composer.problems)
     return YamlDocument(
@@ -151,8 +168,10 @@ _MERGE_KEY = "\0merge"
 class _Composer:
     """Turns libyaml events into values and a location tree, with the safety bounds."""
 
-    def __init__(self, display: str) -> None:
+    def __init__(self, display: str, loader: type[Any] = _Loader) -> None:
         self.display = display
+        self.loader = loader
+        self.libyaml_stop: Any = None  # the mark where libyaml met its own nesting cap
         self.problems: list[Problem] = []
         self.empty = True
         self.anchors: dict[str, tuple[Any, LocTree, int]] = {}
@@ -167,10 +186,13 @@ class _Composer:
         self.problems.append(Problem(where, message, hint))
 
     def compose(self, text: str) -> tuple[Any, LocTree]:
-        loader = _Loader(text)
+        loader = self.loader(text)
         try:
             return self._compose(loader)
         except yaml.MarkedYAMLError as exc:
+            if _NESTING_CAP in str(exc.problem) and self.loader is not yaml.SafeLoader:
+                self.libyaml_stop = exc.problem_mark  # met reading ahead: the caller reads again
+                return None, None
             mark = exc.problem_mark or exc.context_mark
             what = exc.problem or exc.context or "invalid YAML"
             if exc.problem and exc.context:
@@ -229,11 +251,7 @@ class _Composer:
                 is_map = kind is yaml.MappingStartEvent
                 self._check_tag(event, _MAP if is_map else _SEQ)
                 if len(stack) >= MAX_DEPTH:
-                    self.problem(
-                        event.start_mark,
-                        f"nested more than {MAX_DEPTH} levels deep",
-                        "a manifest needs only a few levels; flatten the structure",
-                    )
+                    self.problem(event.start_mark, *_TOO_DEEP)
                     raise _Fatal
                 self._count(1, event.start_mark)
                 start = self.where(event.start_mark)
