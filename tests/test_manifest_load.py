@@ -215,7 +215,7 @@ def test_vidnoz_rejects_cdnvideo_fields() -> None:
         )
     assert [str(p) for p in caught.value.problems] == [
         "videos/a.yaml:2:7: unknown field 'script' (known fields here: name, aspect, avatar, "
-        "voice, background, lifecycle, download)"
+        "voice, background, lifecycle, download, for_each)"
     ]
 
 

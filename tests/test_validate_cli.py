@@ -97,7 +97,7 @@ def test_unknown_field_suggests_the_closest_name(capsys: pytest.CaptureFixture[s
         "videos/a.yaml:7:5: unknown field 'voise' (did you mean 'voice'?)",
         "videos/a.yaml:8:5: unknown field 'backgruond' (did you mean 'background'?)",
         "videos/a.yaml:9:5: unknown field 'zzz' (known fields here: script, actor, voice, "
-        "background, emotion, video_name, composition, circle, lifecycle, download)",
+        "background, emotion, video_name, composition, circle, lifecycle, download, for_each)",
     )
 
 

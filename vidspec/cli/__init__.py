@@ -23,6 +23,7 @@ from vidspec.core.errors import Interrupted, ManifestError, VidspecError
 COMMAND_MODULES: tuple[str, ...] = (
     # files and validation
     "validate",
+    "expand",
     "init",
     "schema",
     # services: catalog, emulator

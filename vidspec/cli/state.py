@@ -14,6 +14,7 @@ import click
 from vidspec.app.workflow import read_state
 from vidspec.cli.context import global_options
 from vidspec.cli.options import lock_timeout_option
+from vidspec.core.addresses import natural_key, select
 from vidspec.core.errors import ManifestError, UsageError
 from vidspec.plan.importer import check_address
 from vidspec.project.config import Project, load_project
@@ -97,9 +98,12 @@ def show(ctx: click.Context, address: str) -> None:
 @lock_timeout_option
 @click.pass_context
 def rm(ctx: click.Context, addresses: tuple[str, ...], lock_timeout: float) -> None:
-    """Stop managing ADDR... The videos stay in the account; nothing is deleted."""
+    """Stop managing ADDR... The videos stay in the account; nothing is deleted.
+
+    A for_each definition's name (promo) stands for all its instances (promo[de], ...)."""
     project = _project(ctx)
     with _locked(project, "vidspec state rm", lock_timeout) as (store, state):
+        addresses = _instances(addresses, state)
         for address in addresses:
             if address not in state.videos and not state.pending_for(address):
                 raise _unknown(address, state)
@@ -129,6 +133,16 @@ def rm(ctx: click.Context, addresses: tuple[str, ...], lock_timeout: float) -> N
             f"from the manifest or import the video back.",
             err=True,
         )
+
+
+def _instances(addresses: tuple[str, ...], state: State) -> tuple[str, ...]:
+    """Each address, or for a name the state holds only instances of, those instances."""
+    known = set(state.videos) | {p.address for p in state.pending}
+    found: list[str] = []
+    for address in addresses:
+        instances = [] if address in known else select([address], known)
+        found += sorted(instances, key=natural_key) or [address]
+    return tuple(found)
 
 
 @command.command("mv")

@@ -31,4 +31,6 @@ def command(ctx: click.Context) -> None:
         # Each problem is already "file:line:column: what (what to do)"; no "Error:" prefix.
         click.echo(str(exc), err=True)
         ctx.exit(exc.exit_code)
+    for warning in desired.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     click.echo(summary(desired))

@@ -20,4 +20,6 @@ class SourceLocation:
     def __str__(self) -> str:
         if self.line <= 0:
             return self.path
+        if self.column <= 0:  # a row of a data file (data/promos.csv:4)
+            return f"{self.path}:{self.line}"
         return f"{self.path}:{self.line}:{self.column}"

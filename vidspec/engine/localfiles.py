@@ -17,6 +17,7 @@ import stat
 from collections.abc import Collection
 from pathlib import Path
 
+from vidspec.core.addresses import select
 from vidspec.core.errors import VidspecError
 from vidspec.plan.downloads import LocalFile, download_reason
 from vidspec.project.model import Desired
@@ -78,10 +79,11 @@ def local_files(
     for record in state.videos.values():
         if record.download is not None:
             sizes.setdefault(record.download.path, set()).add(record.download.size)
+    chosen = select(targets, desired.videos) if targets else set()
     wanted = {
         video.download
         for address, video in desired.videos.items()
-        if video.download is not None and (not targets or address in targets)
+        if video.download is not None and (not targets or address in chosen)
     }
     return {path: look_at(root, path, sizes[path]) for path in sorted(wanted & sizes.keys())}
 

@@ -25,6 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
+from vidspec.core.addresses import natural_key
+
 KIND_ORDER = ("move", "adopt", "create", "rename", "regenerate", "delete", "forget", "download")
 # JSON keys every action has; the rest are the kind's own fields.
 _COMMON = ("address", "reason", "changes", "cost")
@@ -86,9 +88,10 @@ class Action:
     def remote_id(self) -> str | None:
         return None
 
-    def sort_key(self) -> tuple[str, int, str]:
-        """Address, then kind, then remote id: two runs print the same plan."""
-        return (self.address, KIND_ORDER.index(self.kind), self.remote_id or "")
+    def sort_key(self) -> tuple[Any, int, str]:
+        """Address (in natural order: ``clip2`` before ``clip10``), then kind, then remote id:
+        two runs print the same plan."""
+        return (natural_key(self.address), KIND_ORDER.index(self.kind), self.remote_id or "")
 
     def to_json(self, *, full: bool = False) -> dict[str, Any]:
         """The action's JSON form; ``full`` adds what apply needs (saved plans)."""

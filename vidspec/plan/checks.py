@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from vidspec.core.addresses import split_address
 from vidspec.core.errors import PreventDestroy, Problem
 from vidspec.plan import cost as costs
 from vidspec.plan.actions import Action, Create, Delete, Regenerate
 from vidspec.plan.model import PlanCost
-from vidspec.project.model import Desired
+from vidspec.project.model import Desired, DesiredVideo
 from vidspec.providers.base import Capabilities, Catalog
 
 
@@ -38,7 +39,7 @@ def check_prevent_destroy(actions: Sequence[Action], desired: Desired) -> None:
         destroys = (isinstance(action, Regenerate) and not action.renewal) or (
             isinstance(action, Delete) and not action.superseded
         )
-        video = desired.videos.get(action.address)
+        video = desired.videos.get(action.address) or _definition_of(action.address, desired)
         if destroys and video is not None and video.lifecycle.prevent_destroy:
             where = video.location_of("lifecycle.prevent_destroy")
             verb = "regenerated" if isinstance(action, Regenerate) else "deleted"
@@ -53,6 +54,14 @@ def check_prevent_destroy(actions: Sequence[Action], desired: Desired) -> None:
             "to false for this video); otherwise leave these videos out of this plan: "
             "--target the other videos.",
         )
+
+
+def _definition_of(address: str, desired: Desired) -> DesiredVideo | None:
+    """For an instance whose row is gone, a sibling: the for_each definition is still written,
+    and its ``prevent_destroy`` protects every instance (as Terraform's does)."""
+    name, key = split_address(address)
+    siblings = desired.definitions.get(name, ()) if key is not None else ()
+    return desired.videos.get(siblings[0]) if siblings else None
 
 
 def plan_cost(

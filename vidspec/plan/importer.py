@@ -39,11 +39,11 @@ This module also offers the names of ``vidspec.plan.adoption`` and ``vidspec.pla
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from vidspec.core import addresses
 from vidspec.core.errors import UsageError
 from vidspec.plan.adoption import CLOCK_SKEW, UNFINISHED, Adoption, adopt, pending_claims
 from vidspec.plan.cost import value_at
@@ -86,7 +86,7 @@ __all__ = [
     "written_spec",
 ]
 
-ADDRESS_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")  # the manifest schema's
+ADDRESS_PATTERN = addresses.ADDRESS_PATTERN  # the manifest schema's (promo[de] included)
 
 
 # --- the applied spec -----------------------------------------------------------------------
@@ -129,7 +129,7 @@ def check_address(address: str, what: str = "ADDRESS") -> None:
         raise UsageError(
             f"{what} {address!r} is not a valid address",
             "Use letters, digits, '_', '.' and '-', starting with a letter or digit, at most "
-            "128 characters (as in the manifests).",
+            "128 characters (as in the manifests); an instance of a for_each is NAME[KEY].",
         )
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from vidspec.core.addresses import natural_key
 from vidspec.core.errors import QuotaExceeded, UnsafePlan
 from vidspec.core.times import format_time, parse_time
 from vidspec.plan.actions import KIND_ORDER, Action, action_from_json
@@ -249,8 +250,8 @@ class Plan:
         )
 
 
-def _pending_key(task: PendingTask) -> tuple[str, str]:
-    return (task.address, task.remote_id or "")
+def _pending_key(task: PendingTask) -> tuple[Any, str]:
+    return (natural_key(task.address), task.remote_id or "")
 
 
 def _num(value: float) -> str:

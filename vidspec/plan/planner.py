@@ -26,8 +26,10 @@ default) has passed since the record, and is then created again.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
+from vidspec.core.addresses import natural_key, select, split_address
 from vidspec.core.errors import ManifestError, Problem, UsageError
 from vidspec.plan.actions import Create, Move, Regenerate
 from vidspec.plan.build import create_action
@@ -39,7 +41,7 @@ from vidspec.plan.model import Plan, UnmanagedVideo
 from vidspec.plan.pending import REASON_ADOPT, REASON_RETRY, resolve_pending
 from vidspec.plan.remove import previous_ids, remove
 from vidspec.plan.run import PlanOptions, PlanRun
-from vidspec.project.model import Desired, DesiredVideo
+from vidspec.project.model import Desired, DesiredVideo, MovedBlock
 from vidspec.providers.base import Capabilities, Catalog, RemoteVideo
 from vidspec.state.model import State, VideoRecord
 
@@ -89,6 +91,12 @@ class _Planner(PlanRun):
         options: PlanOptions,
         files: LocalFiles,
     ) -> None:
+        # --replace promo: every instance of a for_each definition
+        managed = set(state.videos) & set(desired.videos)
+        chosen = select(options.replace, managed)
+        named = {split_address(a)[0] for a in chosen} | chosen
+        unknown = tuple(a for a in options.replace if a not in named)
+        options = replace(options, replace=tuple(sorted(chosen, key=natural_key)) + unknown)
         super().__init__(desired, state, remote, catalog, caps, now, options, files)
         self._apply_moves()
         self.claimed = set(self.state.managed_ids())
@@ -97,7 +105,9 @@ class _Planner(PlanRun):
         self._check_options()
         wanted = {} if self.options.destroy else dict(self.desired.videos)
         videos = self.state.videos
-        addresses = sorted(set(wanted) | set(videos) | {p.address for p in self.state.pending})
+        addresses = sorted(
+            set(wanted) | set(videos) | {p.address for p in self.state.pending}, key=natural_key
+        )
         for address in addresses:
             self._plan_address(address, wanted.get(address), videos.get(address))
         self._targeting()
@@ -107,6 +117,7 @@ class _Planner(PlanRun):
                 raise ManifestError(problems)
         check_prevent_destroy(self.actions, self.desired)
         self._notes()
+        self.warnings = list(self.desired.warnings) + self.warnings
         return Plan(
             actions=tuple(self.actions),
             cost=plan_cost(
@@ -165,8 +176,7 @@ class _Planner(PlanRun):
 
     def _apply_moves(self) -> None:
         problems: list[Problem] = []
-        for move in self.desired.moves:
-            old, new = move.from_address, move.to_address
+        for move, old, new in self._each_move():
             if old not in self.state.videos:
                 continue  # moved already (or never managed): nothing to do
             if new in self.state.videos:
@@ -193,6 +203,21 @@ class _Planner(PlanRun):
         if problems:
             raise ManifestError(problems)
 
+    def _each_move(self) -> list[tuple[MovedBlock, str, str]]:
+        """Each moved block's address pairs: ``{from: promo, to: offer}`` moves every instance
+        ``promo[KEY]`` in the state to ``offer[KEY]`` (and ``promo`` itself, if managed)."""
+        pairs = []
+        for move in self.desired.moves:
+            old, new = move.from_address, move.to_address
+            pairs.append((move, old, new))
+            if "[" in old or "[" in new:
+                continue
+            for address in sorted(self.state.videos, key=natural_key):
+                name, key = split_address(address)
+                if name == old and key is not None:
+                    pairs.append((move, address, f"{new}[{key}]"))
+        return pairs
+
     def _check_options(self) -> None:
         for address in self.options.replace:
             if address not in self.state.videos or address not in self.desired.videos:
@@ -203,6 +228,7 @@ class _Planner(PlanRun):
                 )
         known = set(self.desired.videos) | set(self.state.videos)
         known |= {m.from_address for m in self.desired.moves}
+        known |= {split_address(a)[0] for a in known}
         for address in self.options.targets:
             if address not in known:
                 self.warnings.append(
@@ -212,15 +238,18 @@ class _Planner(PlanRun):
     # --- the whole plan ------------------------------------------------------------------------
 
     def _targeting(self) -> None:
-        targets = set(self.options.targets)
+        targets = self.options.targets
         if not targets:
             return
+        addresses = {a.address for a in self.actions} | {p.address for p in self.pending}
+        moved_from = {a.from_address for a in self.actions if isinstance(a, Move)}
+        chosen = select(targets, addresses | moved_from)
         self.actions = [
             a
             for a in self.actions
-            if a.address in targets or (isinstance(a, Move) and a.from_address in targets)
+            if a.address in chosen or (isinstance(a, Move) and a.from_address in chosen)
         ]
-        self.pending = [p for p in self.pending if p.address in targets]
+        self.pending = [p for p in self.pending if p.address in chosen]
         self.warnings.append(
             "Targeting is in effect (--target): this plan may be incomplete; other changes "
             "wait for a plan without --target."

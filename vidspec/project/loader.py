@@ -20,6 +20,7 @@ from typing import Any
 from vidspec.core.errors import ManifestError, Problem
 from vidspec.core.location import SourceLocation
 from vidspec.project.config import Project
+from vidspec.project.foreach import FOR_EACH, data_files, expand, row_problems
 from vidspec.project.loctree import LocTree, child, iter_locations, locate
 from vidspec.project.model import Desired, DesiredVideo, MovedBlock, spec_hash
 from vidspec.project.problems import ErrorTranslator, dotted
@@ -36,6 +37,7 @@ from vidspec.project.resolve import (
     strip_final_newline,
 )
 from vidspec.project.schema import manifest_validator, schema_family, text_paths
+from vidspec.project.templates import stray_placeholders, without_templates
 from vidspec.project.yamlload import YamlDocument, display_path, load_yaml, read_text
 
 MANIFEST_KEYS = ("defaults", "videos", "moved")
@@ -81,10 +83,13 @@ class _Loading:
         self.first_seen: dict[str, SourceLocation] = {}
         self.moves: list[_Move] = []
         self.files: list[str] = []
+        self.definitions: dict[str, tuple[str, ...]] = {}  # for_each name -> instances
+        self.warnings: list[str] = []
         self.texts: dict[Path, str | None] = {}
         self.text_paths = text_paths(project.provider.kind)
         self.file_validator = manifest_validator(f"manifest_{self.family}")
         self.video_validator = manifest_validator(f"complete_{self.family}")
+        self.own_validator = manifest_validator(f"video_{self.family}")
 
     def run(self) -> Desired:
         project_doc = None
@@ -96,8 +101,13 @@ class _Loading:
             project_defaults = self._load_source(project_doc, section, ({}, None))
             if "videos" in section:
                 self.files.append(project_doc.display)
-        for path in self._manifest_paths(project_doc):
-            doc = self._read(path)
+        read = [(path, *self._read_quietly(path)) for path in self._manifest_paths(project_doc)]
+        # a YAML file of for_each rows that the manifest globs also match is data, not a manifest
+        data = data_files([project_doc, *(doc for _, doc, _ in read)])
+        for path, doc, problems in read:
+            if path in data:
+                continue
+            self.problems += problems
             if doc is None:
                 continue
             self.files.append(doc.display)
@@ -119,6 +129,8 @@ class _Loading:
             videos=dict(sorted(self.videos.items())),
             moves=tuple(m.block for m in self.moves),
             files=tuple(self.files),
+            definitions=self.definitions,
+            warnings=tuple(self.warnings),
         )
 
     def _read(self, path: Path) -> YamlDocument | None:
@@ -127,6 +139,13 @@ class _Loading:
         except ManifestError as exc:
             self.problems.extend(exc.problems)
             return None
+
+    @staticmethod
+    def _read_quietly(path: Path) -> tuple[YamlDocument | None, list[Problem]]:
+        try:
+            return load_yaml(path), []
+        except ManifestError as exc:
+            return None, list(exc.problems)
 
     def _manifest_paths(self, project_doc: YamlDocument | None) -> list[Path]:
         found: set[Path] = set()
@@ -166,14 +185,17 @@ class _Loading:
         if isinstance(videos, dict) and videos_entry is not None:
             for address, video in videos.items():
                 where, locs = videos_entry[1][address]  # type: ignore[index]
-                if isinstance(video, dict):
+                if isinstance(video, dict) and FOR_EACH in video:
+                    self._load_each(doc, address, video, where, locs, merged_defaults)
+                elif isinstance(video, dict):
+                    self.problems += stray_placeholders(video, locs, where, address)
                     self._load_video(doc, address, video, where, locs, merged_defaults)
         self._collect_moves(doc, data.get("moved"))
         return merged_defaults
 
     def _check_file(self, doc: YamlDocument, data: Any) -> None:
         """The manifest schema on the whole file: every field's own form, once."""
-        errors = list(self.file_validator.iter_errors(data))
+        errors = without_templates(self.file_validator.iter_errors(data), data)
         if errors:
             translator = ErrorTranslator(doc.root, doc.locs, label=_file_label)
             self.problems.extend(translator.problems(errors))
@@ -186,17 +208,21 @@ class _Loading:
         where: SourceLocation,
         locs: LocTree,
         defaults: tuple[Any, LocTree],
+        definition: str | None = None,
     ) -> None:
+        """Load one video; an instance of a for_each names its ``definition`` in a message
+        that every instance would repeat (a field missing from the template)."""
         self._check_unique(address, where)
         own, own_locs = self._read_texts(doc, video, locs, where)
         merged, merged_locs = merge(*defaults, own, own_locs)
         errors = list(self.video_validator.iter_errors(merged))
         if errors:
+            named = definition or address
             translator = ErrorTranslator(
                 where,
                 merged_locs,
-                label=lambda path: dotted(path) or f"video '{address}'",
-                subject=f" in video '{address}'",
+                label=lambda path: dotted(path) or f"video '{named}'",
+                subject=f" in video '{named}'",
                 required_hint="add it to the video or to defaults",
             )
             self.problems.extend(translator.problems(errors))
@@ -224,6 +250,31 @@ class _Loading:
             # body fields, and vidspec's own (lifecycle.prevent_destroy, download) for errors
             field_locations=dict(iter_locations(merged_locs)),
         )
+
+    def _load_each(
+        self,
+        doc: YamlDocument,
+        name: str,
+        video: dict[str, Any],
+        where: SourceLocation,
+        locs: LocTree,
+        defaults: tuple[Any, LocTree],
+    ) -> None:
+        """A for_each definition: each instance loaded as a video (``vidspec.project.foreach``)."""
+        self._check_unique(name, where)
+        found = expand(name, video, where, locs, manifest=doc.path, real_root=self.real_root)
+        self.problems += found.problems
+        self.warnings += found.warnings
+        self.definitions[name] = tuple(i.address for i in found.instances)
+        own_schema = ErrorTranslator(where, found.template_locs)
+        for instance in found.instances:
+            before = len(self.problems)
+            # each field's own form, now that the row filled it (the file check left it out)
+            self.problems += own_schema.problems(self.own_validator.iter_errors(instance.video))
+            self._load_video(
+                doc, instance.address, instance.video, where, found.template_locs, defaults, name
+            )
+            self.problems[before:] = row_problems(self.problems[before:], instance)
 
     def _check_unique(self, address: str, where: SourceLocation) -> None:
         first = self.first_seen.setdefault(address, where)
@@ -316,7 +367,15 @@ class _Loading:
                     )
                 )
                 continue
-            if new not in self.first_seen:
+            if new in self.definitions and "[" in old:
+                self.problems.append(
+                    Problem(
+                        move.to_location,
+                        f"moved from the instance '{old}' to '{new}', which has for_each",
+                        f"name one of its instances, e.g. '{new}[KEY]'",
+                    )
+                )
+            elif new not in self.first_seen:
                 self.problems.append(
                     Problem(
                         move.to_location,

@@ -84,3 +84,6 @@ class Desired:
     videos: Mapping[str, DesiredVideo]
     moves: tuple[MovedBlock, ...] = ()
     files: tuple[str, ...] = ()
+    # for_each: each definition's name -> its instances' addresses (``promo`` -> ``promo[de]``)
+    definitions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()  # e.g. a for_each column no placeholder uses

@@ -37,8 +37,49 @@ def project_schema() -> dict[str, Any]:
 
 
 def manifest_schema(kind: str) -> dict[str, Any]:
-    """The manifest schema of one provider kind: the shipped ``$defs``, rooted at its manifest."""
-    return _rooted("manifest", f"manifest_{schema_family(kind)}", kind)
+    """The manifest schema of one provider kind: the shipped ``$defs``, rooted at its manifest.
+
+    For editors, a video with ``for_each`` is a template: its fields are the video's, and a
+    value holding a placeholder (or a mapping or list, that may hold one) is accepted as it
+    stands; vidspec checks it in each instance, after the row filled it."""
+    schema = _rooted("manifest", f"manifest_{schema_family(kind)}", kind)
+    return _with_templates(schema, schema_family(kind))
+
+
+PLACEHOLDER_PATTERN = r"\$\{each\.[^}]+\}"
+
+
+def _with_templates(schema: dict[str, Any], family: str) -> dict[str, Any]:
+    defs = dict(schema["$defs"])
+    video = defs[f"video_{family}"]
+    defs["placeholder_value"] = {
+        "description": "In a for_each template: text holding ${each.key} or ${each.NAME} (or "
+        "a mapping or list that may hold them), checked once the row fills it.",
+        "anyOf": [
+            {"type": "string", "pattern": PLACEHOLDER_PATTERN},
+            {"type": ["object", "array"]},
+        ],
+    }
+    defs[f"template_{family}"] = {
+        **video,
+        "description": "A for_each video: one video per key; its values may hold placeholders.",
+        "properties": {
+            name: sub
+            if name == "for_each"
+            else {"anyOf": [sub, {"$ref": "#/$defs/placeholder_value"}]}
+            for name, sub in video["properties"].items()
+        },
+    }
+    root = dict(defs[f"manifest_{family}"])
+    videos = dict(root["properties"]["videos"])
+    videos["additionalProperties"] = {
+        "if": {"type": "object", "required": ["for_each"]},
+        "then": {"$ref": f"#/$defs/template_{family}"},
+        "else": {"$ref": f"#/$defs/video_{family}"},
+    }
+    root["properties"] = {**root["properties"], "videos": videos}
+    defs[f"manifest_{family}"] = root
+    return {**schema, "$defs": defs}
 
 
 def _rooted(name: str, root: str, kind: str) -> dict[str, Any]:

@@ -4,6 +4,11 @@ Headline with counts, the cost line, a warning when anything is deleted or regen
 table (action, video, reason, fields), then each video's full diff in ``<details>``. The
 comment stays under ``MAX_CHARS`` (GitHub refuses comments over 65,536 characters): diffs are
 left out from the end first, then table rows, and a note says how many.
+
+A ``for_each`` definition with more than ``GROUP_OVER`` changed instances is one line
+(``promo: 40 to create, 2 to regenerate``) with its instances' rows in a collapsed
+``<details>`` block, so a 400-row change still reads well; their diffs are left to
+``vidspec plan --target NAME``.
 """
 
 from __future__ import annotations
@@ -11,12 +16,15 @@ from __future__ import annotations
 import html
 import re
 
+from vidspec.core.addresses import split_address
+from vidspec.plan.actions import KIND_ORDER
 from vidspec.plan.model import Plan
 from vidspec.render.rows import ActionRow, PlanRows, plan_rows
 from vidspec.render.text import UNMANAGED_SHOWN, render_action_block
 
 MAX_CHARS = 60_000
 TABLE_FIELDS = 5
+GROUP_OVER = 20
 _MARKED = re.compile(r"^(\s*)(\+/-|-/\+|[+~»<>↓-])( .*)$")
 
 
@@ -24,8 +32,12 @@ def render_markdown(plan: Plan, *, limit: int = MAX_CHARS) -> str:
     """The comment's Markdown, ending with a newline, at most ``limit`` characters."""
     rows = plan_rows(plan)
     head, tail = _head(rows), _tail(rows)
-    table = [_table_row(r) for r in rows.actions]
-    details = [_details(r) for r in rows.actions]
+    groups = _groups(rows.actions)
+    grouped = {r.address for members in groups.values() for r in members}
+    single = [r for r in rows.actions if r.address not in grouped]
+    table = [_table_row(r) for r in single]
+    details = [_group(name, members) for name, members in groups.items()]
+    details += [_details(r) for r in single]
     text = _assemble(head, table, details, "", tail)
     if len(text) <= limit:
         return text
@@ -108,6 +120,27 @@ def _table_row(row: ActionRow) -> str:
         fields += f" +{len(names) - TABLE_FIELDS} more"
     action = f"`{row.symbol.mark}` {row.kind}"
     return f"| {action} | `{row.address}` | {_cell(row.reason)} | {fields or '-'} |"
+
+
+def _groups(actions: tuple[ActionRow, ...]) -> dict[str, list[ActionRow]]:
+    """The for_each definitions with more than ``GROUP_OVER`` changed instances."""
+    by_name: dict[str, list[ActionRow]] = {}
+    for row in actions:
+        name, key = split_address(row.address)
+        if key is not None:
+            by_name.setdefault(name, []).append(row)
+    return {name: rows for name, rows in by_name.items() if len(rows) > GROUP_OVER}
+
+
+def _group(name: str, members: list[ActionRow]) -> str:
+    counts = {kind: sum(1 for r in members if r.kind == kind) for kind in KIND_ORDER}
+    line = ", ".join(f"{n} to {kind}" for kind, n in counts.items() if n)
+    table = "\n".join(_table_row(r) for r in members)
+    summary = f"<code>{html.escape(name)}</code>: {line}"
+    hint = f"_Each instance's diff: `vidspec plan --target {name}`._"
+    return (
+        f"<details><summary>{summary}</summary>\n\n{_TABLE_HEADER}\n{table}\n\n{hint}\n\n</details>"
+    )
 
 
 def _details(row: ActionRow) -> str:

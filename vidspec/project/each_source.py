@@ -1,0 +1,290 @@
+"""The rows a ``for_each`` stands for: a list of keys, a mapping, or ``{file: PATH, key: COLUMN}``.
+
+A file is a CSV (UTF-8, a header row, standard quoting, a BOM tolerated) or a YAML or JSON
+list of mappings; its path follows the ``{file:}`` rule (relative to the manifest, inside the
+project). Every problem is collected with its place: a CSV problem at ``data/promos.csv:ROW``
+naming the column, a YAML or JSON one at its line. A CSV cell is kept as the text written and
+read as a YAML scalar only where a placeholder stands alone (``vidspec.project.placeholders``).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vidspec.core.addresses import KEY_HINT, is_key
+from vidspec.core.errors import ManifestError, Problem
+from vidspec.core.location import SourceLocation
+from vidspec.project.loctree import LocTree, child
+from vidspec.project.resolve import is_inside
+from vidspec.project.yamlload import display_path, load_yaml, read_text
+
+KEY = "key"
+VALUE = "value"
+FILE_KINDS = (".csv", ".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True)
+class EachRow:
+    """One instance's values: ``values`` by name (``key`` included); ``from_text``: the values
+    are CSV cells (text to be read as YAML scalars); ``location``: the row or item."""
+
+    key: str
+    values: dict[str, Any]
+    location: SourceLocation
+    from_text: bool = False
+
+
+@dataclass
+class EachSource:
+    """What a ``for_each`` read: its rows, the names a placeholder may use, and where."""
+
+    rows: list[EachRow] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # columns or fields, in source order
+    key_column: str | None = None
+    display: str = ""  # the file, or "" for a list or mapping written in the manifest
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, where: SourceLocation, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(where, message, hint))
+
+
+def read_source(
+    value: Any, locs: LocTree, where: SourceLocation, manifest: Path, real_root: Path
+) -> EachSource:
+    """The rows of one ``for_each`` value (``where`` is its location, ``locs`` its tree)."""
+    source = EachSource()
+    if isinstance(value, list):
+        _from_list(source, value, locs, where)
+    elif isinstance(value, dict) and isinstance(value.get("file"), str):
+        _from_file(source, value, locs, where, manifest, real_root)
+    elif isinstance(value, dict):
+        _from_mapping(source, value, locs, where)
+    else:  # the schema reports the shape; nothing to expand
+        return source
+    if not source.rows and not source.problems:
+        if source.display:
+            message = f"for_each: {source.display} has no rows"
+            source.add(where, message, "add rows below the header")
+        else:
+            source.add(where, "for_each is empty", "add at least one key")
+    return source
+
+
+def _add_row(
+    source: EachSource,
+    key: str,
+    values: dict[str, Any],
+    at: SourceLocation,
+    seen: dict[str, SourceLocation],
+    *,
+    from_text: bool = False,
+    column: str | None = None,
+) -> None:
+    named = f", column `{column}`" if column else ""
+    if not is_key(key):
+        source.add(at, f"for_each key {key!r}{named} is not a valid address part", KEY_HINT)
+        return
+    first = seen.setdefault(key, at)
+    if first is not at:
+        source.add(
+            at,
+            f"for_each key {key!r}{named} appears twice (first at {first})",
+            "keys are unique: each one is one video",
+        )
+        return
+    source.rows.append(EachRow(key, {**values, KEY: key}, at, from_text))
+
+
+def _key_text(value: Any) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (str, int)):
+        return str(value)
+    return None
+
+
+def _from_list(source: EachSource, items: list[Any], locs: LocTree, where: SourceLocation) -> None:
+    source.names = [KEY]
+    seen: dict[str, SourceLocation] = {}
+    for index, item in enumerate(items):
+        entry = child(locs, index)
+        at = entry[0] if entry else where
+        key = _key_text(item)
+        if key is None:
+            continue  # the schema says a key is text or a whole number
+        _add_row(source, key, {}, at, seen)
+
+
+def _from_mapping(
+    source: EachSource, mapping: dict[str, Any], locs: LocTree, where: SourceLocation
+) -> None:
+    names: dict[str, None] = {KEY: None}
+    seen: dict[str, SourceLocation] = {}
+    for key, item in mapping.items():
+        entry = child(locs, key)
+        at = entry[0] if entry else where
+        values = dict(item) if isinstance(item, dict) else {VALUE: item}
+        names.update(dict.fromkeys(values))
+        _add_row(source, str(key), values, at, seen)
+    source.names = list(names)
+
+
+def _from_file(
+    source: EachSource,
+    spec: dict[str, Any],
+    locs: LocTree,
+    where: SourceLocation,
+    manifest: Path,
+    real_root: Path,
+) -> None:
+    reference: str = spec["file"]
+    file_at = child(locs, "file")
+    file_where = file_at[0] if file_at else where
+    key_at = child(locs, "key")
+    key_where = key_at[0] if key_at else where
+    column = spec.get("key")
+    if not isinstance(column, str) or not column:
+        source.add(where, "for_each: {file: …} needs `key: COLUMN`", "name the column of keys")
+        return
+    target = Path(os.path.normpath(manifest.parent / reference))
+    if os.path.isabs(reference) or not is_inside(target, real_root):
+        source.add(
+            file_where,
+            f"for_each: {{file: {reference}}} points outside the project directory",
+            "move the file into the project directory, where vidspec.yaml is",
+        )
+        return
+    suffix = target.suffix.lower()
+    if suffix not in FILE_KINDS:
+        source.add(
+            file_where,
+            f"for_each: {reference} is not a .csv, .yaml, .yml or .json file",
+            "give the rows as CSV with a header row, or a YAML or JSON list of mappings",
+        )
+        return
+    source.display = display_path(target)
+    source.key_column = column
+    if not target.is_file():
+        source.add(
+            file_where,
+            f"for_each: file {source.display} does not exist",
+            f"the path is relative to {display_path(manifest)}",
+        )
+        return
+    try:
+        if suffix == ".csv":
+            _read_csv(source, read_text(target, source.display, file_where), column, key_where)
+        else:
+            _read_records(source, target, column, key_where)
+    except ManifestError as exc:
+        source.problems.extend(exc.problems)
+
+
+def _missing_column(source: EachSource, column: str, key_where: SourceLocation) -> None:
+    names = [n for n in source.names if n != KEY]
+    close = difflib.get_close_matches(column, names, n=1)
+    guess = f"did you mean `{close[0]}`? " if close else ""
+    source.add(
+        key_where,
+        f"for_each: key column `{column}` is not in {source.display}",
+        f"{guess}its columns are: {', '.join(names) or '(none)'}",
+    )
+
+
+def _read_csv(source: EachSource, text: str, column: str, key_where: SourceLocation) -> None:
+    display = source.display
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    seen: dict[str, SourceLocation] = {}
+    line = 0
+    try:
+        for cells in reader:
+            start, line = line + 1, reader.line_num
+            if not cells or (len(cells) == 1 and not cells[0].strip() and header is not None):
+                continue  # a blank line
+            at = SourceLocation(display, start)
+            if header is None:
+                header = _csv_header(source, cells, at)
+                if header is None:
+                    return
+                if column not in header:
+                    _missing_column(source, column, key_where)
+                    return
+                continue
+            if len(cells) != len(header):
+                source.add(
+                    at,
+                    f"row has {len(cells)} cells, the header has {len(header)}",
+                    "quote a cell that holds a comma; give every row one cell per column",
+                )
+                continue
+            row = dict(zip(header, cells, strict=True))
+            key = row[column]
+            if not key.strip():
+                source.add(at, f"column `{column}` is empty", "every row needs a key")
+                continue
+            _add_row(source, key, row, at, seen, from_text=True, column=column)
+    except csv.Error as exc:
+        source.add(
+            SourceLocation(display, line + 1),  # where the row that cannot be read starts
+            f"cannot read CSV: {exc}",
+            "check the quotes: a quoted cell ends with a quote",
+        )
+        return
+    if header is None:
+        source.add(SourceLocation(display, 1), f"{display} is empty", "add a header row and rows")
+
+
+def _csv_header(source: EachSource, cells: list[str], at: SourceLocation) -> list[str] | None:
+    header = [c.strip() for c in cells]
+    ok = True
+    for index, name in enumerate(header, start=1):
+        if not name:
+            source.add(at, f"column {index} of the header has no name", "name every column")
+            ok = False
+        elif header.index(name) != index - 1:
+            source.add(at, f"column `{name}` appears twice in the header", "rename one of them")
+            ok = False
+    source.names = [KEY, *(n for n in header if n != KEY)]
+    return header if ok else None
+
+
+def _read_records(source: EachSource, target: Path, column: str, key_where: SourceLocation) -> None:
+    doc = load_yaml(target)  # JSON is YAML; this keeps each item's line
+    items, locs = doc.value, doc.locs
+    if not isinstance(items, list) or not isinstance(locs, list):
+        if doc.empty or items is None:
+            source.add(doc.root, f"{doc.display} is empty", "write a list of mappings")
+        else:
+            source.add(doc.root, f"{doc.display} is not a list of mappings", "write a list")
+        return
+    names: dict[str, None] = {KEY: None}
+    for item in items:
+        if isinstance(item, dict):
+            names.update(dict.fromkeys(str(k) for k in item))
+    source.names = list(names)
+    if items and column not in names:
+        _missing_column(source, column, key_where)
+        return
+    seen: dict[str, SourceLocation] = {}
+    for item, (at, item_locs) in zip(items, locs, strict=True):
+        if not isinstance(item, dict):
+            source.add(at, "this item is not a mapping", "give each row as a mapping of fields")
+            continue
+        key_entry = child(item_locs, column)
+        key = _key_text(item.get(column))
+        if key is None:
+            what = "is missing" if column not in item else "is not text or a whole number"
+            source.add(
+                key_entry[0] if key_entry else at,
+                f"field `{column}` {what}",
+                "every row needs a key",
+            )
+            continue
+        _add_row(source, key, item, at, seen, column=column)
