@@ -13,7 +13,6 @@ import contextlib
 import gc
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from vidspec.project.config import Project
 from vidspec.project.foreach import FOR_EACH, data_files, expand, row_problems
 from vidspec.project.loctree import LocTree, child, iter_locations, locate
 from vidspec.project.model import Desired, DesiredVideo, MovedBlock, spec_hash
+from vidspec.project.moves import Move, check_moves
 from vidspec.project.problems import ErrorTranslator, dotted
 from vidspec.project.resolve import (
     download_path,
@@ -63,13 +63,6 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-@dataclass(frozen=True)
-class _Move:
-    block: MovedBlock
-    from_location: SourceLocation
-    to_location: SourceLocation
-
-
 class _Loading:
     """One load: the problems found so far and what has been read."""
 
@@ -81,7 +74,7 @@ class _Loading:
         self.problems: list[Problem] = []
         self.videos: dict[str, DesiredVideo] = {}
         self.first_seen: dict[str, SourceLocation] = {}
-        self.moves: list[_Move] = []
+        self.moves: list[Move] = []
         self.files: list[str] = []
         self.definitions: dict[str, tuple[str, ...]] = {}  # for_each name -> instances
         self.warnings: list[str] = []
@@ -121,7 +114,7 @@ class _Loading:
                 )
                 continue
             self._load_source(doc, doc.value, project_defaults)
-        self._check_moves()
+        self.problems += check_moves(self.moves, self.first_seen, self.definitions)
         if self.problems:
             raise ManifestError(self.problems)
         return Desired(
@@ -346,70 +339,12 @@ class _Loading:
                 continue
             where = locate(doc.root, doc.locs, ("moved", index))
             self.moves.append(
-                _Move(
+                Move(
                     MovedBlock(source, target, where),
                     locate(doc.root, doc.locs, ("moved", index, "from")),
                     locate(doc.root, doc.locs, ("moved", index, "to")),
                 )
             )
-
-    def _check_moves(self) -> None:
-        by_from: dict[str, _Move] = {}
-        by_to: dict[str, _Move] = {}
-        for move in self.moves:
-            old, new = move.block.from_address, move.block.to_address
-            if old == new:
-                self.problems.append(
-                    Problem(
-                        move.block.location,
-                        f"moved block from '{old}' to itself",
-                        "remove this moved block",
-                    )
-                )
-                continue
-            if new in self.definitions and "[" in old:
-                self.problems.append(
-                    Problem(
-                        move.to_location,
-                        f"moved from the instance '{old}' to '{new}', which has for_each",
-                        f"name one of its instances, e.g. '{new}[KEY]'",
-                    )
-                )
-            elif new not in self.first_seen:
-                self.problems.append(
-                    Problem(
-                        move.to_location,
-                        f"moved to '{new}', which is not a video in any manifest",
-                        "point `to` at the video's current address",
-                    )
-                )
-            if old in self.first_seen:
-                self.problems.append(
-                    Problem(
-                        move.from_location,
-                        f"moved from '{old}', which is still a video (at {self.first_seen[old]})",
-                        "remove the old video, or remove this moved block",
-                    )
-                )
-            for seen, address, side in ((by_from, old, "from"), (by_to, new, "to")):
-                other = seen.setdefault(address, move)
-                if other is not move:
-                    self.problems.append(
-                        Problem(
-                            move.block.location,
-                            f"two moved blocks have {side} '{address}' (the other at "
-                            f"{other.block.location})",
-                            "keep one of them",
-                        )
-                    )
-                    self.problems.append(
-                        Problem(
-                            other.block.location,
-                            f"two moved blocks have {side} '{address}' (the other at "
-                            f"{move.block.location})",
-                            "keep one of them",
-                        )
-                    )
 
 
 def _file_label(path: tuple[str | int, ...]) -> str:
