@@ -363,18 +363,24 @@ def kill_at_random_moments(
     runs: int,
     window: tuple[float, float],
     before_each: Callable[[int], None] | None = None,
+    server: EmulatorServer | None = None,
 ) -> int:
     """Run ``apply --auto-approve`` ``runs`` times, each SIGKILLed after a random (seeded) number
     of seconds in ``window`` unless it ended first; ``before_each(run)`` may change the
-    manifests first. No run prints a traceback, and the state parses after every one. Returns
-    how many runs were killed."""
+    manifests first. With ``server``, the window starts at the run's first request to it, not
+    at the process's start: on a loaded machine Python's start-up alone can outlast the window,
+    and a run killed before it sends anything tests nothing. No run prints a traceback, and the
+    state parses after every one. Returns how many runs were killed."""
     killed = 0
     for run in range(runs):
         if before_each is not None:
             before_each(run)
+        seen = len(server.request_log) if server is not None else 0
         proc = subprocess.Popen(
             apply_command(root), env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
+        if server is not None:
+            _wait_for_first_request(proc, server, seen)
         try:
             proc.wait(timeout=rng.uniform(*window))
         except subprocess.TimeoutExpired:
@@ -384,6 +390,18 @@ def kill_at_random_moments(
         assert b"Traceback" not in err, err.decode()
         StateStore(load_project(root)).load()  # parses after every kill
     return killed
+
+
+def _wait_for_first_request(
+    proc: subprocess.Popen[bytes], server: EmulatorServer, seen: int
+) -> None:
+    """Until the run has sent its first request (or ended); bounded, so a run that never
+    reaches the server fails the test's later assertions instead of hanging it."""
+    deadline = time.monotonic() + 60
+    while len(server.request_log) <= seen and proc.poll() is None:
+        if time.monotonic() > deadline:
+            return
+        time.sleep(0.01)
 
 
 def finish_after_kills(

@@ -48,7 +48,13 @@ def test_sigkill_at_random_moments_never_duplicates_nor_orphans(tmp_path: Path) 
                 env.write_videos(videos)
 
         killed = kill_at_random_moments(
-            tmp_path, environ, rng, runs=KILLS, window=KILL_WINDOW, before_each=next_run
+            tmp_path,
+            environ,
+            rng,
+            runs=KILLS,
+            window=KILL_WINDOW,
+            before_each=next_run,
+            server=server,
         )
         assert killed >= KILLS // 2, "most runs should have been cut short"
         posts_during_kills = sum(1 for m, _, _ in server.request_log if m == "POST")

@@ -402,7 +402,13 @@ def test_sigkill_at_random_moments_never_duplicates_nor_orphans(tmp_path: Path) 
             env.write_videos(videos)
 
         killed = kill_at_random_moments(
-            tmp_path, environ, rng, runs=CRASH_RUNS, window=(3.6, 5.6), before_each=next_run
+            tmp_path,
+            environ,
+            rng,
+            runs=CRASH_RUNS,
+            window=(3.6, 5.6),
+            before_each=next_run,
+            server=server,
         )
         assert killed >= CRASH_RUNS - 1, "the runs should have been cut short"
         assert creates(env) > 0
