@@ -25,12 +25,12 @@ from pathlib import Path
 from vidspec.app.providers import open_provider
 from vidspec.app.workflow import PlanRequest, make_plan, record_usage, refresh
 from vidspec.core.clock import Clock
-from vidspec.core.errors import StalePlan, VidspecError
+from vidspec.core.errors import PlanError, StalePlan, VidspecError
 from vidspec.engine.engine import ApplyInput, Engine
 from vidspec.engine.options import EngineOptions
 from vidspec.engine.progress import ApplyReporter
 from vidspec.engine.results import ApplyResults
-from vidspec.plan import listing_fingerprint, load_saved_plan
+from vidspec.plan import foreign_ids, listing_fingerprint, load_saved_plan
 from vidspec.plan.planner import PlanOptions
 from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
@@ -148,6 +148,14 @@ class ApplySession:
                 f"{shown} is stale: the videos in the account changed since it was planned "
                 f"(created, renamed, deleted or finished outside this plan).",
                 again,
+            )
+        foreign = foreign_ids(saved.plan, state, {video.id for video in remote})
+        if foreign:
+            raise PlanError(
+                f"{shown} names videos the state does not manage at those addresses:\n  "
+                + "\n  ".join(foreign),
+                "A plan file is applied as `vidspec plan -o` wrote it; make a new plan "
+                f"(vidspec plan -o {shown}), review it, and apply that file.",
             )
         return ApplyInput(
             plan=saved.plan,

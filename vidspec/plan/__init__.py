@@ -33,6 +33,7 @@ from vidspec.plan.model import (
 )
 from vidspec.plan.saved import (
     SavedPlan,
+    foreign_ids,
     listing_fingerprint,
     load_saved_plan,
     plan_schema,
@@ -59,6 +60,7 @@ __all__ = [
     "Rename",
     "SavedPlan",
     "UnmanagedVideo",
+    "foreign_ids",
     "listing_fingerprint",
     "load_saved_plan",
     "plan_schema",

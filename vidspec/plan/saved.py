@@ -11,13 +11,18 @@ remote ids) plus a ``saved`` object::
 
 ``apply FILE`` refuses the plan as stale when the state's lineage or serial, or the listing's
 fingerprint (ids, names and states of every remote video), differ from what is recorded here.
+
+An edited plan file is refused too: ``saved.checksum`` is the sha256 of the rest of the
+document (canonical JSON), so a changed byte of content shows; and since anyone can compute a
+checksum, apply also checks every action's remote id against the state (``foreign_ids``): a
+plan file can only touch the videos the state manages at the addresses it names.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -30,10 +35,11 @@ import jsonschema
 from vidspec.core.atomic import atomic_write_text
 from vidspec.core.errors import PlanError, UsageError
 from vidspec.core.times import format_time, parse_time
+from vidspec.plan.actions import Adopt, Delete, Forget, Move
 from vidspec.plan.model import PLAN_FORMAT_VERSION, Plan
 from vidspec.project.model import canonical_json
 from vidspec.providers.base import RemoteVideo
-from vidspec.state.model import ProviderRef
+from vidspec.state.model import ProviderRef, State
 
 
 def listing_fingerprint(remote: Iterable[RemoteVideo]) -> str:
@@ -69,6 +75,7 @@ class SavedPlan:
             "targets": list(self.targets),
             "replace": list(self.replace),
         }
+        doc["saved"]["checksum"] = plan_checksum(doc)
         return doc
 
     def to_text(self) -> str:
@@ -89,6 +96,49 @@ class SavedPlan:
             targets=tuple(saved.get("targets", ())),
             replace=tuple(saved.get("replace", ())),
         )
+
+
+def plan_checksum(doc: Mapping[str, Any]) -> str:
+    """``sha256:<hex>`` of a saved plan document's canonical JSON, its own checksum left out."""
+    saved = {k: v for k, v in doc["saved"].items() if k != "checksum"}
+    digest = hashlib.sha256(canonical_json({**doc, "saved": saved}).encode("utf-8"))
+    return f"sha256:{digest.hexdigest()}"
+
+
+def foreign_ids(plan: Plan, state: State, listed: Collection[str]) -> list[str]:
+    """What in ``plan`` names a remote id the state does not hold for that address (one line
+    each); empty for a plan made against ``state``. ``listed``: the ids of the listing (an
+    adopted video is not in the state yet, but must be listed and managed by no address)."""
+    problems: list[str] = []
+    managed = {record.id for record in state.videos.values()}
+    for action in plan.actions:
+        record = state.videos.get(action.address)
+        own = (record.id,) if record is not None else ()
+        if isinstance(action, Move):
+            record = state.videos.get(action.from_address)
+            if record is not None and record.id == action.video_id:
+                state = state.moved(action.from_address, action.address)
+                continue
+            expected = f"'{action.from_address}' holds {record.id}" if record else "none"
+        elif isinstance(action, Adopt):
+            adoptable = action.video_id in listed and action.video_id not in managed
+            replaces = record.id if record is not None else None
+            if adoptable and state.pending_for(action.address) and action.replaces == replaces:
+                continue
+            expected = "a listed video no address manages, for a pending create"
+        elif isinstance(action, (Delete, Forget)) and action.superseded:
+            if record is not None and action.video_id in record.previous:
+                continue
+            expected = ", ".join(record.previous) if record and record.previous else "none"
+        elif action.remote_id is None or action.remote_id in own:
+            continue
+        else:
+            expected = own[0] if own else "none"
+        problems.append(
+            f"{action.kind} {action.address}: video {action.remote_id}, but the state "
+            f"records {expected}"
+        )
+    return problems
 
 
 def write_saved_plan(path: Path, saved: SavedPlan) -> None:
@@ -113,11 +163,22 @@ def load_saved_plan(path: Path) -> SavedPlan:
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanError(f"{path}: cannot read the plan file ({exc})") from exc
     try:
+        return _parse_saved_plan(path, text)
+    except RecursionError as exc:  # a hostile file of thousands of nested brackets
+        raise PlanError(
+            f"{path}: not a vidspec plan file (it is nested too deeply)", _MAKE_ONE
+        ) from exc
+
+
+_MAKE_ONE = "A plan file is what `vidspec plan -o FILE` writes; make a new one."
+
+
+def _parse_saved_plan(path: Path, text: str) -> SavedPlan:
+    try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PlanError(
-            f"{path}:{exc.lineno}:{exc.colno}: not a vidspec plan file ({exc.msg})",
-            "A plan file is what `vidspec plan -o FILE` writes; make a new one.",
+            f"{path}:{exc.lineno}:{exc.colno}: not a vidspec plan file ({exc.msg})", _MAKE_ONE
         ) from exc
     if isinstance(doc, dict) and doc.get("format_version") != PLAN_FORMAT_VERSION:
         raise PlanError(
@@ -140,6 +201,14 @@ def load_saved_plan(path: Path) -> SavedPlan:
         raise PlanError(
             f"{path}: not a valid vidspec plan file:\n{lines}",
             "Make a new one with: vidspec plan -o FILE",
+        )
+    saved = doc.get("saved") if isinstance(doc, dict) else None
+    if isinstance(saved, dict) and saved.get("checksum") != plan_checksum(doc):
+        what = "has no checksum" if "checksum" not in saved else "does not match its checksum"
+        raise PlanError(
+            f"{path}: the plan file {what}: it was edited after `vidspec plan -o` wrote it",
+            "Apply only a plan as vidspec wrote it: make a new one with vidspec plan -o FILE, "
+            "review it, and apply that file.",
         )
     try:
         return SavedPlan.from_json(doc)

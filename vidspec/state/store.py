@@ -139,10 +139,14 @@ class StateStore:
             raise self._corrupt(
                 f"is not valid JSON (line {exc.lineno} column {exc.colno}: {exc.msg})"
             ) from exc
+        except RecursionError as exc:  # a hostile file of thousands of nested brackets
+            raise self._corrupt("is not a vidspec state: it is nested too deeply") from exc
         try:
             return State.from_json(data)
         except StateFormatError as exc:
             raise self._corrupt(f"is not a valid vidspec state: {exc}") from exc
+        except RecursionError as exc:
+            raise self._corrupt("is not a vidspec state: it is nested too deeply") from exc
 
     def _corrupt(self, what: str) -> StateCorrupt:
         shown = display_path(self.path)

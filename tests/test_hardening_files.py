@@ -1,0 +1,129 @@
+"""Issue 10, local half: files vidspec reads back (plan files, the state, the lock) cannot be
+turned against the account or the user, and say clearly what is wrong with them.
+
+Each test names the item of issue 10 it covers; the real CLI runs in-process against a CDNvideo
+emulator on loopback, on the emulator's clock.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from apply_env import ApplyEnv, make_env, simple_videos
+
+from vidspec.plan.saved import plan_checksum
+
+
+@pytest.fixture
+def env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[ApplyEnv]:
+    yield from make_env(tmp_path, monkeypatch, capsys, queue_seconds=0.0, processing_seconds=3.0)
+
+
+def _plan_to_delete_one(env: ApplyEnv, monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    """Two managed videos, the manifest now wants one: plan.json deletes video-01."""
+    videos = simple_videos(2)
+    env.write_videos(videos)
+    assert env.run("apply", "--auto-approve", monkeypatch=monkeypatch)[0] == 0
+    env.write_videos({"video-00": videos["video-00"]})
+    code, _, err = env.run("plan", "-o", "plan.json", monkeypatch=monkeypatch)
+    assert code == 0, err
+    doc: dict[str, object] = json.loads((env.root / "plan.json").read_text(encoding="utf-8"))
+    return doc
+
+
+def test_item7_an_edited_plan_file_is_refused_by_its_checksum(
+    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = _plan_to_delete_one(env, monkeypatch)
+    stranger = env.server.world.add_video(video_name="Made by hand").id
+    text = (env.root / "plan.json").read_text(encoding="utf-8")
+    (action,) = doc["actions"]  # type: ignore[misc]
+    edited = text.replace(action["video_id"], stranger)
+    assert edited != text
+    (env.root / "plan.json").write_text(edited, encoding="utf-8")
+    mark = len(env.server.request_log)
+    code, out, err = env.run("apply", "plan.json", monkeypatch=monkeypatch)
+    assert (code, out) == (1, "")
+    assert err == (
+        f"Error: {env.root / 'plan.json'}: the plan file does not match its checksum: it was "
+        "edited after `vidspec plan -o` wrote it\n"
+        "  Apply only a plan as vidspec wrote it: make a new one with vidspec plan -o FILE, "
+        "review it, and apply that file.\n"
+    )
+    assert env.server.request_log[mark:] == []  # refused before any request
+    # a plan file without a checksum at all (hand-made, or an older vidspec's)
+    del doc["saved"]["checksum"]  # type: ignore[attr-defined]
+    (env.root / "plan.json").write_text(json.dumps(doc), encoding="utf-8")
+    code, _, err = env.run("apply", "plan.json", monkeypatch=monkeypatch)
+    assert code == 1
+    assert err.startswith(f"Error: {env.root / 'plan.json'}: the plan file has no checksum: it")
+
+
+def test_item7_a_plan_file_may_only_touch_the_ids_the_state_holds(
+    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anyone can compute a checksum: the delete's id must be the state's for that address."""
+    doc = _plan_to_delete_one(env, monkeypatch)
+    stranger = env.server.world.add_video(video_name="Made by hand").id
+    code, _, err = env.run("plan", "-o", "plan.json", monkeypatch=monkeypatch)  # listing moved
+    assert code == 0, err
+    doc = json.loads((env.root / "plan.json").read_text(encoding="utf-8"))
+    (action,) = doc["actions"]
+    managed = action["video_id"]
+    action["video_id"] = action["remote_id"] = stranger
+    doc["saved"]["checksum"] = plan_checksum(doc)
+    (env.root / "plan.json").write_text(json.dumps(doc), encoding="utf-8")
+    code, out, err = env.run("apply", "plan.json", monkeypatch=monkeypatch)
+    assert (code, out) == (1, "")
+    assert err == (
+        "Error: plan.json names videos the state does not manage at those addresses:\n"
+        f"  delete video-01: video {stranger}, but the state records {managed}\n"
+        "  A plan file is applied as `vidspec plan -o` wrote it; make a new plan "
+        "(vidspec plan -o plan.json), review it, and apply that file.\n"
+    )
+    assert stranger in env.server.world.videos
+    assert "DELETE" not in [method for method, _, _ in env.server.request_log]
+
+
+def test_item7_an_untouched_plan_file_still_applies(
+    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _plan_to_delete_one(env, monkeypatch)
+    code, out, err = env.run("apply", "plan.json", monkeypatch=monkeypatch)
+    assert code == 0, err
+    assert "1 deleted." in out
+
+
+NESTED = "[" * 100_000 + "]" * 100_000
+
+
+def test_item13_a_plan_file_of_deeply_nested_brackets_is_a_clear_error(
+    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env.write_videos(simple_videos(1))
+    (env.root / "plan.json").write_text(NESTED, encoding="utf-8")
+    for command in ("apply", "show"):
+        code, out, err = env.run(command, "plan.json", monkeypatch=monkeypatch)
+        assert (code, out) == (1, "")
+        assert err == (
+            f"Error: {env.root / 'plan.json'}: not a vidspec plan file (it is nested too deeply)\n"
+            "  A plan file is what `vidspec plan -o FILE` writes; make a new one.\n"
+        )
+
+
+def test_item13_a_state_of_deeply_nested_brackets_is_a_clear_error(
+    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env.write_videos(simple_videos(1))
+    (env.root / ".vidspec").mkdir()
+    (env.root / ".vidspec" / "state.json").write_text(NESTED, encoding="utf-8")
+    code, out, err = env.run("plan", monkeypatch=monkeypatch)
+    assert (code, out) == (1, "")
+    state = env.root / ".vidspec" / "state.json"
+    assert err.startswith(f"Error: {state} is not a vidspec state: it is nested too deeply\n")
+    assert "Traceback" not in err
