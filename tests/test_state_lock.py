@@ -72,6 +72,27 @@ def test_lock_held_by_another_process_names_the_holder(
     assert caught.value.lock_id == info.id
 
 
+def test_item10_20_a_lock_without_its_note_says_how_to_remove_it(
+    tmp_path: Path, holder: subprocess.Popen[str]
+) -> None:
+    """Issue 10 item 20: no note, no ID: the hint names the file to remove, not an ID."""
+    work = tmp_path / ".vidspec"
+    (work / "lock.info").unlink()
+    store = StateStore(project(tmp_path))
+    with pytest.raises(LockHeld) as caught, store.lock("vidspec plan"):
+        pass
+    assert str(caught.value) == (
+        "The state is locked by another vidspec command; it has not recorded who it is in "
+        f"{work / 'lock.info'}.\n"
+        "  Wait for it to finish (or pass --lock-timeout 5m). If no vidspec command is running "
+        f"on this project, remove the lock file: rm {work / 'lock'}"
+    )
+    assert caught.value.lock_id is None
+    (work / "lock").unlink()  # what the hint says: the next command locks a fresh file
+    with store.lock("vidspec plan") as info:
+        assert store.lock_holder() == info
+
+
 def test_lock_timeout_waits_on_the_clock_then_gives_up(
     tmp_path: Path, holder: subprocess.Popen[str]
 ) -> None:

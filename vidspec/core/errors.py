@@ -151,11 +151,12 @@ class StateMismatch(StateError):
 class LockHeld(StateError):
     """Another vidspec command holds the project's lock."""
 
-    def __init__(self, message: str, lock_id: str) -> None:
+    def __init__(self, message: str, lock_id: str | None, hint: str | None = None) -> None:
         super().__init__(
             message,
-            f"Wait for it to finish (or pass --lock-timeout 5m), or, if that process is gone, "
-            f"run: vidspec force-unlock {lock_id}",
+            hint
+            or f"Wait for it to finish (or pass --lock-timeout 5m), or, if that process is "
+            f"gone, run: vidspec force-unlock {lock_id}",
         )
         self.lock_id = lock_id
 

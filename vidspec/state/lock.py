@@ -179,10 +179,14 @@ class ProjectLock:
         holder = self.holder()
         waited = f" (waited {timeout:g}s)" if timeout > 0 else ""
         if holder is None:
+            # No note, so no ID for force-unlock. The OS frees the lock of a process that
+            # exits: the holder runs (an older vidspec, or one that is just starting).
             return LockHeld(
                 f"The state is locked by another vidspec command{waited}; it has not recorded "
                 f"who it is in {self.info_path}.",
-                "?",
+                None,
+                f"Wait for it to finish (or pass --lock-timeout 5m). If no vidspec command is "
+                f"running on this project, remove the lock file: rm {self.lock_path}",
             )
         return LockHeld(
             f"The state is locked by another vidspec command{waited}:\n{holder.describe()}",
