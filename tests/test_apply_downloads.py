@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from apply_env import TOKEN, ApplyEnv, make_env, simple_videos
+from apply_env import TOKEN, ApplyEnv, Recorder, make_env, simple_videos
 
-from vidspec.engine import Outcome
+from vidspec.engine import Outcome, Progress
 from vidspec.engine.downloads import DownloadPathError, download_target, save_video
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider
 from vidspec.state import DownloadRecord
@@ -54,12 +54,19 @@ def test_a_finished_video_is_saved_and_its_hash_recorded(env: ApplyEnv) -> None:
 def test_a_path_leading_out_of_the_project_fails_that_video_only(
     env: ApplyEnv, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
+    """The plan refuses such a path (issue 10 item 16); a symlink planted while the video
+    generates is still refused when the file is written."""
     outside = tmp_path_factory.mktemp("elsewhere")
-    (env.root / "out").symlink_to(outside, target_is_directory=True)
     videos = simple_videos(2)
     videos["video-00"]["download"] = "out/first.mp4"
     env.write_videos(videos)
-    results = env.apply()
+
+    class Planting(Recorder):
+        def submitted(self, address: str, video_id: str, progress: Progress) -> None:
+            if not (env.root / "out").exists():
+                (env.root / "out").symlink_to(outside, target_is_directory=True)
+
+    results = env.apply(reporter=Planting())
     assert results is not None
     row = results.rows[0]
     assert row.outcome is Outcome.FAILED
@@ -70,6 +77,7 @@ def test_a_path_leading_out_of_the_project_fails_that_video_only(
     # the video itself is made and managed: it is not generated again; the next plan says
     # the file is still to be saved (and apply would try, and say why it fails)
     assert env.state().videos["video-00"].download is None
+    (env.root / "out").unlink()
     assert [(a.address, a.kind, a.reason) for a in env.plan().actions] == [
         ("video-00", "download", "not saved yet")
     ]
@@ -139,8 +147,11 @@ def test_a_finished_video_whose_file_is_missing_is_planned_and_saved_by_the_next
         code, out, _ = env.run("plan", "--detailed-exitcode", monkeypatch=monkeypatch)
         assert code == 2 and "# video-00 will be downloaded to out/first.mp4 (file missing)" in out
         posts = sum(1 for m, _, _ in env.server.request_log if m == "POST")
-        code, out, _ = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
-        assert code == 0 and "saved out/first.mp4 (file missing)" in out
+        code, out, err = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
+        assert code == 0, out
+        # issue 10 item 21: once "saved", not "saved (saved out/first.mp4 (file missing))"
+        assert "video-00: saved (out/first.mp4) [1/1]\n" in err
+        assert "\nvideo-00  download  done    out/first.mp4\n" in out
         assert (env.root / "out" / "first.mp4").is_file()
         assert sum(1 for m, _, _ in env.server.request_log if m == "POST") == posts
 

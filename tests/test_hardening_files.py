@@ -127,3 +127,63 @@ def test_item13_a_state_of_deeply_nested_brackets_is_a_clear_error(
     state = env.root / ".vidspec" / "state.json"
     assert err.startswith(f"Error: {state} is not a vidspec state: it is nested too deeply\n")
     assert "Traceback" not in err
+
+
+def _edit_plan(env: ApplyEnv, edit: object) -> None:
+    """Change plan.json with ``edit(doc)`` and sign it again, as a forger would."""
+    path = env.root / "plan.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    edit(doc)  # type: ignore[operator]
+    doc["saved"]["checksum"] = plan_checksum(doc)
+    path.write_text(json.dumps(doc), encoding="utf-8")
+
+
+def test_item3_apply_refuses_a_protected_download_whatever_the_plan_file_says(
+    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The manifests are checked at validate and plan; apply checks the path again before it
+    writes, so a forged plan file cannot aim a video at .git/config either."""
+    videos = simple_videos(1)
+    videos["video-00"]["download"] = "out/video.mp4"
+    env.write_videos(videos)
+    (env.root / ".git").mkdir()
+    (env.root / ".git" / "config").write_text("[core]\n", encoding="utf-8")
+    assert env.run("plan", "-o", "plan.json", monkeypatch=monkeypatch)[0] == 0
+
+    def aim_at_git(doc: dict[str, list[dict[str, str]]]) -> None:
+        doc["actions"][0]["download"] = ".git/config"
+
+    _edit_plan(env, aim_at_git)
+    code, out, _ = env.run("apply", "plan.json", monkeypatch=monkeypatch)
+    assert code == 1
+    made = env.state().videos["video-00"].id
+    assert (
+        f"video-00  create  failed  id {made}; generated, but saving .git/config failed: "
+        "download path '.git/config' is inside .git/, git's own directory; nothing was "
+        "written\n" in out
+    )
+    assert (env.root / ".git" / "config").read_text(encoding="utf-8") == "[core]\n"
+
+
+def test_item10_a_body_that_cannot_be_encoded_is_a_local_error_not_a_lost_answer(
+    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NaN is refused at validate; a plan file can still carry one: nothing is sent, no
+    pending record is written, and the reason is said."""
+    env.write_videos(simple_videos(1))
+    assert env.run("plan", "-o", "plan.json", monkeypatch=monkeypatch)[0] == 0
+
+    def nan_scale(doc: dict[str, list[dict[str, dict[str, object]]]]) -> None:
+        doc["actions"][0]["spec"]["composition"] = {"scale": float("nan")}
+
+    _edit_plan(env, nan_scale)
+    mark = len(env.server.request_log)
+    code, out, _ = env.run("apply", "plan.json", monkeypatch=monkeypatch)
+    assert code == 1
+    assert (
+        "video-00  create  failed  the request body cannot be encoded as JSON (Out of range "
+        "float values are not JSON compliant); nothing was sent\n" in out
+    )
+    assert "POST" not in [method for method, _, _ in env.server.request_log[mark:]]
+    assert env.state().pending == ()
+    assert env.state().videos == {}

@@ -81,3 +81,24 @@ def test_init_into_a_file_is_an_error_not_a_traceback(
     monkeypatch.chdir(tmp_path)
     Path("taken").write_text("x", encoding="utf-8")
     assert run(capsys, "init", "taken") == (1, "", "Error: taken is a file, not a directory\n")
+
+
+def test_item10_17_init_never_writes_through_a_planted_symlink(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10 item 17: dangling symlinks in the target directory point wherever they like."""
+    project, elsewhere = tmp_path / "acme", tmp_path / "elsewhere"
+    project.mkdir()
+    elsewhere.mkdir()
+    monkeypatch.chdir(project)
+    Path("vidspec.yaml").symlink_to(elsewhere / "owned.yaml")  # dangling
+    Path(".gitignore").symlink_to(elsewhere / "bashrc")  # dangling too
+    Path("videos").symlink_to(elsewhere / "videos")  # a folder that does not exist
+    code, out, err = run(capsys, "init")
+    assert (code, out) == (1, "")
+    assert err == (
+        "Error: init would write through the symlink .gitignore, videos, vidspec.yaml\n"
+        "  vidspec init never writes through a symlink (it may point anywhere): remove it, or "
+        "pick an empty directory (vidspec init DIR)\n"
+    )
+    assert list(elsewhere.iterdir()) == []

@@ -41,6 +41,14 @@ def init_project(target: Path) -> list[Path]:
     if target.exists() and not target.is_dir():
         raise ProjectError(f"{display_path(target)} is a file, not a directory")
     files = template_files()
+    links = sorted({link for name in files if (link := _symlink_on_the_way(target, name))})
+    if links:
+        shown = ", ".join(display_path(link) for link in links)
+        raise ProjectError(
+            f"init would write through the symlink {shown}",
+            "vidspec init never writes through a symlink (it may point anywhere): remove it, "
+            "or pick an empty directory (vidspec init DIR)",
+        )
     existing = [name for name in files if name != ".gitignore" and (target / name).exists()]
     if existing:
         shown = ", ".join(display_path(target / name) for name in existing)
@@ -56,9 +64,24 @@ def init_project(target: Path) -> list[Path]:
             if not _append_missing_lines(path, text):
                 continue
         else:
-            path.write_text(text, encoding="utf-8")
+            try:
+                with open(path, "x", encoding="utf-8") as handle:  # O_EXCL: never via a link
+                    handle.write(text)
+            except FileExistsError as exc:  # appeared since the check above
+                raise ProjectError(f"init would overwrite {display_path(path)}") from exc
         written.append(path)
     return written
+
+
+def _symlink_on_the_way(target: Path, name: str) -> Path | None:
+    """The first symlink (dangling ones too) among ``target/name`` and its folders below
+    ``target``: writing there would write wherever it points."""
+    path = target
+    for part in name.split("/"):
+        path = path / part
+        if path.is_symlink():
+            return path
+    return None
 
 
 def _append_missing_lines(path: Path, text: str) -> bool:

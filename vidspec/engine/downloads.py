@@ -23,6 +23,7 @@ from vidspec.engine.localfiles import (
     download_target,
     file_sha256,
 )
+from vidspec.project.protect import ProtectedPaths
 from vidspec.providers.base import Provider
 from vidspec.state import DownloadRecord
 
@@ -45,13 +46,15 @@ def save_video(
     root: Path,
     relative: str,
     known: DownloadRecord | None = None,
+    protected: ProtectedPaths | None = None,
 ) -> tuple[DownloadRecord, bool]:
     """Make sure ``relative`` holds the finished video ``video_id``; returns its record and
-    whether it was fetched (False: the file was already there, hash matching)."""
+    whether it was fetched (False: the file was already there, hash matching). Refuses a
+    ``protected`` path (and ``.git/``, ``.vidspec/``) before any request."""
+    target = download_target(root, relative, protected or ProtectedPaths())
     if already_saved(root, known, relative):
         assert known is not None
         return known, False
-    target = download_target(root, relative)
     result = provider.download(video_id, target)
     # The file was written through a private temp file (mode 0600); a video is not a secret.
     with contextlib.suppress(OSError):

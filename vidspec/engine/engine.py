@@ -274,10 +274,12 @@ class Engine(WatchOps):
         current = self.state.videos.get(action.address)
         known = current.download if current is not None and current.id == action.video_id else None
         record, _ = self._call(
-            lambda: save_video(self.provider, action.video_id, self.root, action.download, known)
+            lambda: save_video(
+                self.provider, action.video_id, self.root, action.download, known, self._protected
+            )
         )
         self._save(records.downloaded(self.state, action.address, action.video_id, record))
-        self._set(action, Outcome.DONE, f"saved {action.download} ({action.reason})")
+        self._set(action, Outcome.DONE, action.download)  # the row says "saved" already
 
     def _forgotten(self, action: Forget) -> State:
         if action.superseded:

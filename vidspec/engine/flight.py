@@ -9,6 +9,7 @@ into ``Engine`` and uses its state, pacing and results.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from vidspec.engine.results import ApplyResults, Outcome
 from vidspec.engine.waiting import PollSchedule, Watcher
 from vidspec.plan.actions import Action, Create, Regenerate
 from vidspec.project.model import Desired
+from vidspec.project.protect import ProtectedPaths
 from vidspec.providers.base import Capabilities, Provider, RemoteVideo, TaskState
 from vidspec.providers.pacing import TokenBucket
 from vidspec.state import DownloadRecord, PendingRecord, State, VideoRecord
@@ -36,6 +38,16 @@ LOST = (
     "the video from the listing (or creates it again if it never appears), so it is never "
     "paid for twice"
 )
+
+
+def _unsendable(spec: Mapping[str, Any]) -> str | None:
+    """Why ``spec`` cannot be a JSON request body (NaN, infinity ...), or ``None``. Such a
+    body fails on this machine; it must never count as a create whose answer was lost."""
+    try:
+        json.dumps(spec, allow_nan=False)
+    except (ValueError, TypeError) as exc:
+        return f"the request body cannot be encoded as JSON ({exc}); nothing was sent"
+    return None
 
 
 @dataclass
@@ -99,11 +111,20 @@ class FlightOps:
     def _progress(self) -> Progress:
         raise NotImplementedError
 
+    @property
+    def _protected(self) -> ProtectedPaths | None:
+        """What no download may write (the manifests' ``Desired`` knows the project's files)."""
+        return self.desired.protected if self.desired is not None else None
+
     # -- sending ------------------------------------------------------------------------------
 
     def _submit(self, action: Action) -> bool:
         """Send one create or regenerate. False: rate limited (429), to be sent again later."""
         assert isinstance(action, (Create, Regenerate))
+        unsendable = _unsendable(action.spec)
+        if unsendable:  # before the write-ahead record and any delete: nothing can be sent
+            self._set(action, Outcome.FAILED, unsendable)
+            return True
         flight = self._prepare(action)
         if flight is None:
             return True
@@ -260,7 +281,9 @@ class FlightOps:
             target = flight.download
             try:
                 download, _ = self._call(
-                    lambda: save_video(self.provider, video.id, self.root, target, known)
+                    lambda: save_video(
+                        self.provider, video.id, self.root, target, known, self._protected
+                    )
                 )
             except (ProviderError, DownloadPathError) as exc:
                 problems.append(f"generated, but saving {flight.download} failed: {exc.message}")

@@ -21,6 +21,7 @@ from vidspec.core.addresses import select
 from vidspec.core.errors import VidspecError
 from vidspec.plan.downloads import LocalFile, download_reason
 from vidspec.project.model import Desired
+from vidspec.project.protect import ProtectedPaths
 from vidspec.state import DownloadRecord, State
 
 _CHUNK = 1 << 16
@@ -30,8 +31,10 @@ class DownloadPathError(VidspecError):
     """A ``download:`` path that leaves the project directory."""
 
 
-def download_target(root: Path, relative: str) -> Path:
-    """The absolute file a ``download:`` path names, or ``DownloadPathError``."""
+def download_target(root: Path, relative: str, protected: ProtectedPaths | None = None) -> Path:
+    """The absolute file a ``download:`` path names, or ``DownloadPathError``: outside the
+    project, or a path no download may take (``vidspec.project.protect``; the loader refused
+    it already, this is the last guard before a file is written)."""
     base = root.resolve()
     target = (base / relative).resolve()
     if target == base or not target.is_relative_to(base):
@@ -39,6 +42,13 @@ def download_target(root: Path, relative: str) -> Path:
             f"download path {relative!r} leads outside the project directory ({target})",
             "Use a path inside the project directory, without .. or a symlink leading out.",
         )
+    if protected is not None:
+        why = protected.reason_resolved(root, relative)
+        if why is not None:
+            raise DownloadPathError(
+                f"download path {relative!r} {why}; nothing was written",
+                "Give the video a file of its own in the manifest, e.g. out/video.mp4.",
+            )
     return target
 
 

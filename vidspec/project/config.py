@@ -18,6 +18,7 @@ from vidspec.core.errors import ManifestError, MissingVariable, Problem, Project
 from vidspec.core.location import SourceLocation
 from vidspec.project.loctree import child
 from vidspec.project.problems import ErrorTranslator
+from vidspec.project.resolve import is_inside
 from vidspec.project.schema import project_validator
 from vidspec.project.yamlload import display_path, load_yaml
 
@@ -160,12 +161,25 @@ def load_project(directory: Path) -> Project:
             else defaults.pending_grace
         ),
     )
+    state = str(data.get("state", Project.state_path))
+    state_path = root / state
+    if not is_inside(state_path, root.resolve()):  # the schema refused / and ..: a symlink
+        entry = child(doc.locs, "state")
+        raise ManifestError(
+            [
+                Problem(
+                    entry[0] if entry else doc.root,
+                    f"state {state!r} leads outside the project directory through a symlink",
+                    "keep the state inside the project, e.g. .vidspec/state.json",
+                )
+            ]
+        )
     return Project(
         root=root,
         file=file,
         provider=provider,
         manifests=tuple(data.get("manifests", Project.manifests)),
-        state_path=root / data.get("state", str(Project.state_path)),
+        state_path=state_path,
         defaults=dict(data.get("defaults") or {}),
         safety=safety,
     )

@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from vidspec.core.location import SourceLocation
+from vidspec.project.protect import ProtectedPaths
 
 
 def canonical_json(value: Any) -> str:
@@ -87,3 +88,5 @@ class Desired:
     # for_each: each definition's name -> its instances' addresses (``promo`` -> ``promo[de]``)
     definitions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()  # e.g. a for_each column no placeholder uses
+    # what no download may write (vidspec's files, manifests, {file:} texts): apply's last guard
+    protected: ProtectedPaths = field(default_factory=ProtectedPaths)

@@ -6,6 +6,7 @@ copied along the path that changes.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,27 @@ def is_inside(path: Path, directory: Path) -> bool:
     except ValueError:
         return False
     return True
+
+
+_KINDS = (
+    (stat.S_ISREG, "file"),
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def file_kind(path: Path) -> str:
+    """What ``path`` is (symlinks followed): ``file``, ``missing``, or e.g. ``a directory``."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "missing"
+    except OSError:
+        return "file"  # reading it says what is wrong (permissions, a symlink loop ...)
+    return next((name for test, name in _KINDS if test(mode)), "a special file")
 
 
 def strip_final_newline(text: str) -> str:

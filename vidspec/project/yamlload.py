@@ -18,6 +18,7 @@ Where each value was written comes back as a location tree (``vidspec.project.lo
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -413,10 +414,17 @@ class _Composer:
             try:
                 if tag == _INT:
                     return self._constructor.construct_yaml_int(node)
-                return self._constructor.construct_yaml_float(node)
+                number = self._constructor.construct_yaml_float(node)
             except ValueError:
                 self.problem(event.start_mark, f"'{value}' is not a valid {tag[len(_YAML_TAG) :]}")
                 return value
+            if not math.isfinite(number):  # no JSON body can carry it; no limit compares it
+                self.problem(
+                    event.start_mark,
+                    f"'{value}' is not a finite number (NaN and infinity cannot be sent)",
+                    "write a number such as 0.5, or put text in quotes",
+                )
+            return number
         self._check_tag(event, _STR)
         return value  # pragma: no cover - _check_tag raised
 

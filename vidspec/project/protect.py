@@ -1,0 +1,108 @@
+"""The paths a ``download:`` may not take: vidspec's own files and the project's.
+
+Apply writes a video over whatever stands at a ``download:`` path. So a target may not be, or
+lie under: ``.git/`` or ``.vidspec/`` (at any depth and in any letter case: a case-insensitive
+file system writes ``.GIT/config`` into ``.git/config``), the state file and vidspec's files
+beside it, vidspec.yaml, a manifest, a ``{file:}`` text, or another video's target; and it may
+not lead out of the project through a symlinked folder. The loader refuses such a path at
+``validate`` and ``plan``, at the ``download:`` line (``vidspec.project.loader``); apply checks
+again before it writes (``vidspec.engine.localfiles.download_target``), whatever a plan file says.
+
+Paths are compared as written (normalised) and as they resolve (symlinks followed), so a
+symlinked folder cannot lead a download onto a protected file either.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vidspec.project.config import Project
+
+NEVER_WRITTEN: Mapping[str, str] = {
+    ".git": ".git/, git's own directory",
+    ".vidspec": ".vidspec/, vidspec's own directory",
+}
+
+
+def relative_key(path: Path, root: Path) -> str | None:
+    """``path`` relative to ``root`` as a case-folded POSIX key; ``None`` when outside it."""
+    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    if relative == ".." or relative.startswith(".." + os.sep) or os.path.isabs(relative):
+        return None
+    return Path(relative).as_posix().casefold()
+
+
+@dataclass(frozen=True)
+class ProtectedPaths:
+    """Project-relative keys (``relative_key``) of files and folders no download may write,
+    each with what it is (``the state file``, ``a manifest`` ...)."""
+
+    paths: Mapping[str, str] = field(default_factory=dict)
+
+    def reason(self, relative: str) -> str | None:
+        """Why a download may not write ``relative`` (a normalised project-relative POSIX
+        path), e.g. ``is inside .git/, git's own directory``; ``None`` when it may."""
+        parts = relative.split("/")
+        for index, part in enumerate(parts):
+            never = NEVER_WRITTEN.get(part.casefold())
+            if never is not None:
+                return f"is inside {never}"
+            what = self.paths.get("/".join(parts[: index + 1]).casefold())
+            if what is not None:
+                return f"is {what}" if index == len(parts) - 1 else f"is inside {what}"
+        return None
+
+    def reason_resolved(self, root: Path, relative: str) -> str | None:
+        """``reason`` for ``relative`` as written and as it resolves; also says when it
+        leaves the project through a symlink."""
+        why = self.reason(relative)
+        if why is not None:
+            return why
+        real_root = root.resolve()
+        resolved = relative_key((root / relative).resolve(), real_root)
+        if resolved is None:
+            return "leads outside the project directory through a symlinked folder"
+        return self.reason(resolved)
+
+
+def vidspec_files(project: Project) -> dict[Path, str]:
+    """vidspec's own files of ``project`` (what no download may write), path -> what."""
+    state = project.state_path
+    files = {
+        project.file: f"the project file {project.file.name}",
+        state: "the state file",
+        state.with_name(state.name + ".backup"): "the state's backup",
+        project.usage_path: "vidspec's request count",
+        project.lock_path: "vidspec's lock",
+        project.work_dir / "lock.info": "vidspec's lock note",
+        project.sandbox_dir: "the sandbox's data",
+    }
+    if os.path.abspath(project.work_dir) != os.path.abspath(project.root):
+        files[project.work_dir] = "vidspec's directory (where the state is)"
+    return files
+
+
+def protected_paths(
+    root: Path,
+    vidspec_files: Mapping[Path, str],
+    sources: Iterable[Path],
+    texts: Iterable[Path],
+) -> ProtectedPaths:
+    """The ``ProtectedPaths`` of a project: ``vidspec_files`` (vidspec.yaml, the state, its
+    backup, lock and usage files: path -> what), the manifests (``sources``) and the
+    ``{file:}`` texts, each as written and as it resolves."""
+    named: list[tuple[Path, str]] = list(vidspec_files.items())
+    named += [(path, "a manifest") for path in sources]
+    named += [(path, "a {file:} text of a manifest") for path in texts]
+    real_root = root.resolve()
+    paths: dict[str, str] = {}
+    for path, what in named:
+        for key in (relative_key(path, root), relative_key(path.resolve(), real_root)):
+            if key is not None:
+                paths.setdefault(key, what)
+    return ProtectedPaths(paths)
