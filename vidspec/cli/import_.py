@@ -181,7 +181,7 @@ def import_all(project: Project, options: ImportOptions, path: Path | None, cloc
             f"{display_path(path)} already exists; vidspec import never overwrites a file",
             "Choose a new file name, or move the file away first.",
         )
-    desired = load_desired(project)
+    desired = load_desired(project, unmatched_globs=True)  # the first manifest may be ours
     taken = set(desired.videos) | {m.from_address for m in desired.moves}
     with _session(project, options, clock) as session:
         caps = session.provider.capabilities

@@ -17,7 +17,7 @@ from vidspec.core.durations import parse_duration
 from vidspec.core.errors import ManifestError, MissingVariable, Problem, ProjectError
 from vidspec.core.location import SourceLocation
 from vidspec.project.loctree import child
-from vidspec.project.problems import ErrorTranslator
+from vidspec.project.problems import ErrorTranslator, dotted
 from vidspec.project.resolve import is_inside
 from vidspec.project.schema import project_validator
 from vidspec.project.yamlload import display_path, load_yaml
@@ -125,7 +125,12 @@ def load_project(directory: Path) -> Project:
         raise ManifestError(
             [Problem(doc.root, f"{doc.display} is empty", "write at least `version: 1`")]
         )
-    translator = ErrorTranslator(doc.root, doc.locs, required_hint=f"add it to {PROJECT_FILE}")
+    translator = ErrorTranslator(
+        doc.root,
+        doc.locs,
+        label=lambda path: dotted(path) or PROJECT_FILE,
+        required_hint=f"add it to {PROJECT_FILE}",
+    )
     problems = translator.problems(project_validator().iter_errors(doc.value))
     if problems:
         raise ManifestError(problems)

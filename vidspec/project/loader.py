@@ -46,10 +46,13 @@ from vidspec.project.yamlload import YamlDocument, display_path, load_yaml, read
 MANIFEST_KEYS = ("defaults", "videos", "moved")
 
 
-def load_desired(project: Project) -> Desired:
-    """Everything the project's manifests ask for, resolved; ``ManifestError`` otherwise."""
+def load_desired(project: Project, *, unmatched_globs: bool = False) -> Desired:
+    """Everything the project's manifests ask for, resolved; ``ManifestError`` otherwise.
+
+    ``unmatched_globs``: a ``manifests:`` glob may match no file (``import --all --write``,
+    about to write the first manifest); otherwise that is a problem."""
     with _cyclic_gc_paused():
-        return _Loading(project).run()
+        return _Loading(project, unmatched_globs=unmatched_globs).run()
 
 
 @contextlib.contextmanager
@@ -76,8 +79,9 @@ class _Download:
 class _Loading:
     """One load: the problems found so far and what has been read."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, *, unmatched_globs: bool = False) -> None:
         self.project = project
+        self.unmatched_globs = unmatched_globs
         self.family = schema_family(project.provider.kind)
         self.root = project.root
         self.real_root = project.root.resolve()
@@ -201,7 +205,7 @@ class _Loading:
                 for path in (Path(os.path.abspath(match)) for match in matches)
                 if path != self.project.file and path.is_file()
             )
-            if not files and written:
+            if not files and written and not self.unmatched_globs:
                 self.problems.append(
                     Problem(
                         where,

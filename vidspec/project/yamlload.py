@@ -416,17 +416,25 @@ class _Composer:
                     return self._constructor.construct_yaml_int(node)
                 number = self._constructor.construct_yaml_float(node)
             except ValueError:
-                self.problem(event.start_mark, f"'{value}' is not a valid {tag[len(_YAML_TAG) :]}")
+                what = tag[len(_YAML_TAG) :]
+                self.problem(event.start_mark, f"{_quoted(value)} is not a valid {what}")
                 return value
             if not math.isfinite(number):  # no JSON body can carry it; no limit compares it
                 self.problem(
                     event.start_mark,
-                    f"'{value}' is not a finite number (NaN and infinity cannot be sent)",
+                    f"{_quoted(value)} is not a finite number (NaN and infinity cannot be sent)",
                     "write a number such as 0.5, or put text in quotes",
                 )
             return number
         self._check_tag(event, _STR)
         return value  # pragma: no cover - _check_tag raised
+
+
+def _quoted(text: str) -> str:
+    """A scalar as a message quotes it; a huge one (5,000 digits) cut short."""
+    if len(text) <= 40:
+        return f"'{text}'"
+    return f"'{text[:20]}...' ({len(text):,} characters)"
 
 
 def _resolve(plain: str) -> str:
