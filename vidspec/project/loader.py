@@ -25,7 +25,12 @@ from vidspec.project.loctree import LocTree, child, iter_locations, locate
 from vidspec.project.model import Desired, DesiredVideo, MovedBlock, spec_hash
 from vidspec.project.moves import Move, check_moves
 from vidspec.project.problems import ErrorTranslator, dotted
-from vidspec.project.protect import ProtectedPaths, protected_paths, vidspec_files
+from vidspec.project.protect import (
+    CachedResolver,
+    ProtectedPaths,
+    protected_paths,
+    vidspec_files,
+)
 from vidspec.project.resolve import (
     download_path,
     file_kind,
@@ -153,8 +158,9 @@ class _Loading:
         targets: dict[str, list[_Download]] = {}
         for download in self.downloads:
             targets.setdefault(download.path.casefold(), []).append(download)
+        resolve = CachedResolver()
         for download in self.downloads:
-            why = protected.reason_resolved(self.root, download.path)
+            why = protected.reason_resolved(self.root, download.path, resolve)
             if why is None:
                 why = _other_target(download, targets)
             if why is not None:

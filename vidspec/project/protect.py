@@ -15,7 +15,7 @@ symlinked folder cannot lead a download onto a protected file either.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,17 +57,33 @@ class ProtectedPaths:
                 return f"is {what}" if index == len(parts) - 1 else f"is inside {what}"
         return None
 
-    def reason_resolved(self, root: Path, relative: str) -> str | None:
-        """``reason`` for ``relative`` as written and as it resolves; also says when it
-        leaves the project through a symlink."""
+    def reason_resolved(
+        self, root: Path, relative: str, resolve: Callable[[Path], Path] = Path.resolve
+    ) -> str | None:
+        """``reason`` for ``relative`` as written and as it resolves (``resolve``: symlinks
+        followed); also says when it leaves the project through a symlink."""
         why = self.reason(relative)
         if why is not None:
             return why
-        real_root = root.resolve()
-        resolved = relative_key((root / relative).resolve(), real_root)
+        resolved = relative_key(resolve(root / relative), resolve(root))
         if resolved is None:
             return "leads outside the project directory through a symlinked folder"
         return self.reason(resolved)
+
+
+class CachedResolver:
+    """``Path.resolve`` for many paths in few folders (thousands of downloads in ``out/``):
+    each folder is resolved once; a file itself only when it is a symlink (one lstat)."""
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, Path] = {}
+
+    def __call__(self, path: Path) -> Path:
+        folder = self._folders.get(path.parent)
+        if folder is None:
+            folder = self._folders[path.parent] = path.parent.resolve()
+        target = folder / path.name
+        return target.resolve() if target.is_symlink() else target
 
 
 def vidspec_files(project: Project) -> dict[Path, str]:
