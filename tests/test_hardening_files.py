@@ -15,6 +15,7 @@ import pytest
 from apply_env import ApplyEnv, make_env, simple_videos
 
 from vidspec.plan.saved import plan_checksum
+from vidspec.state import StateStore
 
 
 @pytest.fixture
@@ -127,6 +128,25 @@ def test_item13_a_state_of_deeply_nested_brackets_is_a_clear_error(
     state = env.root / ".vidspec" / "state.json"
     assert err.startswith(f"Error: {state} is not a vidspec state: it is nested too deeply\n")
     assert "Traceback" not in err
+
+
+def test_item13_the_request_count_and_the_lock_note_too(
+    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env.write_videos(simple_videos(1))
+    work = env.root / ".vidspec"
+    work.mkdir()
+    (work / "usage.json").write_text(NESTED, encoding="utf-8")
+    code, _, err = env.run("plan", monkeypatch=monkeypatch)
+    assert code == 1
+    assert err.startswith(
+        f"Error: {work / 'usage.json'} is not a map of month to count: it is nested too deeply\n"
+    )
+    (work / "usage.json").unlink()
+    (work / "lock.info").write_text(NESTED, encoding="utf-8")  # a note nobody can read
+    assert StateStore(env.project).lock_holder() is None
+    code, _, err = env.run("plan", monkeypatch=monkeypatch)
+    assert code == 0, err
 
 
 def _edit_plan(env: ApplyEnv, edit: object) -> None:

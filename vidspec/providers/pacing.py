@@ -151,6 +151,8 @@ class MonthlyUsage:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise self._corrupt(f"is not valid JSON ({exc.msg}, line {exc.lineno})") from exc
+        except RecursionError as exc:  # thousands of nested brackets
+            raise self._corrupt("is not a map of month to count: it is nested too deeply") from exc
         if not isinstance(data, dict) or not all(
             isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0
             for k, v in data.items()

@@ -153,7 +153,7 @@ class ProjectLock:
             return LockInfo.from_json(json.loads(text))
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return None
 
     def force_unlock(self, lock_id: str) -> LockInfo:
