@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from apply_env import ApplyEnv, make_env, simple_videos
+from test_plan_fixtures import NOW, record, spec, state
 
-from vidspec.plan.saved import plan_checksum
-from vidspec.state import StateStore
+from vidspec.plan import Action, Adopt, Delete, Forget, Move, Plan, PlanCost, Rename
+from vidspec.plan.saved import foreign_ids, plan_checksum
+from vidspec.state import PendingRecord, StateStore
 
 
 @pytest.fixture
@@ -83,7 +86,7 @@ def test_item7_a_plan_file_may_only_touch_the_ids_the_state_holds(
     assert (code, out) == (1, "")
     assert err == (
         "Error: plan.json names videos the state does not manage at those addresses:\n"
-        f"  delete video-01: video {stranger}, but the state records {managed}\n"
+        f"  delete video-01: video {stranger}, but the state records {managed} there\n"
         "  A plan file is applied as `vidspec plan -o` wrote it; make a new plan "
         "(vidspec plan -o plan.json), review it, and apply that file.\n"
     )
@@ -207,3 +210,42 @@ def test_item10_a_body_that_cannot_be_encoded_is_a_local_error_not_a_lost_answer
     assert "POST" not in [method for method, _, _ in env.server.request_log[mark:]]
     assert env.state().pending == ()
     assert env.state().videos == {}
+
+
+def test_item7_every_kind_of_action_is_checked_against_the_state() -> None:
+    """``foreign_ids`` alone: moves first (a later action names the new address), adopted
+    ids must be listed and unmanaged, superseded ids must be the record's previous ones."""
+    body = spec()
+    held = state(
+        {"a": record("id-a", body, previous=("id-old",)), "c": record("id-c", body)},
+        pending=(
+            PendingRecord(address="p", action="create", spec_hash="h", spec=body, started_at=NOW),
+        ),
+    )
+
+    def ids(*actions: Action) -> list[str]:
+        return foreign_ids(Plan(actions=actions, cost=PlanCost()), held, {"id-new", "id-a"})
+
+    move = Move(address="b", from_address="a", reason="moved", video_id="id-a")
+    rename = Rename(address="b", reason="", video_id="id-a", name="N", spec=body, spec_hash="h")
+    old = Delete(address="b", reason="", video_id="id-old", superseded=True)
+    adopt = Adopt(
+        address="p", reason="", video_id="id-new", spec=body, spec_hash="h", status="done"
+    )
+    assert ids(move, rename, old, adopt) == []
+    assert ids(rename) == ["rename b: video id-a, but the state records no video there"]
+    assert ids(Move(address="c", from_address="a", reason="", video_id="id-a")) == [
+        "move c: video id-a, but the state's 'a' holds id-a; the new address is taken"
+    ]
+    assert ids(Delete(address="a", reason="", video_id="id-c", superseded=True)) == [
+        "delete a: video id-c, but the state's superseded videos there are id-old"
+    ]
+    assert ids(replace(adopt, video_id="id-a"), replace(adopt, address="c")) == [
+        "adopt c: video id-new, which is not a listed, unmanaged video for a create of this "
+        "address in flight",
+        "adopt p: video id-a, which is not a listed, unmanaged video for a create of this "
+        "address in flight",
+    ]
+    assert ids(Forget(address="c", reason="", video_id="id-a")) == [
+        "forget c: video id-a, but the state records id-c there"
+    ]

@@ -35,7 +35,7 @@ import jsonschema
 from vidspec.core.atomic import atomic_write_text
 from vidspec.core.errors import PlanError, UsageError
 from vidspec.core.times import format_time, parse_time
-from vidspec.plan.actions import Adopt, Delete, Forget, Move
+from vidspec.plan.actions import Action, Adopt, Delete, Forget, Move
 from vidspec.plan.model import PLAN_FORMAT_VERSION, Plan
 from vidspec.project.model import canonical_json
 from vidspec.providers.base import RemoteVideo
@@ -112,33 +112,44 @@ def foreign_ids(plan: Plan, state: State, listed: Collection[str]) -> list[str]:
     problems: list[str] = []
     managed = {record.id for record in state.videos.values()}
     for action in plan.actions:
-        record = state.videos.get(action.address)
-        own = (record.id,) if record is not None else ()
-        if isinstance(action, Move):
-            record = state.videos.get(action.from_address)
-            if record is not None and record.id == action.video_id:
-                state = state.moved(action.from_address, action.address)
-                continue
-            expected = f"'{action.from_address}' holds {record.id}" if record else "none"
-        elif isinstance(action, Adopt):
-            adoptable = action.video_id in listed and action.video_id not in managed
-            replaces = record.id if record is not None else None
-            if adoptable and state.pending_for(action.address) and action.replaces == replaces:
-                continue
-            expected = "a listed video no address manages, for a pending create"
-        elif isinstance(action, (Delete, Forget)) and action.superseded:
-            if record is not None and action.video_id in record.previous:
-                continue
-            expected = ", ".join(record.previous) if record and record.previous else "none"
-        elif action.remote_id is None or action.remote_id in own:
-            continue
-        else:
-            expected = own[0] if own else "none"
-        problems.append(
-            f"{action.kind} {action.address}: video {action.remote_id}, but the state "
-            f"records {expected}"
-        )
+        why = _foreign(action, state, listed, managed)
+        if why is not None:
+            problems.append(f"{action.kind} {action.address}: video {action.remote_id}, {why}")
+        elif isinstance(action, Move):  # later actions name the video at its new address
+            state = state.moved(action.from_address, action.address)
     return problems
+
+
+def _foreign(
+    action: Action, state: State, listed: Collection[str], managed: Collection[str]
+) -> str | None:
+    """Why ``action``'s remote id is not the state's for its address, or ``None``."""
+    record = state.videos.get(action.address)
+    if isinstance(action, Move):
+        source = state.videos.get(action.from_address)
+        if record is None and source is not None and source.id == action.video_id:
+            return None
+        held = f"holds {source.id}" if source else "holds no video"
+        taken = "; the new address is taken" if record is not None else ""
+        return f"but the state's '{action.from_address}' {held}{taken}"
+    if isinstance(action, Adopt):
+        replaces = record.id if record is not None else None
+        if (
+            action.video_id in listed
+            and action.video_id not in managed
+            and state.pending_for(action.address)
+            and action.replaces == replaces
+        ):
+            return None
+        return "which is not a listed, unmanaged video for a create of this address in flight"
+    if isinstance(action, (Delete, Forget)) and action.superseded:
+        previous = record.previous if record is not None else ()
+        if action.video_id in previous:
+            return None
+        return f"but the state's superseded videos there are {', '.join(previous) or 'none'}"
+    if action.remote_id is None or (record is not None and action.remote_id == record.id):
+        return None
+    return f"but the state records {record.id if record else 'no video'} there"
 
 
 def write_saved_plan(path: Path, saved: SavedPlan) -> None:
