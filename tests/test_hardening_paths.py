@@ -104,6 +104,23 @@ def test_item3_the_state_and_its_backup_where_state_says(
     )
 
 
+def test_item3_nor_the_rows_of_a_for_each(capsys: pytest.CaptureFixture[str]) -> None:
+    write(
+        {
+            "videos/a.yaml": GOOD.replace(
+                "  welcome:\n", "  promo:\n    for_each: {file: rows.csv, key: lang}\n"
+            ).replace("Welcome", "Promo ${each.lang}")
+            + "    download: videos/rows.csv\n",
+            "videos/rows.csv": "lang\nde\n",
+        }
+    )
+    expect_problems(
+        capsys,
+        "videos/a.yaml:8:5: download path 'videos/rows.csv' is a for_each data file (give the "
+        "video a file of its own, e.g. out/promo[de].mp4)",
+    )
+
+
 def test_item3_two_videos_may_not_share_a_download(capsys: pytest.CaptureFixture[str]) -> None:
     write(
         {

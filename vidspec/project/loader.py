@@ -13,7 +13,6 @@ import contextlib
 import gc
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +20,14 @@ from vidspec.core.errors import ManifestError, Problem
 from vidspec.core.location import SourceLocation
 from vidspec.project.config import Project
 from vidspec.project.foreach import FOR_EACH, data_files, expand, row_problems
+from vidspec.project.globs import manifest_paths
 from vidspec.project.loctree import LocTree, child, iter_locations, locate
 from vidspec.project.model import Desired, DesiredVideo, MovedBlock, spec_hash
 from vidspec.project.moves import Move, check_moves
 from vidspec.project.problems import ErrorTranslator, dotted
 from vidspec.project.protect import (
-    CachedResolver,
-    ProtectedPaths,
+    DownloadTarget,
+    check_downloads,
     protected_paths,
     vidspec_files,
 )
@@ -74,13 +74,6 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-@dataclass(frozen=True)
-class _Download:
-    address: str
-    path: str  # normalised, relative to the project directory
-    location: SourceLocation
-
-
 class _Loading:
     """One load: the problems found so far and what has been read."""
 
@@ -94,7 +87,8 @@ class _Loading:
         self.videos: dict[str, DesiredVideo] = {}
         self.first_seen: dict[str, SourceLocation] = {}
         self.moves: list[Move] = []
-        self.downloads: list[_Download] = []
+        self.downloads: list[DownloadTarget] = []
+        self.data_files: set[Path] = set()  # for_each: {file: …} rows
         self.sources: list[Path] = []  # every file read for videos: vidspec.yaml, manifests
         self.files: list[str] = []
         self.definitions: dict[str, tuple[str, ...]] = {}  # for_each name -> instances
@@ -115,10 +109,15 @@ class _Loading:
             project_defaults = self._load_source(project_doc, section, ({}, None))
             if "videos" in section:
                 self.files.append(project_doc.display)
-        read = [(path, *self._read_quietly(path)) for path in self._manifest_paths(project_doc)]
+        paths, problems = manifest_paths(
+            self.project, project_doc, unmatched_globs=self.unmatched_globs
+        )
+        self.problems += problems
+        read = [(path, *self._read_quietly(path)) for path in paths]
         # a YAML file of for_each rows that the manifest globs also match is data, not a manifest
         data = data_files([project_doc, *(doc for _, doc, _ in read)])
-        self.sources += [path for path, _, _ in read]  # for_each data files too
+        self.sources += paths  # what no download may overwrite, with the for_each rows
+        self.data_files = data
         for path, doc, problems in read:
             if path in data:
                 continue
@@ -138,9 +137,9 @@ class _Loading:
             self._load_source(doc, doc.value, project_defaults)
         self.problems += check_moves(self.moves, self.first_seen, self.definitions)
         protected = protected_paths(
-            self.root, vidspec_files(self.project), self.sources, self.texts
+            self.root, vidspec_files(self.project), self.sources, self.texts, self.data_files
         )
-        self._check_downloads(protected)
+        self.problems += check_downloads(self.root, self.downloads, protected)
         if self.problems:
             raise ManifestError(self.problems)
         return Desired(
@@ -152,25 +151,6 @@ class _Loading:
             warnings=tuple(self.warnings),
             protected=protected,
         )
-
-    def _check_downloads(self, protected: ProtectedPaths) -> None:
-        """No download may overwrite vidspec's or the project's files, or another video's."""
-        targets: dict[str, list[_Download]] = {}
-        for download in self.downloads:
-            targets.setdefault(download.path.casefold(), []).append(download)
-        resolve = CachedResolver()
-        for download in self.downloads:
-            why = protected.reason_resolved(self.root, download.path, resolve)
-            if why is None:
-                why = _other_target(download, targets)
-            if why is not None:
-                self.problems.append(
-                    Problem(
-                        download.location,
-                        f"download path {download.path!r} {why}",
-                        f"give the video a file of its own, e.g. out/{download.address}.mp4",
-                    )
-                )
 
     def _read(self, path: Path) -> YamlDocument | None:
         try:
@@ -185,54 +165,6 @@ class _Loading:
             return load_yaml(path), []
         except ManifestError as exc:
             return None, list(exc.problems)
-
-    def _manifest_paths(self, project_doc: YamlDocument | None) -> list[Path]:
-        """The files the ``manifests:`` globs match. A glob written in vidspec.yaml that
-        matches nothing is a problem: "0 videos" would plan to delete every managed video.
-        A match outside the project (a symlinked folder) is refused, as for ``{file:}``."""
-        found: set[Path] = set()
-        written = project_doc is not None and isinstance(project_doc.value, dict)
-        written = written and "manifests" in project_doc.value  # type: ignore[union-attr]
-        for index, pattern in enumerate(self.project.manifests):
-            where = (
-                locate(project_doc.root, project_doc.locs, ("manifests", index))
-                if project_doc
-                else SourceLocation(display_path(self.project.file))
-            )
-            try:
-                matches = list(self.root.glob(pattern))
-            except (ValueError, NotImplementedError) as exc:
-                self.problems.append(
-                    Problem(where, f"manifest pattern {pattern!r} is not usable: {exc}", "")
-                )
-                continue
-            files = sorted(
-                path
-                for path in (Path(os.path.abspath(match)) for match in matches)
-                if path != self.project.file and path.is_file()
-            )
-            if not files and written and not self.unmatched_globs:
-                self.problems.append(
-                    Problem(
-                        where,
-                        f"manifest pattern {pattern!r} matches no file",
-                        "fix the pattern or remove it (a manifest that is not read plans "
-                        "to delete its videos)",
-                    )
-                )
-            for path in files:
-                if is_inside(path, self.real_root):
-                    found.add(path)
-                else:
-                    self.problems.append(
-                        Problem(
-                            where,
-                            f"manifest {display_path(path)} (matched by {pattern!r}) leads "
-                            "outside the project directory through a symlink",
-                            "move the manifest into the project directory, where vidspec.yaml is",
-                        )
-                    )
-        return sorted(found)
 
     def _load_source(
         self, doc: YamlDocument, data: Any, project_defaults: tuple[Any, LocTree]
@@ -305,7 +237,7 @@ class _Loading:
                     )
                 )
             else:
-                self.downloads.append(_Download(address, download, download_at))
+                self.downloads.append(DownloadTarget(address, download, download_at))
         if self.problems:  # nothing will be returned; and a bad field must not be read further
             return
         body, _ = split_body(merged, merged_locs)
@@ -426,17 +358,6 @@ class _Loading:
                     locate(doc.root, doc.locs, ("moved", index, "to")),
                 )
             )
-
-
-def _other_target(download: _Download, targets: Mapping[str, list[_Download]]) -> str | None:
-    """Whether ``download`` is, or lies under, another video's download path."""
-    parts = download.path.casefold().split("/")
-    for index in range(len(parts), 0, -1):
-        for other in targets.get("/".join(parts[:index]), ()):
-            if other.address != download.address:
-                inside = "is also" if index == len(parts) else "is inside"
-                return f"{inside} the download path of '{other.address}' (at {other.location})"
-    return None
 
 
 def _file_label(path: tuple[str | int, ...]) -> str:

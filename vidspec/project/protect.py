@@ -3,10 +3,11 @@
 Apply writes a video over whatever stands at a ``download:`` path. So a target may not be, or
 lie under: ``.git/`` or ``.vidspec/`` (at any depth and in any letter case: a case-insensitive
 file system writes ``.GIT/config`` into ``.git/config``), the state file and vidspec's files
-beside it, vidspec.yaml, a manifest, a ``{file:}`` text, or another video's target; and it may
-not lead out of the project through a symlinked folder. The loader refuses such a path at
-``validate`` and ``plan``, at the ``download:`` line (``vidspec.project.loader``); apply checks
-again before it writes (``vidspec.engine.localfiles.download_target``), whatever a plan file says.
+beside it, vidspec.yaml, a manifest, a ``{file:}`` text, a ``for_each`` data file, or another
+video's target; and it may not lead out of the project through a symlinked folder. The loader
+refuses such a path at ``validate`` and ``plan``, at the ``download:`` line
+(``vidspec.project.loader``); apply checks again before it writes
+(``vidspec.engine.localfiles.download_target``), whatever a plan file says.
 
 Paths are compared as written (normalised) and as they resolve (symlinks followed), so a
 symlinked folder cannot lead a download onto a protected file either.
@@ -19,6 +20,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from vidspec.core.errors import Problem
+from vidspec.core.location import SourceLocation
 
 if TYPE_CHECKING:
     from vidspec.project.config import Project
@@ -108,13 +112,16 @@ def protected_paths(
     vidspec_files: Mapping[Path, str],
     sources: Iterable[Path],
     texts: Iterable[Path],
+    data: Iterable[Path] = (),
 ) -> ProtectedPaths:
     """The ``ProtectedPaths`` of a project: ``vidspec_files`` (vidspec.yaml, the state, its
-    backup, lock and usage files: path -> what), the manifests (``sources``) and the
-    ``{file:}`` texts, each as written and as it resolves."""
+    backup, lock and usage files: path -> what), the manifests (``sources``), the
+    ``{file:}`` texts and the ``for_each`` rows (``data``), each as written and as it
+    resolves."""
     named: list[tuple[Path, str]] = list(vidspec_files.items())
     named += [(path, "a manifest") for path in sources]
     named += [(path, "a {file:} text of a manifest") for path in texts]
+    named += [(path, "a for_each data file") for path in data]
     real_root = root.resolve()
     paths: dict[str, str] = {}
     for path, what in named:
@@ -122,3 +129,50 @@ def protected_paths(
             if key is not None:
                 paths.setdefault(key, what)
     return ProtectedPaths(paths)
+
+
+@dataclass(frozen=True)
+class DownloadTarget:
+    """A video's ``download:`` path (normalised, project-relative) and where it is written."""
+
+    address: str
+    path: str
+    location: SourceLocation
+
+
+def check_downloads(
+    root: Path, targets: list[DownloadTarget], protected: ProtectedPaths
+) -> list[Problem]:
+    """A problem at each ``download:`` line that would overwrite vidspec's or the project's
+    files, leave the project through a symlink, or take another video's target."""
+    by_path: dict[str, list[DownloadTarget]] = {}
+    for target in targets:
+        by_path.setdefault(target.path.casefold(), []).append(target)
+    resolve = CachedResolver()
+    problems = []
+    for target in targets:
+        why = protected.reason_resolved(root, target.path, resolve) or _other_target(
+            target, by_path
+        )
+        if why is not None:
+            problems.append(
+                Problem(
+                    target.location,
+                    f"download path {target.path!r} {why}",
+                    f"give the video a file of its own, e.g. out/{target.address}.mp4",
+                )
+            )
+    return problems
+
+
+def _other_target(
+    target: DownloadTarget, by_path: Mapping[str, list[DownloadTarget]]
+) -> str | None:
+    """Whether ``target`` is, or lies under, another video's download path."""
+    parts = target.path.casefold().split("/")
+    for index in range(len(parts), 0, -1):
+        for other in by_path.get("/".join(parts[:index]), ()):
+            if other.address != target.address:
+                inside = "is also" if index == len(parts) else "is inside"
+                return f"{inside} the download path of '{other.address}' (at {other.location})"
+    return None
