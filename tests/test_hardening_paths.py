@@ -271,3 +271,17 @@ def test_item21_a_fifo_in_file_is_named_as_what_it_is(capsys: pytest.CaptureFixt
         "videos/a.yaml:4:5: script: videos/hello.txt is a FIFO (named pipe), not a file (point "
         "at a text file)",
     )
+
+
+def test_item21_a_fifo_as_for_each_rows_is_named_too(capsys: pytest.CaptureFixture[str]) -> None:
+    write(
+        {
+            "videos/a.yaml": GOOD.replace(
+                "  welcome:\n", "  promo:\n    for_each: {file: rows.csv, key: lang}\n"
+            ).replace("Welcome", "Promo ${each.lang}")
+        }
+    )
+    os.mkfifo("videos/rows.csv")
+    expect_problems(
+        capsys, "videos/a.yaml:3:16: for_each: videos/rows.csv is a FIFO (named pipe), not a file"
+    )

@@ -21,7 +21,7 @@ from vidspec.core.addresses import KEY_HINT, is_key
 from vidspec.core.errors import ManifestError, Problem
 from vidspec.core.location import SourceLocation
 from vidspec.project.loctree import LocTree, child
-from vidspec.project.resolve import is_inside
+from vidspec.project.resolve import file_kind, is_inside
 from vidspec.project.yamlload import display_path, load_yaml, read_text
 
 KEY = "key"
@@ -170,12 +170,16 @@ def _from_file(
         return
     source.display = display_path(target)
     source.key_column = column
-    if not target.is_file():
+    kind = file_kind(target)
+    if kind == "missing":
         source.add(
             file_where,
             f"for_each: file {source.display} does not exist",
             f"the path is relative to {display_path(manifest)}",
         )
+        return
+    if kind != "file":  # never opened: reading a FIFO or a device could block forever
+        source.add(file_where, f"for_each: {source.display} is {kind}, not a file", "")
         return
     try:
         if suffix == ".csv":
