@@ -79,7 +79,7 @@ def test_a_429_is_waited_out_and_the_create_sent_again(env: ApplyEnv) -> None:
 def test_a_create_refused_again_and_again_fails_alone(env: ApplyEnv) -> None:
     """Another client of the same account takes every freed slot: after the allowed number of
     429s the create fails (nothing was made), and the others are not held up by it."""
-    env.server.configure(post_limit=Rate(1, 600.0))
+    env.server.configure(post_limit=Rate(1, 100.0))  # Retry-After within safety.max_wait
     env.write_videos(simple_videos(2))
     other = requests.Session()
     other.headers["CDN-AUTH-TOKEN"] = TOKEN

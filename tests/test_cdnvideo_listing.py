@@ -97,7 +97,7 @@ def test_tasks_in_progress_are_listed_with_their_state_or_not_at_all(
 def test_a_listed_item_becomes_a_remote_video_with_a_request_shaped_spec(provider, emulator):
     created = datetime(2026, 11, 1, 8, 30, 15, tzinfo=timezone.utc)
     emulator.world.add_video(
-        id="v-1",
+        id="0b7e7c52-1c1e-4b8e-9a59-000000000001",
         created_at=created,
         script="Привет!",
         actor_name="Ivan",
@@ -116,11 +116,11 @@ def test_a_listed_item_becomes_a_remote_video_with_a_request_shaped_spec(provide
         duration=12.5,
     )
     (video,) = provider.list_videos()
-    assert video.id == "v-1" and video.name == "Ivan speaks"
+    assert video.id == "0b7e7c52-1c1e-4b8e-9a59-000000000001" and video.name == "Ivan speaks"
     assert video.state is TaskState.DONE
     assert video.created_at == created
     assert video.duration == 12.5 and video.resolution == "HD"
-    assert video.url and "/files/v-1.mp4" in video.url
+    assert video.url and "/files/0b7e7c52-1c1e-4b8e-9a59-000000000001.mp4" in video.url
     assert video.spec == {
         "script": "Привет!",
         "actor": {"name": "Ivan", "version": "2.0.0", "shot": "full"},
@@ -180,10 +180,10 @@ def test_every_path_a_listing_reports_is_declared_in_the_capabilities(provider, 
 
 
 def test_expired_videos_drop_out_of_the_listing(provider, emulator, clock):
-    emulator.world.add_video(id="old")
+    emulator.world.add_video(id="0b7e7c52-1c1e-4b8e-9a59-0000000000aa")
     clock.advance(31 * 24 * 3600)
-    emulator.world.add_video(id="new")
-    assert [v.id for v in provider.list_videos()] == ["new"]
+    emulator.world.add_video(id="0b7e7c52-1c1e-4b8e-9a59-0000000000bb")
+    assert [v.id for v in provider.list_videos()] == ["0b7e7c52-1c1e-4b8e-9a59-0000000000bb"]
 
 
 @pytest.mark.parametrize(

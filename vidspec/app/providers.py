@@ -8,17 +8,28 @@ done here, so ``vidspec.providers`` never imports the project layer.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from vidspec.core.clock import Clock
-from vidspec.core.errors import ProjectError
+from vidspec.core.clock import Clock, SystemClock
+from vidspec.core.errors import ProjectError, VidspecError
 from vidspec.project.config import PROVIDER_KINDS, Project, ProviderConfig
 from vidspec.providers.base import Provider
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider
 from vidspec.providers.http.client import HttpPolicy
+from vidspec.providers.pacing import MonthlyUsage
 from vidspec.providers.vidnoz.provider import VidnozProvider
 
-__all__ = ["open_provider"]
+__all__ = ["open_provider", "project_policy"]
+
+
+def project_policy(project: Project, base: HttpPolicy | None = None) -> HttpPolicy:
+    """``base`` (default: the standard policy) bounded by the project's ``safety.max_wait``,
+    ``safety.request_deadline`` and ``download.max_bytes``."""
+    return (base or HttpPolicy()).bounded(
+        max_wait=project.safety.max_wait.total_seconds(),
+        deadline=project.safety.request_deadline.total_seconds(),
+        max_bytes=project.download.max_bytes,
+    )
 
 
 def open_provider(
@@ -30,20 +41,43 @@ def open_provider(
     """The client for the project's ``provider:``. Close it when done (``provider.close()``).
 
     Secrets (``env/NAME``) are read from ``environ`` (default: the process environment).
+    Each request the client sends is added to the month's count as it is sent.
     """
+    provider = _open(project, environ=environ, clock=clock)
+    provider.ledger.listener = _usage_counter(project, clock or SystemClock())
+    return provider
+
+
+def _usage_counter(project: Project, clock: Clock) -> Callable[[str], bool]:
+    """Adds each request to the month's count as it is sent: a run killed half-way keeps
+    its count (the monthly cap is spent all the same)."""
+    usage = MonthlyUsage(project.usage_path)
+
+    def count(method: str) -> bool:
+        try:
+            usage.add(1, clock.now(), durable=False)
+        except VidspecError:
+            return False  # left for record_usage at the end, which reports the problem
+        return True
+
+    return count
+
+
+def _open(project: Project, *, environ: Mapping[str, str] | None, clock: Clock | None) -> Provider:
     config = project.provider
     where = f"{config.location}: " if config.location else ""
+    policy = project_policy(project)
     if config.kind == "sandbox":
         from vidspec.app.sandbox import SandboxProvider  # starts a server: load on demand
 
-        return SandboxProvider.open(project, clock=clock)
+        return SandboxProvider.open(project, clock=clock, policy=policy)
     if config.kind == "cdnvideo":
         return cdnvideo_from_config(
-            config, environ=os.environ if environ is None else environ, clock=clock
+            config, environ=os.environ if environ is None else environ, clock=clock, policy=policy
         )
     if config.kind == "vidnoz":
         return vidnoz_from_config(
-            config, environ=os.environ if environ is None else environ, clock=clock
+            config, environ=os.environ if environ is None else environ, clock=clock, policy=policy
         )
     raise ProjectError(
         f"{where}unknown provider kind {config.kind!r}",

@@ -18,6 +18,7 @@ another command waits for it up to ``lock_timeout`` seconds, then fails naming t
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import sys
@@ -161,6 +162,7 @@ class SandboxProvider(CdnvideoProvider):
         options: SandboxOptions,
         clock: Clock,
         data_lock: ProjectLock | None = None,
+        policy: HttpPolicy | None = None,
     ) -> None:
         self.server = server
         self._data_lock = data_lock
@@ -171,7 +173,9 @@ class SandboxProvider(CdnvideoProvider):
                 token=SANDBOX_TOKEN,
                 clock=clock,
                 # Loopback: no proxy; a local answer that does not come in 5 s never will.
-                policy=HttpPolicy(connect_timeout=5.0, read_timeout=30.0),
+                policy=dataclasses.replace(
+                    policy or HttpPolicy(), connect_timeout=5.0, read_timeout=30.0
+                ),
                 capabilities=capabilities(
                     "sandbox",
                     "sandbox (local CDNvideo emulator)",
@@ -185,7 +189,9 @@ class SandboxProvider(CdnvideoProvider):
             raise
 
     @classmethod
-    def open(cls, project: Project, *, clock: Clock | None = None) -> SandboxProvider:
+    def open(
+        cls, project: Project, *, clock: Clock | None = None, policy: HttpPolicy | None = None
+    ) -> SandboxProvider:
         """Start the project's sandbox (data in ``project.sandbox_dir``)."""
         config = project.provider
         where = f"{config.location}: " if config.location else ""
@@ -218,7 +224,7 @@ class SandboxProvider(CdnvideoProvider):
         except BaseException:
             data_lock.release()
             raise
-        return cls(server, options, clock, data_lock)
+        return cls(server, options, clock, data_lock, policy)
 
     def close(self) -> None:
         try:

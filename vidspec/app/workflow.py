@@ -167,8 +167,9 @@ def refresh(provider: Provider, state: State) -> tuple[Catalog, list[RemoteVideo
 
 
 def record_usage(project: Project, provider: Provider, clock: Clock) -> int:
-    """Add the provider's requests to the month's count; returns the month's total."""
-    return MonthlyUsage(project.usage_path).add(provider.ledger.total, clock.now())
+    """Add the provider's requests not counted yet (``open_provider`` counts each one as it
+    is sent) to the month's count; returns the month's total."""
+    return MonthlyUsage(project.usage_path).add(provider.ledger.unpersisted, clock.now())
 
 
 @contextlib.contextmanager

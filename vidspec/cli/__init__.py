@@ -7,17 +7,21 @@ a traceback for a problem they can fix.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import sys
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, TextIO
 
 import click
 
 from vidspec import __version__
 from vidspec.cli.context import GlobalOptions, color_wanted
 from vidspec.core.errors import Interrupted, ManifestError, VidspecError
+from vidspec.core.escape import terminal_safe
 
 # Each module defines ``command`` (a click command or group) named after itself.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -67,10 +71,56 @@ def cli(ctx: click.Context, directory: Path, no_color: bool, verbose: int) -> No
         # urllib3's own DEBUG lines print whole request lines, query strings included; our
         # vidspec.http logger says what matters (method, path, status, time) and nothing more.
         logging.getLogger("urllib3").setLevel(logging.WARNING)
+    _show_waits()
+
+
+class _EchoHandler(logging.Handler):
+    """Writes a record to stderr through click (whatever ``sys.stderr`` is at the time)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
+
+
+def _show_waits() -> None:
+    """A wait a server imposes (429 Retry-After, back-off) is said on stderr, also without
+    -v: a command that seems stuck for minutes must say what it waits for."""
+    waits = logging.getLogger("vidspec.wait")
+    waits.setLevel(logging.INFO)
+    if not any(isinstance(h, _EchoHandler) for h in waits.handlers):
+        handler = _EchoHandler()
+        handler.setFormatter(logging.Formatter("vidspec: %(message)s"))
+        waits.addHandler(handler)
+    waits.propagate = False
 
 
 for _name in COMMAND_MODULES:
     cli.add_command(importlib.import_module(f"vidspec.cli.{_name}").command)
+
+
+class _SafeStream:
+    """A text stream that passes what is written through ``terminal_safe``: whatever a server
+    sent (a name, a message) cannot drive the terminal, in any command's output (issue 10)."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        self._inner.write(terminal_safe(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, encoding, fileno ...
+        return getattr(self._inner, name)
+
+
+@contextlib.contextmanager
+def safe_output() -> Iterator[None]:
+    """``sys.stdout`` and ``sys.stderr`` filtered by ``terminal_safe`` while a command runs."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _SafeStream(out), _SafeStream(err)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -78,6 +128,11 @@ def main(argv: list[str] | None = None) -> None:
 
     A command may return an int: it becomes the exit code (``plan --detailed-exitcode``).
     """
+    with safe_output():
+        _run(argv)
+
+
+def _run(argv: list[str] | None) -> None:
     try:
         result = cli.main(args=argv, prog_name="vidspec", standalone_mode=False)
     except click.exceptions.Abort:

@@ -12,9 +12,14 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, backup: Path | None = None) -> None:
+def atomic_write_bytes(
+    path: Path, data: bytes, *, backup: Path | None = None, durable: bool = True
+) -> None:
     """Replace ``path`` with ``data`` atomically. With ``backup``, the old file is copied there
-    first (also atomically), so the previous content survives a bad write."""
+    first (also atomically), so the previous content survives a bad write. ``durable=False``
+    skips the fsyncs: the write still survives the process being killed, not a power cut
+    (for a count written after every request, where the fsyncs would cost more than the
+    request)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if backup is not None and path.exists():
         _copy_atomic(path, backup)
@@ -23,17 +28,21 @@ def atomic_write_bytes(path: Path, data: bytes, *, backup: Path | None = None) -
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
 
 
-def atomic_write_text(path: Path, text: str, *, backup: Path | None = None) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"), backup=backup)
+def atomic_write_text(
+    path: Path, text: str, *, backup: Path | None = None, durable: bool = True
+) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"), backup=backup, durable=durable)
 
 
 def _copy_atomic(src: Path, dest: Path) -> None:

@@ -25,10 +25,12 @@ and chained with ``raise ... from exc``.
     │   ├── NotFound                  404 / "no such video"
     │   ├── InvalidRequest            400/422: the service refused the request body
     │   ├── RateLimited               429 / Vidnoz 803, with retry_after
+    │   ├── WaitTooLong               a server asked to wait longer than safety.max_wait
     │   ├── QuotaExhausted            the service refused for quota or monthly requests
     │   ├── ServerError               5xx
     │   ├── TransportError            connection refused, timeout, TLS ...
     │   └── OutcomeUnknown            a POST was sent but its answer was lost: never retry blindly
+    ├── DownloadWriteError            a fetched video could not be written here (disk, path)
     ├── ApplyFailed                   apply finished but some actions failed
     └── Interrupted                   Ctrl-C                                 exit 130
 """
@@ -38,11 +40,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from vidspec.core.escape import escape_text
 from vidspec.core.location import SourceLocation
 
 __all__ = [
     "ApplyFailed",
     "AuthError",
+    "DownloadWriteError",
     "Interrupted",
     "InvalidRequest",
     "LockHeld",
@@ -67,6 +71,7 @@ __all__ = [
     "UnsafePlan",
     "UsageError",
     "VidspecError",
+    "WaitTooLong",
 ]
 
 
@@ -182,7 +187,7 @@ class StalePlan(PlanError):
 
 
 class ProviderError(VidspecError):
-    """A call to the video service failed. Carries method, path, status and server message.
+    """A call to the video service failed. Carries method, path, host, status and server message.
 
     ``path`` never holds a token (tokens travel in headers only), so the message is safe to print.
     """
@@ -198,12 +203,18 @@ class ProviderError(VidspecError):
         status: int | None = None,
         server_message: str | None = None,
         hint: str | None = None,
+        host: str = "",
     ) -> None:
         self.method = method
         self.path = path
         self.status = status
+        # What a server says is data: one line, no escape sequences (issue 10).
+        server_message = escape_text(server_message) if server_message else server_message
         self.server_message = server_message
+        self.host = host
         where = " ".join(x for x in (method, path) if x)
+        if host and where:
+            where += f" on {host}"
         parts = [message]
         if where:
             parts.append(f"({where}")
@@ -236,6 +247,16 @@ class RateLimited(ProviderError):
         self.retry_after = retry_after
 
 
+class WaitTooLong(ProviderError):
+    """A server asked vidspec to wait (a 429's ``Retry-After``) longer than ``safety.max_wait``:
+    the call stops instead of hanging for hours; nothing was done by it."""
+
+    default_hint = (
+        "Try again later, or raise safety.max_wait in vidspec.yaml if waiting that long "
+        "unattended is what you want."
+    )
+
+
 class QuotaExhausted(ProviderError):
     default_hint = "The account's quota or monthly request cap is spent; wait or raise the quota."
 
@@ -258,6 +279,11 @@ class OutcomeUnknown(ProviderError):
         "The video may exist already; vidspec records it as pending and the next plan or "
         "apply resolves it from the listing instead of paying twice."
     )
+
+
+class DownloadWriteError(VidspecError):
+    """The video was fetched but could not be written on this machine (disk full, a directory
+    where the file should go): a local problem, reported as that video's failed download."""
 
 
 class ApplyFailed(VidspecError):

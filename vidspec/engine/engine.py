@@ -28,7 +28,14 @@ from pathlib import Path
 from typing import TypeVar
 
 from vidspec.core.clock import Clock
-from vidspec.core.errors import AuthError, NotFound, ProviderError, QuotaExhausted, StateError
+from vidspec.core.errors import (
+    AuthError,
+    DownloadWriteError,
+    NotFound,
+    ProviderError,
+    QuotaExhausted,
+    StateError,
+)
 from vidspec.engine import records
 from vidspec.engine.downloads import DownloadPathError, save_video
 from vidspec.engine.flight import LOST, Flight
@@ -133,6 +140,7 @@ class Engine(WatchOps):
         self._total = 0
         self._listing_failures = 0
         self._rate_limited: dict[str, int] = {}
+        self._retry_after_sent = False
         self._deleted_first: set[str] = set()
 
     # -- the run ----------------------------------------------------------------------------
@@ -244,7 +252,7 @@ class Engine(WatchOps):
                 self._set(action, Outcome.DONE, "dropped from the state")
             elif isinstance(action, Download):
                 self._download(action)
-        except (ProviderError, DownloadPathError) as exc:
+        except (ProviderError, DownloadPathError, DownloadWriteError) as exc:
             self._set(action, Outcome.FAILED, exc.message)
         except KeyboardInterrupt:
             self._set(action, Outcome.FAILED, "interrupted before the answer came")
@@ -310,7 +318,9 @@ class Engine(WatchOps):
     def _generation_wait(self) -> tuple[float, str]:
         wait = self.generations.wait_time()
         if self.generations.held_off:
-            why = "the service asked to slow down (HTTP 429 Retry-After)"
+            why = "the service asked to slow down (HTTP 429" + (
+                " Retry-After)" if self._retry_after_sent else ")"
+            )
         else:
             why = f"the generation rate limit ({self.generations.describe()})"
         if self.requests is not None and self.requests.wait_time() > wait:

@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from vidspec.core.clock import Clock
-from vidspec.core.errors import OutcomeUnknown, ProviderError, RateLimited, TransportError
+from vidspec.core.errors import (
+    DownloadWriteError,
+    OutcomeUnknown,
+    ProviderError,
+    RateLimited,
+    TransportError,
+)
 from vidspec.engine import records
 from vidspec.engine.downloads import DownloadPathError, save_video
 from vidspec.engine.options import EngineOptions
@@ -90,6 +96,7 @@ class FlightOps:
     _listing_failures: int
     _started: float
     _rate_limited: dict[str, int]  # 429s met by each address's create
+    _retry_after_sent: bool  # whether the last 429 came with a Retry-After
     _deleted_first: set[str]  # regenerates whose old video was deleted before the create
 
     # provided by Engine
@@ -142,6 +149,7 @@ class FlightOps:
             rate = self.caps.generation_rate
             wait = exc.retry_after if exc.retry_after is not None else rate.seconds / rate.count
             self.generations.hold_off(wait)
+            self._retry_after_sent = exc.retry_after is not None  # the wait message says so
             self._rate_limited[action.address] = self._rate_limited.get(action.address, 0) + 1
             if self._rate_limited[action.address] > self.options.rate_limited_retries:
                 self._set(action, Outcome.FAILED, f"{exc.message} (after {wait:g} s waits)")
@@ -285,7 +293,7 @@ class FlightOps:
                         self.provider, video.id, self.root, target, known, self._protected
                     )
                 )
-            except (ProviderError, DownloadPathError) as exc:
+            except (ProviderError, DownloadPathError, DownloadWriteError) as exc:
                 problems.append(f"generated, but saving {flight.download} failed: {exc.message}")
         dropped: tuple[str, ...] = ()
         if flight.old_id is not None:

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from vidspec.core.errors import UsageError
+from vidspec.core.escape import escape_text
 from vidspec.core.times import format_time
 from vidspec.plan.adoption import UNFINISHED, Adoption, pending_claims
 from vidspec.plan.diff import flatten, same_value, unflatten
@@ -230,8 +231,11 @@ def render_manifest(entries: Sequence[Adoption], *, provider: str, written_at: d
         default_flow_style=False,
         width=100,
     )
+    # A comment is the one thing the emitter cannot write: the id in it is escaped (ids are
+    # checked against the provider's format on arrival too), so it can never end the line.
     comments = iter(
-        f"  # id {e.video.id}, created {format_time(e.video.created_at)}" for e in entries
+        f"  # id {escape_text(e.video.id)}, created {format_time(e.video.created_at)}"
+        for e in entries
     )
     lines = [*header]
     for line in dumped.splitlines():

@@ -37,6 +37,15 @@ class SecretRef:
         value = environ.get(self.name)
         if not value:
             raise MissingVariable(self.name, self.location)
+        if any(c in value for c in "\r\n\0"):
+            # Sent in a header, a line break would be refused by requests ("could not reach
+            # the service") or, worse, forge a header: say what is wrong with the variable.
+            raise ProjectError(
+                f"{self.location}: environment variable {self.name} holds a line break "
+                f"(or a NUL), which no credential has",
+                f"Set {self.name} to the credential alone (a file read with $(cat ...) may "
+                f"end in a CR/LF: strip it).",
+            )
         return value
 
     def __repr__(self) -> str:
@@ -69,6 +78,20 @@ class Safety:
     max_regenerations: int = 10
     max_minutes: float = 60.0
     pending_grace: timedelta = timedelta(minutes=30)
+    # How long a server may keep vidspec waiting: a wait it asks for (Retry-After), and one
+    # request from sending to its last byte. Past them a call fails naming the host.
+    max_wait: timedelta = timedelta(minutes=2)
+    request_deadline: timedelta = timedelta(minutes=10)
+
+
+DEFAULT_MAX_BYTES = 2 * 1024**3  # a 3-minute 4K video is a few hundred MB; 2 GiB is ample
+
+
+@dataclass(frozen=True)
+class DownloadLimits:
+    """``download:`` of vidspec.yaml: the largest file a download may save."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
 
 
 @dataclass(frozen=True)
@@ -82,6 +105,7 @@ class Project:
     state_path: Path = Path(".vidspec/state.json")
     defaults: Mapping[str, Any] = field(default_factory=dict)
     safety: Safety = field(default_factory=Safety)
+    download: DownloadLimits = field(default_factory=DownloadLimits)
 
     @property
     def work_dir(self) -> Path:
@@ -156,15 +180,17 @@ def load_project(directory: Path) -> Project:
     )
     safety_data: Mapping[str, Any] = data.get("safety") or {}
     defaults = Safety()
+
+    def period(name: str, default: timedelta) -> timedelta:
+        return parse_duration(safety_data[name]) if name in safety_data else default
+
     safety = Safety(
         max_deletes=safety_data.get("max_deletes", defaults.max_deletes),
         max_regenerations=safety_data.get("max_regenerations", defaults.max_regenerations),
         max_minutes=float(safety_data.get("max_minutes", defaults.max_minutes)),
-        pending_grace=(
-            parse_duration(safety_data["pending_grace"])
-            if "pending_grace" in safety_data
-            else defaults.pending_grace
-        ),
+        pending_grace=period("pending_grace", defaults.pending_grace),
+        max_wait=period("max_wait", defaults.max_wait),
+        request_deadline=period("request_deadline", defaults.request_deadline),
     )
     state = str(data.get("state", Project.state_path))
     state_path = root / state
@@ -179,6 +205,7 @@ def load_project(directory: Path) -> Project:
                 )
             ]
         )
+    download_data: Mapping[str, Any] = data.get("download") or {}
     return Project(
         root=root,
         file=file,
@@ -187,4 +214,5 @@ def load_project(directory: Path) -> Project:
         state_path=state_path,
         defaults=dict(data.get("defaults") or {}),
         safety=safety,
+        download=DownloadLimits(max_bytes=download_data.get("max_bytes", DEFAULT_MAX_BYTES)),
     )

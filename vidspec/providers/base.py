@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
+from urllib.parse import urlsplit
 
+from vidspec.core.errors import ProviderError
 from vidspec.core.rate import Rate as Rate  # the shared vocabulary: the emulator reads it too
 
 
@@ -151,6 +153,25 @@ class Catalog(Protocol):
         ...
 
 
+def max_listed(caps: Capabilities) -> int:
+    """The most videos an account can hold: every video it could make within ``retention``
+    at ``generation_rate``. A listing longer than this is a server that never stops."""
+    made = caps.retention.total_seconds() / caps.generation_rate.seconds
+    return int(made * caps.generation_rate.count) + caps.list_page_size
+
+
+def listing_loops(url: str, what: str) -> ProviderError:
+    """The error of a listing that would go on forever (``what``), naming the host."""
+    host = urlsplit(url).netloc.rpartition("@")[2]
+    return ProviderError(
+        f"{what} on {host}",
+        method="GET",
+        path=urlsplit(url).path,
+        hint="The service's listing is broken; vidspec stopped reading it instead of "
+        "spending the month's requests. Try again later, or report it to the service.",
+    )
+
+
 @dataclass(frozen=True)
 class DownloadResult:
     path: Path
@@ -161,16 +182,30 @@ class DownloadResult:
 class RequestLedger:
     """Counts every request a client sends, by kind ("GET", "POST", ...). Thread-safe.
 
-    The caller reads ``total`` and persists it per month (``.vidspec/usage.json``).
+    ``listener`` (when set) is told of each request as it is sent, so the month's count
+    (``.vidspec/usage.json``) keeps the requests of a run that is killed; it returns whether
+    it persisted the request, and ``unpersisted`` is what is left for the caller to persist.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counts: Counter[str] = Counter()
+        self._persisted = 0
+        self.listener: Callable[[str], bool] | None = None
 
     def record(self, method: str) -> None:
         with self._lock:
             self._counts[method.upper()] += 1
+            listener = self.listener
+        if listener is not None and listener(method.upper()):
+            with self._lock:
+                self._persisted += 1
+
+    @property
+    def unpersisted(self) -> int:
+        """Requests counted here that no ``listener`` persisted."""
+        with self._lock:
+            return sum(self._counts.values()) - self._persisted
 
     @property
     def total(self) -> int:

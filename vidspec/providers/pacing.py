@@ -10,7 +10,8 @@ tells the bucket when a call starts and ends.
 
     {"2026-11": 312}
 
-Every command that talks to the provider adds its ``RequestLedger.total`` once it is done
+Every command that talks to the provider adds each request as it is sent (``open_provider``;
+a killed run's requests still count), and at its end whatever could not be added then
 (``plan`` and ``apply`` alike), so the plan's cost line can say "312 of 1500 used this month"
 and refuse a plan that would go over the cap. The count is what *this* project spent from this
 machine; the service's own counter is the authority, this is the best local estimate.
@@ -118,8 +119,9 @@ class MonthlyUsage:
         """Requests counted for the month of ``now`` (0 when the file does not exist)."""
         return self._read().get(month_key(now), 0)
 
-    def add(self, count: int, now: datetime) -> int:
-        """Add ``count`` requests to the month of ``now``; returns that month's new total."""
+    def add(self, count: int, now: datetime, *, durable: bool = True) -> int:
+        """Add ``count`` requests to the month of ``now``; returns that month's new total.
+        ``durable=False``: no fsync (a count written after each request, see ``open_provider``)."""
         if count < 0:
             raise ValueError("a request count cannot be negative")
         key = month_key(now)
@@ -130,7 +132,8 @@ class MonthlyUsage:
             with filelock.FileLock(str(self._lock_path), timeout=30):
                 counts = self._read()
                 counts[key] = counts.get(key, 0) + count
-                atomic_write_text(self.path, json.dumps(counts, indent=2, sort_keys=True) + "\n")
+                text = json.dumps(counts, indent=2, sort_keys=True) + "\n"
+                atomic_write_text(self.path, text, durable=durable)
         except filelock.Timeout as exc:
             raise StateError(
                 f"{self._lock_path} stayed locked for 30 seconds",

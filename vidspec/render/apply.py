@@ -6,6 +6,7 @@ and ``clock_text`` are the pieces the progress reporters of ``vidspec.cli.report
 
 from __future__ import annotations
 
+from vidspec.core.escape import escape_text
 from vidspec.engine.results import ALWAYS_COUNTED, VERBS, ActionResult, ApplyResults, Outcome
 from vidspec.render.style import style
 
@@ -38,10 +39,11 @@ def finished_line(result: ActionResult) -> str:
         text = f"{result.address}: {result.kind} submitted"
     else:
         text = f"{result.address}: {result.kind} {result.outcome.value}"
-    if result.detail and result.outcome is Outcome.FAILED:
-        text += f": {result.detail}"
-    elif result.detail:
-        text += f" ({result.detail})"
+    detail = escape_text(result.detail)  # may hold a server's message: one line, no controls
+    if detail and result.outcome is Outcome.FAILED:
+        text += f": {detail}"
+    elif detail:
+        text += f" ({detail})"
     return text
 
 
@@ -91,7 +93,7 @@ def render_results(results: ApplyResults, *, color: bool = False) -> str:
         for row in results.rows:
             outcome = tone(row.outcome.value.ljust(widths[2]), row.outcome)
             cells = (row.address.ljust(widths[0]), row.kind.ljust(widths[1]), outcome)
-            lines.append(("  ".join(cells) + "  " + row.detail).rstrip())
+            lines.append(("  ".join(cells) + "  " + escape_text(row.detail)).rstrip())
         lines.append("")
     line = final_line(results)
     lines.append(style(line, bold=True) if color else line)

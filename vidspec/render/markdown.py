@@ -17,6 +17,7 @@ import html
 import re
 
 from vidspec.core.addresses import split_address
+from vidspec.core.escape import escape_text
 from vidspec.plan.actions import KIND_ORDER
 from vidspec.plan.model import Plan
 from vidspec.render.rows import ActionRow, PlanRows, plan_rows
@@ -100,7 +101,7 @@ def _tail(rows: PlanRows) -> list[str]:
     if rows.unmanaged:
         count = len(rows.unmanaged)
         listed = "\n".join(
-            f"- `{v.id}` {_cell(v.name) if v.name is not None else '(no name)'}"
+            f"- `{_cell(v.id)}` {_cell(v.name) if v.name is not None else '(no name)'}"
             for v in rows.unmanaged[:UNMANAGED_SHOWN]
         )
         more = f"\n- … and {count - UNMANAGED_SHOWN} more" if count > UNMANAGED_SHOWN else ""
@@ -174,8 +175,8 @@ def _note(diffs: int, table_rows: int, limit: int) -> str:
 
 
 def _cell(text: str) -> str:
-    """Safe inside a table cell or list item: no pipes, tags or line breaks."""
-    escaped = html.escape(text, quote=False).replace("|", "\\|")
+    """Safe inside a table cell or list item: no pipes, tags, line breaks or controls."""
+    escaped = html.escape(escape_text(text), quote=False).replace("|", "\\|")
     return " ".join(escaped.split())
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from vidspec.core.escape import escape_text
 from vidspec.plan.model import Plan
 from vidspec.render.rows import ActionRow, FieldRow, PlanRows, plan_rows, word_diff_plain
 from vidspec.render.style import style
@@ -55,8 +56,8 @@ class _TextRenderer:
             ]
             width = max(len(v.id) for v in rows.unmanaged[:UNMANAGED_SHOWN])
             for video in rows.unmanaged[:UNMANAGED_SHOWN]:
-                name = "(no name)" if video.name is None else f'"{video.name}"'
-                lines.append(f"  {video.id:<{width}}  {name}")
+                name = "(no name)" if video.name is None else f'"{escape_text(video.name)}"'
+                lines.append(f"  {escape_text(video.id):<{width}}  {name}")
             if count > UNMANAGED_SHOWN:
                 lines.append(f"  ... and {count - UNMANAGED_SHOWN} more (plan --json lists all)")
         for warning in rows.warnings:

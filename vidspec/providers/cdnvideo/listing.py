@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from vidspec.core.errors import ProviderError
+from vidspec.core.escape import escape_text
 from vidspec.providers.base import RemoteVideo, TaskState
 from vidspec.providers.cdnvideo.api import API
 
@@ -87,17 +88,35 @@ def spec_of(item: Mapping[str, Any]) -> dict[str, Any] | None:
     return spec or None
 
 
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def check_id(video_id: str, *, method: str, path: str) -> str:
+    """``video_id`` if it is a UUID (the form of every CDNvideo id), else ``ProviderError``:
+    an id is data, written into the state, URLs and manifests' comments."""
+    if _UUID.fullmatch(video_id) is None:
+        raise ProviderError(
+            f"the service answered an id that is not a UUID: '{escape_text(video_id)}'",
+            method=method,
+            path=path,
+            hint="CDNvideo's ids are UUIDs; vidspec does not use one in another form. "
+            "Check provider.base_url points at the CDNvideo API.",
+        )
+    return video_id
+
+
 def remote_video(item: Any, *, path: str) -> RemoteVideo:
     """One listing item as a ``RemoteVideo``. ``path`` names the call, for the error."""
     if not isinstance(item, Mapping) or not isinstance(item.get("id"), str):
         raise ProviderError(
             "the service's listing holds an item without an id", method="GET", path=path
         )
+    check_id(item["id"], method="GET", path=path)
     created = parse_time(item.get("date"))
     if created is None:
         raise ProviderError(
             f"the service's listing gives video {item['id']} an unreadable date "
-            f"{item.get('date')!r}",
+            f"{escape_text(str(item.get('date')))!r}",
             method="GET",
             path=path,
         )
@@ -128,7 +147,7 @@ def task_video(task: Any, *, video_id: str, now: datetime, path: str) -> RemoteV
         )
     message = task.get("message")
     return RemoteVideo(
-        id=str(task.get("id") or video_id),
+        id=check_id(str(task.get("id") or video_id), method="GET", path=path),
         name=None,
         state=task_state(task.get("status")),
         created_at=now,

@@ -22,16 +22,30 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from vidspec.core.clock import Clock, SystemClock
-from vidspec.core.errors import AuthError, NotFound, ProjectError, ProviderError, QuotaExhausted
+from vidspec.core.errors import (
+    AuthError,
+    InvalidRequest,
+    NotFound,
+    ProjectError,
+    ProviderError,
+    QuotaExhausted,
+)
 from vidspec.providers.base import (
     Capabilities,
     DownloadResult,
     RemoteVideo,
     RequestLedger,
+    listing_loops,
+    max_listed,
 )
 from vidspec.providers.cdnvideo.api import API, CAPABILITIES
 from vidspec.providers.cdnvideo.catalog import CdnvideoCatalog
-from vidspec.providers.cdnvideo.listing import listing_params, remote_video, task_video
+from vidspec.providers.cdnvideo.listing import (
+    check_id,
+    listing_params,
+    remote_video,
+    task_video,
+)
 from vidspec.providers.http.client import HttpClient, HttpPolicy, new_session, path_of
 
 log = logging.getLogger("vidspec.providers.cdnvideo")
@@ -72,10 +86,12 @@ class CdnvideoProvider:
         self._http = HttpClient(
             new_session(self.ledger, policy=policy, clock=self._clock, trust_env=trust_env),
             secrets=secrets,
+            policy=policy,
         )
         self._files = HttpClient(
             new_session(self.file_ledger, policy=policy, clock=self._clock, trust_env=trust_env),
             secrets=secrets,
+            policy=policy,
         )
         self._credentials = (username, password) if username and password and not token else None
         self._token: str | None = token or None
@@ -117,6 +133,7 @@ class CdnvideoProvider:
                 "CDNvideo refused the username or password",
                 method=exc.method,
                 path=exc.path,
+                host=exc.host,
                 status=exc.status,
                 server_message=exc.server_message,
                 hint="Check the variables named by provider.username and provider.password. "
@@ -181,6 +198,7 @@ class CdnvideoProvider:
                     "CDNvideo refused the call: the quota or the monthly request cap is spent",
                     method=exc.method,
                     path=exc.path,
+                    host=exc.host,
                     status=exc.status,
                     server_message=exc.server_message,
                 ) from exc
@@ -192,26 +210,60 @@ class CdnvideoProvider:
     # -- the Provider protocol --------------------------------------------------------------
 
     def catalog(self) -> CdnvideoCatalog:
-        return CdnvideoCatalog.from_configurations(self._call("GET", API.configurations_path))
+        try:
+            answer = self._call("GET", API.configurations_path)
+        except NotFound as exc:
+            # The catalog always exists: a 404 means the address is wrong, not a video gone.
+            raise _rehint(
+                exc,
+                NotFound,
+                "The service has no catalog at this address; check provider.base_url and "
+                "provider.account in vidspec.yaml.",
+            ) from exc
+        return CdnvideoCatalog.from_configurations(answer)
 
     def list_videos(self) -> list[RemoteVideo]:
         """Every video (and task, if the service lists them), page by page until a short one
-        (the request count is in ``API.list_page_size``'s comment)."""
+        (the request count is in ``API.list_page_size``'s comment).
+
+        A server cannot make this loop forever: a full page that brings no new id ends it
+        ("the listing repeats itself at offset N on HOST"), and so does a listing longer than
+        the account can hold (``max_listed``)."""
         found: dict[str, RemoteVideo] = {}
         offset = 0
         now = self._clock.now()
-        path = path_of(self._api_url + API.videos_path)
+        url = self._api_url + API.videos_path
+        path = path_of(url)
+        most = max_listed(self.capabilities)
         while True:
-            page = self._call("GET", API.videos_path, params=listing_params(offset, now))
+            try:
+                page = self._call("GET", API.videos_path, params=listing_params(offset, now))
+            except InvalidRequest as exc:
+                # vidspec wrote the query, not the user: nothing in a manifest to fix.
+                raise _rehint(
+                    exc,
+                    ProviderError,
+                    "The service refused vidspec's listing query; check provider.base_url, "
+                    "and report it if it persists.",
+                ) from exc
             if not isinstance(page, list):
                 raise ProviderError(
                     "the service's listing is not a JSON list", method="GET", path=path
                 )
+            before = len(found)
             for item in page:
                 video = remote_video(item, path=path)
                 found.setdefault(video.id, video)  # an item that slid between pages
             if len(page) < API.list_page_size:
                 return list(found.values())
+            if len(found) == before:
+                raise listing_loops(url, f"the listing repeats itself at offset {offset}")
+            if len(found) > most:
+                raise listing_loops(
+                    url,
+                    f"the listing goes on past {most} videos, more videos than the account "
+                    f"can hold",
+                )
             offset += API.list_page_size
 
     def create(self, spec: Mapping[str, Any]) -> str:
@@ -224,7 +276,7 @@ class CdnvideoProvider:
                 "the service accepted the video but its answer has no id",
                 creates=True,
             )
-        return video_id
+        return check_id(video_id, method="POST", path=path_of(self._api_url + API.generate_path))
 
     def status(self, ids: Sequence[str]) -> dict[str, RemoteVideo]:
         """One ``GET /tasks/<id>`` per id (a fallback: the listing answers for all at once).
@@ -280,6 +332,19 @@ class CdnvideoProvider:
 
     def __repr__(self) -> str:
         return f"CdnvideoProvider({self._api_url!r})"
+
+
+def _rehint(exc: ProviderError, cls: type[ProviderError], hint: str) -> ProviderError:
+    """``exc`` again (as ``cls``) with a hint that fits the call that failed."""
+    return cls(
+        exc.message,
+        method=exc.method,
+        path=exc.path,
+        host=exc.host,
+        status=exc.status,
+        server_message=exc.server_message,
+        hint=hint,
+    )
 
 
 def _plain(value: Any) -> Any:

@@ -16,31 +16,57 @@
 every error answer into a ``vidspec.core.errors.ProviderError`` subclass, via one function,
 ``to_provider_error``.
 
-The parts, one concept each: ``retry`` (the retry on the injected clock),
-``errors`` (``to_provider_error``, ``path_of``) and ``files`` (``save_stream``); this
-module re-exports their public names, so callers import everything HTTP from here.
+Bounds a server cannot push (issue 10): a wait a server asks for (``Retry-After``) is at most
+``max_wait`` (``safety.max_wait``; longer: ``WaitTooLong`` naming the host), and shown while
+it lasts (``vidspec.wait`` log); every request ends within ``deadline``
+(``safety.request_deadline``) from sending to its last byte, and an API answer within
+``max_body`` bytes; a download follows at most ``max_redirects`` http(s) redirects (the
+token-less file client only) and is saved only when it is a video (``files``).
+
+The parts, one concept each: ``policy`` (``HttpPolicy``), ``retry`` (the retry on
+the injected clock), ``errors`` (``to_provider_error``, ``path_of``), ``body``
+(reading within the deadline and size), ``watchdog`` (cutting a request off at its
+deadline in any phase) and ``files`` (``save_stream``); this module re-exports their
+public names, so callers import everything HTTP from here.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import logging
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from vidspec import __version__
 from vidspec.core.clock import Clock, SystemClock
-from vidspec.core.errors import AuthError, NotFound, OutcomeUnknown, ProviderError, ServerError
+from vidspec.core.errors import (
+    AuthError,
+    NotFound,
+    OutcomeUnknown,
+    ProviderError,
+    ServerError,
+    WaitTooLong,
+)
 from vidspec.providers.base import DownloadResult, RequestLedger
-from vidspec.providers.http.errors import path_of, server_message, to_provider_error
-from vidspec.providers.http.files import save_stream
+from vidspec.providers.http.body import BodyBounds, read_body, seconds_text
+from vidspec.providers.http.errors import (
+    host_of,
+    path_of,
+    retry_after,
+    server_message,
+    to_provider_error,
+)
+from vidspec.providers.http.files import check_answer, save_stream
+from vidspec.providers.http.policy import HttpPolicy
 from vidspec.providers.http.retry import IDEMPOTENT_METHODS, RETRY_STATUSES, LedgerRetry
+from vidspec.providers.http.watchdog import POOL_CLASSES, deadline
 
 __all__ = [
     "IDEMPOTENT_METHODS",
@@ -62,24 +88,6 @@ FormPart = tuple[str, tuple[None, str] | tuple[None, str, str]]
 ``(name, (None, value, content_type))`` one with its own type (``application/json``)."""
 
 
-@dataclass(frozen=True)
-class HttpPolicy:
-    """Timeouts and retry pacing of a session. Tests shrink the backoff; nothing else should."""
-
-    connect_timeout: float = 10.0
-    read_timeout: float = 60.0
-    retries: int = 4
-    backoff_factor: float = 0.5  # waits 0, 1, 2, 4 ... seconds (+ jitter) between retries
-    backoff_max: float = 30.0
-    backoff_jitter: float = 0.5
-    retry_after_max: int = 120  # a longer Retry-After is cut to this
-    user_agent: str = f"vidspec/{__version__}"
-
-    @property
-    def timeout(self) -> tuple[float, float]:
-        return (self.connect_timeout, self.read_timeout)
-
-
 class _VidspecAdapter(HTTPAdapter):
     """Sets the default timeout, counts the first attempt of each request and logs it."""
 
@@ -87,6 +95,11 @@ class _VidspecAdapter(HTTPAdapter):
         super().__init__(max_retries=retry)
         self._policy = policy
         self._ledger = ledger
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        # connections that the request deadline's watchdog can cut off (http_watchdog)
+        self.poolmanager.pool_classes_by_scheme = POOL_CLASSES
 
     def send(
         self,
@@ -143,7 +156,8 @@ def new_session(
         backoff_factor=policy.backoff_factor,
         backoff_max=policy.backoff_max,
         backoff_jitter=policy.backoff_jitter,
-        retry_after_max=policy.retry_after_max,
+        max_wait=policy.max_wait,
+        retry_after_max=10**9,  # compare what was asked with max_wait, uncut
         respect_retry_after_header=True,
         raise_on_status=False,  # after the last retry, hand back the answer: it has the message
         clock=clock or SystemClock(),
@@ -155,6 +169,7 @@ def new_session(
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = policy.user_agent
+    session.vidspec_policy = policy  # type: ignore[attr-defined]  # read by HttpClient
     return session
 
 
@@ -162,11 +177,19 @@ class HttpClient:
     """Sends requests through one ``new_session`` session and raises vidspec errors.
 
     ``secrets`` (tokens, passwords) are blanked from any server message that echoes them; they
-    travel only in headers or bodies, which nothing logs.
+    travel only in headers or bodies, which nothing logs. ``policy`` (default: the one the
+    session was made with) bounds each request's time and size.
     """
 
-    def __init__(self, session: requests.Session, *, secrets: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        session: requests.Session,
+        *,
+        secrets: Sequence[str] = (),
+        policy: HttpPolicy | None = None,
+    ) -> None:
         self.session = session
+        self.policy: HttpPolicy = policy or getattr(session, "vidspec_policy", None) or HttpPolicy()
         self._secrets: list[str] = [s for s in secrets if s]
 
     def add_secret(self, secret: str) -> None:
@@ -185,35 +208,72 @@ class HttpClient:
         headers: Mapping[str, str] | None = None,
         stream: bool = False,
         creates: bool | None = None,
+        bounds: BodyBounds | None = None,
     ) -> requests.Response:
         """Send one request; return the answer if it is a success (< 400), else raise.
 
-        ``files`` sends a multipart/form-data body, one part per ``FormPart`` in order.
+        ``files`` sends a multipart/form-data body, one part per ``FormPart`` in order. The
+        body is read within the policy's deadline and ``max_body`` unless ``stream``: then the
+        caller reads it with ``read_chunks(response, bounds)`` (``bounds`` given, or made here
+        and left on ``response.bounds``).
         """
-        try:
-            response = self.session.request(
-                method,
-                url,
-                params=params,
-                json=json,
-                data=data,
-                files=files,
-                headers=dict(headers or {}),
-                stream=stream,
-                allow_redirects=False,
-            )
-        except requests.RequestException as exc:
-            raise to_provider_error(
-                method, url, exc=exc, creates=creates, secrets=self._secrets
-            ) from exc
+        creates = method.upper() == "POST" if creates is None else creates
+        bounds = bounds or BodyBounds.start(
+            method, url, self.policy.deadline, self.policy.max_body, creates=creates
+        )
+        # A streamed body is read by the caller, who keeps the watchdog armed (``download``).
+        with contextlib.nullcontext() if stream else deadline(bounds.left()):
+            try:
+                response = self.session.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json,
+                    data=data,
+                    files=files,
+                    headers=dict(headers or {}),
+                    stream=True,
+                    allow_redirects=False,
+                    timeout=_timeout(self.policy, bounds),
+                )
+            except requests.RequestException as exc:
+                if bounds.left() <= 0:
+                    raise bounds.late() from exc
+                raise to_provider_error(
+                    method, url, exc=exc, creates=creates, secrets=self._secrets
+                ) from exc
+            response.bounds = bounds  # type: ignore[attr-defined]
+            try:
+                if not stream or response.status_code >= 400:
+                    read_body(response, bounds)
+            except BaseException:
+                response.close()
+                raise
         if response.status_code >= 400:
             try:
-                raise to_provider_error(
+                error = to_provider_error(
                     method, url, response=response, creates=creates, secrets=self._secrets
                 )
+                asked = retry_after(response)
             finally:
                 response.close()
+            raise self._bounded_wait(error, asked, url)
         return response
+
+    def _bounded_wait(self, error: ProviderError, asked: float | None, url: str) -> ProviderError:
+        """An error answer asking for a longer wait than ``max_wait`` (``Retry-After``) ends
+        the call (any call, a create's too): ``WaitTooLong`` naming the host and the wait."""
+        if asked is None or asked <= self.policy.max_wait:
+            return error
+        return WaitTooLong(
+            f"{host_of(url)} asked to wait {asked:.0f} s (Retry-After), longer than "
+            f"safety.max_wait ({seconds_text(self.policy.max_wait)})",
+            method=error.method,
+            path=error.path,
+            host=error.host,
+            status=error.status,
+            server_message=error.server_message,
+        )
 
     def request_json(self, method: str, url: str, **kw: Any) -> Any:
         """``request`` and decode the JSON answer; an answer that is not JSON is an error."""
@@ -246,27 +306,73 @@ class HttpClient:
         For a request that creates something the work may be done: ``OutcomeUnknown``.
         """
         cls = OutcomeUnknown if creates else ServerError
-        raise cls(message, method=method.upper(), path=path_of(url), status=status) from cause
+        raise cls(
+            message, method=method.upper(), path=path_of(url), host=host_of(url), status=status
+        ) from cause
 
     def download(self, url: str, dest: Path, *, refused_hint: str) -> DownloadResult:
-        """Stream the file at ``url`` to ``dest`` atomically (``save_stream``). A file host that
-        refuses the link (401/403/404) is reported as that, with ``refused_hint`` saying why a
-        link may stop working on this service."""
+        """Stream the video at ``url`` to ``dest`` atomically (``save_stream``), following at
+        most ``max_redirects`` http(s) redirects, within one deadline. Only the token-less file
+        client calls this. A file host that refuses the link (401/403/404) is reported as that,
+        with ``refused_hint`` saying why a link may stop working on this service; an answer
+        that is not a video is refused (``http_files.check_answer``)."""
+        bounds = BodyBounds.start("GET", url, self.policy.deadline, None)
+        with deadline(bounds.left()):
+            return self._download(url, dest, bounds, refused_hint)
+
+    def _download(
+        self, url: str, dest: Path, bounds: BodyBounds, refused_hint: str
+    ) -> DownloadResult:
+        for _ in range(self.policy.max_redirects + 1):
+            bounds = dataclasses.replace(bounds, url=url)
+            response = self._fetch(url, bounds, refused_hint)
+            location = response.headers.get("Location")
+            if response.status_code not in _REDIRECTS or not location:
+                break
+            response.close()
+            url = urljoin(url, location)
+        else:
+            raise ProviderError(
+                f"the download from {host_of(url)} redirected more than "
+                f"{self.policy.max_redirects} times",
+                method="GET",
+                path=path_of(url),
+            )
         try:
-            response = self.request("GET", url, stream=True)
+            check_answer(response, bounds, self.policy.max_bytes)
+            return save_stream(response, bounds, dest, self.policy.max_bytes)
+        finally:
+            response.close()
+
+    def _fetch(self, url: str, bounds: BodyBounds, refused_hint: str) -> requests.Response:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in ("http", "https"):
+            raise ProviderError(
+                f"the download link is not http(s) but {scheme or 'relative'}: refused",
+                hint="A file link must be an http or https URL; check the service.",
+            )
+        try:
+            return self.request("GET", url, stream=True, bounds=bounds)
         except (AuthError, NotFound) as exc:
             raise ProviderError(
-                "the download link was refused",
+                "the file host refused the download link",
                 method=exc.method,
                 path=exc.path,
+                host=exc.host,
                 status=exc.status,
                 server_message=exc.server_message,
                 hint=refused_hint,
             ) from exc
-        try:
-            return save_stream(response, url, dest)
-        finally:
-            response.close()
 
     def close(self) -> None:
         self.session.close()
+
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+def _timeout(policy: HttpPolicy, bounds: BodyBounds) -> tuple[float, float]:
+    """Connect and read timeouts, never past what is left of the request's deadline."""
+    left = max(bounds.left(), 0.001)
+    connect, read = policy.timeout
+    return (min(connect, left), min(read, left))

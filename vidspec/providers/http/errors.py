@@ -7,7 +7,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
+from urllib3.exceptions import ConnectTimeoutError, InvalidHeader, ReadTimeoutError
+from urllib3.util.retry import Retry
 
 from vidspec.core.errors import (
     AuthError,
@@ -21,11 +22,19 @@ from vidspec.core.errors import (
 )
 
 _MIN_SECRET = 4  # blanking a shorter "secret" would mangle ordinary words of a message
+_NO_CAP = 10**9  # urllib3 cuts a Retry-After to 6 h by default: read what was asked
 
 
 def path_of(url: str) -> str:
     """The path of a URL, without scheme, host or query: the only part errors and logs show."""
     return urlsplit(url).path or "/"
+
+
+def host_of(url: str) -> str:
+    """``host[:port]`` of a URL, without any ``user:password@``: what errors name, so a user
+    knows which server misbehaved (issue 10), and nothing secret."""
+    netloc = urlsplit(url).netloc.rpartition("@")[2]
+    return netloc or "the service"
 
 
 def server_message(response: requests.Response) -> str | None:
@@ -41,11 +50,15 @@ def server_message(response: requests.Response) -> str | None:
     return None
 
 
-def _retry_after(response: requests.Response) -> float | None:
+def retry_after(response: requests.Response) -> float | None:
+    """The seconds a ``Retry-After`` header asks for (a number or an HTTP date), or ``None``
+    when the server sent none (or nothing readable)."""
     value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
     try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
+        return max(0.0, Retry(retry_after_max=_NO_CAP).parse_retry_after(value))
+    except InvalidHeader:
         return None
 
 
@@ -81,6 +94,7 @@ def to_provider_error(
     """
     method = method.upper()
     path = path_of(url)
+    host = host_of(url)
     creates = method == "POST" if creates is None else creates
     if response is None:
         assert exc is not None, "to_provider_error needs a response or an exception"
@@ -90,8 +104,11 @@ def to_provider_error(
                 f"the answer to a request that creates a video was lost ({detail})",
                 method=method,
                 path=path,
+                host=host,
             )
-        return TransportError(f"could not reach the service ({detail})", method=method, path=path)
+        return TransportError(
+            f"could not reach the service ({detail})", method=method, path=path, host=host
+        )
 
     status = response.status_code
     message = server_message(response)
@@ -101,6 +118,7 @@ def to_provider_error(
     kw: dict[str, Any] = {
         "method": method,
         "path": path,
+        "host": host,
         "status": status,
         "server_message": message,
     }
@@ -109,7 +127,7 @@ def to_provider_error(
             return OutcomeUnknown("the service failed after a request that creates a video", **kw)
         return ServerError("the service failed", **kw)
     if status == 429:
-        return RateLimited("too many requests", retry_after=_retry_after(response), **kw)
+        return RateLimited("too many requests", retry_after=retry_after(response), **kw)
     if status in (401, 403):
         return AuthError("the service refused the credentials", **kw)
     if status == 404:

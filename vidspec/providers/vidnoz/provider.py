@@ -49,6 +49,8 @@ from vidspec.providers.base import (
     RemoteVideo,
     RequestLedger,
     TaskState,
+    listing_loops,
+    max_listed,
 )
 from vidspec.providers.http.client import FormPart, HttpClient, HttpPolicy, new_session, path_of
 from vidspec.providers.vidnoz.api import API, CAPABILITIES
@@ -57,6 +59,7 @@ from vidspec.providers.vidnoz.errors import KEY_HINT, blank_key, envelope_error
 from vidspec.providers.vidnoz.pacing import shared_pacer
 from vidspec.providers.vidnoz.wire import (
     Envelope,
+    check_task_id,
     form_parts,
     listed_video,
     read_envelope,
@@ -93,10 +96,12 @@ class VidnozProvider:
         self._http = HttpClient(
             new_session(self.ledger, policy=policy, clock=self._clock, trust_env=trust_env),
             secrets=[api_key],
+            policy=policy,
         )
         self._files = HttpClient(
             new_session(self.file_ledger, policy=policy, clock=self._clock, trust_env=trust_env),
             secrets=[api_key],
+            policy=policy,
         )
         self._pacer = shared_pacer(self._clock, self._base, api_key)
 
@@ -173,6 +178,7 @@ class VidnozProvider:
                 "Vidnoz refused the API key",
                 method=exc.method,
                 path=exc.path,
+                host=exc.host,
                 status=exc.status,
                 server_message=exc.server_message,
                 hint=KEY_HINT,
@@ -216,7 +222,9 @@ class VidnozProvider:
         found: dict[str, RemoteVideo] = {}
         cursors: set[str] = set()
         cursor = ""
-        path = path_of(self._base + API.list_path)
+        url = self._base + API.list_path
+        path = path_of(url)
+        most = max_listed(self.capabilities)
         while True:
             params: dict[str, str | int] = {"limit": self.capabilities.list_page_size}
             if cursor:
@@ -227,12 +235,21 @@ class VidnozProvider:
                 raise ProviderError(
                     "the service's video list has no 'videos' list", method="GET", path=path
                 )
+            before = len(found)
             for item in videos:
                 video = listed_video(item, path=path)
                 found.setdefault(video.id, video)  # an item that slid between pages
             following = data.get("end_cursor")
             if not isinstance(following, str) or not following or not videos:
                 return list(found.values())
+            if len(found) == before:
+                raise listing_loops(url, f"the listing repeats itself after {before} videos")
+            if len(found) > most:
+                raise listing_loops(
+                    url,
+                    f"the listing goes on past {most} videos, more videos than the "
+                    f"account can hold",
+                )
             if following in cursors:
                 raise ProviderError(
                     "the service's video list gave the same end_cursor twice",
@@ -252,7 +269,7 @@ class VidnozProvider:
                 "the service accepted the video but its answer has no task_id",
                 creates=True,
             )
-        return task_id
+        return check_task_id(task_id, method="POST", path=path_of(self._base + API.create_path))
 
     def _detail(self, video_id: str) -> RemoteVideo:
         data = self._call("POST", API.detail_path, parts=[("id", (None, video_id))])

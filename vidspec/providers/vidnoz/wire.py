@@ -11,12 +11,14 @@ the example sends them. ``None`` values are left out.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from vidspec.core.errors import ProviderError
+from vidspec.core.escape import escape_text
 from vidspec.providers.base import RemoteVideo, TaskState
 from vidspec.providers.http.client import FormPart
 from vidspec.providers.vidnoz.api import API
@@ -137,6 +139,22 @@ def _seconds(value: Any) -> float | None:
     return float(value)
 
 
+_TASK_ID = re.compile(r"[A-Za-z0-9+/=_-]{1,256}")
+
+
+def check_task_id(task_id: str, *, method: str, path: str) -> str:
+    """``task_id`` if it has the form of a Vidnoz id (base64 text), else ``ProviderError``:
+    an id is data, written into the state and into requests."""
+    if _TASK_ID.fullmatch(task_id) is None:
+        raise ProviderError(
+            f"the service answered a task id that is not base64 text: '{escape_text(task_id)}'",
+            method=method,
+            path=path,
+            hint="Vidnoz's task ids are base64 text; check provider.base_url points at Vidnoz.",
+        )
+    return task_id
+
+
 def listed_video(item: Any, *, path: str) -> RemoteVideo:
     """One ``data.videos[]`` item of the list as a ``RemoteVideo`` (``spec`` is ``None``: the
     list reports no generation field but the name). ``path`` names the call, for errors."""
@@ -144,6 +162,7 @@ def listed_video(item: Any, *, path: str) -> RemoteVideo:
         raise ProviderError(
             "the service's video list holds an item without an id", method="GET", path=path
         )
+    check_task_id(item["id"], method="GET", path=path)
     created = parse_time(item.get("create_at"))
     if created is None:
         raise ProviderError(
@@ -191,7 +210,7 @@ def task_video(data: Any, *, video_id: str, now: datetime, path: str) -> RemoteV
         )
     message = data.get("message")
     return RemoteVideo(
-        id=str(data.get("id") or video_id),
+        id=check_task_id(str(data.get("id") or video_id), method="POST", path=path),
         name=None,
         state=task_state(data.get("status")),
         created_at=now,
