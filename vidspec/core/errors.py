@@ -31,6 +31,7 @@ and chained with ``raise ... from exc``.
     │   ├── TransportError            connection refused, timeout, TLS ...
     │   └── OutcomeUnknown            a POST was sent but its answer was lost: never retry blindly
     ├── DownloadWriteError            a fetched video could not be written here (disk, path)
+    ├── ForgeError                    GitHub/GitLab refused a comment call; names the host
     ├── ApplyFailed                   apply finished but some actions failed
     └── Interrupted                   Ctrl-C                                 exit 130
 """
@@ -47,6 +48,7 @@ __all__ = [
     "ApplyFailed",
     "AuthError",
     "DownloadWriteError",
+    "ForgeError",
     "Interrupted",
     "InvalidRequest",
     "LockHeld",
@@ -284,6 +286,11 @@ class OutcomeUnknown(ProviderError):
 class DownloadWriteError(VidspecError):
     """The video was fetched but could not be written on this machine (disk full, a directory
     where the file should go): a local problem, reported as that video's failed download."""
+
+
+class ForgeError(VidspecError):
+    """A call to GitHub's or GitLab's API (the PR/MR comment) failed. The message names the
+    host and the call; the hint says what to grant or fix. Never holds the token."""
 
 
 class ApplyFailed(VidspecError):

@@ -6,6 +6,7 @@ The plan's JSON document (``plan --json``, ``show --json PLANFILE``; JSON Schema
 
     {"format_version": 1,
      "refreshed": true,
+     "fingerprint": "<sha256 hex of the canonical actions>",
      "actions": [{"address", "action", "reason", "changes": [{"path", "before", "after"}],
                   "cost": {"generation_requests", "api_requests", "minutes"},
                   "remote_id"?, "from_address"?, "download"?}],
@@ -32,6 +33,7 @@ from vidspec.core.addresses import natural_key
 from vidspec.core.errors import QuotaExceeded, UnsafePlan
 from vidspec.core.times import format_time, parse_time
 from vidspec.plan.actions import KIND_ORDER, Action, action_from_json
+from vidspec.plan.fingerprint import plan_fingerprint
 from vidspec.project.config import Safety
 
 PLAN_FORMAT_VERSION = 1
@@ -161,6 +163,12 @@ class Plan:
             counts[action.kind] += 1
         return counts
 
+    @property
+    def fingerprint(self) -> str:
+        """sha256 of the canonical actions (``vidspec.plan.fingerprint``): what was reviewed."""
+        abandoned = ((p.address, p.remote_id) for p in self.pending if p.state == "abandoned")
+        return plan_fingerprint(self.actions, abandoned)
+
     def of_kind(self, kind: str) -> tuple[Action, ...]:
         return tuple(a for a in self.actions if a.kind == kind)
 
@@ -222,6 +230,7 @@ class Plan:
         return {
             "format_version": PLAN_FORMAT_VERSION,
             "refreshed": self.refreshed,
+            "fingerprint": self.fingerprint,
             "actions": [a.to_json(full=full) for a in self.actions],
             "summary": self.summary,
             "cost": self.cost.to_json(),

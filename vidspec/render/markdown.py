@@ -19,6 +19,7 @@ import re
 from vidspec.core.addresses import split_address
 from vidspec.core.escape import escape_text
 from vidspec.plan.actions import KIND_ORDER
+from vidspec.plan.fingerprint import short_fingerprint
 from vidspec.plan.model import Plan
 from vidspec.render.rows import ActionRow, PlanRows, plan_rows
 from vidspec.render.text import UNMANAGED_SHOWN, render_action_block
@@ -29,10 +30,13 @@ GROUP_OVER = 20
 _MARKED = re.compile(r"^(\s*)(\+/-|-/\+|[+~»<>↓-])( .*)$")
 
 
-def render_markdown(plan: Plan, *, limit: int = MAX_CHARS) -> str:
-    """The comment's Markdown, ending with a newline, at most ``limit`` characters."""
+def render_markdown(plan: Plan, *, limit: int = MAX_CHARS, whole_plan_at: str | None = None) -> str:
+    """The comment's Markdown, ending with a newline, at most ``limit`` characters.
+
+    ``whole_plan_at`` (a CI run's URL) is where a shortened comment sends the reader for the
+    whole plan; without it, the note says to run ``vidspec plan``."""
     rows = plan_rows(plan)
-    head, tail = _head(rows), _tail(rows)
+    head, tail = _head(rows), [*_tail(rows), _fingerprint(plan)]
     groups = _groups(rows.actions)
     grouped = {r.address for members in groups.values() for r in members}
     single = [r for r in rows.actions if r.address not in grouped]
@@ -43,7 +47,10 @@ def render_markdown(plan: Plan, *, limit: int = MAX_CHARS) -> str:
     if len(text) <= limit:
         return text
     # Too long: keep as many table rows as fit, then as many diffs, and say what was left out.
-    budget = limit - len(_assemble(head, [], [], _note(len(details), len(table), limit), tail))
+    where = whole_plan_at
+    budget = limit - len(
+        _assemble(head, [], [], _note(len(details), len(table), limit, where), tail)
+    )
     kept_rows = 0
     if budget > len(_TABLE_HEADER) + 2:
         budget -= len(_TABLE_HEADER) + 2
@@ -55,7 +62,7 @@ def render_markdown(plan: Plan, *, limit: int = MAX_CHARS) -> str:
         while kept_details < len(details) and len(details[kept_details]) + 2 <= budget:
             budget -= len(details[kept_details]) + 2
             kept_details += 1
-    note = _note(len(details) - kept_details, len(table) - kept_rows, limit)
+    note = _note(len(details) - kept_details, len(table) - kept_rows, limit, where)
     return _assemble(head, table[:kept_rows], details[:kept_details], note, tail)
 
 
@@ -162,16 +169,20 @@ def _diff_line(line: str) -> str:
     return f"{mark}{indent}{rest}"
 
 
-def _note(diffs: int, table_rows: int, limit: int) -> str:
+def _note(diffs: int, table_rows: int, limit: int, where: str | None) -> str:
     parts = []
     if diffs:
-        parts.append(f"{diffs} {'diff' if diffs == 1 else 'diffs'}")
+        parts.append(f"the diffs of {_videos(diffs)}")
     if table_rows:
-        parts.append(f"{table_rows} table {'row' if table_rows == 1 else 'rows'}")
+        parts.append(f"{_videos(table_rows)} from the table")
+    see = f"the whole plan is at {where}" if where else "run `vidspec plan` for the whole plan"
     return (
-        f"_{' and '.join(parts)} left out to keep this comment under {limit:,} characters; "
-        f"run `vidspec plan` for the full plan._"
+        f"_{' and '.join(parts)} left out to keep this comment under {limit:,} characters; {see}._"
     )
+
+
+def _fingerprint(plan: Plan) -> str:
+    return f"Plan fingerprint: `{short_fingerprint(plan.fingerprint)}`"
 
 
 def _cell(text: str) -> str:

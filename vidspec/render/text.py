@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from vidspec.core.escape import escape_text
+from vidspec.plan.fingerprint import short_fingerprint
 from vidspec.plan.model import Plan
 from vidspec.render.rows import ActionRow, FieldRow, PlanRows, plan_rows, word_diff_plain
 from vidspec.render.style import style
@@ -18,7 +19,13 @@ _MARK_TONES = {"+": "add", "~": "change", "-": "remove"}
 
 def render_text(plan: Plan, *, color: bool = False) -> str:
     """The whole plan as text, ending with a newline. ANSI colour only when ``color``."""
-    return _TextRenderer(color).render(plan_rows(plan))
+    text = _TextRenderer(color).render(plan_rows(plan))
+    return f"{text}\n{fingerprint_line(plan)}\n"
+
+
+def fingerprint_line(plan: Plan) -> str:
+    """The text plan's last line; ``apply --expect-fingerprint`` takes the 12 characters."""
+    return f"Plan fingerprint: {short_fingerprint(plan.fingerprint)}"
 
 
 def render_action_block(row: ActionRow, *, color: bool = False) -> list[str]:

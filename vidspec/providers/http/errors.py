@@ -126,7 +126,8 @@ def to_provider_error(
         if creates:
             return OutcomeUnknown("the service failed after a request that creates a video", **kw)
         return ServerError("the service failed", **kw)
-    if status == 429:
+    if status == 429 or (status == 403 and "rate limit" in (message or "").lower()):
+        # GitHub answers its secondary rate limit with 403 + Retry-After: a wait, not a refusal.
         return RateLimited("too many requests", retry_after=retry_after(response), **kw)
     if status in (401, 403):
         return AuthError("the service refused the credentials", **kw)

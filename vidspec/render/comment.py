@@ -1,0 +1,21 @@
+"""The sticky PR/MR comment's body: the hidden marker, the project, then the Markdown plan
+(summary and cost first, fingerprint last), within the forge's 65,536-character budget. Pure.
+"""
+
+from __future__ import annotations
+
+from vidspec.forges.base import COMMENT_LIMIT
+from vidspec.forges.marker import Marker
+from vidspec.plan.model import Plan
+from vidspec.render.markdown import render_markdown
+
+
+def comment_body(
+    plan: Plan, project: str, *, whole_plan_at: str | None = None, limit: int = COMMENT_LIMIT
+) -> str:
+    """``limit`` characters at most; a larger plan keeps its summary and cost and as many
+    videos as fit, and says how many are left out and where the whole plan is."""
+    marker = Marker(project=project, fingerprint=plan.fingerprint).render()
+    where = "the repository root" if project == "." else f"`{project}`"
+    head = f"{marker}\n<sub>vidspec project: {where}</sub>\n\n"
+    return head + render_markdown(plan, limit=limit - len(head), whole_plan_at=whole_plan_at)
