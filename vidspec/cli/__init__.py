@@ -41,6 +41,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "import_",
     "state",
     "force_unlock",
+    # review in CI
+    "drift",
+    "pr",
 )
 
 

@@ -24,11 +24,13 @@ from vidspec.cli.context import GlobalOptions, global_options
 from vidspec.cli.options import in_directory, lock_timeout_option
 from vidspec.cli.reporters import BarReporter, LineReporter
 from vidspec.core.clock import Clock, SystemClock
-from vidspec.core.errors import ApplyFailed, Interrupted, UsageError, VidspecError
+from vidspec.core.errors import ApplyFailed, Interrupted, PlanError, UsageError, VidspecError
 from vidspec.engine import EngineOptions
 from vidspec.engine.progress import ApplyReporter
+from vidspec.plan import Plan
 from vidspec.project.config import load_project
 from vidspec.render.apply import render_results
+from vidspec.render.rows import plan_rows
 from vidspec.render.text import render_text
 
 clock_factory: Callable[[], Clock] = SystemClock
@@ -53,8 +55,17 @@ def stderr_is_tty() -> bool:
     return sys.stderr.isatty()
 
 
-def run_apply(options: GlobalOptions, request: ApplyRequest, confirm: Confirmation) -> int:
-    """Plan (or load the plan file), show, confirm, apply, and print the table of results."""
+def run_apply(
+    options: GlobalOptions,
+    request: ApplyRequest,
+    confirm: Confirmation,
+    *,
+    expect_fingerprint: str | None = None,
+) -> int:
+    """Plan (or load the plan file), show, confirm, apply, and print the table of results.
+
+    ``expect_fingerprint``: apply only if the plan's fingerprint starts with it (the plan that
+    was reviewed); otherwise show what differs, change nothing and raise ``PlanError``."""
     word = "destroy" if request.destroy else "apply"
     if request.plan_file is not None and (request.targets or request.replace):
         raise UsageError(
@@ -84,6 +95,8 @@ def run_apply(options: GlobalOptions, request: ApplyRequest, confirm: Confirmati
         else:
             work = session.plan(request)
             click.echo(render_text(work.plan, color=options.color), nl=False)
+        if expect_fingerprint is not None:
+            check_fingerprint(work.plan, expect_fingerprint)
         if not work.has_work:
             return 0
         session.check(work, force=request.force)
@@ -109,6 +122,38 @@ def run_apply(options: GlobalOptions, request: ApplyRequest, confirm: Confirmati
             "what is left.",
         )
     return 0
+
+
+def check_fingerprint(plan: Plan, expected: str) -> None:
+    """Refuse (``PlanError``) a plan whose fingerprint does not start with ``expected``."""
+    if plan.fingerprint.startswith(expected):
+        click.echo(f"The plan's fingerprint matches the reviewed one ({expected[:12]}).", err=True)
+        return
+    now = plan_rows(plan)
+    raise PlanError(
+        "This is not the plan that was reviewed: nothing was changed.\n"
+        f"  Reviewed: fingerprint {expected[:12]} (see the plan comment on the pull request).\n"
+        f"  Now:      fingerprint {plan.fingerprint[:12]}: {now.summary_line}\n"
+        f"            {now.cost_line}\n"
+        "  What differs: the actions above (the plan as it stands now) are not the ones "
+        "reviewed; the manifests, the state or the videos in the account changed since.",
+        "Push again (or re-run the plan job) so the comment shows the plan as it is now, "
+        "review it, and merge that.",
+    )
+
+
+def fingerprint_prefix(value: str | None) -> str | None:
+    """``--expect-fingerprint``: 12 to 64 hex characters, lowercased."""
+    if value is None:
+        return None
+    text = value.strip().lower()
+    if not 12 <= len(text) <= 64 or any(c not in "0123456789abcdef" for c in text):
+        raise UsageError(
+            f"--expect-fingerprint {value!r} is not a plan fingerprint",
+            "Pass at least its first 12 hex characters, as `vidspec pr fingerprint` prints "
+            "it or the plan's last line shows it (an empty value: no reviewed plan was found).",
+        )
+    return text
 
 
 def _ask(question: str, word: str) -> None:
@@ -162,6 +207,12 @@ def _stop_on_interrupt(stop: threading.Event, word: str) -> Iterator[None]:
 )
 @click.option("--force", is_flag=True, help="Allow a plan over the safety limits.")
 @click.option("--fail-fast", is_flag=True, help="Start nothing new after the first failure.")
+@click.option(
+    "--expect-fingerprint",
+    metavar="HASH",
+    help="Apply only if the plan's fingerprint starts with HASH (12+ hex characters): the "
+    "plan that was reviewed (`vidspec pr fingerprint`). Otherwise change nothing, exit 1.",
+)
 @lock_timeout_option
 @click.pass_context
 def command(
@@ -173,9 +224,11 @@ def command(
     no_wait: bool,
     force: bool,
     fail_fast: bool,
+    expect_fingerprint: str | None,
     lock_timeout: float,
 ) -> int:
     """Make the videos match the manifests (or apply PLANFILE from `vidspec plan -o`)."""
+    expected = fingerprint_prefix(expect_fingerprint)
     request = ApplyRequest(
         plan_file=planfile,
         targets=target,
@@ -185,4 +238,9 @@ def command(
         command="vidspec apply",
         engine=EngineOptions(wait=not no_wait, fail_fast=fail_fast),
     )
-    return run_apply(global_options(ctx), request, Confirmation(APPLY_QUESTION, auto_approve))
+    return run_apply(
+        global_options(ctx),
+        request,
+        Confirmation(APPLY_QUESTION, auto_approve),
+        expect_fingerprint=expected,
+    )

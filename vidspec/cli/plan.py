@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
 from vidspec.app.workflow import PlanRequest, make_plan, save_plan
+from vidspec.cli.annotate import annotated, report_options
 from vidspec.cli.context import global_options
 from vidspec.cli.options import in_directory, lock_timeout_option
 from vidspec.core.clock import SystemClock
 from vidspec.core.errors import UsageError
+from vidspec.gitops import append_step_summary
 from vidspec.project.config import load_project
 from vidspec.render.jsonout import render_json
 from vidspec.render.markdown import render_markdown
@@ -42,6 +45,7 @@ from vidspec.render.text import render_text
     help="Read the service's listing and catalog first (default), or plan from the state alone.",
 )
 @click.option("--force", is_flag=True, help="Allow a plan over the safety limits.")
+@report_options
 @lock_timeout_option
 @click.pass_context
 def command(
@@ -54,6 +58,8 @@ def command(
     replace: tuple[str, ...],
     refresh: bool,
     force: bool,
+    report_format: str | None,
+    report: Path | None,
     lock_timeout: float,
 ) -> int:
     """Show what apply would generate, rename, regenerate or delete, and what it costs."""
@@ -68,11 +74,14 @@ def command(
         lock_timeout=lock_timeout,
         command="vidspec plan",
     )
-    result = make_plan(project, request, SystemClock())
+    with annotated(report_format, report):
+        result = make_plan(project, request, SystemClock())
     if as_json:
         click.echo(render_json(result.plan), nl=False)
     elif markdown:
-        click.echo(render_markdown(result.plan), nl=False)
+        text = render_markdown(result.plan)
+        click.echo(text, nl=False)
+        append_step_summary(text, os.environ)
     else:
         click.echo(render_text(result.plan, color=options.color), nl=False)
     result.plan.check(project.safety, force=force)  # after printing: the reviewer sees why

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
+from vidspec.cli.annotate import annotated, report_options
 from vidspec.cli.context import global_options
 from vidspec.core.errors import ManifestError
 from vidspec.project.config import load_project
@@ -21,12 +24,14 @@ def summary(desired: Desired) -> str:
 
 
 @click.command("validate")
+@report_options
 @click.pass_context
-def command(ctx: click.Context) -> None:
+def command(ctx: click.Context, report_format: str | None, report: Path | None) -> None:
     """Check vidspec.yaml and the manifests offline: every problem, with file:line:column."""
     options = global_options(ctx)
     try:
-        desired = load_desired(load_project(options.directory))
+        with annotated(report_format, report):
+            desired = load_desired(load_project(options.directory))
     except ManifestError as exc:
         # Each problem is already "file:line:column: what (what to do)"; no "Error:" prefix.
         click.echo(str(exc), err=True)

@@ -1,0 +1,140 @@
+"""``vidspec pr comment PLANFILE`` and ``vidspec pr fingerprint``: the plan as one sticky
+comment per project on the pull/merge request, and the fingerprint reviewed there."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from vidspec.cli.context import global_options
+from vidspec.cli.options import in_directory
+from vidspec.core.clock import Clock, SystemClock
+from vidspec.core.errors import UsageError
+from vidspec.forges import ForgeFlags
+from vidspec.forges.sticky import BEHAVIORS
+from vidspec.forges.target import FORGES
+from vidspec.gitops import CommentRequest, comment_on_pr, reviewed_fingerprint
+from vidspec.project.config import find_project_file
+
+clock_factory: Callable[[], Clock] = SystemClock
+"""Where the rate-limit waits sleep (tests substitute a ``ManualClock``)."""
+
+_SIGN = {"github": "#", "gitlab": "!"}
+
+
+def forge_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``--forge``, ``--repo``, ``--api-url``, ``--token-env`` (both subcommands)."""
+    for option in reversed(
+        (
+            click.option(
+                "--forge", type=click.Choice(FORGES), help="Default: from GITHUB_ACTIONS/GITLAB_CI."
+            ),
+            click.option(
+                "--repo",
+                metavar="REPO",
+                help="OWNER/NAME (GitHub) or project id/path (GitLab). "
+                "Default: GITHUB_REPOSITORY / CI_PROJECT_ID.",
+            ),
+            click.option(
+                "--api-url",
+                metavar="URL",
+                help="Default: GITHUB_API_URL (else https://api.github.com) / CI_API_V4_URL.",
+            ),
+            click.option(
+                "--token-env",
+                metavar="NAME",
+                help="The variable holding the token (default GITHUB_TOKEN / GITLAB_TOKEN).",
+            ),
+        )
+    ):
+        function = option(function)
+    return function
+
+
+def _root(ctx: click.Context) -> Path:
+    return find_project_file(global_options(ctx).directory).parent
+
+
+@click.group("pr")
+def command() -> None:
+    """Post the plan on the pull/merge request; read back the reviewed fingerprint."""
+
+
+@command.command("comment")
+@click.argument("planfile", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--behavior",
+    type=click.Choice(BEHAVIORS),
+    default="update",
+    show_default=True,
+    help="update: edit this project's comment in place; new: always add one; "
+    "delete-and-new: delete it and add one at the bottom.",
+)
+@click.option(
+    "--skip-no-changes",
+    is_flag=True,
+    help="Post nothing for an empty plan (an existing comment is still updated).",
+)
+@click.option("--pr", type=click.IntRange(min=1), metavar="N", help="PR / MR number.")
+@forge_options
+@click.pass_context
+def comment(
+    ctx: click.Context,
+    planfile: Path,
+    behavior: str,
+    skip_no_changes: bool,
+    pr: int | None,
+    forge: str | None,
+    repo: str | None,
+    api_url: str | None,
+    token_env: str | None,
+) -> None:
+    """Post PLANFILE (from `vidspec plan -o`) as this project's sticky PR/MR comment."""
+    directory = global_options(ctx).directory
+    flags = ForgeFlags(forge=forge, repo=repo, pr=pr, api_url=api_url, token_env=token_env)
+    request = CommentRequest(
+        plan_file=in_directory(directory, planfile),
+        behavior=behavior,
+        skip_no_changes=skip_no_changes,
+    )
+    outcome = comment_on_pr(_root(ctx), request, flags, os.environ, clock_factory())
+    target, result = outcome.target, outcome.result
+    where = f"{target.noun} {_SIGN[target.forge]}{target.number} in {target.repo}"
+    if result.outcome == "skipped":
+        click.echo(f"No changes: nothing posted on {where}.", err=True)
+        return
+    did = {"created": "Posted", "updated": "Updated", "replaced": "Replaced"}[result.outcome]
+    click.echo(
+        f"{did} the plan comment of project {outcome.project} on {where} "
+        f"(fingerprint {outcome.fingerprint[:12]}).",
+        err=True,
+    )
+
+
+@command.command("fingerprint")
+@click.option("--pr", type=click.IntRange(min=1), metavar="N", help="PR / MR number.")
+@click.option("--commit", metavar="SHA", help="The PR/MR merged as (or containing) this commit.")
+@forge_options
+@click.pass_context
+def fingerprint(
+    ctx: click.Context,
+    pr: int | None,
+    commit: str | None,
+    forge: str | None,
+    repo: str | None,
+    api_url: str | None,
+    token_env: str | None,
+) -> None:
+    """Print the plan fingerprint of this project's comment on a PR/MR (for
+    `apply --expect-fingerprint`)."""
+    if pr is not None and commit is not None:
+        raise UsageError("--pr and --commit cannot be combined", "Pass one of them.")
+    if commit is not None and not commit.strip():
+        raise UsageError("--commit is empty", "Pass a commit SHA (GITHUB_SHA, CI_COMMIT_SHA).")
+    flags = ForgeFlags(forge=forge, repo=repo, pr=pr, api_url=api_url, token_env=token_env)
+    found = reviewed_fingerprint(_root(ctx), flags, os.environ, clock_factory(), commit=commit)
+    click.echo(found)
