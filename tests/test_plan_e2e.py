@@ -199,7 +199,12 @@ def test_text_plan_and_detailed_exit_code(env: Env) -> None:
     code, out, err = env.run("plan", "--detailed-exitcode")
     assert code == 2, err
     assert "  # welcome will be created (new)" in out
-    assert out.splitlines()[-1].startswith("Cost: 2 generation requests, ~0.1 video minutes")
+    *_, cost, blank, last = out.splitlines()
+    assert cost.startswith("Cost: 2 generation requests, ~0.1 video minutes")
+    assert (blank, last) == (
+        "",
+        f"Plan fingerprint: {json.loads(env.run('plan', '--json')[1])['fingerprint'][:12]}",
+    )
     assert "Plan: 2 to create, 0 to rename, 0 to regenerate, 0 to delete." in out
     assert "\x1b[" not in out  # no colour when stdout is not a terminal
 

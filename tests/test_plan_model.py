@@ -142,6 +142,7 @@ def test_plan_json_keys_are_the_contract(every_kind: Plan) -> None:
     assert set(doc) == {
         "format_version",
         "refreshed",
+        "fingerprint",
         "actions",
         "summary",
         "cost",

@@ -148,7 +148,9 @@ def test_markdown_stays_under_the_limit_with_thousands_of_videos() -> None:
     assert len(text) <= 60_000
     assert text.count("<details>") < 3000
     note = re.search(
-        r"_3000 diffs and (\d+) table rows left out to keep this comment under 60,000", text
+        r"_the diffs of 3000 videos and (\d+) videos from the table left out to keep this "
+        r"comment under 60,000",
+        text,
     )
     assert note is not None
     assert text.count("\n| `+` create |") == 3000 - int(note.group(1))

@@ -20,6 +20,8 @@ _MARK_TONES = {"+": "add", "~": "change", "-": "remove"}
 def render_text(plan: Plan, *, color: bool = False) -> str:
     """The whole plan as text, ending with a newline. ANSI colour only when ``color``."""
     text = _TextRenderer(color).render(plan_rows(plan))
+    if not plan.has_changes:
+        return text  # "No changes." stays one line; the JSON and the comment still carry it
     return f"{text}\n{fingerprint_line(plan)}\n"
 
 
