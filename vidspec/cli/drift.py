@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
 from vidspec.cli.context import global_options
 from vidspec.cli.options import lock_timeout_option
-from vidspec.core.clock import SystemClock
+from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import UsageError
 from vidspec.drifting import check_drift
 from vidspec.project.config import load_project
 from vidspec.render.drift import render_drift_json, render_drift_markdown, render_drift_text
+
+clock_factory: Callable[[], Clock] = SystemClock
+"""Where drift reads the time (tests substitute the emulator's ``ManualClock``)."""
 
 
 @click.command("drift")
@@ -28,7 +33,7 @@ def command(
     if as_json and markdown:
         raise UsageError("--json and --markdown cannot be combined", "Choose one output format.")
     project = load_project(global_options(ctx).directory)
-    report = check_drift(project, SystemClock(), lock_timeout=lock_timeout)
+    report = check_drift(project, clock_factory(), lock_timeout=lock_timeout)
     if as_json:
         click.echo(render_drift_json(report), nl=False)
     elif markdown:
