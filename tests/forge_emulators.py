@@ -196,7 +196,10 @@ class ForgeApi:
 
 
 class GitHubApi(ForgeApi):
-    """``/repos/{owner}/{repo}/issues/{n}/comments`` and friends."""
+    """``/repos/{owner}/{repo}/issues/{n}/comments`` and friends. ``link_base`` replaces the
+    host in ``Link`` (a hostile server pointing the client elsewhere)."""
+
+    link_base: str | None = None
 
     def token_of(self, headers: Any) -> str | None:
         match = re.fullmatch(r"(?:Bearer|token) (\S+)", headers.get("Authorization", ""))
@@ -243,7 +246,8 @@ class GitHubApi(ForgeApi):
     def _list(self, key: tuple[str, int], query: dict[str, list[str]]) -> Answer:
         items, page, pages = self._page(self.world.comments[key], query)
         per_page = min(100, int(query.get("per_page", ["30"])[0]))
-        base = f"{self.url}/repos/{key[0]}/issues/{key[1]}/comments?per_page={per_page}"
+        host = self.link_base or self.url
+        base = f"{host}/repos/{key[0]}/issues/{key[1]}/comments?per_page={per_page}"
         links = []
         if page < pages:
             links.append(f'<{base}&page={page + 1}>; rel="next"')

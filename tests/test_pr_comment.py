@@ -6,7 +6,10 @@ error named with its host. Never two sticky comments, also after a rate limit or
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -448,3 +451,29 @@ def test_cli_fingerprint_without_a_comment_exits_1(
     )
     assert code == 1 and out == ""
     assert "merge request !7 in 42 has no vidspec plan comment for project ." in err
+
+
+def test_a_link_to_another_host_is_not_followed_with_the_token(
+    github: GitHubApi, repo: Path
+) -> None:
+    for i in range(101):
+        github.world.seed(REPO, PR, f"comment {i}")
+    github.link_base = "http://127.0.0.2:9"
+    with pytest.raises(ForgeError, match=r"pointed to another host \(127\.0\.0\.2:9\)"):
+        post(repo, save(repo / "plan.json", make_plan(1)), gh_env(github, repo))
+    assert [c.method for c in github.world.calls] == ["GET"]
+
+
+def test_the_token_stays_out_of_the_request_log(github: GitHubApi, repo: Path) -> None:
+    save(repo / "plan.json", make_plan(1))
+    env = {**os.environ, **gh_env(github, repo, GITHUB_TOKEN=READ)}
+    done = subprocess.run(
+        [sys.executable, "-m", "vidspec", "-vv", "-C", str(repo), "pr", "comment", "plan.json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "POST /repos/acme/videos/issues/7/comments -> 403" in done.stderr
+    assert READ not in done.stdout + done.stderr
