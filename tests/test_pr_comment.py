@@ -17,15 +17,15 @@ from typing import Any
 import pytest
 from forge_emulators import Fault, GitHubApi, GitLabApi
 from test_plan_fixtures import CDN, NOW, SCRIPT, desired, state, want
-from vidspec.clock import ManualClock
-from vidspec.errors import ForgeError, UsageError
-from vidspec.planner import plan
 
+from vidspec.app.review import CommentRequest, comment_on_pr, project_name
 from vidspec.cli import main
-from vidspec.forges import ForgeFlags
+from vidspec.core.clock import ManualClock
+from vidspec.core.errors import ForgeError, UsageError
 from vidspec.forges.marker import parse_marker
-from vidspec.gitops import CommentRequest, comment_on_pr, project_name
+from vidspec.forges.target import ForgeFlags
 from vidspec.plan import Plan, SavedPlan, write_saved_plan
+from vidspec.plan.planner import plan
 from vidspec.state import ProviderRef
 
 REPO = "acme/videos"

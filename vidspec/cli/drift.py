@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 import click
 
+from vidspec.app.drift import check_drift
 from vidspec.cli.context import global_options
 from vidspec.cli.options import lock_timeout_option
 from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import UsageError
-from vidspec.drifting import check_drift
 from vidspec.project.config import load_project
 from vidspec.render.drift import render_drift_json, render_drift_markdown, render_drift_text
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
+from vidspec.app.review import append_step_summary
 from vidspec.app.workflow import PlanRequest, make_plan, save_plan
 from vidspec.cli.annotate import annotated, report_options
 from vidspec.cli.context import global_options
 from vidspec.cli.options import in_directory, lock_timeout_option
 from vidspec.core.clock import SystemClock
 from vidspec.core.errors import UsageError
-from vidspec.gitops import append_step_summary
 from vidspec.project.config import load_project
 from vidspec.render.jsonout import render_json
 from vidspec.render.markdown import render_markdown

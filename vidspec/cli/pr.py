@@ -10,14 +10,13 @@ from typing import Any
 
 import click
 
+from vidspec.app.review import CommentRequest, comment_on_pr, reviewed_fingerprint
 from vidspec.cli.context import global_options
 from vidspec.cli.options import in_directory
 from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import UsageError
-from vidspec.forges import ForgeFlags
 from vidspec.forges.sticky import BEHAVIORS
-from vidspec.forges.target import FORGES
-from vidspec.gitops import CommentRequest, comment_on_pr, reviewed_fingerprint
+from vidspec.forges.target import FORGES, ForgeFlags
 from vidspec.project.config import find_project_file
 
 clock_factory: Callable[[], Clock] = SystemClock

@@ -15,8 +15,9 @@ from typing import TypeVar
 
 from vidspec.core.clock import Clock
 from vidspec.core.errors import ForgeError, OutcomeUnknown, RateLimited, UsageError
-from vidspec.forges import ForgeFlags, ForgeTarget, open_forge, read_token, resolve_target
+from vidspec.forges.factory import open_forge
 from vidspec.forges.sticky import Sticky, StickyResult, find_fingerprint
+from vidspec.forges.target import ForgeFlags, ForgeTarget, read_token, resolve_target
 from vidspec.plan import load_saved_plan
 from vidspec.render.comment import comment_body
 from vidspec.render.markdown import render_markdown
