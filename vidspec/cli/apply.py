@@ -45,6 +45,8 @@ class Confirmation:
 
     question: str
     auto_approve: bool
+    expect_fingerprint: str | None = None
+    """The reviewed plan's fingerprint (a prefix): apply only that plan, else change nothing."""
 
 
 def stdin_is_tty() -> bool:
@@ -55,17 +57,8 @@ def stderr_is_tty() -> bool:
     return sys.stderr.isatty()
 
 
-def run_apply(
-    options: GlobalOptions,
-    request: ApplyRequest,
-    confirm: Confirmation,
-    *,
-    expect_fingerprint: str | None = None,
-) -> int:
-    """Plan (or load the plan file), show, confirm, apply, and print the table of results.
-
-    ``expect_fingerprint``: apply only if the plan's fingerprint starts with it (the plan that
-    was reviewed); otherwise show what differs, change nothing and raise ``PlanError``."""
+def run_apply(options: GlobalOptions, request: ApplyRequest, confirm: Confirmation) -> int:
+    """Plan (or load the plan file), show, confirm, apply, and print the table of results."""
     word = "destroy" if request.destroy else "apply"
     if request.plan_file is not None and (request.targets or request.replace):
         raise UsageError(
@@ -95,8 +88,8 @@ def run_apply(
         else:
             work = session.plan(request)
             click.echo(render_text(work.plan, color=options.color), nl=False)
-        if expect_fingerprint is not None:
-            check_fingerprint(work.plan, expect_fingerprint)
+        if confirm.expect_fingerprint is not None:
+            check_fingerprint(work.plan, confirm.expect_fingerprint)
         if not work.has_work:
             return 0
         session.check(work, force=request.force)
@@ -238,9 +231,5 @@ def command(
         command="vidspec apply",
         engine=EngineOptions(wait=not no_wait, fail_fast=fail_fast),
     )
-    return run_apply(
-        global_options(ctx),
-        request,
-        Confirmation(APPLY_QUESTION, auto_approve),
-        expect_fingerprint=expected,
-    )
+    confirm = Confirmation(APPLY_QUESTION, auto_approve, expect_fingerprint=expected)
+    return run_apply(global_options(ctx), request, confirm)
