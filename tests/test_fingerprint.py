@@ -62,8 +62,11 @@ def test_text_plan_ends_with_the_fingerprint_and_saved_plans_carry_it(
     assert out.splitlines()[-1] == f"Plan fingerprint: {value[:12]}"
     doc = json.loads((env.root / "plan.json").read_text(encoding="utf-8"))
     assert doc["fingerprint"] == value == load_saved_plan(env.root / "plan.json").plan.fingerprint
+    summary = env.root / "step-summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     code, out, _ = env.run("plan", "--markdown", monkeypatch=monkeypatch)
     assert f"Plan fingerprint: `{value[:12]}`" in out
+    assert summary.read_text(encoding="utf-8") == out  # GitHub's job summary gets it too
     # a hand-edited saved plan no longer matches its fingerprint: refused
     doc["actions"][0]["changes"][0]["after"] = "Sneaked in"
     (env.root / "plan.json").write_text(json.dumps(doc), encoding="utf-8")

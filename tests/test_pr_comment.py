@@ -477,3 +477,47 @@ def test_the_token_stays_out_of_the_request_log(github: GitHubApi, repo: Path) -
     assert done.returncode == 1
     assert "POST /repos/acme/videos/issues/7/comments -> 403" in done.stderr
     assert READ not in done.stdout + done.stderr
+
+
+def test_gitlab_cli_comment_and_fingerprint_of_a_merged_commit(
+    gitlab: GitLabApi, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    the_plan = make_plan(3)
+    save(repo / "plan.json", the_plan)
+    env = gl_env(gitlab)
+    args = ["-C", str(repo), "pr", "comment", "plan.json", "--behavior", "delete-and-new"]
+    code, _, err = run(args, env, monkeypatch, capsys)
+    assert code == 0, err
+    assert "Posted the plan comment of project . on merge request !7 in 42" in err
+    gitlab.world.commits[("group/videos", "c0ffee")] = [
+        {"iid": 3, "state": "opened"},
+        {"iid": PR, "state": "merged"},
+    ]
+    code, out, err = run(
+        ["-C", str(repo), "pr", "fingerprint", "--commit", "c0ffee"], env, monkeypatch, capsys
+    )
+    assert (code, out) == (0, the_plan.fingerprint + "\n"), err
+    code, _, err = run(
+        ["-C", str(repo), "pr", "fingerprint", "--pr", "7", "--commit", "c0ffee"],
+        env,
+        monkeypatch,
+        capsys,
+    )
+    assert code == 1 and "--pr and --commit cannot be combined" in err
+
+
+def test_flags_override_the_environment(
+    github: GitHubApi, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    github.world.add_request("other/repo", 12)
+    save(repo / "plan.json", make_plan(1))
+    env = {"MY_TOKEN": WRITE}  # no CI variables at all
+    args = [
+        "-C", str(repo), "pr", "comment", "plan.json", "--forge", "github",
+        "--repo", "other/repo", "--pr", "12", "--api-url", github.url, "--token-env", "MY_TOKEN",
+    ]  # fmt: skip
+    code, _, err = run(args, env, monkeypatch, capsys)
+    assert code == 0, err
+    assert len(ours(github.world.bodies("other/repo", 12))) == 1
+    code, _, err = run(["-C", str(repo), "pr", "comment", "plan.json"], env, monkeypatch, capsys)
+    assert code == 1 and "neither GITHUB_ACTIONS nor GITLAB_CI is set" in err
