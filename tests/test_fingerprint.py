@@ -67,12 +67,6 @@ def test_text_plan_ends_with_the_fingerprint_and_saved_plans_carry_it(
     code, out, _ = env.run("plan", "--markdown", monkeypatch=monkeypatch)
     assert f"Plan fingerprint: `{value[:12]}`" in out
     assert summary.read_text(encoding="utf-8") == out  # GitHub's job summary gets it too
-    # a hand-edited saved plan no longer matches its fingerprint: refused
-    doc["actions"][0]["changes"][0]["after"] = "Sneaked in"
-    (env.root / "plan.json").write_text(json.dumps(doc), encoding="utf-8")
-    code, _, err = env.run("apply", "plan.json", monkeypatch=monkeypatch)
-    assert code == 1 and "do not match its fingerprint" in err
-    assert env.live_ids() == set()
 
 
 def test_apply_expect_fingerprint_refuses_another_plan_and_changes_nothing(
