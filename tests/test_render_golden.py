@@ -161,3 +161,14 @@ def test_word_diff_marks_only_changed_words_and_keeps_line_breaks() -> None:
     before = "one two three\nfour five"
     after = "one 2 three\nfour five six"
     assert word_diff_plain(word_diff(before, after)) == "one [-two-]{+2+} three\nfour five {+six+}"
+
+
+def test_a_shortened_comment_counts_the_videos_behind_a_group() -> None:
+    videos = [want(f"promo[k{i:02d}]", {"video_name": f"P{i}"}) for i in range(30)]
+    videos.append(want("single", {"video_name": "Single"}))
+    big = plan(desired(*videos), state(), [], None, NOZ, NOW)
+    text = render_markdown(big, limit=1200, whole_plan_at="https://ci.example/run/1")
+    assert len(text) <= 1200
+    note = re.search(r"_the diffs of (\d+) videos", text)
+    assert note is not None and note.group(1) == "31"
+    assert "the whole plan is at https://ci.example/run/1._" in text

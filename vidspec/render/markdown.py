@@ -43,13 +43,14 @@ def render_markdown(plan: Plan, *, limit: int = MAX_CHARS, whole_plan_at: str | 
     table = [_table_row(r) for r in single]
     details = [_group(name, members) for name, members in groups.items()]
     details += [_details(r) for r in single]
+    videos = [len(m) for m in groups.values()] + [1] * len(single)  # videos behind each block
     text = _assemble(head, table, details, "", tail)
     if len(text) <= limit:
         return text
     # Too long: keep as many table rows as fit, then as many diffs, and say what was left out.
     where = whole_plan_at
     budget = limit - len(
-        _assemble(head, [], [], _note(len(details), len(table), limit, where), tail)
+        _assemble(head, [], [], _note(sum(videos), len(table), limit, where), tail)
     )
     kept_rows = 0
     if budget > len(_TABLE_HEADER) + 2:
@@ -62,7 +63,7 @@ def render_markdown(plan: Plan, *, limit: int = MAX_CHARS, whole_plan_at: str | 
         while kept_details < len(details) and len(details[kept_details]) + 2 <= budget:
             budget -= len(details[kept_details]) + 2
             kept_details += 1
-    note = _note(len(details) - kept_details, len(table) - kept_rows, limit, where)
+    note = _note(sum(videos[kept_details:]), len(table) - kept_rows, limit, where)
     return _assemble(head, table[:kept_rows], details[:kept_details], note, tail)
 
 
