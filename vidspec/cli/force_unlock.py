@@ -18,7 +18,7 @@ import click
 from vidspec.cli.context import global_options
 from vidspec.core.errors import UsageError
 from vidspec.project.config import load_project
-from vidspec.state import LockInfo, StateStore
+from vidspec.state import LockInfo, open_state_store
 
 
 def _alive_here(info: LockInfo) -> bool:
@@ -57,7 +57,7 @@ def _confirm(info: LockInfo) -> bool:
 @click.pass_context
 def command(ctx: click.Context, lock_id: str, force: bool) -> int:
     """Remove the project lock recorded with ID (shown by the command that found it held)."""
-    store = StateStore(load_project(global_options(ctx).directory))
+    store = open_state_store(load_project(global_options(ctx).directory))
     holder = store.lock_holder()
     if holder is not None and holder.id == lock_id and not force:
         if not sys.stdin.isatty():

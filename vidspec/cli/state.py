@@ -21,7 +21,7 @@ from vidspec.project.config import Project, load_project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import Desired
 from vidspec.render.state import render_record, render_state_list
-from vidspec.state import State, StateStore, display_path
+from vidspec.state import State, StateStore, open_state_store
 
 
 def _project(ctx: click.Context) -> Project:
@@ -30,14 +30,14 @@ def _project(ctx: click.Context) -> Project:
 
 def _no_state(store: StateStore) -> UsageError:
     return UsageError(
-        f"no state yet: {display_path(store.path)} does not exist",
+        f"no state yet: {store.location} does not exist",
         "Nothing is managed; vidspec apply or vidspec import create the state.",
     )
 
 
 @contextlib.contextmanager
 def _locked(project: Project, command: str, timeout: float) -> Iterator[tuple[StateStore, State]]:
-    store = StateStore(project)
+    store = open_state_store(project)
     with store.lock(command, timeout=timeout):
         if not store.exists():
             raise _no_state(store)
@@ -71,7 +71,7 @@ def list_(ctx: click.Context) -> None:
     """List the managed addresses with their id, status and expiry."""
     store, state = read_state(_project(ctx))
     if state is None:
-        click.echo(f"No state yet: {display_path(store.path)} does not exist.", err=True)
+        click.echo(f"No state yet: {store.location} does not exist.", err=True)
         return
     text = render_state_list(state)
     if text:
