@@ -17,7 +17,7 @@ from typing import Any
 import boto3
 import pytest
 
-from vidspec.config import Project, load_project
+from vidspec.project.config import Project, load_project
 from vidspec.state import State, open_state_store
 from vidspec.state.s3store import S3StateStore
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from s3_env import KEY, S3Env
 
-from vidspec.clock import ManualClock
-from vidspec.config import load_project
-from vidspec.errors import LockHeld, StateConflict, StateError
+from vidspec.core.clock import ManualClock
+from vidspec.core.errors import LockHeld, StateConflict, StateError
+from vidspec.project.config import load_project
 from vidspec.providers.base import TaskState
 from vidspec.state import ProviderRef, State, VideoRecord
 from vidspec.state.s3lock import FIRST_POLL, MAX_POLL
@@ -135,8 +135,8 @@ def test_a_write_needs_the_lock(s3: S3Env, tmp_path: Path) -> None:
 
 RACER = """\
 import sys
-from vidspec.config import load_project
-from vidspec.errors import LockHeld
+from vidspec.project.config import load_project
+from vidspec.core.errors import LockHeld
 from vidspec.state import open_state_store
 
 store = open_state_store(load_project(sys.argv[1]))

@@ -78,7 +78,7 @@ def test_item10_20_a_lock_without_its_note_says_how_to_remove_it(
     """Issue 10 item 20: no note, no ID: the hint names the file to remove, not an ID."""
     work = tmp_path / ".vidspec"
     (work / "lock.info").unlink()
-    store = StateStore(project(tmp_path))
+    store = LocalStateStore(project(tmp_path))
     with pytest.raises(LockHeld) as caught, store.lock("vidspec plan"):
         pass
     assert str(caught.value) == (

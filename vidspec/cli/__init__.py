@@ -41,6 +41,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "import_",
     "state",
     "force_unlock",
+    "backend",
 )
 
 

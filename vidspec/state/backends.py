@@ -32,7 +32,7 @@ def open_state_store(project: BackendProject, *, clock: Clock | None = None) -> 
     from vidspec.state.s3store import S3StateStore
 
     store = S3StateStore(project, clock=clock)
-    note_backend(project.work_dir, project.state_backend)
+    note_backend(project, project.state_backend)
     return store
 
 
@@ -49,7 +49,12 @@ def backend_name(project: BackendProject) -> str:
     return project.state_backend.describe()
 
 
-def note_backend(work_dir: Path, settings: S3State) -> None:
+def _note_path(project: BackendProject) -> Path:
+    # Always the project's own .vidspec/ (a local `state:` path may put the state elsewhere).
+    return project.root / ".vidspec" / BACKEND_NOTE
+
+
+def note_backend(project: BackendProject, settings: S3State) -> None:
     """Record ``settings`` in ``.vidspec/backend.json`` (only when it changed)."""
     doc: dict[str, Any] = {"backend": "s3", "bucket": settings.bucket, "key": settings.key}
     if settings.region:
@@ -57,16 +62,16 @@ def note_backend(work_dir: Path, settings: S3State) -> None:
     if settings.endpoint_url:
         doc["endpoint_url"] = settings.endpoint_url
     text = json.dumps(doc, indent=2, sort_keys=True) + "\n"
-    path = work_dir / BACKEND_NOTE
+    path = _note_path(project)
     with contextlib.suppress(OSError):  # a note for later; never a reason to fail a command
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             atomic_write_text(path, text)
 
 
-def noted_backend(work_dir: Path) -> S3State | None:
+def noted_backend(project: BackendProject) -> S3State | None:
     """The S3 backend last opened from this checkout, if any was noted."""
     try:
-        doc = json.loads((work_dir / BACKEND_NOTE).read_text(encoding="utf-8"))
+        doc = json.loads(_note_path(project).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(doc, dict) or doc.get("backend") != "s3":
