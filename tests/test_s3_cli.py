@@ -6,11 +6,21 @@ output or file."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from s3_env import KEY, KEY_ID, SECRET, S3Env, assert_no_credentials, assert_no_credentials_in_tree
+from s3_env import (
+    KEY,
+    KEY_ID,
+    SECRET,
+    S3Env,
+    assert_no_credentials,
+    assert_no_credentials_in_tree,
+    s3_environ,
+)
 
 from vidspec.cli import main
 from vidspec.core.errors import BackendError, ManifestError
@@ -139,6 +149,15 @@ def test_plan_and_apply_keep_state_and_usage_in_s3(s3: S3Env, tmp_path: Path, ru
     assert next(iter(usage.values())) > 0
     code, out, _ = run(root, "plan", "--detailed-exitcode")
     assert code == 0 and "No changes" in out
+    debug = subprocess.run(  # a fresh process, so -vv really logs to stderr
+        [sys.executable, "-m", "vidspec", "-C", str(root), "-vv", "plan"],
+        env={**os.environ, **s3_environ(s3.endpoint)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert debug.returncode == 0 and "vidspec: " in debug.stderr, debug.stderr
+    run.outputs += [debug.stdout, debug.stderr]
     code, out, _ = run(root, "state", "list")
     assert code == 0 and "intro" in out and "promo" in out
     assert s3.keys() == [KEY, f"{KEY}.backup", f"{KEY}.usage"]  # no lock left behind
