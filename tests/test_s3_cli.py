@@ -316,3 +316,31 @@ def test_force_unlock_shows_the_holder_first(s3: S3Env, tmp_path: Path, run: Run
     assert s3.body(f"{KEY}.lock") is None
     assert run(root, "plan")[0] == 0
     lock.__exit__(None, None, None)  # the dead runner's release: its lock is gone, no error
+
+
+def test_a_saved_plan_applies_against_its_own_s3_backend(
+    s3: S3Env, tmp_path: Path, run: Runner
+) -> None:
+    root = s3_project(s3, tmp_path, "intro")
+    assert run(root, "plan", "-o", "plan.json")[0] == 0
+    saved = json.loads((root / "plan.json").read_text())
+    assert saved["saved"]["backend"] == f"s3://{s3.bucket}/{KEY} at {s3.endpoint}"
+    code, _, err = run(root, "apply", "plan.json", "--no-wait")
+    assert code == 0, err
+    assert sorted(json.loads(s3.body(KEY) or b"")["videos"]) == ["intro"]
+
+
+def test_pull_and_push_work_on_the_local_file_too(tmp_path: Path, run: Runner) -> None:
+    root = local_project(tmp_path, "intro")
+    assert run(root, "apply", "--auto-approve", "--no-wait")[0] == 0
+    code, pulled, _ = run(root, "state", "pull")
+    assert code == 0 and pulled == (root / ".vidspec" / "state.json").read_text()
+    older = json.loads(pulled)
+    older["serial"] = 0
+    (tmp_path / "older.json").write_text(json.dumps(older))
+    code, _, err = run(root, "state", "push", str(tmp_path / "older.json"))
+    assert code == 1 and "refusing to overwrite it" in err
+    code, out, _ = run(root, "state", "push", str(tmp_path / "older.json"), "--force")
+    assert code == 0 and "Pushed" in out
+    assert json.loads((root / ".vidspec" / "state.json").read_text())["serial"] == 2
+    assert (root / ".vidspec" / "state.json.backup").read_text() == pulled
