@@ -7,13 +7,16 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import requests
-from s3_env import S3Env, make_s3_env
 
 from vidspec.core.clock import ManualClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
+
+if TYPE_CHECKING:
+    from s3_env import S3Env
 
 
 @pytest.fixture
@@ -54,6 +57,7 @@ def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """moto's S3 server (``tests/s3server.py``) in its own process on 127.0.0.1, a free port:
     the URL of a real S3 protocol server, shared by the session (each test uses its own
     bucket)."""
+    pytest.importorskip("moto.server", reason="the S3 tests need the test extra (moto[server])")
     log = tmp_path_factory.mktemp("s3server") / "server.log"
     with log.open("wb") as errors:
         proc = subprocess.Popen(
@@ -78,4 +82,6 @@ def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def s3(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> S3Env:
     """A fresh bucket on the session's S3 server, fake credentials in the environment
     (``tests/s3_env.py``)."""
+    from s3_env import make_s3_env  # boto3: only where the S3 tests run
+
     return make_s3_env(s3_endpoint, monkeypatch)

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+
+pytest.importorskip("boto3", reason="the S3 tests need the test extra (boto3, moto)")
 from s3_env import KEY, S3Env, assert_no_credentials
 
 from vidspec.cli import main

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+pytest.importorskip("boto3", reason="the S3 tests need the test extra (boto3, moto)")
 from s3_env import (
     KEY,
     KEY_ID,

@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+pytest.importorskip("boto3", reason="the S3 tests need the test extra (boto3, moto)")
 from apply_env import (
     TOKEN,
     ApplyEnv,

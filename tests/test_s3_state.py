@@ -17,6 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+
+pytest.importorskip("boto3", reason="the S3 tests need the test extra (boto3, moto)")
 from s3_env import KEY, S3Env
 
 from vidspec.core.clock import ManualClock
