@@ -344,5 +344,6 @@ def test_pull_and_push_work_on_the_local_file_too(tmp_path: Path, run: Runner) -
     assert code == 1 and "refusing to overwrite it" in err
     code, out, _ = run(root, "state", "push", str(tmp_path / "older.json"), "--force")
     assert code == 0 and "Pushed" in out
-    assert json.loads((root / ".vidspec" / "state.json").read_text())["serial"] == 2
+    written = json.loads((root / ".vidspec" / "state.json").read_text())
+    assert written["serial"] == json.loads(pulled)["serial"] + 1 and written["videos"]
     assert (root / ".vidspec" / "state.json.backup").read_text() == pulled

@@ -235,6 +235,12 @@ def backend_error(exc: Exception, what: str, settings: S3State) -> BackendError:
             "Check the network, `state.endpoint_url` and `state.region`, then run the command "
             "again; nothing was changed by this attempt unless the message above says so.",
         )
+    return _other_error(exc, what, settings)
+
+
+def _other_error(exc: Exception, what: str, settings: S3State) -> BackendError:
+    """Any other failure: its code and the server's message (escaped, bounded)."""
+    code, name = _code(exc), type(exc).__name__
     response = getattr(exc, "response", None)
     message = ""
     if isinstance(response, dict):
@@ -242,8 +248,8 @@ def backend_error(exc: Exception, what: str, settings: S3State) -> BackendError:
     detail = printable(f"{code}: {message}" if code else f"{name}: {message or exc}")
     return BackendError(
         f"{what}: {detail}",
-        f"Check `state:` in vidspec.yaml ({where}) and that the store is S3-compatible "
-        f"(vidspec backend check tests it).",
+        f"Check `state:` in vidspec.yaml ({settings.describe()}) and that the store is "
+        f"S3-compatible (vidspec backend check tests it).",
     )
 
 
