@@ -160,9 +160,9 @@ def test_an_unreachable_store_is_a_network_error_with_a_deadline(
         port = free.getsockname()[1]
     text = (tmp_path / "vidspec.yaml").read_text().replace(s3.endpoint, f"http://127.0.0.1:{port}")
     (tmp_path / "vidspec.yaml").write_text(text)
-    code, _, err = run(capsys, tmp_path, "plan")
+    code, _, err = run(capsys, tmp_path, "state", "list")
     assert code == 1
-    assert f"s3://{s3.bucket}/{KEY}.lock: the store could not be reached" in err
+    assert f"cannot read s3://{s3.bucket}/{KEY}: the store could not be reached" in err
     assert "after 3 attempts" in err and "Check the network" in err
 
 
