@@ -34,7 +34,7 @@ from vidspec.project.config import load_project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import spec_hash
 from vidspec.providers.base import TaskState
-from vidspec.state import StateStore, VideoRecord
+from vidspec.state import LocalStateStore, VideoRecord
 
 TOKEN = "bench-token"
 SCRIPT = (
@@ -96,7 +96,7 @@ def manage_all(roots: list[Path], server: EmulatorServer) -> None:
     for index, root in enumerate(roots):
         project = load_project(root)
         desired = load_desired(project)
-        store = StateStore(project)
+        store = LocalStateStore(project)
         with store.lock("bench"):
             state = store.load()
             videos = {}

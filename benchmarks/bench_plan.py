@@ -37,7 +37,7 @@ from vidspec.project.loader import load_desired
 from vidspec.project.model import spec_hash
 from vidspec.providers.base import TaskState
 from vidspec.providers.cdnvideo.api import API
-from vidspec.state import StateStore, VideoRecord
+from vidspec.state import LocalStateStore, VideoRecord
 
 TOKEN = "bench-token"
 SCRIPT = (
@@ -72,7 +72,7 @@ def build_world_and_state(root: Path, server: EmulatorServer) -> None:
     """Every manifest video made in the emulator and recorded in the state, as applied."""
     project = load_project(root)
     desired = load_desired(project)
-    store = StateStore(project)
+    store = LocalStateStore(project)
     with store.lock("bench"):
         state = store.load()
         videos = dict(state.videos)

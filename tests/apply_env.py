@@ -37,7 +37,7 @@ from vidspec.plan import Plan
 from vidspec.plan.planner import PlanOptions
 from vidspec.project.config import Project, load_project
 from vidspec.providers.base import Rate
-from vidspec.state import State, StateStore
+from vidspec.state import State, open_state_store
 
 TOKEN = "apply-token"
 ACCOUNT = "acme"
@@ -134,7 +134,7 @@ class ApplyEnv:
         return load_project(self.root)
 
     def state(self) -> State:
-        return StateStore(self.project).load()
+        return open_state_store(self.project).load()
 
     # -- apply and plan with the emulator's clock --------------------------------------------
 
@@ -313,7 +313,7 @@ def converge(env: ApplyEnv, *, runs: int = 15) -> tuple[int, int]:
             results = None  # the refresh itself failed after its retries: just run again
         if results is None or not results.ok:
             failed += 1
-        StateStore(env.project).load()  # parses (raises StateCorrupt otherwise)
+        open_state_store(env.project).load()  # parses (raises StateCorrupt otherwise)
         env.server.configure(fail_rate=0.0, lose_response_rate=0.0)
         plan = env.plan()
         if not plan.actions and not plan.pending:
@@ -388,7 +388,7 @@ def kill_at_random_moments(
             killed += 1
         _, err = proc.communicate(timeout=30)
         assert b"Traceback" not in err, err.decode()
-        StateStore(load_project(root)).load()  # parses after every kill
+        open_state_store(load_project(root)).load()  # parses after every kill
     return killed
 
 
@@ -421,7 +421,7 @@ def finish_after_kills(
     results = None
     for _ in range(applies):
         project = load_project(root)
-        if not StateStore(project).load().pending and not _plan_has_changes(
+        if not open_state_store(project).load().pending and not _plan_has_changes(
             project, planning, environ
         ):
             return results

@@ -1,14 +1,22 @@
-"""Fixtures every test file may use: a movable clock and a served CDNvideo emulator."""
+"""Fixtures every test file may use: a movable clock, a served CDNvideo emulator, and an S3
+server (moto) for the S3 state backend."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import requests
 
 from vidspec.core.clock import ManualClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
+
+if TYPE_CHECKING:
+    from s3_env import S3Env
 
 
 @pytest.fixture
@@ -42,3 +50,38 @@ def session(emulator: EmulatorServer) -> Iterator[requests.Session]:
     with requests.Session() as http:
         http.headers["CDN-AUTH-TOKEN"] = emulator.settings.token
         yield http
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """moto's S3 server (``tests/s3server.py``) in its own process on 127.0.0.1, a free port:
+    the URL of a real S3 protocol server, shared by the session (each test uses its own
+    bucket)."""
+    pytest.importorskip("moto.server", reason="the S3 tests need the test extra (moto[server])")
+    log = tmp_path_factory.mktemp("s3server") / "server.log"
+    with log.open("wb") as errors:
+        proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("s3server.py"))],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()  # ends when the server listens, or with "" if it died
+    if not line.startswith("PORT "):
+        proc.kill()
+        raise RuntimeError(f"the S3 test server did not start: {log.read_text()[-2000:]}")
+    try:
+        yield f"http://127.0.0.1:{int(line.split()[1])}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def s3(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> S3Env:
+    """A fresh bucket on the session's S3 server, fake credentials in the environment
+    (``tests/s3_env.py``)."""
+    from s3_env import make_s3_env  # boto3: only where the S3 tests run
+
+    return make_s3_env(s3_endpoint, monkeypatch)

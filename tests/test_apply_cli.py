@@ -14,7 +14,7 @@ import pytest
 from apply_env import ApplyEnv, make_env, simple_videos
 
 import vidspec.cli.apply as cli_apply
-from vidspec.state import StateStore
+from vidspec.state import LocalStateStore
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_auto_approve_prints_plan_table_and_final_line(
     env.write_videos(videos)
     code, out, err = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
     assert code == 0, err
-    state = StateStore(env.project).load()
+    state = LocalStateStore(env.project).load()
     first, second = (state.videos[a].id for a in ("video-00", "video-01"))
     assert "Plan: 2 to create, 0 to rename, 0 to regenerate, 0 to delete." in out
     assert "Do you want" not in out
@@ -183,8 +183,8 @@ def test_target_and_replace(env: ApplyEnv, monkeypatch: pytest.MonkeyPatch) -> N
         "apply", "--auto-approve", "--target", "video-01", monkeypatch=monkeypatch
     )
     assert code == 0, err
-    assert list(StateStore(env.project).load().videos) == ["video-01"]
-    old = StateStore(env.project).load().videos["video-01"].id
+    assert list(LocalStateStore(env.project).load().videos) == ["video-01"]
+    old = LocalStateStore(env.project).load().videos["video-01"].id
     code, out, err = env.run(
         "apply",
         "--auto-approve",
@@ -196,7 +196,7 @@ def test_target_and_replace(env: ApplyEnv, monkeypatch: pytest.MonkeyPatch) -> N
     )
     assert code == 0, err
     assert "video-01 will be regenerated (replacement requested)" in out
-    new = StateStore(env.project).load().videos["video-01"].id
+    new = LocalStateStore(env.project).load().videos["video-01"].id
     assert new != old and old not in env.server.world.videos
 
 
@@ -250,7 +250,7 @@ def test_ctrl_c_records_what_was_sent_and_exits_130(
     assert "video-00  create  submitted  id " in out
     assert "interrupted (Ctrl-C); still generating; the next plan shows it" in out
     assert "Apply interrupted. Videos: 0 created" in out
-    state = StateStore(env.project).load()
+    state = LocalStateStore(env.project).load()
     assert set(state.videos) == {"video-00", "video-01"}
     assert set(state.managed_ids()) == set(env.server.world.videos)
     plan = env.plan()

@@ -27,7 +27,7 @@ from vidspec.emulator import EmulatorSettings, serve
 from vidspec.emulator.cdnvideo.world import CdnVideoWorld
 from vidspec.plan import Plan
 from vidspec.project.config import load_project
-from vidspec.state import State, StateStore
+from vidspec.state import LocalStateStore, State
 
 QUICKSTART = Path(__file__).resolve().parent.parent / "examples" / "quickstart"
 NAMES = {"Welcome to Acme", "Your first day", "Security basics (RU)"}
@@ -50,7 +50,7 @@ class Quickstart:
         return [(a.address, a.kind, a.reason) for a in self.plan(**request).actions]
 
     def state(self) -> State:
-        return StateStore(load_project(self.root)).load()
+        return LocalStateStore(load_project(self.root)).load()
 
     def edit(self, change: object) -> None:
         path = self.root / "videos" / "onboarding.yaml"

@@ -20,7 +20,7 @@ from vidspec.engine import EngineOptions, Outcome
 from vidspec.project.config import load_project
 from vidspec.project.loader import load_desired
 from vidspec.providers.base import Rate
-from vidspec.state import StateStore
+from vidspec.state import LocalStateStore
 
 
 @pytest.fixture
@@ -158,12 +158,12 @@ def test_vidnoz_apply_paces_every_call_and_forgets_what_it_cannot_delete(
         assert plan_kinds() == []
 
         # a new name: Vidnoz cannot rename, so a new video; the old one is forgotten
-        old = StateStore(load_project(tmp_path)).load().videos["intro"].id
+        old = LocalStateStore(load_project(tmp_path)).load().videos["intro"].id
         write({"intro": "Intro v2", "outro": "Outro"})
         assert plan_kinds() == [("intro", "regenerate")]
         results = apply()
         assert results.ok  # type: ignore[attr-defined]
-        state = StateStore(load_project(tmp_path)).load()
+        state = LocalStateStore(load_project(tmp_path)).load()
         assert state.videos["intro"].id != old
         assert old not in state.managed_ids()  # forgotten: it stays until Vidnoz expires it
         assert plan_kinds() == []

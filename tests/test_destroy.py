@@ -10,7 +10,7 @@ import pytest
 from apply_env import ApplyEnv, make_env, simple_videos
 
 import vidspec.cli.apply as cli_apply
-from vidspec.state import StateStore
+from vidspec.state import LocalStateStore
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def test_destroy_deletes_every_managed_video_and_nothing_else(
     assert "video-00 will be deleted (destroy requested)" in out
     assert out.rstrip().endswith("Destroy complete! Videos: 3 deleted.")
     assert set(env.server.world.videos) == {stranger}
-    assert StateStore(env.project).load().videos == {}
+    assert LocalStateStore(env.project).load().videos == {}
     code, out, _ = env.run("destroy", "--auto-approve", monkeypatch=monkeypatch)
     assert code == 0 and out.startswith("No changes.")
 
@@ -61,7 +61,7 @@ def test_prevent_destroy_refuses_with_the_line(
         "destroy", "--auto-approve", "--target", "video-00", monkeypatch=monkeypatch
     )
     assert code == 0, err
-    assert list(StateStore(env.project).load().videos) == ["video-01"]
+    assert list(LocalStateStore(env.project).load().videos) == ["video-01"]
     assert out.rstrip().endswith("Destroy complete! Videos: 1 deleted.")
 
 

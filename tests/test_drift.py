@@ -10,7 +10,7 @@ import pytest
 from apply_env import ApplyEnv, make_env, simple_videos
 
 import vidspec.cli.drift as cli_drift
-from vidspec.state import StateStore
+from vidspec.state import LocalStateStore
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_no_drift_then_every_kind_found_without_writing_anything(
 
     state_file = env.root / ".vidspec" / "state.json"
     before = state_file.read_bytes()
-    ids = {a: r.id for a, r in StateStore(env.project).load().videos.items()}
+    ids = {a: r.id for a, r in LocalStateStore(env.project).load().videos.items()}
     world = env.server.world
     world.rename(ids["video-00"], "Renamed in the UI")
     world.delete(ids["video-01"])

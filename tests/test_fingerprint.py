@@ -11,7 +11,7 @@ import pytest
 from apply_env import ApplyEnv, make_env, manifest, simple_videos
 
 from vidspec.plan import load_saved_plan
-from vidspec.state import StateStore
+from vidspec.state import LocalStateStore
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_stable_across_runs_and_file_order_different_after_a_remote_change(
     env.write(manifest(dict(items[:2])), name="b.yaml")
     assert fingerprint(env, monkeypatch) == first
     # someone deletes a video in the vendor's UI: another plan, another fingerprint
-    gone = StateStore(env.project).load().videos["video-03"].id
+    gone = LocalStateStore(env.project).load().videos["video-03"].id
     env.server.world.delete(gone)
     assert fingerprint(env, monkeypatch) != first
 
@@ -87,7 +87,7 @@ def test_apply_expect_fingerprint_refuses_another_plan_and_changes_nothing(
     assert "Plan: 3 to create" in err
     assert "Plan: 3 to create" in out  # the plan as it stands, in full
     assert env.live_ids() == set()
-    assert not StateStore(env.project).exists()
+    assert not LocalStateStore(env.project).exists()
     assert {m for m, _, _ in env.server.request_log[mark:]} == {"GET"}
     # back to what was reviewed: applied; the whole hash is accepted too
     env.write_videos(videos)

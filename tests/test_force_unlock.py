@@ -17,7 +17,7 @@ import pytest
 from vidspec.cli import main
 from vidspec.core.errors import LockHeld
 from vidspec.project.config import load_project
-from vidspec.state import LockInfo, StateStore
+from vidspec.state import LocalStateStore, LockInfo
 
 WRONG_ID = "00000000-0000-0000-0000-000000000000"
 
@@ -48,7 +48,7 @@ def holder(root: Path) -> Iterator[LockInfo]:
     )
     assert proc.stdout is not None and proc.stdin is not None
     proc.stdout.readline()
-    info = StateStore(load_project(root)).lock_holder()
+    info = LocalStateStore(load_project(root)).lock_holder()
     assert info is not None and info.pid == proc.pid
     yield info
     proc.stdin.close()
@@ -65,7 +65,7 @@ def run(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int
 
 
 def lock_is_free(root: Path) -> bool:
-    store = StateStore(load_project(root))
+    store = LocalStateStore(load_project(root))
     try:
         with store.lock("probe"):
             return True
@@ -95,7 +95,7 @@ def test_a_wrong_id_is_refused_showing_the_holder(
     assert f"ID:      {holder.id}" in err
     assert f"(pid {holder.pid})" in err
     assert "Command: vidspec apply --auto-approve" in err
-    assert StateStore(load_project(root)).lock_holder() == holder
+    assert LocalStateStore(load_project(root)).lock_holder() == holder
     assert not lock_is_free(root)
 
 
@@ -167,5 +167,5 @@ def test_on_a_terminal_anything_but_yes_keeps_the_lock(root: Path, holder: LockI
     code, printed = _on_a_terminal(root, holder.id, "y")
     assert code == 1, printed
     assert "Force-unlock cancelled; the lock is unchanged." in printed
-    assert StateStore(load_project(root)).lock_holder() == holder
+    assert LocalStateStore(load_project(root)).lock_holder() == holder
     assert not lock_is_free(root)

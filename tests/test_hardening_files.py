@@ -18,7 +18,7 @@ from test_plan_fixtures import NOW, record, spec, state
 
 from vidspec.plan import Action, Adopt, Delete, Forget, Move, Plan, PlanCost, Rename
 from vidspec.plan.saved import foreign_ids, plan_checksum
-from vidspec.state import PendingRecord, StateStore
+from vidspec.state import LocalStateStore, PendingRecord
 
 
 @pytest.fixture
@@ -147,7 +147,7 @@ def test_item13_the_request_count_and_the_lock_note_too(
     )
     (work / "usage.json").unlink()
     (work / "lock.info").write_text(NESTED, encoding="utf-8")  # a note nobody can read
-    assert StateStore(env.project).lock_holder() is None
+    assert LocalStateStore(env.project).lock_holder() is None
     code, _, err = env.run("plan", monkeypatch=monkeypatch)
     assert code == 0, err
 

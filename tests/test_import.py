@@ -25,7 +25,7 @@ from vidspec.project.config import load_project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import spec_hash
 from vidspec.providers.base import TaskState
-from vidspec.state import PendingRecord, ProjectLock, StateStore, VideoRecord, parse_time
+from vidspec.state import LocalStateStore, PendingRecord, ProjectLock, VideoRecord, parse_time
 
 TOKEN = "import-token"
 MANIFEST = """\
@@ -100,7 +100,7 @@ class Env:
         return video_id
 
     def save_state(self, change: Any) -> None:
-        store = StateStore(load_project(self.root))
+        store = LocalStateStore(load_project(self.root))
         with store.lock("test"):
             store.save(change(store.load()))
 

@@ -15,7 +15,7 @@ from vidspec.plan.planner import PlanOptions
 from vidspec.project.config import Safety, load_project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import spec_hash
-from vidspec.state import PendingRecord, StateStore
+from vidspec.state import LocalStateStore, PendingRecord
 
 RETRY = "previous create's outcome unknown; not found in listing"
 
@@ -34,7 +34,7 @@ def set_safety(env: ApplyEnv, safety: str) -> None:
 def lose_a_create(env: ApplyEnv, address: str, age: timedelta) -> None:
     """A create was sent ``age`` ago and its answer never came; the service has no video."""
     body = dict(load_desired(env.project).videos[address].spec)
-    store = StateStore(env.project)
+    store = LocalStateStore(env.project)
     with store.lock("test"):
         store.save(
             store.load().with_pending(

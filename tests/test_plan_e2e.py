@@ -27,7 +27,7 @@ from vidspec.plan import Plan, plan_schema
 from vidspec.project.config import load_project
 from vidspec.project.loader import load_desired
 from vidspec.providers.base import TaskState
-from vidspec.state import PendingRecord, ProjectLock, StateStore, VideoRecord
+from vidspec.state import LocalStateStore, PendingRecord, ProjectLock, VideoRecord
 
 TOKEN = "e2e-token"
 MANIFEST = """\
@@ -89,7 +89,7 @@ class Env:
         body = dict(body or self.desired_spec(address))
         video_id = self.add_remote(body, status=remote_status)
         created = self.server.world.videos[video_id].created_at
-        store = StateStore(load_project(self.root))
+        store = LocalStateStore(load_project(self.root))
         with store.lock("test"):
             state = store.load()
             store.save(
@@ -385,7 +385,7 @@ def test_task_in_flight_is_pending_and_asked_for_by_id(env: Env) -> None:
 
 def _lost_create(env: Env, address: str, age: timedelta) -> dict[str, Any]:
     body = env.desired_spec(address)
-    store = StateStore(load_project(env.root))
+    store = LocalStateStore(load_project(env.root))
     with store.lock("test"):
         store.save(
             store.load().with_pending(
@@ -560,7 +560,7 @@ def test_show_prints_the_state(env: Env) -> None:
 def test_make_plan_reads_through_a_store_whose_lock_the_caller_holds(env: Env) -> None:
     env.manage("welcome")
     project = load_project(env.root)
-    store = StateStore(project, clock=env.clock)
+    store = LocalStateStore(project, clock=env.clock)
     with store.lock("vidspec apply"):
         result = make_plan(
             project, PlanRequest(), env.clock, environ={"CDN_TOKEN": TOKEN}, store=store

@@ -22,7 +22,7 @@ from vidspec.project.config import load_project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import spec_hash
 from vidspec.providers.base import TaskState
-from vidspec.state import StateStore, VideoRecord
+from vidspec.state import LocalStateStore, VideoRecord
 
 MANIFEST = """\
 defaults:
@@ -63,7 +63,7 @@ def manage_in_sandbox(root: Path, addresses: list[str]) -> dict[str, str]:
         token=SANDBOX_TOKEN, account=SANDBOX_ACCOUNT, data_dir=project.sandbox_dir
     )
     ids: dict[str, str] = {}
-    store = StateStore(project)
+    store = LocalStateStore(project)
     with serve(settings, clock=SystemClock()) as server, store.lock("test"):
         state = store.load()
         for address in addresses:

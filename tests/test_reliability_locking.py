@@ -16,7 +16,7 @@ from apply_env import TOKEN, ApplyEnv, simple_videos, write_project
 from vidspec.core.clock import SystemClock
 from vidspec.emulator import EmulatorSettings, serve
 from vidspec.project.config import load_project
-from vidspec.state import StateStore
+from vidspec.state import LocalStateStore
 
 
 def _environ() -> dict[str, str]:
@@ -80,5 +80,5 @@ def test_a_second_apply_fails_fast_naming_the_holder_or_waits(tmp_path: Path) ->
         # the waiting one ran after the first finished: nothing left to do
         assert third.returncode == 0, third.stderr
         assert third.stdout == "No changes. Your videos match the manifests.\n"
-        StateStore(load_project(tmp_path)).load()
+        LocalStateStore(load_project(tmp_path)).load()
         env.assert_exactly_the_manifest({"Video 0", "Video 1", "Video 2"})

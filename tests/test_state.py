@@ -17,11 +17,11 @@ from vidspec.providers.base import TaskState
 from vidspec.providers.pacing import MonthlyUsage, month_key
 from vidspec.state import (
     DownloadRecord,
+    LocalStateStore,
     PendingRecord,
     ProviderRef,
     State,
     StateFormatError,
-    StateStore,
 )
 
 
@@ -101,7 +101,7 @@ def test_invalid_documents_name_the_field(mutate: object, where: str) -> None:
 
 
 def test_missing_state_loads_empty_with_a_new_lineage_and_writes_nothing(tmp_path: Path) -> None:
-    store = StateStore(project(tmp_path))
+    store = LocalStateStore(project(tmp_path))
     first, second = store.load(), store.load()
     assert first.videos == {} and first.serial == 0
     assert first.provider == ProviderRef("cdnvideo", "acme")
@@ -110,7 +110,7 @@ def test_missing_state_loads_empty_with_a_new_lineage_and_writes_nothing(tmp_pat
 
 
 def test_save_requires_the_lock(tmp_path: Path) -> None:
-    store = StateStore(project(tmp_path))
+    store = LocalStateStore(project(tmp_path))
     with pytest.raises(StateError, match="only while holding the lock"):
         store.save(store.load())
 
@@ -118,7 +118,7 @@ def test_save_requires_the_lock(tmp_path: Path) -> None:
 def test_save_writes_atomically_bumps_serial_only_on_change_and_keeps_a_backup(
     tmp_path: Path,
 ) -> None:
-    store = StateStore(project(tmp_path))
+    store = LocalStateStore(project(tmp_path))
     with store.lock("test"):
         empty = store.load()
         first = store.save(empty.with_video("welcome", record("v1", spec())))
@@ -138,7 +138,7 @@ def test_save_writes_atomically_bumps_serial_only_on_change_and_keeps_a_backup(
 
 
 def test_save_refuses_another_lineage_or_a_stale_serial(tmp_path: Path) -> None:
-    store = StateStore(project(tmp_path))
+    store = LocalStateStore(project(tmp_path))
     with store.lock("test"):
         saved = store.save(store.load().with_video("a", record("v1", spec())))
         stranger = State.new(ProviderRef("cdnvideo", "acme"))
@@ -150,7 +150,7 @@ def test_save_refuses_another_lineage_or_a_stale_serial(tmp_path: Path) -> None:
 
 
 def test_corrupt_state_is_an_error_naming_the_backup_and_is_left_alone(tmp_path: Path) -> None:
-    store = StateStore(project(tmp_path))
+    store = LocalStateStore(project(tmp_path))
     with store.lock("test"):
         first = store.save(store.load().with_video("a", record("v1", spec())))
         store.save(first.with_video("b", record("v2", spec())))
@@ -166,7 +166,7 @@ def test_corrupt_state_is_an_error_naming_the_backup_and_is_left_alone(tmp_path:
 
 
 def test_invalid_state_names_the_field_and_says_there_is_no_backup(tmp_path: Path) -> None:
-    store = StateStore(project(tmp_path))
+    store = LocalStateStore(project(tmp_path))
     store.path.parent.mkdir(parents=True)
     doc = json.loads(full_state().to_text())
     doc["videos"]["welcome"]["id"] = 7
@@ -178,7 +178,7 @@ def test_invalid_state_names_the_field_and_says_there_is_no_backup(tmp_path: Pat
 
 
 def test_missing_state_with_a_backup_is_not_silently_empty(tmp_path: Path) -> None:
-    store = StateStore(project(tmp_path))
+    store = LocalStateStore(project(tmp_path))
     with store.lock("test"):
         first = store.save(store.load().with_video("a", record("v1", spec())))
         store.save(first.without_video("a"))
@@ -188,7 +188,7 @@ def test_missing_state_with_a_backup_is_not_silently_empty(tmp_path: Path) -> No
 
 
 def test_unreadable_state_is_corrupt(tmp_path: Path) -> None:
-    store = StateStore(project(tmp_path))
+    store = LocalStateStore(project(tmp_path))
     store.path.parent.mkdir(parents=True)
     store.path.write_bytes(b"\xff\xfe not utf-8")
     with pytest.raises(StateCorrupt, match="cannot be read"):
@@ -201,11 +201,11 @@ def test_unreadable_state_is_corrupt(tmp_path: Path) -> None:
 def test_state_of_another_provider_or_account_is_refused(
     tmp_path: Path, kind: str, account: str | None
 ) -> None:
-    store = StateStore(project(tmp_path))
+    store = LocalStateStore(project(tmp_path))
     with store.lock("test"):
         store.save(store.load().with_video("a", record("v1", spec())))
     with pytest.raises(StateMismatch) as caught:
-        StateStore(project(tmp_path, kind, account)).load()
+        LocalStateStore(project(tmp_path, kind, account)).load()
     assert "was made for cdnvideo (account acme)" in str(caught.value)
 
 

@@ -19,7 +19,7 @@ from vidspec.emulator import EmulatorServer
 from vidspec.project.config import load_project
 from vidspec.project.model import spec_hash
 from vidspec.providers.base import TaskState
-from vidspec.state import PendingRecord, ProjectLock, State, StateStore, VideoRecord
+from vidspec.state import LocalStateStore, PendingRecord, ProjectLock, State, VideoRecord
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 BODY: dict[str, Any] = {
@@ -44,8 +44,8 @@ class Project:
         code = exited.value.code
         return (code if isinstance(code, int) else 1), out.out, out.err
 
-    def store(self) -> StateStore:
-        return StateStore(load_project(self.root))
+    def store(self) -> LocalStateStore:
+        return LocalStateStore(load_project(self.root))
 
     def load(self) -> State:
         return self.store().load()

@@ -14,7 +14,7 @@ import pytest
 from vidspec.core.clock import ManualClock
 from vidspec.core.errors import LockHeld, StateError
 from vidspec.project.config import Project, ProviderConfig
-from vidspec.state import ProjectLock, StateStore
+from vidspec.state import LocalStateStore, ProjectLock
 
 
 def project(root: Path) -> Project:
@@ -59,7 +59,7 @@ def holder(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
 def test_lock_held_by_another_process_names_the_holder(
     tmp_path: Path, holder: subprocess.Popen[str]
 ) -> None:
-    store = StateStore(project(tmp_path))
+    store = LocalStateStore(project(tmp_path))
     with pytest.raises(LockHeld) as caught, store.lock("vidspec plan"):
         pass
     message = str(caught.value)
@@ -78,7 +78,7 @@ def test_item10_20_a_lock_without_its_note_says_how_to_remove_it(
     """Issue 10 item 20: no note, no ID: the hint names the file to remove, not an ID."""
     work = tmp_path / ".vidspec"
     (work / "lock.info").unlink()
-    store = StateStore(project(tmp_path))
+    store = LocalStateStore(project(tmp_path))
     with pytest.raises(LockHeld) as caught, store.lock("vidspec plan"):
         pass
     assert str(caught.value) == (
@@ -97,7 +97,7 @@ def test_lock_timeout_waits_on_the_clock_then_gives_up(
     tmp_path: Path, holder: subprocess.Popen[str]
 ) -> None:
     clock = ManualClock()
-    store = StateStore(project(tmp_path), clock=clock)
+    store = LocalStateStore(project(tmp_path), clock=clock)
     start = clock.monotonic()
     with pytest.raises(LockHeld, match=r"waited 5s"), store.lock("vidspec plan", timeout=5):
         pass
@@ -123,7 +123,7 @@ def test_lock_timeout_gets_the_lock_once_the_holder_is_done(tmp_path: Path) -> N
     first = ProjectLock(work / "lock", work / "lock.info")
     first.acquire("vidspec apply")
     clock = _ReleasingClock(first)
-    store = StateStore(project(tmp_path), clock=clock)
+    store = LocalStateStore(project(tmp_path), clock=clock)
     with store.lock("vidspec plan", timeout=30) as info:
         assert info.command == "vidspec plan"
         assert store.lock_holder() == info
@@ -132,7 +132,7 @@ def test_lock_timeout_gets_the_lock_once_the_holder_is_done(tmp_path: Path) -> N
 
 
 def test_lock_is_not_reentrant_and_is_released_on_error(tmp_path: Path) -> None:
-    store = StateStore(project(tmp_path))
+    store = LocalStateStore(project(tmp_path))
     with pytest.raises(RuntimeError), store.lock("one"):
         raise RuntimeError("boom")
     with store.lock("two"), pytest.raises(StateError, match="already holds"):
@@ -142,7 +142,7 @@ def test_lock_is_not_reentrant_and_is_released_on_error(tmp_path: Path) -> None:
 def test_force_unlock_refuses_a_wrong_id_and_breaks_the_right_one(
     tmp_path: Path, holder: subprocess.Popen[str]
 ) -> None:
-    store = StateStore(project(tmp_path))
+    store = LocalStateStore(project(tmp_path))
     info = store.lock_holder()
     assert info is not None
     with pytest.raises(StateError, match="does not match the current lock"):
@@ -156,4 +156,4 @@ def test_force_unlock_refuses_a_wrong_id_and_breaks_the_right_one(
 
 def test_force_unlock_without_a_lock_says_so(tmp_path: Path) -> None:
     with pytest.raises(StateError, match="nothing to unlock"):
-        StateStore(project(tmp_path)).force_unlock("abc")
+        LocalStateStore(project(tmp_path)).force_unlock("abc")

@@ -53,7 +53,7 @@ from vidspec.providers.pacing import MonthlyUsage
 from vidspec.render.jsonout import render_json
 from vidspec.render.markdown import render_markdown
 from vidspec.render.text import render_text
-from vidspec.state import StateStore
+from vidspec.state import LocalStateStore
 
 CREATE = "/v2/task/avatar-to-video"
 CRASH_RUNS = 3
@@ -210,7 +210,7 @@ class WatchfulClock(ManualClock):
 
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
-            state = StateStore(load_project(self.root)).load()
+            state = LocalStateStore(load_project(self.root)).load()
             self.pending_when_sleeping.append(len(state.pending))
         super().sleep(seconds)
 

@@ -35,7 +35,7 @@ from vidspec.plan.planner import PlanOptions
 from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
 from vidspec.providers.base import Provider
-from vidspec.state import StateStore, display_path, provider_ref
+from vidspec.state import StateStore, backend_name, open_state_store, provider_ref
 
 ProviderFactory = Callable[[Project, Mapping[str, str], Clock], Provider]
 """Opens the provider apply drives (default: ``open_provider``). Tests and benchmarks pass
@@ -120,12 +120,19 @@ class ApplySession:
             raise StalePlan(
                 f"{shown} was planned for {saved.provider}; this project uses {expected}.", again
             )
+        backend = backend_name(self.project)
+        if saved.backend is not None and saved.backend != backend:
+            raise StalePlan(
+                f"{shown} was planned against the state in {saved.backend}; this project's state "
+                f"is now in {backend}.",
+                again,
+            )
         state = self.store.load()
         if saved.lineage is None:
             if state.serial != 0:
                 raise StalePlan(
                     f"{shown} was planned before any state existed; "
-                    f"{display_path(self.store.path)} has been written since (serial "
+                    f"{self.store.location} has been written since (serial "
                     f"{state.serial}).",
                     again,
                 )
@@ -212,7 +219,7 @@ def apply_session(
 ) -> Iterator[ApplySession]:
     """Hold the project lock (``LockHeld`` naming the holder, after ``lock_timeout`` seconds)
     for one apply, and count its requests when it ends."""
-    store = StateStore(project, clock=clock)
+    store = open_state_store(project, clock=clock)
     with store.lock(command, timeout=lock_timeout):
         session = ApplySession(
             project,

@@ -11,7 +11,7 @@ from vidspec.core.clock import Clock
 from vidspec.plan.driftreport import DriftReport, detect_drift
 from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
-from vidspec.state import StateStore
+from vidspec.state.backends import open_state_store
 
 
 def check_drift(
@@ -28,7 +28,7 @@ def check_drift(
         for address, video in desired.videos.items()
         if video.lifecycle.regenerate_before_expiry is not None
     }
-    store = StateStore(project, clock=clock)
+    store = open_state_store(project, clock=clock)
     with store.lock("vidspec drift (reading the state)", timeout=lock_timeout):
         state = store.load()
     with counted_provider(project, clock, environ=environ) as provider:

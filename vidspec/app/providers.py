@@ -16,8 +16,8 @@ from vidspec.project.config import PROVIDER_KINDS, Project, ProviderConfig
 from vidspec.providers.base import Provider
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider
 from vidspec.providers.http.client import HttpPolicy
-from vidspec.providers.pacing import MonthlyUsage
 from vidspec.providers.vidnoz.provider import VidnozProvider
+from vidspec.state import open_usage
 
 __all__ = ["open_provider", "project_policy"]
 
@@ -51,7 +51,7 @@ def open_provider(
 def _usage_counter(project: Project, clock: Clock) -> Callable[[str], bool]:
     """Adds each request to the month's count as it is sent: a run killed half-way keeps
     its count (the monthly cap is spent all the same)."""
-    usage = MonthlyUsage(project.usage_path)
+    usage = open_usage(project)  # the backend's count: local usage.json, or <key>.usage in S3
 
     def count(method: str) -> bool:
         try:

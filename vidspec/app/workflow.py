@@ -26,8 +26,15 @@ from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import Desired
 from vidspec.providers.base import Capabilities, Catalog, Provider, RemoteVideo
-from vidspec.providers.pacing import MonthlyUsage
-from vidspec.state import ProviderRef, State, StateStore, provider_ref
+from vidspec.state import (
+    ProviderRef,
+    State,
+    StateStore,
+    backend_name,
+    open_state_store,
+    open_usage,
+    provider_ref,
+)
 
 __all__ = [
     "PlanRequest",
@@ -72,6 +79,7 @@ class PlanResult:
     requests: int  # API requests this run made (already added to usage.json)
     created_at: datetime
     request: PlanRequest
+    backend: str = "local"  # where the state lives (``backend_name``), recorded in saved plans
 
     @property
     def remote_fingerprint(self) -> str | None:
@@ -89,6 +97,7 @@ class PlanResult:
             forced=forced,
             targets=self.request.targets,
             replace=self.request.replace,
+            backend=self.backend,
         )
 
 
@@ -111,14 +120,14 @@ def make_plan(
     if store is not None and store.holds_lock:
         state = store.load()
     else:
-        store = store or StateStore(project, clock=clock)
+        store = store or open_state_store(project, clock=clock)
         with store.lock(f"{request.command} (reading the state)", timeout=request.lock_timeout):
             state = store.load()
     with counted_provider(project, clock, environ=environ) as provider:
         catalog, remote = refresh(provider, state) if request.refresh else (None, None)
     spent = provider.ledger.total
     now = clock.now()
-    used = MonthlyUsage(project.usage_path).used(now)
+    used = store.usage().used(now)
     tolerances = request.options or PlanOptions(pending_grace=project.safety.pending_grace)
     options = PlanOptions(
         targets=request.targets,
@@ -145,6 +154,7 @@ def make_plan(
         requests=spent,
         created_at=now,
         request=request,
+        backend=backend_name(project),
     )
 
 
@@ -169,7 +179,7 @@ def refresh(provider: Provider, state: State) -> tuple[Catalog, list[RemoteVideo
 def record_usage(project: Project, provider: Provider, clock: Clock) -> int:
     """Add the provider's requests not counted yet (``open_provider`` counts each one as it
     is sent) to the month's count; returns the month's total."""
-    return MonthlyUsage(project.usage_path).add(provider.ledger.unpersisted, clock.now())
+    return open_usage(project).add(provider.ledger.unpersisted, clock.now())
 
 
 @contextlib.contextmanager
@@ -202,5 +212,5 @@ def save_plan(path: Path, result: PlanResult, *, forced: bool = False) -> SavedP
 def read_state(project: Project) -> tuple[StateStore, State | None]:
     """The project's state for ``show`` (no lock: reading never changes it); ``None`` when
     nothing has been written yet."""
-    store = StateStore(project)
+    store = open_state_store(project)
     return store, (store.load() if store.exists() else None)

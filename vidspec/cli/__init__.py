@@ -41,6 +41,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "import_",
     "state",
     "force_unlock",
+    "backend",
     # review in CI
     "drift",
     "pr",
@@ -74,6 +75,10 @@ def cli(ctx: click.Context, directory: Path, no_color: bool, verbose: int) -> No
         # urllib3's own DEBUG lines print whole request lines, query strings included; our
         # vidspec.http logger says what matters (method, path, status, time) and nothing more.
         logging.getLogger("urllib3").setLevel(logging.WARNING)
+        # botocore's DEBUG lines print signed request headers (the access key id among them)
+        # and whole bodies: never below WARNING, whatever -v says.
+        for name in ("botocore", "boto3", "s3transfer"):
+            logging.getLogger(name).setLevel(logging.WARNING)
     _show_waits()
 
 

@@ -18,7 +18,7 @@ import click
 from vidspec.cli.context import global_options
 from vidspec.core.errors import UsageError
 from vidspec.project.config import load_project
-from vidspec.state import LockInfo, StateStore
+from vidspec.state import LockInfo, open_state_store
 
 
 def _alive_here(info: LockInfo) -> bool:
@@ -34,9 +34,9 @@ def _alive_here(info: LockInfo) -> bool:
     return True
 
 
-def _confirm(info: LockInfo) -> bool:
+def _confirm(info: LockInfo, location: str) -> bool:
     click.echo("Do you really want to force-unlock?", err=True)
-    click.echo("  vidspec will remove the lock held by:", err=True)
+    click.echo(f"  vidspec will remove the lock of {location} held by:", err=True)
     click.echo(info.describe(), err=True)
     if _alive_here(info):
         click.echo(
@@ -57,15 +57,18 @@ def _confirm(info: LockInfo) -> bool:
 @click.pass_context
 def command(ctx: click.Context, lock_id: str, force: bool) -> int:
     """Remove the project lock recorded with ID (shown by the command that found it held)."""
-    store = StateStore(load_project(global_options(ctx).directory))
+    store = open_state_store(load_project(global_options(ctx).directory))
     holder = store.lock_holder()
+    if holder is not None and holder.id == lock_id and force:
+        click.echo(f"Removing the lock of {store.location}, held by:", err=True)
+        click.echo(holder.describe(), err=True)
     if holder is not None and holder.id == lock_id and not force:
         if not sys.stdin.isatty():
             raise UsageError(
                 "force-unlock needs a confirmation and there is no terminal to ask",
                 f"If you are sure the holder is gone, run: vidspec force-unlock --force {lock_id}",
             )
-        if not _confirm(holder):
+        if not _confirm(holder, store.location):
             click.echo("Force-unlock cancelled; the lock is unchanged.", err=True)
             return 1
     broken = store.force_unlock(lock_id)  # refuses a wrong ID, naming the holder

@@ -40,7 +40,7 @@ from vidspec.project.model import Desired
 from vidspec.project.yamlload import display_path
 from vidspec.providers.base import Provider, TaskState
 from vidspec.render.state import render_adoptions, render_match, render_skipped
-from vidspec.state import State, StateStore, provider_ref
+from vidspec.state import State, StateStore, open_state_store, provider_ref
 
 COMMAND = "vidspec import"
 
@@ -104,7 +104,7 @@ class _Session:
 def _session(project: Project, options: ImportOptions, clock: Clock) -> Iterator[_Session]:
     """Hold the lock for the whole import (the state must not change under it), open the
     provider, and count the requests spent in ``usage.json`` at the end."""
-    store = StateStore(project, clock=clock)
+    store = open_state_store(project, clock=clock)
     with store.lock(COMMAND, timeout=options.lock_timeout):
         state = store.load()
         with counted_provider(project, clock) as provider:
@@ -218,7 +218,7 @@ def import_all(project: Project, options: ImportOptions, path: Path | None, cloc
     count = len(adoptions)
     _note(
         f"Wrote {count} video{'' if count == 1 else 's'} to {display_path(path)} and adopted "
-        f"{'it' if count == 1 else 'them'} into {display_path(session.store.path)}."
+        f"{'it' if count == 1 else 'them'} into {session.store.location}."
     )
 
 

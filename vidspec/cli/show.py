@@ -16,7 +16,7 @@ from vidspec.render.jsonout import render_json
 from vidspec.render.markdown import render_markdown
 from vidspec.render.statetext import render_state
 from vidspec.render.text import render_text
-from vidspec.state import display_path, format_time
+from vidspec.state import format_time
 
 
 @click.command("show")
@@ -56,11 +56,11 @@ def command(ctx: click.Context, planfile: Path | None, as_json: bool, markdown: 
         if as_json:
             click.echo("null")
         click.echo(
-            f"No state yet: {display_path(store.path)} does not exist (nothing has been applied).",
+            f"No state yet: {store.location} does not exist (nothing has been applied).",
             err=True,
         )
         return
     if as_json:
         click.echo(state.to_text(), nl=False)
     else:
-        click.echo(render_state(state, source=display_path(store.path)), nl=False)
+        click.echo(render_state(state, source=store.location), nl=False)

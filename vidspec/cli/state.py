@@ -1,19 +1,22 @@
-"""``vidspec state list | show ADDR | rm ADDR... | mv OLD NEW``: look at and edit the state.
+"""``vidspec state list | show ADDR | rm ADDR... | mv OLD NEW | pull | push FILE | migrate``.
 
-Reading takes no lock (it never changes the state); ``rm`` and ``mv`` take the project lock and
-write through the store (atomic, serial + 1, backup kept). Neither touches a remote video.
+Reading takes no lock (it never changes the state); ``rm``, ``mv``, ``push`` and ``migrate``
+take the lock and write through the store (atomic or conditional, backup kept). None touches
+a remote video. ``pull``/``push``/``migrate`` move whole states (``vidspec/state/transfer.py``).
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import click
 
+from vidspec.app.migrate import migration_source
 from vidspec.app.workflow import read_state
 from vidspec.cli.context import global_options
-from vidspec.cli.options import lock_timeout_option
+from vidspec.cli.options import in_directory, lock_timeout_option
 from vidspec.core.addresses import natural_key, select
 from vidspec.core.errors import ManifestError, UsageError
 from vidspec.plan.importer import check_address
@@ -21,7 +24,8 @@ from vidspec.project.config import Project, load_project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import Desired
 from vidspec.render.state import render_record, render_state_list
-from vidspec.state import State, StateStore, display_path
+from vidspec.state import LocalStateStore, State, StateStore, open_state_store
+from vidspec.state.transfer import migrate, push, read_state_file
 
 
 def _project(ctx: click.Context) -> Project:
@@ -30,14 +34,14 @@ def _project(ctx: click.Context) -> Project:
 
 def _no_state(store: StateStore) -> UsageError:
     return UsageError(
-        f"no state yet: {display_path(store.path)} does not exist",
+        f"no state yet: {store.location} does not exist",
         "Nothing is managed; vidspec apply or vidspec import create the state.",
     )
 
 
 @contextlib.contextmanager
 def _locked(project: Project, command: str, timeout: float) -> Iterator[tuple[StateStore, State]]:
-    store = StateStore(project)
+    store = open_state_store(project)
     with store.lock(command, timeout=timeout):
         if not store.exists():
             raise _no_state(store)
@@ -71,7 +75,7 @@ def list_(ctx: click.Context) -> None:
     """List the managed addresses with their id, status and expiry."""
     store, state = read_state(_project(ctx))
     if state is None:
-        click.echo(f"No state yet: {display_path(store.path)} does not exist.", err=True)
+        click.echo(f"No state yet: {store.location} does not exist.", err=True)
         return
     text = render_state_list(state)
     if text:
@@ -172,3 +176,78 @@ def mv(ctx: click.Context, old: str, new: str, lock_timeout: float) -> None:
             f"manifest defines {new}.",
             err=True,
         )
+
+
+@command.command("pull")
+@click.pass_context
+def pull(ctx: click.Context) -> None:
+    """Print the current state JSON (from the local file or the S3 backend)."""
+    store, state = read_state(_project(ctx))
+    if state is None:
+        raise _no_state(store)
+    click.echo(state.to_text(), nl=False)
+
+
+@command.command("push")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the stored state even if FILE is of another lineage or older (kept as backup).",
+)
+@lock_timeout_option
+@click.pass_context
+def push_(ctx: click.Context, file: Path, force: bool, lock_timeout: float) -> None:
+    """Upload FILE as the state, after the lineage and serial checks."""
+    options = global_options(ctx)
+    project = load_project(options.directory)
+    pushed = read_state_file(in_directory(options.directory, file))
+    store = open_state_store(project)
+    with store.lock("vidspec state push", timeout=lock_timeout):
+        outcome = push(store, pushed, force=force, shown=str(file))
+    for warning in outcome.warnings:
+        click.echo(f"WARNING: {warning}", err=True)
+    if outcome.written is None:
+        click.echo(f"{store.location} already holds this state; nothing was written.")
+        return
+    click.echo(
+        f"Pushed {file} to {store.location} (lineage {outcome.written.lineage}, serial "
+        f"{outcome.written.serial}, {len(outcome.written.videos)} videos)."
+    )
+
+
+@command.command("migrate")
+@click.option(
+    "--from",
+    "source",
+    metavar="PATH|s3://BUCKET/KEY",
+    help="The old state (default: the backend in effect before vidspec.yaml changed).",
+)
+@lock_timeout_option
+@click.pass_context
+def migrate_(ctx: click.Context, source: str | None, lock_timeout: float) -> None:
+    """Copy the state (and the month's request counts) to the backend vidspec.yaml names now."""
+    project = _project(ctx)
+    target = open_state_store(project)
+    old = migration_source(project, source)
+    with contextlib.ExitStack() as locks:
+        locks.enter_context(target.lock("vidspec state migrate", timeout=lock_timeout))
+        if not (isinstance(old, LocalStateStore) and isinstance(target, LocalStateStore)):
+            # (two local files of one project share its one lock, held already)
+            locks.enter_context(old.lock("vidspec state migrate (source)", timeout=lock_timeout))
+        done = migrate(old, target)
+    state = done.state
+    if done.copied:
+        click.echo(
+            f"Copied the state (lineage {state.lineage}, serial {state.serial}, "
+            f"{len(state.videos)} videos) from {done.source} to {done.target}."
+        )
+    else:
+        click.echo(f"{done.target} already holds the state of {done.source}; nothing to copy.")
+    if done.months:
+        click.echo(f"Request counts copied for {', '.join(sorted(done.months))}.")
+    click.echo(
+        f"{done.source} was left as it was; every command now uses {done.target}. Remove the "
+        f"old copy once you have checked (vidspec state pull).",
+        err=True,
+    )

@@ -14,7 +14,9 @@ and chained with ``raise ... from exc``.
     ├── StateError                    the state file cannot be read or written
     │   ├── StateCorrupt              unreadable state; names the backup
     │   ├── StateMismatch             state made for another provider or account
-    │   └── LockHeld                  another command holds the lock; names the holder
+    │   ├── LockHeld                  another command holds the lock; names the holder
+    │   ├── StateConflict             the state changed since it was read (a stale writer)
+    │   └── BackendError              the state backend (S3) refused or could not be reached
     ├── PlanError                     a plan that must not be applied as it stands
     │   ├── UnsafePlan                over a safety cap; --force overrides
     │   ├── QuotaExceeded             more minutes/requests than are left
@@ -47,6 +49,7 @@ from vidspec.core.location import SourceLocation
 __all__ = [
     "ApplyFailed",
     "AuthError",
+    "BackendError",
     "DownloadWriteError",
     "ForgeError",
     "Interrupted",
@@ -66,6 +69,7 @@ __all__ = [
     "RateLimited",
     "ServerError",
     "StalePlan",
+    "StateConflict",
     "StateCorrupt",
     "StateError",
     "StateMismatch",
@@ -166,6 +170,16 @@ class LockHeld(StateError):
             f"gone, run: vidspec force-unlock {lock_id}",
         )
         self.lock_id = lock_id
+
+
+class StateConflict(StateError):
+    """The stored state changed after this command read it (its lock was broken, or another
+    writer ignored it): the write is refused, never made over the newer state."""
+
+
+class BackendError(StateError):
+    """The state backend (an S3-compatible store) failed: no such bucket, access denied,
+    network, or a store that does not honour conditional writes. Names bucket and key."""
 
 
 class PlanError(VidspecError):

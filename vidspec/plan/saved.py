@@ -7,10 +7,13 @@ remote ids) plus a ``saved`` object::
               "provider": {"kind": "cdnvideo", "account": "acme"},
               "remote_fingerprint": "sha256:…" | null,      (null: planned with --no-refresh)
               "created_at": "2026-11-02T09:00:00Z", "forced": false,
-              "targets": [...], "replace": [...]}
+              "targets": [...], "replace": [...],
+              "backend": "local" | "s3://bucket/key" [" at https://endpoint"]}
 
 ``apply FILE`` refuses the plan as stale when the state's lineage or serial, or the listing's
-fingerprint (ids, names and states of every remote video), differ from what is recorded here.
+fingerprint (ids, names and states of every remote video), differ from what is recorded here,
+and when the project's state backend is another one than the plan was made against (a plan of
+before ``backend`` was recorded is checked by lineage and serial only).
 
 An edited plan file is refused too: ``saved.checksum`` is the sha256 of the rest of the
 document (canonical JSON), so a changed byte of content shows; and since anyone can compute a
@@ -62,6 +65,7 @@ class SavedPlan:
     forced: bool = False
     targets: tuple[str, ...] = ()
     replace: tuple[str, ...] = ()
+    backend: str | None = None  # ``vidspec.state.backend_name``; None: not recorded
 
     def to_json(self) -> dict[str, Any]:
         doc = self.plan.to_json(full=True)
@@ -75,6 +79,8 @@ class SavedPlan:
             "targets": list(self.targets),
             "replace": list(self.replace),
         }
+        if self.backend is not None:
+            doc["saved"]["backend"] = self.backend
         doc["saved"]["checksum"] = plan_checksum(doc)
         return doc
 
@@ -95,6 +101,7 @@ class SavedPlan:
             forced=bool(saved.get("forced", False)),
             targets=tuple(saved.get("targets", ())),
             replace=tuple(saved.get("replace", ())),
+            backend=None if saved.get("backend") is None else str(saved["backend"]),
         )
 
 

@@ -20,7 +20,8 @@ from vidspec.project.loctree import child
 from vidspec.project.problems import ErrorTranslator, dotted
 from vidspec.project.resolve import is_inside
 from vidspec.project.schema import project_validator
-from vidspec.project.yamlload import display_path, load_yaml
+from vidspec.project.yamlload import YamlDocument, display_path, load_yaml
+from vidspec.state.s3settings import S3State
 
 PROJECT_FILE = "vidspec.yaml"
 PROVIDER_KINDS = ("sandbox", "cdnvideo", "vidnoz")
@@ -106,6 +107,9 @@ class Project:
     defaults: Mapping[str, Any] = field(default_factory=dict)
     safety: Safety = field(default_factory=Safety)
     download: DownloadLimits = field(default_factory=DownloadLimits)
+    # ``state: {backend: s3, ...}``; None: the local file ``state_path``. With S3, ``state_path``
+    # stays the default, so ``work_dir`` (.vidspec/) still holds the local lock-free files.
+    state_backend: S3State | None = None
 
     @property
     def work_dir(self) -> Path:
@@ -192,19 +196,7 @@ def load_project(directory: Path) -> Project:
         max_wait=period("max_wait", defaults.max_wait),
         request_deadline=period("request_deadline", defaults.request_deadline),
     )
-    state = str(data.get("state", Project.state_path))
-    state_path = root / state
-    if not is_inside(state_path, root.resolve()):  # the schema refused / and ..: a symlink
-        entry = child(doc.locs, "state")
-        raise ManifestError(
-            [
-                Problem(
-                    entry[0] if entry else doc.root,
-                    f"state {state!r} leads outside the project directory through a symlink",
-                    "keep the state inside the project, e.g. .vidspec/state.json",
-                )
-            ]
-        )
+    state_path, backend = _state_location(data, doc, root)
     download_data: Mapping[str, Any] = data.get("download") or {}
     return Project(
         root=root,
@@ -215,4 +207,36 @@ def load_project(directory: Path) -> Project:
         defaults=dict(data.get("defaults") or {}),
         safety=safety,
         download=DownloadLimits(max_bytes=download_data.get("max_bytes", DEFAULT_MAX_BYTES)),
+        state_backend=backend,
     )
+
+
+def _state_location(
+    data: Mapping[str, Any], doc: YamlDocument, root: Path
+) -> tuple[Path, S3State | None]:
+    """``state:``: the local file (inside the project), or the S3 mapping (then the local
+    work files stay in the default .vidspec/)."""
+    entry = child(doc.locs, "state")
+    value = data.get("state", str(Project.state_path))
+    if isinstance(value, Mapping):
+        backend = S3State(
+            bucket=value["bucket"],
+            key=value["key"],
+            region=value.get("region"),
+            endpoint_url=value.get("endpoint_url"),
+            location=entry[0] if entry else doc.root,
+        )
+        return root / Project.state_path, backend
+    state = str(value)
+    state_path = root / state
+    if not is_inside(state_path, root.resolve()):  # the schema refused / and ..: a symlink
+        raise ManifestError(
+            [
+                Problem(
+                    entry[0] if entry else doc.root,
+                    f"state {state!r} leads outside the project directory through a symlink",
+                    "keep the state inside the project, e.g. .vidspec/state.json",
+                )
+            ]
+        )
+    return state_path, None

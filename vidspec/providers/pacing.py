@@ -23,7 +23,7 @@ import contextlib
 import json
 import math
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -142,6 +142,24 @@ class MonthlyUsage:
         except OSError as exc:
             raise StateError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
         return counts[key]
+
+    def counts(self) -> dict[str, int]:
+        """Every month's count."""
+        return self._read()
+
+    def merge(self, counts: Mapping[str, int]) -> None:
+        """Raise each month to at least ``counts[month]`` (``state migrate``; never lowers)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with filelock.FileLock(str(self._lock_path), timeout=30):
+                current = self._read()
+                for month, value in counts.items():
+                    current[month] = max(current.get(month, 0), value)
+                atomic_write_text(self.path, json.dumps(current, indent=2, sort_keys=True) + "\n")
+        except filelock.Timeout as exc:
+            raise StateError(f"{self._lock_path} stayed locked for 30 seconds") from exc
+        except OSError as exc:
+            raise StateError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
 
     def _read(self) -> dict[str, int]:
         try:

@@ -1,13 +1,18 @@
 """State: what vidspec has made, stored in ``.vidspec/state.json``.
 
 - ``model``: the immutable ``State`` value and its JSON form (validated on read).
-- ``store``: ``StateStore`` (atomic writes, backup, serial/lineage checks, provider check).
+- ``backend``: the ``StateStore`` protocol every backend implements; ``backends`` picks one.
+- ``store``: ``LocalStateStore`` (atomic writes, backup, serial/lineage checks, provider check).
+- ``s3store`` (+ ``s3lock``, ``s3usage``, ``s3objects``): the state in an S3-compatible store.
 - ``lock``: the project lock and the note naming its holder.
+- ``transfer``: ``state pull/push/migrate``; ``probe``: ``backend check``.
 """
 
 from __future__ import annotations
 
 from vidspec.core.times import format_time, humanize_delta, parse_time
+from vidspec.state.backend import StateStore, UsageCounter
+from vidspec.state.backends import backend_name, open_state_store, open_usage
 from vidspec.state.lock import LockInfo, ProjectLock
 from vidspec.state.model import (
     FORMAT_VERSION,
@@ -20,13 +25,14 @@ from vidspec.state.model import (
     StateFormatError,
     VideoRecord,
 )
-from vidspec.state.store import StateStore, display_path, provider_ref
+from vidspec.state.store import LocalStateStore, display_path, provider_ref
 
 __all__ = [
     "FORMAT_VERSION",
     "OUTCOME_SENDING",
     "OUTCOME_UNKNOWN",
     "DownloadRecord",
+    "LocalStateStore",
     "LockInfo",
     "PendingRecord",
     "ProjectLock",
@@ -34,10 +40,14 @@ __all__ = [
     "State",
     "StateFormatError",
     "StateStore",
+    "UsageCounter",
     "VideoRecord",
+    "backend_name",
     "display_path",
     "format_time",
     "humanize_delta",
+    "open_state_store",
+    "open_usage",
     "parse_time",
     "provider_ref",
 ]

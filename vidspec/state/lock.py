@@ -15,7 +15,7 @@ import json
 import os
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,9 +31,20 @@ from vidspec.core.times import format_time, parse_time
 _POLL_SECONDS = 0.2
 
 
+def ci_run_url(environ: Mapping[str, str]) -> str | None:
+    """The URL of the CI run this command is part of (GitHub Actions or GitLab CI), if any."""
+    server = environ.get("GITHUB_SERVER_URL")
+    repository = environ.get("GITHUB_REPOSITORY")
+    run_id = environ.get("GITHUB_RUN_ID")
+    if server and repository and run_id:
+        return f"{server.rstrip('/')}/{repository}/actions/runs/{run_id}"
+    return environ.get("CI_JOB_URL") or None
+
+
 @dataclass(frozen=True)
 class LockInfo:
-    """Who holds the lock: written to ``lock.info`` when the lock is taken."""
+    """Who holds the lock: written to ``lock.info`` (local) or as the body of ``<key>.lock``
+    (S3) when the lock is taken. ``run_url``: the CI run, when the holder runs on CI."""
 
     id: str
     user: str
@@ -41,9 +52,23 @@ class LockInfo:
     pid: int
     command: str
     created: datetime
+    run_url: str | None = None
+
+    @classmethod
+    def new(cls, command: str, clock: Clock, environ: Mapping[str, str] | None = None) -> LockInfo:
+        """The note of a lock this process is about to take."""
+        return cls(
+            id=str(uuid.uuid4()),
+            user=_user(),
+            host=socket.gethostname(),
+            pid=os.getpid(),
+            command=command,
+            created=clock.now(),
+            run_url=ci_run_url(os.environ if environ is None else environ),
+        )
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        doc: dict[str, Any] = {
             "id": self.id,
             "user": self.user,
             "host": self.host,
@@ -51,6 +76,9 @@ class LockInfo:
             "command": self.command,
             "time": format_time(self.created),
         }
+        if self.run_url:
+            doc["run_url"] = self.run_url
+        return doc
 
     @classmethod
     def from_json(cls, doc: Any) -> LockInfo:
@@ -63,15 +91,17 @@ class LockInfo:
             pid=int(doc["pid"]),
             command=str(doc["command"]),
             created=parse_time(str(doc["time"])),
+            run_url=None if doc.get("run_url") is None else str(doc["run_url"]),
         )
 
     def describe(self) -> str:
-        return (
+        text = (
             f"  ID:      {self.id}\n"
             f"  Who:     {self.user}@{self.host} (pid {self.pid})\n"
             f"  Command: {self.command}\n"
             f"  Since:   {format_time(self.created)}"
         )
+        return text + (f"\n  CI run:  {self.run_url}" if self.run_url else "")
 
 
 class ProjectLock:
@@ -110,14 +140,7 @@ class ProjectLock:
                     "Check that the directory is writable.",
                 ) from exc
             break
-        info = LockInfo(
-            id=str(uuid.uuid4()),
-            user=_user(),
-            host=socket.gethostname(),
-            pid=os.getpid(),
-            command=command,
-            created=self._clock.now(),
-        )
+        info = LockInfo.new(command, self._clock)
         try:
             atomic_write_text(self.info_path, json.dumps(info.to_json(), indent=2) + "\n")
         except OSError as exc:

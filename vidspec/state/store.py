@@ -1,4 +1,6 @@
-"""Reading and writing ``.vidspec/state.json``: atomic, backed up, locked, never guessed.
+"""The local state file ``.vidspec/state.json``: atomic, backed up, locked, never guessed.
+
+``LocalStateStore`` is the ``StateStore`` (``vidspec/state/backend.py``) of ``state: PATH``.
 
 - ``load()``: a missing file is an empty state with a fresh lineage (nothing written); a file
   that cannot be read or does not validate raises ``StateCorrupt`` naming the file and
@@ -21,6 +23,7 @@ from typing import Protocol
 from vidspec.core.atomic import atomic_write_text
 from vidspec.core.clock import Clock
 from vidspec.core.errors import StateCorrupt, StateError, StateMismatch
+from vidspec.providers.pacing import MonthlyUsage
 from vidspec.state.lock import LockInfo, ProjectLock
 from vidspec.state.model import ProviderRef, State, StateFormatError
 
@@ -51,6 +54,9 @@ class Project(Protocol):
     def lock_path(self) -> Path: ...
 
     @property
+    def usage_path(self) -> Path: ...
+
+    @property
     def provider(self) -> ProviderSection: ...
 
 
@@ -67,14 +73,28 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-class StateStore:
-    """The state file of one project, with its backup and lock."""
+class LocalStateStore:
+    """The state file of one project, with its backup and lock (the ``StateStore`` of
+    ``state: PATH``, the default)."""
 
     def __init__(self, project: Project, *, clock: Clock | None = None) -> None:
         self.path = project.state_path
         self.backup_path = self.path.with_name(self.path.name + ".backup")
         self.expected = provider_ref(project)
         self._lock = ProjectLock(project.lock_path, project.work_dir / "lock.info", clock)
+        self._usage = MonthlyUsage(project.usage_path)
+
+    @property
+    def location(self) -> str:
+        return display_path(self.path)
+
+    @property
+    def backup_location(self) -> str:
+        return display_path(self.backup_path)
+
+    def usage(self) -> MonthlyUsage:
+        """The month's request count, ``.vidspec/usage.json``."""
+        return self._usage
 
     # --- locking -------------------------------------------------------------------------
 
@@ -168,13 +188,31 @@ class StateStore:
 
     # --- writing -------------------------------------------------------------------------
 
-    def save(self, state: State) -> State:
-        """Write ``state`` if its content changed; returns what is on disk afterwards."""
+    def replace_with(self, state: State) -> State:
+        """Write ``state`` exactly (lineage and serial as given): ``state push``/``migrate``."""
+        self._require_lock()
+        self._atomic_write(state)
+        return state
+
+    def _require_lock(self) -> None:
         if not self.holds_lock:
             raise StateError(
                 "internal: the state may be written only while holding the lock",
                 "Wrap the write in `with store.lock(command):`.",
             )
+
+    def _atomic_write(self, state: State) -> None:
+        try:
+            atomic_write_text(self.path, state.to_text(), backup=self.backup_path)
+        except OSError as exc:
+            raise StateError(
+                f"cannot write {display_path(self.path)}: {exc.strerror or exc}",
+                "The previous state is unchanged. Check the disk and permissions, then retry.",
+            ) from exc
+
+    def save(self, state: State) -> State:
+        """Write ``state`` if its content changed; returns what is on disk afterwards."""
+        self._require_lock()
         current = self._read()
         if current is not None:
             if current.lineage != state.lineage:
@@ -198,11 +236,5 @@ class StateStore:
                 "Restore the file (see its backup) and run the command again.",
             )
         written = replace(state, serial=state.serial + 1)
-        try:
-            atomic_write_text(self.path, written.to_text(), backup=self.backup_path)
-        except OSError as exc:
-            raise StateError(
-                f"cannot write {display_path(self.path)}: {exc.strerror or exc}",
-                "The previous state is unchanged. Check the disk and permissions, then retry.",
-            ) from exc
+        self._atomic_write(written)
         return written

@@ -32,6 +32,4 @@ class HttpPolicy:
     def bounded(self, *, max_wait: float, deadline: float, max_bytes: int) -> HttpPolicy:
         """This policy with the project's bounds (``safety.max_wait``,
         ``safety.request_deadline``, ``download.max_bytes``)."""
-        return dataclasses.replace(
-            self, max_wait=max_wait, deadline=deadline, max_bytes=max_bytes
-        )
+        return dataclasses.replace(self, max_wait=max_wait, deadline=deadline, max_bytes=max_bytes)
