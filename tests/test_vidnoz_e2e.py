@@ -49,11 +49,11 @@ from vidspec.engine import EngineOptions, Outcome
 from vidspec.plan import Plan
 from vidspec.plan.actions import FieldChange
 from vidspec.project.config import load_project
-from vidspec.providers.pacing import MonthlyUsage
 from vidspec.render.jsonout import render_json
 from vidspec.render.markdown import render_markdown
 from vidspec.render.text import render_text
 from vidspec.state import StateStore
+from vidspec.state.usage import MonthlyUsage
 
 CREATE = "/v2/task/avatar-to-video"
 CRASH_RUNS = 3
@@ -94,6 +94,11 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ApplyEnv]:
 
 
 def apply(env: ApplyEnv, **request: Any) -> ApplyOutcome:
+    # A command of its own, started at least a second after the last one: its client knows
+    # nothing of an earlier command's pacing (two processes share no pacer; nor do two
+    # clients in one, since a command opens one provider and no registry links them).
+    if isinstance(env.clock, ManualClock):
+        env.clock.advance(1.0)
     return apply_project(env.project, ApplyRequest(**request), env.clock, environ=env.environ)
 
 

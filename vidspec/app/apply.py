@@ -6,10 +6,12 @@
   the held lock), or ``load(path)`` reads a saved plan and refuses it as stale when the
   state's lineage or serial, or the listing's fingerprint, moved since it was made;
 - ``check(work, force)``: the plan's quota and safety checks (``--force`` lifts safety caps);
-- ``execute(work, ...)`` runs the engine with a provider opened for it.
+- ``execute(work, ...)`` runs the engine.
 
-When the session ends, every request its provider made is added to the month's count
-(``.vidspec/usage.json``), also after an error or Ctrl-C. ``apply_project`` is the whole
+The session opens ONE provider (on first use) and plans, checks a saved plan and applies
+with it: one login, one pacing, one sandbox. When the session ends, every request its
+provider made is added to the month's count (``.vidspec/usage.json``), also after an error
+or Ctrl-C. ``apply_project`` is the whole
 non-interactive sequence (``--auto-approve``), for library use and tests.
 """
 
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vidspec.app.providers import open_provider
-from vidspec.app.workflow import PlanRequest, make_plan, record_usage, refresh
+from vidspec.app.workflow import PlanRequest, ProviderUse, make_plan, refresh
 from vidspec.core.clock import Clock
 from vidspec.core.errors import PlanError, StalePlan, VidspecError
 from vidspec.engine.engine import ApplyInput, Engine
@@ -77,13 +79,18 @@ class ApplySession:
         self.clock = clock
         self.environ = environ
         self._factory = provider_factory
-        self._provider: Provider | None = None
+        self._use: ProviderUse | None = None
 
     @property
     def provider(self) -> Provider:
-        if self._provider is None:
-            self._provider = self._factory(self.project, self.environ, self.clock)
-        return self._provider
+        """The session's one provider, opened on first use."""
+        return self._opened().provider
+
+    def _opened(self) -> ProviderUse:
+        if self._use is None:
+            provider = self._factory(self.project, self.environ, self.clock)
+            self._use = ProviderUse(self.project, provider, self.clock)
+        return self._use
 
     def plan(self, request: ApplyRequest) -> ApplyInput:
         """Plan now (listing, catalog, manifests, state), for the engine."""
@@ -100,6 +107,7 @@ class ApplySession:
             self.clock,
             environ=self.environ,
             store=self.store,
+            use=self._opened(),
         )
         return ApplyInput(
             plan=result.plan,
@@ -191,13 +199,9 @@ class ApplySession:
 
     def close(self) -> None:
         """Close the provider and count its requests (always, also after an error)."""
-        provider, self._provider = self._provider, None
-        if provider is None:
-            return
-        try:
-            provider.close()
-        finally:
-            record_usage(self.project, provider, self.clock)
+        use, self._use = self._use, None
+        if use is not None:
+            use.close()
 
 
 @contextlib.contextmanager

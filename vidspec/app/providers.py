@@ -16,8 +16,8 @@ from vidspec.project.config import PROVIDER_KINDS, Project, ProviderConfig
 from vidspec.providers.base import Provider
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider
 from vidspec.providers.http.client import HttpPolicy
-from vidspec.providers.pacing import MonthlyUsage
 from vidspec.providers.vidnoz.provider import VidnozProvider
+from vidspec.state.usage import MonthlyUsage
 
 __all__ = ["open_provider", "project_policy"]
 

@@ -26,15 +26,15 @@ from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import Desired
 from vidspec.providers.base import Capabilities, Catalog, Provider, RemoteVideo
-from vidspec.providers.pacing import MonthlyUsage
 from vidspec.state import ProviderRef, State, StateStore, provider_ref
+from vidspec.state.usage import MonthlyUsage
 
 __all__ = [
     "PlanRequest",
     "PlanResult",
+    "ProviderUse",
     "make_plan",
     "read_state",
-    "record_usage",
     "refresh",
     "save_plan",
 ]
@@ -99,13 +99,15 @@ def make_plan(
     *,
     environ: Mapping[str, str] | None = None,
     store: StateStore | None = None,
+    use: ProviderUse | None = None,
 ) -> PlanResult:
     """Plan the project: manifests, state (read only), listing and catalog -> ``PlanResult``.
 
     Writes nothing but the month's request count. Raises the ``VidspecError`` of whatever
     went wrong (manifest, state, lock, provider, planner). The state is read under the lock,
     taken briefly here; a caller that holds the lock already (apply, for its whole run) passes
-    its ``store`` and the state is read through it.
+    its ``store`` and the state is read through it, and its provider (``use``), which it goes
+    on using: one provider, one state store and one lock per command.
     """
     desired = load_desired(project)
     if store is not None and store.holds_lock:
@@ -114,8 +116,15 @@ def make_plan(
         store = store or StateStore(project, clock=clock)
         with store.lock(f"{request.command} (reading the state)", timeout=request.lock_timeout):
             state = store.load()
-    with counted_provider(project, clock, environ=environ) as provider:
-        catalog, remote = refresh(provider, state) if request.refresh else (None, None)
+    if use is None:
+        with counted_provider(project, clock, environ=environ) as provider:
+            catalog, remote = refresh(provider, state) if request.refresh else (None, None)
+    else:
+        provider = use.provider
+        try:
+            catalog, remote = refresh(provider, state) if request.refresh else (None, None)
+        finally:
+            use.count()  # the month's count includes the refresh before the plan reads it
     spent = provider.ledger.total
     now = clock.now()
     used = MonthlyUsage(project.usage_path).used(now)
@@ -166,10 +175,31 @@ def refresh(provider: Provider, state: State) -> tuple[Catalog, list[RemoteVideo
     return catalog, remote
 
 
-def record_usage(project: Project, provider: Provider, clock: Clock) -> int:
-    """Add the provider's requests not counted yet (``open_provider`` counts each one as it
-    is sent) to the month's count; returns the month's total."""
-    return MonthlyUsage(project.usage_path).add(provider.ledger.unpersisted, clock.now())
+class ProviderUse:
+    """The command's one provider, and how many of its requests the month's count
+    (``.vidspec/usage.json``) holds already: ``count()`` adds those made since that no ledger
+    listener persisted (``open_provider`` counts each request as it is sent)."""
+
+    def __init__(self, project: Project, provider: Provider, clock: Clock) -> None:
+        self.project = project
+        self.provider = provider
+        self._clock = clock
+        self._counted = 0
+
+    def count(self) -> int:
+        """Add the requests not counted yet to the month's count; returns the month's total."""
+        left = self.provider.ledger.unpersisted - self._counted
+        month = MonthlyUsage(self.project.usage_path).add(left, self._clock.now())
+        self._counted += left
+        return month
+
+    def close(self) -> None:
+        """Close the provider and count its requests (always, also after an error: failed
+        calls count against the monthly cap too)."""
+        try:
+            self.provider.close()
+        finally:
+            self.count()
 
 
 @contextlib.contextmanager
@@ -181,15 +211,14 @@ def counted_provider(
     provider = open_provider(
         project, environ=os.environ if environ is None else environ, clock=clock
     )
+    use = ProviderUse(project, provider, clock)
     try:
         yield provider
     except BaseException:
-        provider.close()
         with contextlib.suppress(VidspecError):  # the first error is the one to show
-            record_usage(project, provider, clock)
+            use.close()
         raise
-    provider.close()
-    record_usage(project, provider, clock)
+    use.close()
 
 
 def save_plan(path: Path, result: PlanResult, *, forced: bool = False) -> SavedPlan:
