@@ -16,8 +16,10 @@ from typing import Any
 from vidspec.core.durations import parse_duration
 from vidspec.core.errors import ManifestError, MissingVariable, Problem, ProjectError
 from vidspec.core.location import SourceLocation
-from vidspec.project.loctree import child
+from vidspec.core.rate import Rate
+from vidspec.project.loctree import LocTree, child
 from vidspec.project.problems import ErrorTranslator, dotted
+from vidspec.project.rates import parse_rate
 from vidspec.project.resolve import is_inside
 from vidspec.project.schema import project_validator
 from vidspec.project.yamlload import display_path, load_yaml
@@ -66,6 +68,8 @@ class ProviderConfig:
     # Provider-specific knobs that are not secrets (e.g. the sandbox's processing time).
     options: Mapping[str, Any] = field(default_factory=dict)
     location: SourceLocation | None = None
+    # ``rate_limit``: send generations at most this fast (only ever below the service's rate).
+    rate_limit: Rate | None = None
 
 
 @dataclass(frozen=True)
@@ -171,6 +175,7 @@ def load_project(directory: Path) -> Project:
             where = entry[0] if entry else doc.root
             secrets[name] = SecretRef(provider_data[name].removeprefix("env/"), where)
     provider = ProviderConfig(
+        rate_limit=_rate_limit(provider_data, provider_locs, doc.root),
         kind=provider_data.get("kind", "sandbox"),
         account=provider_data.get("account"),
         base_url=provider_data.get("base_url"),
@@ -216,3 +221,19 @@ def load_project(directory: Path) -> Project:
         safety=safety,
         download=DownloadLimits(max_bytes=download_data.get("max_bytes", DEFAULT_MAX_BYTES)),
     )
+
+
+def _rate_limit(
+    provider: Mapping[str, Any], locs: LocTree | None, root: SourceLocation
+) -> Rate | None:
+    """``provider.rate_limit`` (the schema checked its spelling), or ``None``."""
+    if "rate_limit" not in provider:
+        return None
+    entry = child(locs, "rate_limit")
+    try:
+        return parse_rate(provider["rate_limit"])
+    except ValueError as exc:
+        where = entry[0] if entry else root
+        raise ManifestError(
+            [Problem(where, f"provider.rate_limit: {exc}", "write e.g. rate_limit: 5/1m")]
+        ) from exc
