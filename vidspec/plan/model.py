@@ -161,9 +161,6 @@ class Plan:
             counts[action.kind] += 1
         return counts
 
-    def of_kind(self, kind: str) -> tuple[Action, ...]:
-        return tuple(a for a in self.actions if a.kind == kind)
-
     # --- safety ----------------------------------------------------------------------------
 
     def check(self, safety: Safety, *, force: bool = False) -> None:

@@ -51,8 +51,6 @@ from vidspec.providers.pacing import Pacing
 
 log = logging.getLogger("vidspec.providers.cdnvideo")
 
-_CHUNK = 1 << 16
-
 
 class CdnvideoProvider:
     """CDNvideo, as the ``Provider`` protocol describes. See the module docstring for auth."""
