@@ -127,16 +127,7 @@ def make_plan(
             use.count()  # the month's count includes the refresh before the plan reads it
     spent = provider.ledger.total
     now = clock.now()
-    used = MonthlyUsage(project.usage_path).used(now)
-    tolerances = request.options or PlanOptions(pending_grace=project.safety.pending_grace)
-    options = PlanOptions(
-        targets=request.targets,
-        replace=request.replace,
-        destroy=request.destroy,
-        requests_used=used,
-        pending_grace=tolerances.pending_grace,
-        clock_skew=tolerances.clock_skew,
-    )
+    options = _planner_options(project, request, MonthlyUsage(project.usage_path).used(now))
     files = (
         {}
         if request.destroy
@@ -154,6 +145,18 @@ def make_plan(
         requests=spent,
         created_at=now,
         request=request,
+    )
+
+
+def _planner_options(project: Project, request: PlanRequest, used: int) -> PlanOptions:
+    tolerances = request.options or PlanOptions(pending_grace=project.safety.pending_grace)
+    return PlanOptions(
+        targets=request.targets,
+        replace=request.replace,
+        destroy=request.destroy,
+        requests_used=used,
+        pending_grace=tolerances.pending_grace,
+        clock_skew=tolerances.clock_skew,
     )
 
 

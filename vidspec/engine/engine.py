@@ -119,7 +119,6 @@ class _Run:
 
     def __init__(self, engine: Engine, work: ApplyInput) -> None:
         provider, clock, options = engine._provider, engine._clock, engine._options
-        caps = provider.capabilities
         reporter = engine._reporter
         remote_by_id = {v.id: v for v in work.remote} if work.remote is not None else {}
         self.options = options
@@ -139,6 +138,13 @@ class _Run:
         )
         self.recorder = Recorder(engine._store, work.state, engine._stop)
         self.schedule = PollSchedule(options.policy, clock)
+        self.reporter = reporter
+        self._wire(engine, work, remote_by_id)
+
+    def _wire(self, engine: Engine, work: ApplyInput, remote_by_id: dict[str, RemoteVideo]) -> None:
+        """The collaborators that send, poll and finish, each given what it works with."""
+        provider, clock, options = engine._provider, engine._clock, engine._options
+        caps, reporter = provider.capabilities, engine._reporter
         watcher = Watcher(options.policy)
         protected = work.desired.protected if work.desired is not None else None
         calls = Calls(provider, self.gate, engine._root, protected)
@@ -192,7 +198,6 @@ class _Run:
             desired=work.desired,
             started=engine._started,
         )
-        self.reporter = reporter
 
     def execute(self, plan: Plan) -> ApplyResults:
         self._drop_abandoned(plan)
