@@ -385,6 +385,7 @@ def test_a_lost_create_answer_is_found_in_the_listing_while_apply_waits(env: App
 # --- a crash ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_sigkill_at_random_moments_never_duplicates_nor_orphans(tmp_path: Path) -> None:
     """Each run adds a video and is killed 3.6 to 5.6 seconds in (seeded): the refresh takes
