@@ -165,38 +165,8 @@ def load_project(directory: Path) -> Project:
 
     data: Mapping[str, Any] = doc.value
     root = file.parent
-    provider_data: Mapping[str, Any] = data.get("provider") or {}
-    provider_entry = child(doc.locs, "provider")
-    provider_locs = provider_entry[1] if provider_entry else None
-    secrets: dict[str, SecretRef] = {}
-    for name in SECRET_FIELDS:
-        if name in provider_data:
-            entry = child(provider_locs, name)
-            where = entry[0] if entry else doc.root
-            secrets[name] = SecretRef(provider_data[name].removeprefix("env/"), where)
-    provider = ProviderConfig(
-        rate_limit=_rate_limit(provider_data, provider_locs, doc.root),
-        kind=provider_data.get("kind", "sandbox"),
-        account=provider_data.get("account"),
-        base_url=provider_data.get("base_url"),
-        options=dict(provider_data.get("options") or {}),
-        location=provider_entry[0] if provider_entry else doc.root,
-        **secrets,
-    )
-    safety_data: Mapping[str, Any] = data.get("safety") or {}
-    defaults = Safety()
-
-    def period(name: str, default: timedelta) -> timedelta:
-        return parse_duration(safety_data[name]) if name in safety_data else default
-
-    safety = Safety(
-        max_deletes=safety_data.get("max_deletes", defaults.max_deletes),
-        max_regenerations=safety_data.get("max_regenerations", defaults.max_regenerations),
-        max_minutes=float(safety_data.get("max_minutes", defaults.max_minutes)),
-        pending_grace=period("pending_grace", defaults.pending_grace),
-        max_wait=period("max_wait", defaults.max_wait),
-        request_deadline=period("request_deadline", defaults.request_deadline),
-    )
+    provider = _provider(data, doc.locs, doc.root)
+    safety = _safety(data.get("safety") or {})
     state = str(data.get("state", Project.state_path))
     state_path = root / state
     if not is_inside(state_path, root.resolve()):  # the schema refused / and ..: a symlink
@@ -223,6 +193,47 @@ def load_project(directory: Path) -> Project:
     )
 
 
+def _provider(data: Mapping[str, Any], locs: LocTree, root: SourceLocation) -> ProviderConfig:
+    """``provider:`` (validated by the schema) with its secrets as ``env/`` references."""
+    provider_data: Mapping[str, Any] = data.get("provider") or {}
+    provider_entry = child(locs, "provider")
+    provider_locs = provider_entry[1] if provider_entry else None
+    secrets: dict[str, SecretRef] = {}
+    for name in SECRET_FIELDS:
+        if name in provider_data:
+            entry = child(provider_locs, name)
+            where = entry[0] if entry else root
+            secrets[name] = SecretRef(provider_data[name].removeprefix("env/"), where)
+    provider = ProviderConfig(
+        rate_limit=_rate_limit(provider_data, provider_locs, root),
+        kind=provider_data.get("kind", "sandbox"),
+        account=provider_data.get("account"),
+        base_url=provider_data.get("base_url"),
+        options=dict(provider_data.get("options") or {}),
+        location=provider_entry[0] if provider_entry else root,
+        **secrets,
+    )
+    return provider
+
+
+def _safety(safety_data: Mapping[str, Any]) -> Safety:
+    """``safety:`` (validated by the schema), every cap not given at its default."""
+    defaults = Safety()
+
+    def period(name: str, default: timedelta) -> timedelta:
+        return parse_duration(safety_data[name]) if name in safety_data else default
+
+    safety = Safety(
+        max_deletes=safety_data.get("max_deletes", defaults.max_deletes),
+        max_regenerations=safety_data.get("max_regenerations", defaults.max_regenerations),
+        max_minutes=float(safety_data.get("max_minutes", defaults.max_minutes)),
+        pending_grace=period("pending_grace", defaults.pending_grace),
+        max_wait=period("max_wait", defaults.max_wait),
+        request_deadline=period("request_deadline", defaults.request_deadline),
+    )
+    return safety
+
+
 def _rate_limit(
     provider: Mapping[str, Any], locs: LocTree | None, root: SourceLocation
 ) -> Rate | None:
@@ -237,3 +248,21 @@ def _rate_limit(
         raise ManifestError(
             [Problem(where, f"provider.rate_limit: {exc}", "write e.g. rate_limit: 5/1m")]
         ) from exc
+
+
+def vidspec_files(project: Project) -> dict[Path, str]:
+    """vidspec's own files of ``project`` (what no download may write, see
+    ``vidspec.project.protect``), path -> what."""
+    state = project.state_path
+    files = {
+        project.file: f"the project file {project.file.name}",
+        state: "the state file",
+        state.with_name(state.name + ".backup"): "the state's backup",
+        project.usage_path: "vidspec's request count",
+        project.lock_path: "vidspec's lock",
+        project.work_dir / "lock.info": "vidspec's lock note",
+        project.sandbox_dir: "the sandbox's data",
+    }
+    if os.path.abspath(project.work_dir) != os.path.abspath(project.root):
+        files[project.work_dir] = "vidspec's directory (where the state is)"
+    return files
