@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from projects import write_project_file
 
 from vidspec.app.apply import ApplyRequest, apply_project
 from vidspec.app.workflow import PlanRequest, make_plan
@@ -221,24 +222,11 @@ def _video_name(record: Any) -> str | None:
     return record.name  # type: ignore[no-any-return]
 
 
+_SAFETY = "{max_deletes: 50, max_regenerations: 50, max_minutes: 100}"
+
+
 def write_project(root: Path, server: EmulatorServer, extra: str = "") -> None:
-    (root / "videos").mkdir(parents=True, exist_ok=True)
-    (root / "vidspec.yaml").write_text(
-        textwrap.dedent(
-            f"""\
-            version: 1
-            provider:
-              kind: cdnvideo
-              account: {ACCOUNT}
-              base_url: {server.base_url}
-              token: env/CDN_TOKEN
-            manifests: ["videos/*.yaml"]
-            safety: {{max_deletes: 50, max_regenerations: 50, max_minutes: 100}}
-            """
-        )
-        + extra,
-        encoding="utf-8",
-    )
+    write_project_file(root, server, account=ACCOUNT, safety=_SAFETY, extra=extra)
 
 
 def real_now_clock() -> ManualClock:
@@ -264,19 +252,7 @@ def make_env(
 
 def write_vidnoz_project(root: Path, server: EmulatorServer, extra: str = "") -> None:
     """vidspec.yaml of kind vidnoz, ``base_url`` the emulator's root (as users write it)."""
-    (root / "videos").mkdir(parents=True, exist_ok=True)
-    (root / "vidspec.yaml").write_text(
-        textwrap.dedent(
-            f"""\
-            version: 1
-            provider: {{kind: vidnoz, base_url: {server.root_url}, api_key: env/VIDNOZ_API_KEY}}
-            manifests: ["videos/*.yaml"]
-            safety: {{max_deletes: 50, max_regenerations: 50, max_minutes: 100}}
-            """
-        )
-        + extra,
-        encoding="utf-8",
-    )
+    write_project_file(root, server, safety=_SAFETY, extra=extra)
 
 
 def make_vidnoz_env(

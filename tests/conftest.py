@@ -1,16 +1,17 @@
-"""Fixtures every test file may use: a movable clock, a served CDNvideo emulator, and an S3
-server (moto) for the S3 state backend."""
+"""Fixtures every test file may use: a movable clock, served emulators of both kinds, a clean
+environment, a project factory, and an S3 server (moto) for the S3 state backend."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 import requests
+from projects import SECRET_NAMES, write_project_file
 
 from vidspec.core.clock import ManualClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
@@ -50,6 +51,35 @@ def session(emulator: EmulatorServer) -> Iterator[requests.Session]:
     with requests.Session() as http:
         http.headers["CDN-AUTH-TOKEN"] = emulator.settings.token
         yield http
+
+
+@pytest.fixture
+def vidnoz_emulator(clock: ManualClock) -> Iterator[EmulatorServer]:
+    """A Vidnoz emulator on loopback reading ``clock`` (API key ``test-key``)."""
+    settings = EmulatorSettings(provider="vidnoz", token="test-key", seed=1)
+    with serve(settings, clock=clock) as server:
+        yield server
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """The environment a command sees, without what a developer's shell may hold (``NO_COLOR``,
+    the secrets vidspec reads); returns ``monkeypatch`` to set what the test needs."""
+    for name in ("NO_COLOR", *SECRET_NAMES):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+@pytest.fixture
+def project_factory(tmp_path: Path) -> Callable[..., Path]:
+    """``make(server=None, *, root=tmp_path, account="acme", safety="", extra="")`` writes
+    ``vidspec.yaml`` for ``server`` (the sandbox when none) and returns the project's root."""
+
+    def make(server: EmulatorServer | None = None, *, root: Path = tmp_path, **more: str) -> Path:
+        write_project_file(root, server, **more)
+        return root
+
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from vidspec.app.catalog import fetch_catalog_document
 from vidspec.cli import main
-from vidspec.cli.catalog import fetch_catalog_document
 from vidspec.core.clock import ManualClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.emulator.cdnvideo.catalog import configurations

@@ -25,7 +25,7 @@ from vidspec.engine import Outcome
 from vidspec.providers.base import Rate
 from vidspec.providers.cdnvideo.api import capabilities
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider
-from vidspec.providers.pacing import MonthlyUsage
+from vidspec.state.usage import MonthlyUsage
 
 
 @pytest.fixture

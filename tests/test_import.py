@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from projects import write_project_file
 
 from vidspec.cli import main
 from vidspec.core.clock import ManualClock, SystemClock
@@ -135,20 +136,7 @@ def project_env(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[
     clock = ManualClock(SystemClock().now().replace(microsecond=0))
     settings = EmulatorSettings(token=TOKEN, account="acme", seed=1)
     with serve(settings, clock=clock) as server:
-        (tmp_path / "videos").mkdir()
-        (tmp_path / "vidspec.yaml").write_text(
-            textwrap.dedent(
-                f"""\
-                version: 1
-                provider:
-                  kind: cdnvideo
-                  account: acme
-                  base_url: {server.base_url}
-                  token: env/CDN_TOKEN
-                manifests: ["videos/*.yaml"]
-                """
-            )
-        )
+        write_project_file(tmp_path, server)
         made = Env(tmp_path, server, clock, capsys)
         made.write_manifest(MANIFEST)
         yield made
@@ -156,9 +144,9 @@ def project_env(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[
 
 @pytest.fixture
 def env(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], clean_env: pytest.MonkeyPatch
 ) -> Iterator[Env]:
-    monkeypatch.setenv("CDN_TOKEN", TOKEN)
+    clean_env.setenv("CDN_TOKEN", TOKEN)
     with project_env(tmp_path, capsys) as made:
         yield made
 

@@ -37,9 +37,9 @@ NO_CHANGES = "No changes. Your videos match the manifests.\n"
 
 @pytest.fixture
 def env(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], clean_env: pytest.MonkeyPatch
 ) -> Iterator[Env]:
-    monkeypatch.setenv("CDN_TOKEN", TOKEN)
+    clean_env.setenv("CDN_TOKEN", TOKEN)
     with project_env(tmp_path, capsys) as made:
         yield made
 

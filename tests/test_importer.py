@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import ast
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-import vidspec
 from vidspec.core.errors import UsageError
 from vidspec.core.location import SourceLocation
 from vidspec.plan.importer import (
@@ -238,31 +236,3 @@ def test_match_needs_evidence_and_the_same_settings() -> None:
     other_script = remote("v", {**LISTED, "script": "Bye."})
     result = match_videos(desired(a=BODY), empty_state(), [other_script], CDN)
     assert result.not_found == ("a",)
-
-
-# --- purity ---------------------------------------------------------------------------------
-
-IMPURE = {"os", "pathlib", "io", "socket", "requests", "urllib", "http", "time", "random"}
-IMPURE_VIDSPEC = {
-    "vidspec.core.clock",
-    "vidspec.core.atomic",
-    "vidspec.app.workflow",
-    "vidspec.state.store",
-    "vidspec.state.lock",
-    "vidspec.project.loader",
-    "vidspec.providers.http.client",
-    "vidspec.providers.cdnvideo.provider",
-}
-
-
-def test_the_importer_imports_nothing_that_does_io() -> None:
-    tree = ast.parse((Path(vidspec.__file__).parent / "plan" / "importer.py").read_text())
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-    roots = {name.split(".")[0] for name in names}
-    assert roots & IMPURE == set()
-    assert names & IMPURE_VIDSPEC == set()

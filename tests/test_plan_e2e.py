@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
@@ -147,30 +147,15 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def env(
-    tmp_path: Path,
     clock: ManualClock,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    clean_env: pytest.MonkeyPatch,
+    project_factory: Callable[..., Path],
 ) -> Iterator[Env]:
-    monkeypatch.setenv("CDN_TOKEN", TOKEN)
-    monkeypatch.delenv("NO_COLOR", raising=False)
+    clean_env.setenv("CDN_TOKEN", TOKEN)
     settings = EmulatorSettings(token=TOKEN, account="acme", seed=1)
     with serve(settings, clock=clock) as server:
-        (tmp_path / "videos").mkdir()
-        (tmp_path / "vidspec.yaml").write_text(
-            textwrap.dedent(
-                f"""\
-                version: 1
-                provider:
-                  kind: cdnvideo
-                  account: acme
-                  base_url: {server.base_url}
-                  token: env/CDN_TOKEN
-                manifests: ["videos/*.yaml"]
-                """
-            )
-        )
-        project_env = Env(tmp_path, server, clock, capsys)
+        project_env = Env(project_factory(server), server, clock, capsys)
         project_env.write_manifest(MANIFEST)
         yield project_env
 

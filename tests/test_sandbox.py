@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from vidspec.app.providers import open_provider
-from vidspec.app.sandbox import SandboxOptions, SandboxProvider
+from vidspec.app.sandbox import SANDBOX_ACCOUNT, SANDBOX_TOKEN, SandboxOptions, SandboxProvider
 from vidspec.core.clock import ManualClock, SystemClock
 from vidspec.core.errors import ProjectError, RateLimited
 from vidspec.core.location import SourceLocation
@@ -114,8 +114,25 @@ def test_options_shrink_the_limits_and_show_in_the_capabilities(tmp_path):
         provider.create(SPEC)
         provider.create(SPEC)
         assert [v.state for v in provider.list_videos()] == [TaskState.QUEUED] * 2
-        with pytest.raises(RateLimited):
-            provider.create(SPEC)
+        # The client paces itself at the shrunk rate: the third create waits its turn...
+        start = clock.monotonic()
+        provider.create(SPEC)
+        assert clock.monotonic() - start >= 10.0
+        # ...and the emulator enforces it: a client of its own, paced at CDNvideo's rate,
+        # meets the 429 at once.
+        other = CdnvideoProvider(
+            account=SANDBOX_ACCOUNT,
+            base_url=provider.server.base_url,
+            token=SANDBOX_TOKEN,
+            clock=clock,
+            trust_env=False,
+        )
+        try:
+            other.create(SPEC)
+            with pytest.raises(RateLimited):
+                other.create(SPEC)
+        finally:
+            other.close()
     finally:
         provider.close()
 

@@ -47,9 +47,9 @@ DOCUMENTED_FORM = OLDER_FORM.replace(
 
 @pytest.fixture
 def env(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], clean_env: pytest.MonkeyPatch
 ) -> Iterator[Env]:
-    monkeypatch.setenv("CDN_TOKEN", TOKEN)
+    clean_env.setenv("CDN_TOKEN", TOKEN)
     with project_env(tmp_path, capsys) as made:
         made.write_manifest(OLDER_FORM)
         yield made

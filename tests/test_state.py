@@ -14,7 +14,6 @@ from test_plan_fixtures import NOW, record, spec
 from vidspec.core.errors import StateCorrupt, StateError, StateMismatch
 from vidspec.project.config import Project, ProviderConfig
 from vidspec.providers.base import TaskState
-from vidspec.providers.pacing import MonthlyUsage, month_key
 from vidspec.state import (
     DownloadRecord,
     LocalStateStore,
@@ -23,6 +22,7 @@ from vidspec.state import (
     State,
     StateFormatError,
 )
+from vidspec.state.usage import MonthlyUsage, month_key
 
 
 def project(root: Path, kind: str = "cdnvideo", account: str | None = "acme") -> Project:

@@ -31,13 +31,12 @@ from vidspec.core.errors import (
     QuotaExhausted,
     RateLimited,
     ServerError,
-    UsageError,
 )
 from vidspec.core.location import SourceLocation
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.emulator.vidnoz.service import video_bytes
 from vidspec.project.config import Project, ProviderConfig, SecretRef
-from vidspec.providers.base import Catalog, Provider, Rate, TaskState
+from vidspec.providers.base import Canceler, Catalog, Deleter, Provider, Rate, Renamer, TaskState
 from vidspec.providers.http.client import HttpPolicy
 from vidspec.providers.vidnoz.api import API, CAPABILITIES
 from vidspec.providers.vidnoz.provider import VidnozProvider
@@ -105,19 +104,13 @@ def test_it_is_a_provider_with_vidnoz_capabilities(provider):
     assert caps.list_page_size == 10000
 
 
-@pytest.mark.parametrize(
-    ("call", "message"),
-    [
-        (lambda p: p.rename("x", "new"), "Vidnoz cannot rename a video"),
-        (lambda p: p.delete("x"), "Vidnoz cannot delete a video"),
-        (lambda p: p.cancel("x"), "Vidnoz cannot cancel a task"),
-    ],
-)
-def test_what_vidnoz_cannot_do_is_a_usage_error_without_a_request(
-    provider, emulator, call, message
-):
-    with pytest.raises(UsageError, match=message):
-        call(provider)
+@pytest.mark.parametrize("able", [Renamer, Deleter, Canceler])
+def test_what_vidnoz_cannot_do_it_does_not_offer_and_sends_nothing(provider, emulator, able):
+    # Optional abilities are types: the client has no rename, delete or cancel to call, and
+    # its capabilities (what the planner reads) say the same.
+    assert not isinstance(provider, able)
+    caps = provider.capabilities
+    assert not (caps.can_rename or caps.can_delete or caps.can_cancel)
     assert provider.ledger.total == 0 and emulator.request_log == []
 
 
@@ -311,17 +304,26 @@ def test_803_is_waited_out_and_a_create_repeated_once_nothing_was_done(provider,
     assert clock.monotonic() - start >= API.busy_wait
 
 
-def test_clients_of_one_key_take_turns_so_a_handover_meets_no_803(provider, emulator, clock):
-    """``apply`` plans with one client and acts with another: the second's first call still
-    waits its second after the first's last answer (one pacer per key and clock)."""
+def test_one_client_takes_turns_so_a_handover_meets_no_803(provider, emulator, clock):
+    """``apply`` plans and acts with one client (one per command): its first call after the
+    plan's refresh still waits its second after the refresh's last answer (its pacing)."""
     provider.list_videos()
     start = clock.monotonic()
+    provider.list_videos()
+    assert provider.ledger.total == 2  # not refused with 803 and repeated
+    assert clock.monotonic() - start == API.request_interval
+    assert [e[1] for e in emulator.request_log] == ["/v2/video/list"] * 2
+
+
+def test_two_clients_of_one_key_share_no_pacer(provider, emulator, clock):
+    """No module-global pacer registry: a second client of the same key paces only its own
+    calls, so right after the first one's call it meets the service's 803 (and waits it out)."""
+    provider.list_videos()
     second = _client(emulator, clock)
     second.list_videos()
     second.close()
-    assert second.ledger.total == 1  # not refused with 803 and repeated
-    assert clock.monotonic() - start == API.request_interval
-    assert [e[1] for e in emulator.request_log] == ["/v2/video/list"] * 2
+    assert second.ledger.total == 2  # refused with 803, then repeated after the wait
+    assert [e[1] for e in emulator.request_log] == ["/v2/video/list"] * 3
 
 
 def test_a_service_that_keeps_answering_803_is_rate_limited_in_the_end(provider, emulator, clock):

@@ -6,10 +6,12 @@
   the held lock), or ``load(path)`` reads a saved plan and refuses it as stale when the
   state's lineage or serial, or the listing's fingerprint, moved since it was made;
 - ``check(work, force)``: the plan's quota and safety checks (``--force`` lifts safety caps);
-- ``execute(work, ...)`` runs the engine with a provider opened for it.
+- ``execute(work, ...)`` runs the engine.
 
-When the session ends, every request its provider made is added to the month's count
-(``.vidspec/usage.json``), also after an error or Ctrl-C. ``apply_project`` is the whole
+The session opens ONE provider (on first use) and plans, checks a saved plan and applies
+with it: one login, one pacing, one sandbox. When the session ends, every request its
+provider made is added to the month's count (``.vidspec/usage.json``), also after an error
+or Ctrl-C. ``apply_project`` is the whole
 non-interactive sequence (``--auto-approve``), for library use and tests.
 """
 
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vidspec.app.providers import open_provider
-from vidspec.app.workflow import PlanRequest, make_plan, record_usage, refresh
+from vidspec.app.workflow import PlanRequest, ProviderUse, make_plan, refresh
 from vidspec.core.clock import Clock
 from vidspec.core.errors import PlanError, StalePlan, VidspecError
 from vidspec.engine.engine import ApplyInput, Engine
@@ -32,6 +34,7 @@ from vidspec.engine.progress import ApplyReporter
 from vidspec.engine.results import ApplyResults
 from vidspec.plan import foreign_ids, listing_fingerprint, load_saved_plan
 from vidspec.plan.planner import PlanOptions
+from vidspec.plan.saved import SavedPlan
 from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
 from vidspec.providers.base import Provider
@@ -77,13 +80,18 @@ class ApplySession:
         self.clock = clock
         self.environ = environ
         self._factory = provider_factory
-        self._provider: Provider | None = None
+        self._use: ProviderUse | None = None
 
     @property
     def provider(self) -> Provider:
-        if self._provider is None:
-            self._provider = self._factory(self.project, self.environ, self.clock)
-        return self._provider
+        """The session's one provider, opened on first use."""
+        return self._opened().provider
+
+    def _opened(self) -> ProviderUse:
+        if self._use is None:
+            provider = self._factory(self.project, self.environ, self.clock)
+            self._use = ProviderUse(self.project, provider, self.clock)
+        return self._use
 
     def plan(self, request: ApplyRequest) -> ApplyInput:
         """Plan now (listing, catalog, manifests, state), for the engine."""
@@ -100,6 +108,7 @@ class ApplySession:
             self.clock,
             environ=self.environ,
             store=self.store,
+            use=self._opened(),
         )
         return ApplyInput(
             plan=result.plan,
@@ -114,19 +123,8 @@ class ApplySession:
         ``StalePlan`` otherwise."""
         shown = shown or str(path)
         saved = load_saved_plan(path)
-        expected = provider_ref(self.project)
         again = f"Make a new plan (vidspec plan -o {shown}), review it, and apply that file."
-        if saved.provider != expected:
-            raise StalePlan(
-                f"{shown} was planned for {saved.provider}; this project uses {expected}.", again
-            )
-        backend = backend_name(self.project)
-        if saved.backend is not None and saved.backend != backend:
-            raise StalePlan(
-                f"{shown} was planned against the state in {saved.backend}; this project's state "
-                f"is now in {backend}.",
-                again,
-            )
+        self._check_origin(saved, shown, again)
         state = self.store.load()
         if saved.lineage is None:
             if state.serial != 0:
@@ -172,6 +170,21 @@ class ApplySession:
             forced=saved.forced,
         )
 
+    def _check_origin(self, saved: SavedPlan, shown: str, again: str) -> None:
+        """The saved plan was made for this project's provider and state backend."""
+        expected = provider_ref(self.project)
+        if saved.provider != expected:
+            raise StalePlan(
+                f"{shown} was planned for {saved.provider}; this project uses {expected}.", again
+            )
+        backend = backend_name(self.project)
+        if saved.backend is not None and saved.backend != backend:
+            raise StalePlan(
+                f"{shown} was planned against the state in {saved.backend}; this project's state "
+                f"is now in {backend}.",
+                again,
+            )
+
     def check(self, work: ApplyInput, *, force: bool) -> None:
         """The plan's quota checks, and its safety caps unless ``force`` (or the saved plan was
         made with ``--force``)."""
@@ -198,13 +211,9 @@ class ApplySession:
 
     def close(self) -> None:
         """Close the provider and count its requests (always, also after an error)."""
-        provider, self._provider = self._provider, None
-        if provider is None:
-            return
-        try:
-            provider.close()
-        finally:
-            record_usage(self.project, provider, self.clock)
+        use, self._use = self._use, None
+        if use is not None:
+            use.close()
 
 
 @contextlib.contextmanager

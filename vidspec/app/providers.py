@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import ProjectError, VidspecError
 from vidspec.project.config import PROVIDER_KINDS, Project, ProviderConfig
+from vidspec.project.rates import lowered
 from vidspec.providers.base import Provider
+from vidspec.providers.cdnvideo.api import API, capabilities
+from vidspec.providers.cdnvideo.api import CAPABILITIES as CDNVIDEO
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider
 from vidspec.providers.http.client import HttpPolicy
+from vidspec.providers.vidnoz.api import CAPABILITIES as VIDNOZ
 from vidspec.providers.vidnoz.provider import VidnozProvider
 from vidspec.state import open_usage
 
@@ -57,7 +62,7 @@ def _usage_counter(project: Project, clock: Clock) -> Callable[[str], bool]:
         try:
             usage.add(1, clock.now(), durable=False)
         except VidspecError:
-            return False  # left for record_usage at the end, which reports the problem
+            return False  # left for the count at the command's end, which reports the problem
         return True
 
     return count
@@ -110,7 +115,10 @@ def cdnvideo_from_config(
     if token is None and config.username is not None and config.password is not None:
         username = config.username.resolve(environ)
         password = config.password.resolve(environ)
+    rate = lowered(config.rate_limit, API.generation_rate, service_name="CDNvideo", where=where)
+    caps = CDNVIDEO if rate == CDNVIDEO.generation_rate else capabilities(generation_rate=rate)
     return CdnvideoProvider(
+        capabilities=caps,
         account=config.account,
         base_url=config.base_url,
         token=token,
@@ -135,7 +143,11 @@ def vidnoz_from_config(
             f"{where}the vidnoz provider needs provider.api_key",
             "Set provider.api_key: env/VIDNOZ_API_KEY and export VIDNOZ_API_KEY.",
         )
+    rate = lowered(config.rate_limit, VIDNOZ.generation_rate, service_name="Vidnoz", where=where)
     return VidnozProvider(
+        capabilities=VIDNOZ
+        if rate == VIDNOZ.generation_rate
+        else replace(VIDNOZ, generation_rate=rate),
         api_key=config.api_key.resolve(environ),
         base_url=config.base_url,
         clock=clock,

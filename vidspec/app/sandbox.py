@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from vidspec.core.errors import ProjectError
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.emulator.common.store import lock_data_dir
 from vidspec.project.config import Project
+from vidspec.project.rates import lowered, parse_rate
 from vidspec.providers.base import Rate
 from vidspec.providers.cdnvideo.api import capabilities
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider
@@ -40,9 +40,6 @@ from vidspec.state.lock import ProjectLock
 
 SANDBOX_TOKEN = "vidspec-sandbox"  # a fixed local token: the sandbox guards nothing
 SANDBOX_ACCOUNT = "sandbox"
-
-_RATE = re.compile(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)?\s*(ms|s|m|min|h)?\s*")
-_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
 
 
 @dataclass(frozen=True)
@@ -64,7 +61,7 @@ class SandboxOptions:
         readers: dict[str, Callable[[Any], Any]] = {
             "queue_seconds": _seconds,
             "processing_seconds": _seconds,
-            "post_limit": _rate,
+            "post_limit": parse_rate,
             "monthly_requests": _count,
             "list_in_progress": _flag,
             "fail_rate": _share,
@@ -128,30 +125,6 @@ def _flag(value: Any) -> bool:
     return value
 
 
-def _rate(value: Any) -> Rate:
-    """``10/60s``, ``10/1m``, ``10/s`` or ``{count: 10, seconds: 60}``."""
-    if isinstance(value, Mapping):
-        count, seconds = value.get("count"), value.get("seconds")
-        if (
-            isinstance(count, int)
-            and not isinstance(count, bool)
-            and count >= 1
-            and isinstance(seconds, int | float)
-            and not isinstance(seconds, bool)
-            and seconds > 0
-        ):
-            return Rate(count, float(seconds))
-        raise ValueError(f"{dict(value)!r} needs count >= 1 and seconds > 0")
-    match = _RATE.fullmatch(str(value))
-    if match is None or (match.group(2) is None and match.group(3) is None):
-        raise ValueError(f"{value!r} is not a rate; write it as N/WINDOW, e.g. 10/60s or 10/1m")
-    count = int(match.group(1))
-    seconds = float(match.group(2) or 1) * _UNIT_SECONDS[match.group(3) or "s"]
-    if count < 1 or seconds <= 0:
-        raise ValueError(f"{value!r} must allow at least 1 call in a window longer than 0")
-    return Rate(count, seconds)
-
-
 class SandboxProvider(CdnvideoProvider):
     """``CdnvideoProvider`` bound to an emulator it started on the project's sandbox data,
     which it holds locked; ``close()`` stops the emulator and releases the lock."""
@@ -163,7 +136,9 @@ class SandboxProvider(CdnvideoProvider):
         clock: Clock,
         data_lock: ProjectLock | None = None,
         policy: HttpPolicy | None = None,
+        generation_rate: Rate | None = None,
     ) -> None:
+        generation_rate = generation_rate or options.post_limit
         self.server = server
         self._data_lock = data_lock
         try:
@@ -179,7 +154,7 @@ class SandboxProvider(CdnvideoProvider):
                 capabilities=capabilities(
                     "sandbox",
                     "sandbox (local CDNvideo emulator)",
-                    generation_rate=options.post_limit,
+                    generation_rate=generation_rate,
                     monthly_requests=options.monthly_requests,
                 ),
                 trust_env=False,
@@ -224,7 +199,10 @@ class SandboxProvider(CdnvideoProvider):
         except BaseException:
             data_lock.release()
             raise
-        return cls(server, options, clock, data_lock, policy)
+        rate = lowered(
+            config.rate_limit, options.post_limit, service_name="the sandbox", where=where
+        )
+        return cls(server, options, clock, data_lock, policy, rate)
 
     def close(self) -> None:
         try:

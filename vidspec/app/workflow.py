@@ -39,9 +39,9 @@ from vidspec.state import (
 __all__ = [
     "PlanRequest",
     "PlanResult",
+    "ProviderUse",
     "make_plan",
     "read_state",
-    "record_usage",
     "refresh",
     "save_plan",
 ]
@@ -108,13 +108,15 @@ def make_plan(
     *,
     environ: Mapping[str, str] | None = None,
     store: StateStore | None = None,
+    use: ProviderUse | None = None,
 ) -> PlanResult:
     """Plan the project: manifests, state (read only), listing and catalog -> ``PlanResult``.
 
     Writes nothing but the month's request count. Raises the ``VidspecError`` of whatever
     went wrong (manifest, state, lock, provider, planner). The state is read under the lock,
     taken briefly here; a caller that holds the lock already (apply, for its whole run) passes
-    its ``store`` and the state is read through it.
+    its ``store`` and the state is read through it, and its provider (``use``), which it goes
+    on using: one provider, one state store and one lock per command.
     """
     desired = load_desired(project)
     if store is not None and store.holds_lock:
@@ -123,20 +125,18 @@ def make_plan(
         store = store or open_state_store(project, clock=clock)
         with store.lock(f"{request.command} (reading the state)", timeout=request.lock_timeout):
             state = store.load()
-    with counted_provider(project, clock, environ=environ) as provider:
-        catalog, remote = refresh(provider, state) if request.refresh else (None, None)
+    if use is None:
+        with counted_provider(project, clock, environ=environ) as provider:
+            catalog, remote = refresh(provider, state) if request.refresh else (None, None)
+    else:
+        provider = use.provider
+        try:
+            catalog, remote = refresh(provider, state) if request.refresh else (None, None)
+        finally:
+            use.count()  # the month's count includes the refresh before the plan reads it
     spent = provider.ledger.total
     now = clock.now()
-    used = store.usage().used(now)
-    tolerances = request.options or PlanOptions(pending_grace=project.safety.pending_grace)
-    options = PlanOptions(
-        targets=request.targets,
-        replace=request.replace,
-        destroy=request.destroy,
-        requests_used=used,
-        pending_grace=tolerances.pending_grace,
-        clock_skew=tolerances.clock_skew,
-    )
+    options = _planner_options(project, request, store.usage().used(now))
     files = (
         {}
         if request.destroy
@@ -158,6 +158,18 @@ def make_plan(
     )
 
 
+def _planner_options(project: Project, request: PlanRequest, used: int) -> PlanOptions:
+    tolerances = request.options or PlanOptions(pending_grace=project.safety.pending_grace)
+    return PlanOptions(
+        targets=request.targets,
+        replace=request.replace,
+        destroy=request.destroy,
+        requests_used=used,
+        pending_grace=tolerances.pending_grace,
+        clock_skew=tolerances.clock_skew,
+    )
+
+
 def refresh(provider: Provider, state: State) -> tuple[Catalog, list[RemoteVideo]]:
     """The catalog and the whole listing, plus the status of managed tasks in flight that the
     listing does not show (a service may list a video only once it is generated): one status
@@ -176,10 +188,32 @@ def refresh(provider: Provider, state: State) -> tuple[Catalog, list[RemoteVideo
     return catalog, remote
 
 
-def record_usage(project: Project, provider: Provider, clock: Clock) -> int:
-    """Add the provider's requests not counted yet (``open_provider`` counts each one as it
-    is sent) to the month's count; returns the month's total."""
-    return open_usage(project).add(provider.ledger.unpersisted, clock.now())
+class ProviderUse:
+    """The command's one provider, and how many of its requests the month's count
+    (``.vidspec/usage.json``, or beside the S3 state) holds already: ``count()`` adds those
+    made since that no ledger listener persisted (``open_provider`` counts each request as it
+    is sent)."""
+
+    def __init__(self, project: Project, provider: Provider, clock: Clock) -> None:
+        self.project = project
+        self.provider = provider
+        self._clock = clock
+        self._counted = 0
+
+    def count(self) -> int:
+        """Add the requests not counted yet to the month's count; returns the month's total."""
+        left = self.provider.ledger.unpersisted - self._counted
+        month = open_usage(self.project).add(left, self._clock.now())
+        self._counted += left
+        return month
+
+    def close(self) -> None:
+        """Close the provider and count its requests (always, also after an error: failed
+        calls count against the monthly cap too)."""
+        try:
+            self.provider.close()
+        finally:
+            self.count()
 
 
 @contextlib.contextmanager
@@ -191,15 +225,14 @@ def counted_provider(
     provider = open_provider(
         project, environ=os.environ if environ is None else environ, clock=clock
     )
+    use = ProviderUse(project, provider, clock)
     try:
         yield provider
     except BaseException:
-        provider.close()
         with contextlib.suppress(VidspecError):  # the first error is the one to show
-            record_usage(project, provider, clock)
+            use.close()
         raise
-    provider.close()
-    record_usage(project, provider, clock)
+    use.close()
 
 
 def save_plan(path: Path, result: PlanResult, *, forced: bool = False) -> SavedPlan:

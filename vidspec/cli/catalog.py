@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
 
 import click
 
-from vidspec.app.providers import open_provider
+from vidspec.app.catalog import fetch_catalog_document
 from vidspec.cli.context import global_options
-from vidspec.core.clock import Clock
-from vidspec.project.config import load_project
 from vidspec.render.catalog import render_catalog
-
-
-def fetch_catalog_document(directory: Path, *, clock: Clock | None = None) -> dict[str, Any]:
-    """Load the project in ``directory`` and ask its provider for the catalog (one request;
-    Vidnoz: two, paced on ``clock``, the real time by default)."""
-    project = load_project(directory)
-    provider = open_provider(project, clock=clock)
-    try:
-        return provider.catalog().to_json()
-    finally:
-        provider.close()
 
 
 @click.command("catalog")

@@ -31,6 +31,3 @@ def global_options(ctx: click.Context) -> GlobalOptions:
     if obj is None:  # a command invoked outside the group (tests calling it directly)
         return GlobalOptions(directory=Path.cwd(), color=False, verbose=0)
     return obj
-
-
-pass_globals = click.make_pass_decorator(GlobalOptions, ensure=False)

@@ -141,11 +141,35 @@ def _setting(
 @click.option("--seed", type=int, help="Seed for fault injection (reproducible runs).")
 @click.option("--quiet", is_flag=True, help="Do not log requests on stderr.")
 @click.pass_context
-def command(
-    ctx: click.Context,
+def command(ctx: click.Context, /, host: str, port: int, quiet: bool, **flags: Any) -> int:
+    """Serve the CDNvideo Talking Head API (or, with --provider vidnoz, the Vidnoz API v2) on
+    HOST:PORT until Ctrl-C.
+
+    Point a vidspec project (provider.base_url) or curl at the printed base URL; send the
+    printed token as the CDN-AUTH-TOKEN header (CDNvideo), or as
+    "Authorization: Bearer <api_key>" (Vidnoz).
+    """
+    options = global_options(ctx)
+    settings = _settings(options.directory, **flags)
+    if not quiet and options.verbose == 0:
+        _log_requests()
+    _serve_until_stopped(
+        settings,
+        host,
+        port,
+        settings.data_dir,
+        flags["credits_left"],
+        flags["account"],
+        flags["username"],
+    )
+    click.echo("vidspec emulator: stopped", err=True)
+    return 0
+
+
+def _settings(
+    directory: Path,
+    *,
     provider: str,
-    port: int,
-    host: str,
     data_dir: Path | None,
     token: str | None,
     account: str | None,
@@ -162,24 +186,16 @@ def command(
     request_limit: Rate,
     credits_left: float,
     seed: int | None,
-    quiet: bool,
-) -> int:
-    """Serve the CDNvideo Talking Head API (or, with --provider vidnoz, the Vidnoz API v2) on
-    HOST:PORT until Ctrl-C.
-
-    Point a vidspec project (provider.base_url) or curl at the printed base URL; send the
-    printed token as the CDN-AUTH-TOKEN header (CDNvideo), or as
-    "Authorization: Bearer <api_key>" (Vidnoz).
-    """
-    options = global_options(ctx)
+) -> EmulatorSettings:
+    """The emulator's settings from the command line's options (``UsageError`` if invalid)."""
     if data_dir is not None and not data_dir.is_absolute():
-        data_dir = options.directory / data_dir
+        data_dir = directory / data_dir
     if account is not None and (not account or "/" in account):
         raise click.BadParameter("must be a name without '/'", param_hint="--account")
     if token is not None and not token.strip():
         raise click.BadParameter("must not be empty", param_hint="--token")
     try:
-        settings = EmulatorSettings(
+        return EmulatorSettings(
             provider=provider,
             token=token or "emu_" + secrets.token_hex(16),
             account=account,
@@ -200,8 +216,17 @@ def command(
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    if not quiet and options.verbose == 0:
-        _log_requests()
+
+
+def _serve_until_stopped(
+    settings: EmulatorSettings,
+    host: str,
+    port: int,
+    data_dir: Path | None,
+    credits_left: float,
+    account: str | None,
+    username: str,
+) -> None:
     with contextlib.ExitStack() as held:  # unwinds: signal handler, server, data lock
         if data_dir is not None:
             held.callback(_lock_data_dir(data_dir).release)
@@ -222,8 +247,6 @@ def command(
             server.wait()
         except (KeyboardInterrupt, _Stop):
             pass
-    click.echo("vidspec emulator: stopped", err=True)
-    return 0
 
 
 def _lock_data_dir(data_dir: Path) -> ProjectLock:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-from vidspec.app.workflow import counted_provider
+from vidspec.app.imports import ImportSession, import_session
 from vidspec.cli.context import global_options
 from vidspec.cli.options import in_directory, lock_timeout_option
 from vidspec.core.atomic import atomic_write_text
@@ -38,9 +38,9 @@ from vidspec.project.config import Project, load_project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import Desired
 from vidspec.project.yamlload import display_path
-from vidspec.providers.base import Provider, TaskState
+from vidspec.providers.base import TaskState
 from vidspec.render.state import render_adoptions, render_match, render_skipped
-from vidspec.state import State, StateStore, open_state_store, provider_ref
+from vidspec.state import State, provider_ref
 
 COMMAND = "vidspec import"
 
@@ -91,24 +91,10 @@ class ImportOptions:
         return "one"
 
 
-@dataclass
-class _Session:
-    """Inside the lock: the state as read, and an open provider."""
-
-    store: StateStore
-    state: State
-    provider: Provider
-
-
-@contextlib.contextmanager
-def _session(project: Project, options: ImportOptions, clock: Clock) -> Iterator[_Session]:
-    """Hold the lock for the whole import (the state must not change under it), open the
-    provider, and count the requests spent in ``usage.json`` at the end."""
-    store = open_state_store(project, clock=clock)
-    with store.lock(COMMAND, timeout=options.lock_timeout):
-        state = store.load()
-        with counted_provider(project, clock) as provider:
-            yield _Session(store, state, provider)
+def _session(
+    project: Project, options: ImportOptions, clock: Clock
+) -> AbstractContextManager[ImportSession]:
+    return import_session(project, command=COMMAND, lock_timeout=options.lock_timeout, clock=clock)
 
 
 def _note(message: str) -> None:
@@ -119,7 +105,7 @@ def _warn(message: str) -> None:
     click.echo(f"Warning: {message}", err=True)
 
 
-def _saved(session: _Session, state: State, dry_run: bool) -> None:
+def _saved(session: ImportSession, state: State, dry_run: bool) -> None:
     if dry_run:
         _note("Dry run: the state was not changed.")
     else:

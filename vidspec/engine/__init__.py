@@ -1,10 +1,15 @@
 """The apply engine: execute a plan through a provider, inside its limits, recording every step.
 
-- ``engine``: ``Engine`` (order, pacing, polling, state writes) and ``ApplyInput``.
-- ``flight``: sending a generation and finishing it (download, old video).
-- ``watching``: polling rounds, adopted tasks, lost answers found in the listing.
-- ``records``: how each step changes the state (pure).
-- ``waiting``: the polling schedule and what one round learns (``WaitPolicy``).
+- ``engine``: ``Engine`` (composes the parts below for one run, drives the loop), ``ApplyInput``.
+- ``gate``: pacing waits (the provider's ``Pacing``), interruptible sleeps, Ctrl-C.
+- ``calls``: the provider calls the engine makes, each through the gate.
+- ``recorder``: the state, written after every step; ``records``: how each step changes it.
+- ``tally``: one row per action, and what halts further work.
+- ``steps``: the actions that are not generations (move, adopt, rename, delete, forget, ...).
+- ``submitter``: sending a create or regenerate (write-ahead record, what the answer proves).
+- ``watching``: ``Poller``, the polling rounds and lost creates found in the listing.
+- ``finisher``: finished generations (file, old video, one state write).
+- ``flights``: the generations in flight; ``waiting``: the polling schedule (``WaitPolicy``).
 - ``downloads``: saving finished videos inside the project directory.
 - ``progress``: the ``ApplyReporter`` interface the CLI renders.
 - ``results``: the per-action outcome table model.

@@ -1,141 +1,87 @@
-"""Watching generations in flight: polling rounds, adopted tasks, and creates whose answer
-was lost, found again in the listing.
-
-``WatchOps`` is the part of the engine (``vidspec.engine.engine``) that polls; it builds on
-``FlightOps`` (sending and finishing) and is mixed into ``Engine``.
-"""
+"""Watching generations in flight: polling rounds, and creates whose answer was lost, found
+again in the listing (adopted on the spot, as the planner would)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from vidspec.core.clock import Clock
 from vidspec.core.errors import ProviderError
 from vidspec.engine import records
-from vidspec.engine.flight import LOST, Flight, FlightOps
-from vidspec.engine.results import Outcome
-from vidspec.plan.actions import Adopt
+from vidspec.engine.calls import Calls
+from vidspec.engine.finisher import Finisher
+from vidspec.engine.flights import LOST, Flight, Flights
+from vidspec.engine.options import EngineOptions
+from vidspec.engine.progress import ApplyReporter
+from vidspec.engine.recorder import Recorder
+from vidspec.engine.results import ApplyStats, Outcome
+from vidspec.engine.tally import Tally
+from vidspec.engine.waiting import PollSchedule, Watcher
 from vidspec.plan.pending import resolve_pending
-from vidspec.providers.base import RemoteVideo, TaskState
+from vidspec.project.model import Desired
+from vidspec.providers.base import Capabilities, RemoteVideo, TaskState
 
 _FOREVER = timedelta(days=36500)  # in-run resolution never decides "create it again"
+_GONE = "the service no longer knows this task (deleted outside vidspec?)"
 
 
-class WatchOps(FlightOps):
-    """Polling and adoption of ``Engine`` (see ``vidspec.engine.engine``)."""
+class Poller:
+    """One polling round at a time over ``flights``; finished ones go to the finisher."""
 
-    # -- adopting -----------------------------------------------------------------------------
+    def __init__(
+        self,
+        *,
+        calls: Calls,
+        recorder: Recorder,
+        tally: Tally,
+        flights: Flights,
+        finisher: Finisher,
+        watcher: Watcher,
+        schedule: PollSchedule,
+        caps: Capabilities,
+        clock: Clock,
+        options: EngineOptions,
+        reporter: ApplyReporter,
+        stats: ApplyStats,
+        desired: Desired | None,
+        started: float,
+    ) -> None:
+        self._calls = calls
+        self._recorder = recorder
+        self._tally = tally
+        self._flights = flights
+        self._finisher = finisher
+        self._watcher = watcher
+        self._schedule = schedule
+        self._caps = caps
+        self._clock = clock
+        self._options = options
+        self._reporter = reporter
+        self._stats = stats
+        self._desired = desired
+        self._started = started
+        self._listing_failures = 0
 
-    def _adopt(self, action: Adopt) -> None:
-        video = self.remote_by_id.get(action.video_id) or RemoteVideo(
-            id=action.video_id,
-            name=None,
-            state=TaskState(action.status),
-            created_at=self.clock.now(),
-        )
-        self._save(
-            records.adopted(
-                self.state,
-                action.address,
-                video,
-                action.spec,
-                action.spec_hash,
-                self.caps,
-                action.replaces,
-            )
-        )
-        want = self.desired.videos.get(action.address) if self.desired else None
-        flight = Flight(
-            action=action,
-            address=action.address,
-            spec=action.spec,
-            spec_hash=action.spec_hash,
-            video_id=video.id,
-            sent_at=self.clock.monotonic(),
-            download=want.download if want is not None else None,
-        )
-        if video.state.in_flight:
-            self.flights.append(flight)
-            self.reporter.submitted(action.address, video.id, self._progress())
-            return
-        self._finish(flight, video)
-
-    def _find_lost(self, flight: Flight, listing: list[RemoteVideo]) -> RemoteVideo | None:
-        """The video of a create whose answer was lost, if the listing shows it: adopted now."""
-        assert flight.pending is not None
-        claimed = set(self.state.managed_ids()) | {f.video_id for f in self.flights if f.video_id}
-        want = self.desired.videos.get(flight.address) if self.desired else None
-        outcome = resolve_pending(
-            flight.address,
-            [flight.pending],
-            self.state.videos.get(flight.address),
-            want,
-            listing,
-            claimed,
-            self.caps,
-            self.clock.now(),
-            grace=_FOREVER,
-            clock_skew=self.options.clock_skew,
-        )
-        if outcome.adopt is None:
-            return None
-        video = next(v for v in listing if v.id == outcome.adopt.video_id)
-        replaces = flight.old.id if flight.old is not None else None
-        self._save(
-            records.adopted(
-                self.state,
-                flight.address,
-                video,
-                flight.spec,
-                flight.spec_hash,
-                self.caps,
-                replaces,
-            )
-        )
-        flight.video_id = video.id
-        flight.pending = None
-        self.reporter.submitted(flight.address, video.id, self._progress())
-        return video
-
-    # -- waiting ------------------------------------------------------------------------------
-
-    def _poll(self) -> None:
-        ids = [f.video_id for f in self.flights if f.video_id is not None]
+    def poll(self) -> None:
         try:
-            found = self.watcher.round(
-                ids,
-                lambda: self._call(self.provider.list_videos),
-                lambda ask: self._call(lambda: self.provider.status(ask)),
+            found = self._watcher.round(
+                self._flights.known_ids(), self._calls.list_videos, self._calls.status
             )
         except ProviderError as exc:
-            self._listing_failures += 1
-            if self._listing_failures >= self.options.policy.listing_failures:
-                for flight in list(self.flights):
-                    detail = f"could not learn how it ended ({exc.message}); plan again later"
-                    self._set(flight.action, Outcome.FAILED, detail)
-                self.flights.clear()
-                self.schedule.stop()
-                return
-            self.schedule.polled(False)
+            self._listing_failed(exc)
             return
         self._listing_failures = 0
-        stats = self.results.stats
-        stats.listing_calls += 1
-        stats.status_calls += found.status_calls
-        stats.poll_times.append(self.clock.monotonic() - self._started)
+        self._stats.listing_calls += 1
+        self._stats.status_calls += found.status_calls
+        self._stats.poll_times.append(self._clock.monotonic() - self._started)
         progressed = False
         finished: list[tuple[Flight, RemoteVideo]] = []
-        for flight in list(self.flights):
+        for flight in self._flights:
             video: RemoteVideo | None
             if flight.video_id is None:
                 video = self._find_lost(flight, found.listing)
                 if video is None:
-                    if (
-                        self.clock.monotonic() - flight.sent_at
-                        >= self.options.policy.lost_create_wait
-                    ):
-                        self.flights.remove(flight)
-                        self._set(flight.action, Outcome.FAILED, LOST)
-                        progressed = True
+                    progressed = self._lost_for_good(flight) or progressed
                     continue
                 progressed = True
             else:
@@ -145,15 +91,66 @@ class WatchOps(FlightOps):
                     id=flight.video_id,
                     name=None,
                     state=TaskState.FAILED,
-                    created_at=self.clock.now(),
-                    message="the service no longer knows this task (deleted outside vidspec?)",
+                    created_at=self._clock.now(),
+                    message=_GONE,
                 )
             if video is not None and video.state.finished:
                 finished.append((flight, video))
                 progressed = True
         if finished:
-            self._finish_all(finished)
-        if self.flights:
-            self.schedule.polled(progressed)
+            self._finisher.finish(finished)
+        if self._flights:
+            self._schedule.polled(progressed)
         else:
-            self.schedule.stop()
+            self._schedule.stop()
+
+    def _listing_failed(self, exc: ProviderError) -> None:
+        self._listing_failures += 1
+        if self._listing_failures < self._options.policy.listing_failures:
+            self._schedule.polled(False)
+            return
+        for flight in self._flights:
+            detail = f"could not learn how it ended ({exc.message}); plan again later"
+            self._tally.set(flight.action, Outcome.FAILED, detail)
+        self._flights.clear()
+        self._schedule.stop()
+
+    def _lost_for_good(self, flight: Flight) -> bool:
+        """A lost create looked for long enough: failed (the next plan resolves it)."""
+        if self._clock.monotonic() - flight.sent_at < self._options.policy.lost_create_wait:
+            return False
+        self._flights.discard(flight)
+        self._tally.set(flight.action, Outcome.FAILED, LOST)
+        return True
+
+    def _find_lost(self, flight: Flight, listing: list[RemoteVideo]) -> RemoteVideo | None:
+        """The video of a create whose answer was lost, if the listing shows it: adopted now."""
+        assert flight.pending is not None
+        state = self._recorder.state
+        claimed = set(state.managed_ids()) | set(self._flights.known_ids())
+        want = self._desired.videos.get(flight.address) if self._desired else None
+        outcome = resolve_pending(
+            flight.address,
+            [flight.pending],
+            state.videos.get(flight.address),
+            want,
+            listing,
+            claimed,
+            self._caps,
+            self._clock.now(),
+            grace=_FOREVER,
+            clock_skew=self._options.clock_skew,
+        )
+        if outcome.adopt is None:
+            return None
+        video = next(v for v in listing if v.id == outcome.adopt.video_id)
+        replaces = flight.old.id if flight.old is not None else None
+        self._recorder.save(
+            records.adopted(
+                state, flight.address, video, flight.spec, flight.spec_hash, self._caps, replaces
+            )
+        )
+        flight.video_id = video.id
+        flight.pending = None
+        self._reporter.submitted(flight.address, video.id, self._tally.progress())
+        return video

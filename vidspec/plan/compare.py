@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from vidspec.core.times import humanize_delta
-from vidspec.plan.actions import FieldChange
+from vidspec.plan.actions import Action, FieldChange
 from vidspec.plan.build import create_action, regenerate_action, rename_action
 from vidspec.plan.diff import diff_flat, flatten, with_defaults
 from vidspec.plan.downloads import download_action
@@ -13,37 +13,39 @@ from vidspec.plan.drift import content_drift, name_change
 from vidspec.plan.model import PendingTask
 from vidspec.plan.normalize import canonical_paths, canonical_spec, respelled
 from vidspec.plan.pending import REASON_RETRY
-from vidspec.plan.run import PlanRun
+from vidspec.plan.run import Findings, PlanInputs
 from vidspec.project.model import DesiredVideo
-from vidspec.providers.base import TaskState
+from vidspec.providers.base import RemoteVideo, TaskState
 from vidspec.state.model import VideoRecord
 
 REASON_CHANGED_OUTSIDE = "changed outside vidspec"
 REASON_REPLACE = "replacement requested"
 
 
-def compare(run: PlanRun, want: DesiredVideo, record: VideoRecord, retry: bool) -> None:
-    """Add what ``want`` needs done to its managed video: nothing, a create (gone or failed),
-    a regenerate, a rename or a download; or show it as generating."""
+def compare(run: PlanInputs, want: DesiredVideo, record: VideoRecord, retry: bool) -> Findings:
+    """What ``want`` needs done to its managed video: nothing, a create (gone or failed), a
+    regenerate, a rename or a download; or it is shown as generating."""
     seen = run.remote_by_id.get(record.id)
     finished_badly = record.status in (TaskState.FAILED, TaskState.CANCELED)
     if run.remote is not None and seen is None and not finished_badly:
         if record.status.in_flight and _young(run, record.created_at):
-            _show_in_flight(run, want, record, record.status)
-        else:
-            reason = REASON_RETRY if retry else run.gone_reason(record)
-            run.actions.append(create_action(want, reason, run.caps))
-        return
+            return _show_in_flight(want, record, record.status)
+        reason = REASON_RETRY if retry else run.gone_reason(record)
+        return Findings(actions=(create_action(want, reason, run.caps),))
     status = seen.state if seen is not None else record.status
     if status.in_flight:
-        _show_in_flight(run, want, record, status)
-        return
+        return _show_in_flight(want, record, status)
     if status is not TaskState.DONE:
         message = (seen.message if seen is not None else None) or "no reason given"
         reason = "task canceled" if status is TaskState.CANCELED else f"task failed: {message}"
-        run.actions.append(create_action(want, reason, run.caps))
-        return
+        return Findings(actions=(create_action(want, reason, run.caps),))
+    return _compare_done(run, want, record, seen)
 
+
+def _compare_done(
+    run: PlanInputs, want: DesiredVideo, record: VideoRecord, seen: RemoteVideo | None
+) -> Findings:
+    """A finished video: its fields (as applied, as listed) against the manifest's."""
     # Both bodies in one spelling (an alias such as CDNvideo's older ``circle:`` as the
     # documented fields): the listing reports only that one, and the spellings are equal.
     aliases = run.caps.spec_aliases
@@ -69,6 +71,21 @@ def compare(run: PlanRun, want: DesiredVideo, record: VideoRecord, retry: bool) 
         specs = (want.spec, record.spec)
         generation = [respelled(c, specs, aliases) for c in generation]
         drift = [respelled(c, specs, aliases) for c in drift]
+    named = name_change(record.spec, seen, want.spec, run.caps, ignored)
+    return _decide(run, want, record, generation, drift, named, unchanged)
+
+
+def _decide(
+    run: PlanInputs,
+    want: DesiredVideo,
+    record: VideoRecord,
+    generation: list[FieldChange],
+    drift: list[FieldChange],
+    named: tuple[FieldChange, str] | None,
+    unchanged: int,
+) -> Findings:
+    """Regenerate (fields changed, changed outside, replacement, expiry, no rename), rename,
+    or download; or nothing."""
     reasons = [f"{', '.join(c.path for c in generation)} changed"] if generation else []
     if drift:
         reasons.append(REASON_CHANGED_OUTSIDE)
@@ -79,24 +96,23 @@ def compare(run: PlanRun, want: DesiredVideo, record: VideoRecord, retry: bool) 
     expiry = _expiry_reason(run, want, record)
     if expiry:
         reasons.append(expiry)
-    named = name_change(record.spec, seen, want.spec, run.caps, ignored)
     rows = sorted([*generation, *drift, *([named[0]] if named else [])], key=_by_path)
-    if reasons:
-        _regenerate(run, want, record, "; ".join(reasons), rows, unchanged, renewal=renewal)
-        return  # the new video is saved when it is done
+    if reasons:  # the new video is saved when it is done
+        return _regenerate(run, want, record, "; ".join(reasons), rows, unchanged, renewal=renewal)
     if named is not None and not run.caps.can_rename:
         reason = f"{run.caps.display_name} cannot rename"
-        _regenerate(run, want, record, reason, [named[0]], unchanged)
-        return
+        return _regenerate(run, want, record, reason, [named[0]], unchanged)
+    actions: list[Action] = []
     if named is not None:
         row, reason = named
-        run.actions.append(rename_action(want.address, record, row, reason, unchanged, run.caps))
+        actions.append(rename_action(want.address, record, row, reason, unchanged, run.caps))
     download = download_action(want, record, run.files)
     if download is not None:
-        run.actions.append(download)
+        actions.append(download)
+    return Findings(actions=tuple(actions))
 
 
-def _expiry_reason(run: PlanRun, want: DesiredVideo, record: VideoRecord) -> str | None:
+def _expiry_reason(run: PlanInputs, want: DesiredVideo, record: VideoRecord) -> str | None:
     before = want.lifecycle.regenerate_before_expiry
     if before is None:
         return None
@@ -104,20 +120,20 @@ def _expiry_reason(run: PlanRun, want: DesiredVideo, record: VideoRecord) -> str
     return f"expires in {humanize_delta(left)}" if left <= before else None
 
 
-def _show_in_flight(
-    run: PlanRun, want: DesiredVideo, record: VideoRecord, status: TaskState
-) -> None:
+def _show_in_flight(want: DesiredVideo, record: VideoRecord, status: TaskState) -> Findings:
     note = "generating; not created again"
-    run.pending.append(PendingTask(want.address, record.id, status.value, record.created_at, note))
+    task = PendingTask(want.address, record.id, status.value, record.created_at, note)
+    warnings: tuple[str, ...] = ()
     if want.spec_hash != record.spec_hash:
-        run.warnings.append(
+        warnings = (
             f"{want.address}: the manifest changed while its video is still generating; "
-            f"plan again once it is done."
+            f"plan again once it is done.",
         )
+    return Findings(pending=(task,), warnings=warnings)
 
 
 def _regenerate(
-    run: PlanRun,
+    run: PlanInputs,
     want: DesiredVideo,
     record: VideoRecord,
     reason: str,
@@ -125,15 +141,13 @@ def _regenerate(
     unchanged: int,
     *,
     renewal: bool = False,
-) -> None:
-    if not run.caps.can_delete:
-        run.warnings.append(run.stays_warning(want.address, record))
-    run.actions.append(
-        regenerate_action(want, record, reason, rows, unchanged, run.caps, renewal=renewal)
-    )
+) -> Findings:
+    warnings = () if run.caps.can_delete else (run.stays_warning(want.address, record),)
+    action = regenerate_action(want, record, reason, rows, unchanged, run.caps, renewal=renewal)
+    return Findings(actions=(action,), warnings=warnings)
 
 
-def _young(run: PlanRun, since: datetime) -> bool:
+def _young(run: PlanInputs, since: datetime) -> bool:
     return run.now - since < run.options.pending_grace
 
 

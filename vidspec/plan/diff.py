@@ -3,6 +3,10 @@
 Bodies are compared as flat maps of dotted leaf paths (``actor.version`` -> ``"4.0.0"``);
 lists are leaves. The provider's ``spec_defaults`` are filled in first so that an omitted field
 and its default compare equal, and numbers compare by value (``1`` equals ``1.0``).
+
+``deepdiff`` finds which fields of the nested bodies differ, and only when the two bodies are
+not equal (an unchanged video, the common case, costs one dict comparison); ``same_value`` and
+``ignore_changes`` then decide which of those count. No deepdiff object leaves this module.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from deepdiff import DeepDiff
 
 from vidspec.plan.actions import FieldChange
 
@@ -100,13 +106,31 @@ def diff_flat(
     full_before = with_defaults(flat_before, defaults)
     full_after = with_defaults(flat_after, defaults)
     changes: list[FieldChange] = []
-    for path in sorted(set(full_before) | set(full_after)):
+    for path in sorted(_differing(full_before, full_after)):
         old, new = full_before.get(path), full_after.get(path)
         if same_value(old, new) or is_ignored(path, ignored):
             continue
         changes.append(FieldChange(path, flat_before.get(path, old), flat_after.get(path, new)))
     changed = {c.path for c in changes}
     return changes, sum(1 for p in flat_after if p not in changed)
+
+
+def _differing(flat_before: Mapping[str, Any], flat_after: Mapping[str, Any]) -> set[str]:
+    """The leaf paths whose values are not identical, found by deepdiff on the nested bodies
+    (a superset of the changes: ``same_value`` decides about ``1`` and ``1.0``)."""
+    tree = DeepDiff(unflatten(flat_before), unflatten(flat_after), view="tree")
+    found: set[str] = set()
+    for levels in tree.values():
+        for level in levels:
+            keys = []
+            for part in level.path(output_format="list"):
+                if not isinstance(part, str):
+                    break  # inside a list: the list is the leaf
+                keys.append(part)
+            found.add(".".join(keys))
+    leaves = set(flat_before) | set(flat_after)
+    # A whole object added or removed stands for every leaf below it.
+    return {p for p in leaves if p in found or any(p.startswith(f + ".") for f in found)}
 
 
 def all_fields(spec: Mapping[str, Any], *, removed: bool = False) -> tuple[FieldChange, ...]:

@@ -169,9 +169,6 @@ class Plan:
         abandoned = ((p.address, p.remote_id) for p in self.pending if p.state == "abandoned")
         return plan_fingerprint(self.actions, abandoned)
 
-    def of_kind(self, kind: str) -> tuple[Action, ...]:
-        return tuple(a for a in self.actions if a.kind == kind)
-
     # --- safety ----------------------------------------------------------------------------
 
     def check(self, safety: Safety, *, force: bool = False) -> None:

@@ -86,6 +86,17 @@ def resolve_pending(
         )
         if found:
             return _adopt(address, pending, found, record, want, caps)
+    return _not_listed(address, newest, want, now, grace)
+
+
+def _not_listed(
+    address: str,
+    newest: PendingRecord,
+    want: DesiredVideo | None,
+    now: datetime,
+    grace: timedelta,
+) -> PendingOutcome:
+    """No video in the listing matches: wait out the grace, then create again (or drop it)."""
     if now - newest.started_at < grace:
         until = format_time(newest.started_at + grace)
         task = PendingTask(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from vidspec.plan.actions import Forget
+from vidspec.plan.actions import Action, Forget
 from vidspec.plan.build import delete_action
-from vidspec.plan.run import PlanRun
+from vidspec.plan.run import Findings, PlanInputs
 from vidspec.providers.base import TaskState
 from vidspec.state.model import VideoRecord
 
@@ -13,57 +13,51 @@ REASON_DESTROY = "destroy requested"
 REASON_SUPERSEDED = "superseded by a regenerate"
 
 
-def remove(run: PlanRun, address: str, record: VideoRecord) -> None:
+def remove(run: PlanInputs, address: str, record: VideoRecord) -> Findings:
     """Delete the video of an address no manifest wants, or forget it (gone already, or the
     provider cannot delete)."""
     seen = run.remote_by_id.get(record.id)
     if run.remote is not None and seen is None:
         gone = "already gone: " + run.gone_reason(record)
-        run.actions.append(Forget(address=address, reason=gone, video_id=record.id))
-    elif not run.caps.can_delete:
-        run.warnings.append(run.stays_warning(address, record))
+        return Findings(actions=(Forget(address=address, reason=gone, video_id=record.id),))
+    if not run.caps.can_delete:
         reason = f"{run.caps.display_name} cannot delete"
-        run.actions.append(Forget(address=address, reason=reason, video_id=record.id))
-    else:
-        status = seen.state if seen is not None else record.status
-        reason = REASON_DESTROY if run.options.destroy else REASON_NOT_IN_MANIFEST
-        run.actions.append(
-            delete_action(
-                address,
-                record.id,
-                reason,
-                run.caps,
-                in_flight=status.in_flight,
-                spec=record.spec,
-            )
+        return Findings(
+            actions=(Forget(address=address, reason=reason, video_id=record.id),),
+            warnings=(run.stays_warning(address, record),),
         )
+    status = seen.state if seen is not None else record.status
+    reason = REASON_DESTROY if run.options.destroy else REASON_NOT_IN_MANIFEST
+    delete = delete_action(
+        address, record.id, reason, run.caps, in_flight=status.in_flight, spec=record.spec
+    )
+    return Findings(actions=(delete,))
 
 
-def previous_ids(run: PlanRun, address: str, record: VideoRecord, *, removing: bool) -> None:
+def previous_ids(run: PlanInputs, address: str, record: VideoRecord, *, removing: bool) -> Findings:
     """Old videos a regenerate superseded: delete them once the new one is done, or with
     the address when it goes (its record, and with it their ids, leaves the state)."""
     if not record.previous:
-        return
+        return Findings()
     seen = run.remote_by_id.get(record.id)
     status = seen.state if seen is not None else record.status
     replacement_done = status is TaskState.DONE and (run.remote is None or seen is not None)
     if not replacement_done and not run.options.destroy and not removing:
-        return
+        return Findings()
+    actions: list[Action] = []
+    warnings: list[str] = []
     for old in record.previous:
         if run.remote is not None and old not in run.remote_by_id:
             reason = "superseded video already gone"
-            run.actions.append(
-                Forget(address=address, reason=reason, video_id=old, superseded=True)
-            )
+            actions.append(Forget(address=address, reason=reason, video_id=old, superseded=True))
         elif run.caps.can_delete:
-            run.actions.append(
+            actions.append(
                 delete_action(address, old, REASON_SUPERSEDED, run.caps, superseded=True)
             )
         else:
             reason = f"{run.caps.display_name} cannot delete the superseded video"
             listed = run.remote_by_id.get(old)
             until = listed.created_at + run.caps.retention if listed is not None else None
-            run.warnings.append(run.stays(address, old, until))
-            run.actions.append(
-                Forget(address=address, reason=reason, video_id=old, superseded=True)
-            )
+            warnings.append(run.stays(address, old, until))
+            actions.append(Forget(address=address, reason=reason, video_id=old, superseded=True))
+    return Findings(actions=tuple(actions), warnings=tuple(warnings))

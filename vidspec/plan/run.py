@@ -1,10 +1,14 @@
-"""One planning run: its inputs, what it has collected so far, and the helpers its parts share."""
+"""One planning run's values: its inputs (``PlanInputs``) and what a part of it found
+(``Findings``), both immutable. Each part of the planner is a function from inputs to findings;
+the planner joins them in address order."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
+from typing import Any
 
 from vidspec.core.times import format_time, humanize_delta
 from vidspec.plan.actions import Action
@@ -38,36 +42,32 @@ class PlanOptions:
     clock_skew: timedelta = timedelta(minutes=2)
 
 
-class PlanRun:
-    """The values one planning run reads, and the actions, pending tasks and warnings it
-    collects; ``vidspec.plan.planner`` drives it, ``plan.compare`` and ``plan.remove`` add to it."""
+@dataclass(frozen=True)
+class PlanInputs:
+    """What one planning run reads (the state after the manifests' moves), and the helpers its
+    parts share. ``remote`` ``None``: not refreshed."""
 
-    def __init__(
-        self,
-        desired: Desired,
-        state: State,
-        remote: Sequence[RemoteVideo] | None,
-        catalog: Catalog | None,
-        caps: Capabilities,
-        now: datetime,
-        options: PlanOptions,
-        files: LocalFiles,
-    ) -> None:
-        self.desired = desired
-        self.files = files
-        self.remote = remote
-        self.remote_by_id = {v.id: v for v in remote} if remote is not None else {}
-        self.catalog = catalog
-        self.caps = caps
-        self.now = now
-        self.options = options
-        self.actions: list[Action] = []
-        self.pending: list[PendingTask] = []
-        self.warnings: list[str] = []
-        self.state = state
-        self.defaults = flatten(caps.spec_defaults)
-        self.drift_fields = tuple(sorted(f for f in caps.listing_fields if f != caps.name_field))
-        self.claimed: set[str] = set()  # ids managed or adopted in this run
+    desired: Desired
+    state: State
+    remote: Sequence[RemoteVideo] | None
+    catalog: Catalog | None
+    caps: Capabilities
+    now: datetime
+    options: PlanOptions
+    files: LocalFiles
+
+    @cached_property
+    def remote_by_id(self) -> Mapping[str, RemoteVideo]:
+        return {v.id: v for v in self.remote} if self.remote is not None else {}
+
+    @cached_property
+    def defaults(self) -> dict[str, Any]:
+        return flatten(self.caps.spec_defaults)
+
+    @cached_property
+    def drift_fields(self) -> tuple[str, ...]:
+        caps = self.caps
+        return tuple(sorted(f for f in caps.listing_fields if f != caps.name_field))
 
     def expires_at(self, record: VideoRecord) -> datetime:
         return record.expires_at or record.created_at + self.caps.retention
@@ -89,3 +89,24 @@ class PlanRun:
             f"{address}: {self.caps.display_name} cannot delete videos; {video_id} stays in "
             f"the account until it expires ({when}), and vidspec stops managing it."
         )
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What one part of a planning run found: actions, tasks shown as pending, warnings."""
+
+    actions: tuple[Action, ...] = ()
+    pending: tuple[PendingTask, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+    @staticmethod
+    def join(parts: Iterable[Findings]) -> Findings:
+        """All of ``parts``, in their order."""
+        actions: list[Action] = []
+        pending: list[PendingTask] = []
+        warnings: list[str] = []
+        for part in parts:
+            actions += part.actions
+            pending += part.pending
+            warnings += part.warnings
+        return Findings(tuple(actions), tuple(pending), tuple(warnings))

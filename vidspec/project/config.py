@@ -16,8 +16,10 @@ from typing import Any
 from vidspec.core.durations import parse_duration
 from vidspec.core.errors import ManifestError, MissingVariable, Problem, ProjectError
 from vidspec.core.location import SourceLocation
-from vidspec.project.loctree import child
+from vidspec.core.rate import Rate
+from vidspec.project.loctree import LocTree, child
 from vidspec.project.problems import ErrorTranslator, dotted
+from vidspec.project.rates import parse_rate
 from vidspec.project.resolve import is_inside
 from vidspec.project.schema import project_validator
 from vidspec.project.yamlload import YamlDocument, display_path, load_yaml
@@ -67,6 +69,8 @@ class ProviderConfig:
     # Provider-specific knobs that are not secrets (e.g. the sandbox's processing time).
     options: Mapping[str, Any] = field(default_factory=dict)
     location: SourceLocation | None = None
+    # ``rate_limit``: send generations at most this fast (only ever below the service's rate).
+    rate_limit: Rate | None = None
 
 
 @dataclass(frozen=True)
@@ -165,37 +169,8 @@ def load_project(directory: Path) -> Project:
 
     data: Mapping[str, Any] = doc.value
     root = file.parent
-    provider_data: Mapping[str, Any] = data.get("provider") or {}
-    provider_entry = child(doc.locs, "provider")
-    provider_locs = provider_entry[1] if provider_entry else None
-    secrets: dict[str, SecretRef] = {}
-    for name in SECRET_FIELDS:
-        if name in provider_data:
-            entry = child(provider_locs, name)
-            where = entry[0] if entry else doc.root
-            secrets[name] = SecretRef(provider_data[name].removeprefix("env/"), where)
-    provider = ProviderConfig(
-        kind=provider_data.get("kind", "sandbox"),
-        account=provider_data.get("account"),
-        base_url=provider_data.get("base_url"),
-        options=dict(provider_data.get("options") or {}),
-        location=provider_entry[0] if provider_entry else doc.root,
-        **secrets,
-    )
-    safety_data: Mapping[str, Any] = data.get("safety") or {}
-    defaults = Safety()
-
-    def period(name: str, default: timedelta) -> timedelta:
-        return parse_duration(safety_data[name]) if name in safety_data else default
-
-    safety = Safety(
-        max_deletes=safety_data.get("max_deletes", defaults.max_deletes),
-        max_regenerations=safety_data.get("max_regenerations", defaults.max_regenerations),
-        max_minutes=float(safety_data.get("max_minutes", defaults.max_minutes)),
-        pending_grace=period("pending_grace", defaults.pending_grace),
-        max_wait=period("max_wait", defaults.max_wait),
-        request_deadline=period("request_deadline", defaults.request_deadline),
-    )
+    provider = _provider(data, doc.locs, doc.root)
+    safety = _safety(data.get("safety") or {})
     state_path, backend = _state_location(data, doc, root)
     download_data: Mapping[str, Any] = data.get("download") or {}
     return Project(
@@ -240,3 +215,78 @@ def _state_location(
             ]
         )
     return state_path, None
+
+
+def _provider(data: Mapping[str, Any], locs: LocTree, root: SourceLocation) -> ProviderConfig:
+    """``provider:`` (validated by the schema) with its secrets as ``env/`` references."""
+    provider_data: Mapping[str, Any] = data.get("provider") or {}
+    provider_entry = child(locs, "provider")
+    provider_locs = provider_entry[1] if provider_entry else None
+    secrets: dict[str, SecretRef] = {}
+    for name in SECRET_FIELDS:
+        if name in provider_data:
+            entry = child(provider_locs, name)
+            where = entry[0] if entry else root
+            secrets[name] = SecretRef(provider_data[name].removeprefix("env/"), where)
+    provider = ProviderConfig(
+        rate_limit=_rate_limit(provider_data, provider_locs, root),
+        kind=provider_data.get("kind", "sandbox"),
+        account=provider_data.get("account"),
+        base_url=provider_data.get("base_url"),
+        options=dict(provider_data.get("options") or {}),
+        location=provider_entry[0] if provider_entry else root,
+        **secrets,
+    )
+    return provider
+
+
+def _safety(safety_data: Mapping[str, Any]) -> Safety:
+    """``safety:`` (validated by the schema), every cap not given at its default."""
+    defaults = Safety()
+
+    def period(name: str, default: timedelta) -> timedelta:
+        return parse_duration(safety_data[name]) if name in safety_data else default
+
+    safety = Safety(
+        max_deletes=safety_data.get("max_deletes", defaults.max_deletes),
+        max_regenerations=safety_data.get("max_regenerations", defaults.max_regenerations),
+        max_minutes=float(safety_data.get("max_minutes", defaults.max_minutes)),
+        pending_grace=period("pending_grace", defaults.pending_grace),
+        max_wait=period("max_wait", defaults.max_wait),
+        request_deadline=period("request_deadline", defaults.request_deadline),
+    )
+    return safety
+
+
+def _rate_limit(
+    provider: Mapping[str, Any], locs: LocTree | None, root: SourceLocation
+) -> Rate | None:
+    """``provider.rate_limit`` (the schema checked its spelling), or ``None``."""
+    if "rate_limit" not in provider:
+        return None
+    entry = child(locs, "rate_limit")
+    try:
+        return parse_rate(provider["rate_limit"])
+    except ValueError as exc:
+        where = entry[0] if entry else root
+        raise ManifestError(
+            [Problem(where, f"provider.rate_limit: {exc}", "write e.g. rate_limit: 5/1m")]
+        ) from exc
+
+
+def vidspec_files(project: Project) -> dict[Path, str]:
+    """vidspec's own files of ``project`` (what no download may write, see
+    ``vidspec.project.protect``), path -> what."""
+    state = project.state_path
+    files = {
+        project.file: f"the project file {project.file.name}",
+        state: "the state file",
+        state.with_name(state.name + ".backup"): "the state's backup",
+        project.usage_path: "vidspec's request count",
+        project.lock_path: "vidspec's lock",
+        project.work_dir / "lock.info": "vidspec's lock note",
+        project.sandbox_dir: "the sandbox's data",
+    }
+    if os.path.abspath(project.work_dir) != os.path.abspath(project.root):
+        files[project.work_dir] = "vidspec's directory (where the state is)"
+    return files

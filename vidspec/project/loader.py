@@ -18,7 +18,7 @@ from typing import Any
 
 from vidspec.core.errors import ManifestError, Problem
 from vidspec.core.location import SourceLocation
-from vidspec.project.config import Project
+from vidspec.project.config import Project, vidspec_files
 from vidspec.project.foreach import FOR_EACH, data_files, expand, row_problems
 from vidspec.project.globs import manifest_paths
 from vidspec.project.loctree import LocTree, child, iter_locations, locate
@@ -29,7 +29,6 @@ from vidspec.project.protect import (
     DownloadTarget,
     check_downloads,
     protected_paths,
-    vidspec_files,
 )
 from vidspec.project.resolve import (
     download_path,

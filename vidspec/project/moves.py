@@ -66,22 +66,24 @@ def check_moves(
                 )
             )
         for seen, address, side in ((by_from, old, "from"), (by_to, new, "to")):
-            other = seen.setdefault(address, move)
-            if other is not move:
-                problems.append(
-                    Problem(
-                        move.block.location,
-                        f"two moved blocks have {side} '{address}' (the other at "
-                        f"{other.block.location})",
-                        "keep one of them",
-                    )
-                )
-                problems.append(
-                    Problem(
-                        other.block.location,
-                        f"two moved blocks have {side} '{address}' (the other at "
-                        f"{move.block.location})",
-                        "keep one of them",
-                    )
-                )
+            problems += _twice(seen, address, side, move)
     return problems
+
+
+def _twice(seen: dict[str, Move], address: str, side: str, move: Move) -> list[Problem]:
+    """Both blocks, when another one has the same ``side`` address (noted in ``seen``)."""
+    other = seen.setdefault(address, move)
+    if other is move:
+        return []
+    return [
+        Problem(
+            move.block.location,
+            f"two moved blocks have {side} '{address}' (the other at {other.block.location})",
+            "keep one of them",
+        ),
+        Problem(
+            other.block.location,
+            f"two moved blocks have {side} '{address}' (the other at {move.block.location})",
+            "keep one of them",
+        ),
+    ]

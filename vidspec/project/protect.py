@@ -19,13 +19,9 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from vidspec.core.errors import Problem
 from vidspec.core.location import SourceLocation
-
-if TYPE_CHECKING:
-    from vidspec.project.config import Project
 
 NEVER_WRITTEN: Mapping[str, str] = {
     ".git": ".git/, git's own directory",
@@ -88,23 +84,6 @@ class CachedResolver:
             folder = self._folders[path.parent] = path.parent.resolve()
         target = folder / path.name
         return target.resolve() if target.is_symlink() else target
-
-
-def vidspec_files(project: Project) -> dict[Path, str]:
-    """vidspec's own files of ``project`` (what no download may write), path -> what."""
-    state = project.state_path
-    files = {
-        project.file: f"the project file {project.file.name}",
-        state: "the state file",
-        state.with_name(state.name + ".backup"): "the state's backup",
-        project.usage_path: "vidspec's request count",
-        project.lock_path: "vidspec's lock",
-        project.work_dir / "lock.info": "vidspec's lock note",
-        project.sandbox_dir: "the sandbox's data",
-    }
-    if os.path.abspath(project.work_dir) != os.path.abspath(project.root):
-        files[project.work_dir] = "vidspec's directory (where the state is)"
-    return files
 
 
 def protected_paths(

@@ -16,8 +16,6 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 
-SCHEMA_NAMES = ("project", "manifest")
-
 
 def schema_family(kind: str) -> str:
     """The generation fields a provider kind takes: the sandbox speaks CDNvideo."""

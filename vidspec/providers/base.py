@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from vidspec.core.errors import ProviderError
 from vidspec.core.rate import Rate as Rate  # the shared vocabulary: the emulator reads it too
+from vidspec.providers.pacing import Pacing
 
 
 class TaskState(str, Enum):
@@ -223,24 +224,28 @@ class RequestLedger:
 
 @runtime_checkable
 class Provider(Protocol):
-    """A video service, as vidspec drives it.
+    """A video service, as vidspec drives it: the calls every service has.
 
     Contract for implementers:
 
-    - Every HTTP call goes through ``vidspec.providers.http`` and is counted in ``ledger``.
+    - Every HTTP call goes through ``vidspec.providers.http`` and is counted in ``ledger``,
+      and takes its turn in ``pacing`` (one ``Pacing`` per instance: a command opens one
+      provider, so all its calls share it).
     - ``create`` returns the new remote id. If the request was sent and its answer was lost
       (5xx after sending, dropped connection, timeout) it raises ``OutcomeUnknown``; it never
       retries a POST on its own.
     - ``list_videos`` pages through the whole listing with ``capabilities.list_page_size``:
       the requests ``vidspec.plan.cost.listing_requests`` counts, never a call per video; and
       ``catalog`` makes ``capabilities.catalog_requests`` requests.
-    - Methods the capabilities say are unsupported raise ``UsageError`` (the planner never
-      plans them).
+    - What only some services can do is a protocol of its own (``Renamer``, ``Deleter``,
+      ``Canceler``): a provider has the method or does not, and says so in ``capabilities``
+      (``can_rename``, ``can_delete``, ``can_cancel``), which the planner reads.
     - Errors are ``vidspec.core.errors.ProviderError`` subclasses; no secret ever appears in one.
     """
 
     capabilities: Capabilities
     ledger: RequestLedger
+    pacing: Pacing
 
     def catalog(self) -> Catalog: ...
 
@@ -250,12 +255,27 @@ class Provider(Protocol):
 
     def status(self, ids: Sequence[str]) -> dict[str, RemoteVideo]: ...
 
-    def cancel(self, video_id: str) -> None: ...
-
-    def rename(self, video_id: str, name: str) -> None: ...
-
-    def delete(self, video_id: str) -> None: ...
-
     def download(self, video_id: str, dest: Path) -> DownloadResult: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class Renamer(Protocol):
+    """A provider that renames a video in place (``Capabilities.can_rename``)."""
+
+    def rename(self, video_id: str, name: str) -> None: ...
+
+
+@runtime_checkable
+class Deleter(Protocol):
+    """A provider that deletes a video (``Capabilities.can_delete``)."""
+
+    def delete(self, video_id: str) -> None: ...
+
+
+@runtime_checkable
+class Canceler(Protocol):
+    """A provider that cancels a task still generating (``Capabilities.can_cancel``)."""
+
+    def cancel(self, video_id: str) -> None: ...

@@ -36,7 +36,6 @@ FORMAT_VERSION = 1
 # (apply removes it once the remote id is recorded); the outcome says why it is still there.
 OUTCOME_SENDING = "sending"  # written before the request; the process may have died mid-call
 OUTCOME_UNKNOWN = "unknown"  # the request was sent and its answer was lost
-PENDING_OUTCOMES = (OUTCOME_SENDING, OUTCOME_UNKNOWN)
 PENDING_ACTIONS = ("create", "regenerate")
 
 

@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from vidspec.core.errors import BackendError, StateCorrupt
-from vidspec.providers.pacing import month_key
 from vidspec.state.s3objects import ConditionFailed, S3Objects, StoredObject
+from vidspec.state.usage import month_key
 
 ATTEMPTS = 20  # read-modify-write rounds before giving up on a contended count
 

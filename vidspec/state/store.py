@@ -23,9 +23,9 @@ from typing import Protocol
 from vidspec.core.atomic import atomic_write_text
 from vidspec.core.clock import Clock
 from vidspec.core.errors import StateCorrupt, StateError, StateMismatch
-from vidspec.providers.pacing import MonthlyUsage
 from vidspec.state.lock import LockInfo, ProjectLock
 from vidspec.state.model import ProviderRef, State, StateFormatError
+from vidspec.state.usage import MonthlyUsage
 
 
 class ProviderSection(Protocol):

@@ -111,6 +111,24 @@ def estimate_seconds(script: str) -> float:
     return len(text) / CHARS_PER_SECOND + pauses
 
 
+def _check_offer(
+    model: Any, label: str, shot_size: str, voice: str, background: str, emotion: str | None
+) -> str:
+    """Voice, background and emotion against the catalog; returns the emotion to use."""
+    if voice not in catalog.VOICES:
+        raise ApiError(422, f"unknown voice {voice}")
+    if voice not in model["voices"]:
+        raise ApiError(422, f"voice {voice} is not available for {label}")
+    if background not in catalog.BACKGROUNDS:
+        raise ApiError(422, f"unknown background {background}")
+    if shot_size not in catalog.BACKGROUNDS[background]["sizes"]:
+        raise ApiError(422, f"background {background} has no size {shot_size}")
+    emotion = emotion or catalog.DEFAULT_EMOTION
+    if emotion not in catalog.voice_emotions(voice):
+        raise ApiError(422, f"emotion {emotion} is not available for voice {voice}")
+    return emotion
+
+
 def parse_generation(body: Any) -> Generation:
     """Validate a decoded create body; raise ``ApiError`` for the first problem found."""
     if not isinstance(body, dict):
@@ -145,18 +163,7 @@ def parse_generation(body: Any) -> Generation:
 
     version, model = resolve_actor(name, version, style, shot, size)
     shot_size = str(model["shots"][shot]["size"])
-    label = f"{name}-{version}"
-    if voice not in catalog.VOICES:
-        raise ApiError(422, f"unknown voice {voice}")
-    if voice not in model["voices"]:
-        raise ApiError(422, f"voice {voice} is not available for {label}")
-    if background not in catalog.BACKGROUNDS:
-        raise ApiError(422, f"unknown background {background}")
-    if shot_size not in catalog.BACKGROUNDS[background]["sizes"]:
-        raise ApiError(422, f"background {background} has no size {shot_size}")
-    emotion = emotion or catalog.DEFAULT_EMOTION
-    if emotion not in catalog.voice_emotions(voice):
-        raise ApiError(422, f"emotion {emotion} is not available for voice {voice}")
+    emotion = _check_offer(model, f"{name}-{version}", shot_size, voice, background, emotion)
 
     layout = _composition(composition or {}, circle)
     duration = estimate_seconds(script)

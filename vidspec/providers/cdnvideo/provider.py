@@ -47,10 +47,9 @@ from vidspec.providers.cdnvideo.listing import (
     task_video,
 )
 from vidspec.providers.http.client import HttpClient, HttpPolicy, new_session, path_of
+from vidspec.providers.pacing import Pacing
 
 log = logging.getLogger("vidspec.providers.cdnvideo")
-
-_CHUNK = 1 << 16
 
 
 class CdnvideoProvider:
@@ -97,6 +96,8 @@ class CdnvideoProvider:
         self._token: str | None = token or None
         self._token_expires: datetime | None = None
         self._auth_lock = threading.Lock()
+        # The command's one pacing: the engine reads its waits, create takes its turn here.
+        self.pacing = Pacing(capabilities.generation_rate, capabilities.request_rate, self._clock)
 
     # -- auth -------------------------------------------------------------------------------
 
@@ -170,13 +171,15 @@ class CdnvideoProvider:
         url = self._api_url + path
         token, fresh = self._current_token()
         try:
-            return self._send(method, url, token, params=params, json=json)
+            with self.pacing.request():
+                return self._send(method, url, token, params=params, json=json)
         except AuthError:
             # 403 also proves nothing was done, so repeating even a POST is safe.
             retry_token = None if fresh else self._refresh(token)
             if retry_token is None:
                 raise
-        return self._send(method, url, retry_token, params=params, json=json)
+        with self.pacing.request():
+            return self._send(method, url, retry_token, params=params, json=json)
 
     def _send(
         self,
@@ -267,7 +270,8 @@ class CdnvideoProvider:
             offset += API.list_page_size
 
     def create(self, spec: Mapping[str, Any]) -> str:
-        body = self._call("POST", API.generate_path, json=_plain(spec))
+        with self.pacing.generation():
+            body = self._call("POST", API.generate_path, json=_plain(spec))
         video_id = body.get("id") if isinstance(body, Mapping) else None
         if not isinstance(video_id, str) or not video_id:
             self._http.fail(

@@ -250,15 +250,21 @@ class HttpClient:
                 response.close()
                 raise
         if response.status_code >= 400:
-            try:
-                error = to_provider_error(
-                    method, url, response=response, creates=creates, secrets=self._secrets
-                )
-                asked = retry_after(response)
-            finally:
-                response.close()
-            raise self._bounded_wait(error, asked, url)
+            raise self._refused(method, url, response, creates)
         return response
+
+    def _refused(
+        self, method: str, url: str, response: requests.Response, creates: bool
+    ) -> ProviderError:
+        """The error of an answer >= 400 (its body read and the response closed)."""
+        try:
+            error = to_provider_error(
+                method, url, response=response, creates=creates, secrets=self._secrets
+            )
+            asked = retry_after(response)
+        finally:
+            response.close()
+        return self._bounded_wait(error, asked, url)
 
     def _bounded_wait(self, error: ProviderError, asked: float | None, url: str) -> ProviderError:
         """An error answer asking for a longer wait than ``max_wait`` (``Retry-After``) ends

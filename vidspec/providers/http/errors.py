@@ -75,6 +75,24 @@ def _nothing_sent(exc: requests.RequestException) -> bool:
     return False
 
 
+def _unanswered(
+    exc: requests.RequestException, *, method: str, path: str, host: str, creates: bool
+) -> ProviderError:
+    """A request that got no answer: lost (the work may be done) when it creates a video and
+    may have been sent, else the service could not be reached."""
+    detail = _describe(exc)
+    if creates and not _nothing_sent(exc):
+        return OutcomeUnknown(
+            f"the answer to a request that creates a video was lost ({detail})",
+            method=method,
+            path=path,
+            host=host,
+        )
+    return TransportError(
+        f"could not reach the service ({detail})", method=method, path=path, host=host
+    )
+
+
 def to_provider_error(
     method: str,
     url: str,
@@ -98,17 +116,7 @@ def to_provider_error(
     creates = method == "POST" if creates is None else creates
     if response is None:
         assert exc is not None, "to_provider_error needs a response or an exception"
-        detail = _describe(exc)
-        if creates and not _nothing_sent(exc):
-            return OutcomeUnknown(
-                f"the answer to a request that creates a video was lost ({detail})",
-                method=method,
-                path=path,
-                host=host,
-            )
-        return TransportError(
-            f"could not reach the service ({detail})", method=method, path=path, host=host
-        )
+        return _unanswered(exc, method=method, path=path, host=host, creates=creates)
 
     status = response.status_code
     message = server_message(response)

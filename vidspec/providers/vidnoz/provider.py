@@ -2,8 +2,8 @@
 
 Every path, code, limit and choice it relies on is in ``vidspec.providers.vidnoz.api.API``;
 the form flattening and the answers' mapping are in ``wire``, the catalog in
-``catalog``, the envelope codes' errors in ``errors``, the pacer in
-``pacing``. All HTTP goes through ``vidspec.providers.http``.
+``catalog``, the envelope codes' errors in ``errors``. All HTTP goes through
+``vidspec.providers.http``.
 
 - **Envelope.** Every answer is ``{code, message, data}``; the code counts, not the HTTP
   status (the service says "error" under HTTP 200). 400 is ``InvalidRequest`` (or
@@ -11,15 +11,16 @@ the form flattening and the answers' mapping are in ``wire``, the catalog in
   500 ``ServerError`` (``OutcomeUnknown`` for a create).
 - **Pacing.** Vidnoz allows 1 request a second per key, every call counted. Each API call
   starts at least ``API.request_interval`` after the previous one *answered* (so arrivals are
-  always more than a second apart), waiting on the injected ``Clock``. The service counts per
-  key, so every client of one key (on one clock) in this process takes turns on one pacer:
-  the client ``apply`` plans with and the one it acts with do not meet an 803 at the handover.
+  always more than a second apart), waiting on the injected ``Clock``, in the instance's
+  ``pacing`` (``vidspec.providers.pacing.Pacing``). A command opens one client, so the calls
+  ``apply`` plans with and those it acts with take turns there and never meet an 803.
   An 803 ("too frequent") proves nothing was done: the call, a create included, is repeated
   after ``API.busy_wait``.
   Retries urllib3 makes inside one call (a GET answered 5xx) are not paced; an 803 they may
   meet is waited out the same way. File downloads go to another host and are not paced.
-- **What it cannot do.** ``rename``, ``delete`` and ``cancel`` raise ``UsageError``: Vidnoz has
-  no such endpoints (the capabilities say so, and the planner never plans them).
+- **What it cannot do.** Rename, delete and cancel: Vidnoz has no such endpoints, so this
+  class has no such methods (it is no ``Renamer``, ``Deleter`` or ``Canceler``; the
+  capabilities say so, and the planner never plans them).
 - **Secret.** The API key travels only in the ``Authorization`` header; it is blanked from any
   message the service echoes and never logged.
 """
@@ -41,7 +42,6 @@ from vidspec.core.errors import (
     RateLimited,
     ServerError,
     TransportError,
-    UsageError,
 )
 from vidspec.providers.base import (
     Capabilities,
@@ -53,10 +53,10 @@ from vidspec.providers.base import (
     max_listed,
 )
 from vidspec.providers.http.client import FormPart, HttpClient, HttpPolicy, new_session, path_of
+from vidspec.providers.pacing import Pacing
 from vidspec.providers.vidnoz.api import API, CAPABILITIES
 from vidspec.providers.vidnoz.catalog import VidnozCatalog
 from vidspec.providers.vidnoz.errors import KEY_HINT, blank_key, envelope_error
-from vidspec.providers.vidnoz.pacing import shared_pacer
 from vidspec.providers.vidnoz.wire import (
     Envelope,
     check_task_id,
@@ -103,7 +103,8 @@ class VidnozProvider:
             secrets=[api_key],
             policy=policy,
         )
-        self._pacer = shared_pacer(self._clock, self._base, api_key)
+        # The command's one pacing: every API call takes its turn here (the engine reads it).
+        self.pacing = Pacing(capabilities.generation_rate, capabilities.request_rate, self._clock)
 
     # -- one API call -----------------------------------------------------------------------
 
@@ -125,7 +126,7 @@ class VidnozProvider:
         safe_post = method == "POST" and not creates
         while True:
             try:
-                with self._pacer.turn():
+                with self.pacing.request():
                     envelope = self._send(method, url, params=params, parts=parts, creates=creates)
             except (ServerError, TransportError):
                 if not safe_post or failures + 1 >= API.read_attempts:
@@ -260,7 +261,8 @@ class VidnozProvider:
             cursor = following
 
     def create(self, spec: Mapping[str, Any]) -> str:
-        data = self._call("POST", API.create_path, parts=form_parts(spec), creates=True)
+        with self.pacing.generation():
+            data = self._call("POST", API.create_path, parts=form_parts(spec), creates=True)
         task_id = data.get("task_id") if isinstance(data, Mapping) else None
         if not isinstance(task_id, str) or not task_id:
             self._http.fail(
@@ -290,24 +292,6 @@ class VidnozProvider:
             except NotFound:
                 continue
         return out
-
-    def cancel(self, video_id: str) -> None:
-        raise UsageError(
-            "Vidnoz cannot cancel a task: its API has no call for it",
-            "The task runs to its end and is charged; vidspec can only stop managing it.",
-        )
-
-    def rename(self, video_id: str, name: str) -> None:
-        raise UsageError(
-            "Vidnoz cannot rename a video: its API has no call for it",
-            "A new name needs a new video; vidspec plan shows it as a regenerate.",
-        )
-
-    def delete(self, video_id: str) -> None:
-        raise UsageError(
-            "Vidnoz cannot delete a video: its API has no call for it",
-            "The video stays in the account until it expires, 7 days after it was made.",
-        )
 
     def download(self, video_id: str, dest: Path) -> DownloadResult:
         """Ask the detail for the file's link (one API call), then stream the file to ``dest``

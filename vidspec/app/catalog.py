@@ -1,0 +1,21 @@
+"""``vidspec catalog``'s flow: the project's provider, asked for its catalog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from vidspec.app.providers import open_provider
+from vidspec.core.clock import Clock
+from vidspec.project.config import load_project
+
+
+def fetch_catalog_document(directory: Path, *, clock: Clock | None = None) -> dict[str, Any]:
+    """Load the project in ``directory`` and ask its provider for the catalog (one request;
+    Vidnoz: two, paced on ``clock``, the real time by default)."""
+    project = load_project(directory)
+    provider = open_provider(project, clock=clock)
+    try:
+        return provider.catalog().to_json()
+    finally:
+        provider.close()

@@ -1,0 +1,111 @@
+"""Finishing generations: each finished one's file and old video, then one state write.
+
+A round may finish many videos: each one's calls (saving the file, deleting the old video)
+happen first, then what they all came to is written in one state write, so a round that
+finishes many does not hold up the POSTs waiting their turn.
+"""
+
+from __future__ import annotations
+
+from vidspec.core.errors import DownloadWriteError, ProviderError
+from vidspec.engine import records
+from vidspec.engine.calls import Calls
+from vidspec.engine.downloads import DownloadPathError
+from vidspec.engine.flights import Flight, Flights
+from vidspec.engine.recorder import Recorder
+from vidspec.engine.results import Outcome
+from vidspec.engine.tally import Tally
+from vidspec.engine.waiting import Watcher
+from vidspec.plan.actions import Action
+from vidspec.providers.base import Capabilities, RemoteVideo, TaskState
+from vidspec.state import DownloadRecord, State
+
+
+class Finisher:
+    """Settles finished flights: removes them from ``flights`` and records how they ended."""
+
+    def __init__(
+        self,
+        *,
+        calls: Calls,
+        recorder: Recorder,
+        tally: Tally,
+        flights: Flights,
+        watcher: Watcher,
+        caps: Capabilities,
+    ) -> None:
+        self._calls = calls
+        self._recorder = recorder
+        self._tally = tally
+        self._flights = flights
+        self._watcher = watcher
+        self._caps = caps
+
+    def finish(self, done: list[tuple[Flight, RemoteVideo]]) -> None:
+        """Finished generations seen in one round (or one adopted video already done)."""
+        state = self._recorder.state
+        rows: list[tuple[Action, Outcome, str]] = []
+        for flight, video in done:
+            self._flights.discard(flight)
+            self._watcher.forget(video.id)
+            state, outcome, detail = self._settle(state, flight, video)
+            rows.append((flight.action, outcome, detail))
+        self._recorder.save(state)
+        for action, outcome, detail in rows:
+            self._tally.set(action, outcome, detail)
+
+    def _settle(
+        self, state: State, flight: Flight, video: RemoteVideo
+    ) -> tuple[State, Outcome, str]:
+        address = flight.address
+        if video.state is not TaskState.DONE:
+            reason = (
+                "task canceled"
+                if video.state is TaskState.CANCELED
+                else f"task failed: {video.message or 'no reason given'}"
+            )
+            if flight.old is not None:
+                return (
+                    records.restored(state, address, flight.old, video.id),
+                    Outcome.FAILED,
+                    reason + "; the old video stays",
+                )
+            return records.finished(state, address, video, self._caps), Outcome.FAILED, reason
+        problems: list[str] = []
+        download = self._download(state, flight, video, problems)
+        dropped = self._drop_old(flight, problems)
+        state = records.finished(
+            state, address, video, self._caps, download=download, drop_previous=dropped
+        )
+        detail = f"id {video.id}" + (f", saved {download.path}" if download else "")
+        outcome = Outcome.FAILED if problems else Outcome.DONE
+        return state, outcome, "; ".join([detail, *problems])
+
+    def _download(
+        self, state: State, flight: Flight, video: RemoteVideo, problems: list[str]
+    ) -> DownloadRecord | None:
+        if not flight.download:
+            return None
+        current = state.videos.get(flight.address)
+        known = current.download if current is not None and current.id == video.id else None
+        try:
+            return self._calls.save(video.id, flight.download, known)
+        except (ProviderError, DownloadPathError, DownloadWriteError) as exc:
+            problems.append(f"generated, but saving {flight.download} failed: {exc.message}")
+            return None
+
+    def _drop_old(self, flight: Flight, problems: list[str]) -> tuple[str, ...]:
+        """The superseded video's id once it is deleted (or forgotten), else nothing."""
+        if flight.old_id is None:
+            return ()
+        if not flight.delete_old:
+            return (flight.old_id,)
+        try:
+            self._calls.delete(flight.old_id)
+        except ProviderError as exc:
+            problems.append(
+                f"deleting the old video {flight.old_id} failed ({exc.message}); the "
+                f"next plan deletes it"
+            )
+            return ()
+        return (flight.old_id,)

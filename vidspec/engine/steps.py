@@ -1,0 +1,164 @@
+"""The actions that are not generations: moves, adopts, renames, deletes, forgets, downloads.
+
+Each is state-only or one call (a delete of a task still in flight cancels it first), run in
+the engine's order before any generation, and recorded at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+
+from vidspec.core.clock import Clock
+from vidspec.core.errors import DownloadWriteError, ProviderError
+from vidspec.engine import records
+from vidspec.engine.calls import Calls
+from vidspec.engine.downloads import DownloadPathError
+from vidspec.engine.finisher import Finisher
+from vidspec.engine.flights import Flight, Flights
+from vidspec.engine.gate import Gate
+from vidspec.engine.progress import ApplyReporter
+from vidspec.engine.recorder import Recorder
+from vidspec.engine.results import Outcome
+from vidspec.engine.tally import Tally
+from vidspec.plan.actions import Action, Adopt, Delete, Download, Forget, Move, Rename
+from vidspec.project.model import Desired
+from vidspec.providers.base import Capabilities, RemoteVideo, TaskState
+from vidspec.state import State
+
+
+class Steps:
+    """Runs one non-generation action and records its row."""
+
+    def __init__(
+        self,
+        *,
+        calls: Calls,
+        gate: Gate,
+        recorder: Recorder,
+        tally: Tally,
+        flights: Flights,
+        finisher: Finisher,
+        caps: Capabilities,
+        clock: Clock,
+        reporter: ApplyReporter,
+        desired: Desired | None,
+        remote_by_id: Mapping[str, RemoteVideo],
+    ) -> None:
+        self._calls = calls
+        self._gate = gate
+        self._recorder = recorder
+        self._tally = tally
+        self._flights = flights
+        self._finisher = finisher
+        self._caps = caps
+        self._clock = clock
+        self._reporter = reporter
+        self._desired = desired
+        self._remote_by_id = remote_by_id
+
+    def run(self, action: Action) -> None:
+        if self._gate.stopping() or self._tally.blocked(action):
+            return
+        if not self._tally.may_start():
+            self._tally.set(action, Outcome.NOT_ATTEMPTED, self._tally.halt_all or "")
+            return
+        try:
+            if isinstance(action, Move):
+                self._move(action)
+            elif isinstance(action, Adopt):
+                self._adopt(action)
+            elif isinstance(action, Rename):
+                self._rename(action)
+            elif isinstance(action, Delete):
+                self._delete(action)
+            elif isinstance(action, Forget):
+                self._recorder.save(self._forgotten(action))
+                self._tally.set(action, Outcome.DONE, "dropped from the state")
+            elif isinstance(action, Download):
+                self._download(action)
+        except (ProviderError, DownloadPathError, DownloadWriteError) as exc:
+            self._tally.set(action, Outcome.FAILED, exc.message)
+        except KeyboardInterrupt:
+            self._tally.set(action, Outcome.FAILED, "interrupted before the answer came")
+            raise
+
+    def _move(self, action: Move) -> None:
+        state = self._recorder.state
+        if action.from_address not in state.videos or action.address in state.videos:
+            self._tally.set(action, Outcome.FAILED, "the state changed; run vidspec plan again")
+            return
+        self._recorder.save(state.moved(action.from_address, action.address))
+        self._tally.set(action, Outcome.DONE, f"from {action.from_address}")
+
+    def _rename(self, action: Rename) -> None:
+        self._calls.rename(action.video_id, action.name)
+        self._recorder.save(
+            records.renamed(
+                self._recorder.state, action.address, action.name, action.spec, action.spec_hash
+            )
+        )
+        self._tally.set(action, Outcome.DONE, f"now {action.name!r}")
+
+    def _delete(self, action: Delete) -> None:
+        if action.in_flight and self._caps.can_cancel:
+            # A task that finished meanwhile (or is gone) refuses the cancel: the delete settles it.
+            with contextlib.suppress(ProviderError):
+                self._calls.cancel(action.video_id)
+        gone = self._calls.delete(action.video_id)
+        state = self._recorder.state
+        if action.superseded:
+            self._recorder.save(records.without_previous(state, action.address, action.video_id))
+        else:
+            self._recorder.save(records.removed(state, action.address))
+        detail = f"id {action.video_id}" + (", was already gone" if gone else "")
+        self._tally.set(action, Outcome.DONE, detail)
+
+    def _download(self, action: Download) -> None:
+        current = self._recorder.state.videos.get(action.address)
+        known = current.download if current is not None and current.id == action.video_id else None
+        record = self._calls.save(action.video_id, action.download, known)
+        self._recorder.save(
+            records.downloaded(self._recorder.state, action.address, action.video_id, record)
+        )
+        self._tally.set(action, Outcome.DONE, action.download)  # the row says "saved" already
+
+    def _forgotten(self, action: Forget) -> State:
+        state = self._recorder.state
+        if action.superseded:
+            return records.without_previous(state, action.address, action.video_id)
+        return records.removed(state, action.address)
+
+    def _adopt(self, action: Adopt) -> None:
+        video = self._remote_by_id.get(action.video_id) or RemoteVideo(
+            id=action.video_id,
+            name=None,
+            state=TaskState(action.status),
+            created_at=self._clock.now(),
+        )
+        self._recorder.save(
+            records.adopted(
+                self._recorder.state,
+                action.address,
+                video,
+                action.spec,
+                action.spec_hash,
+                self._caps,
+                action.replaces,
+            )
+        )
+        want = self._desired.videos.get(action.address) if self._desired else None
+        flight = Flight(
+            action=action,
+            address=action.address,
+            spec=action.spec,
+            spec_hash=action.spec_hash,
+            video_id=video.id,
+            sent_at=self._clock.monotonic(),
+            download=want.download if want is not None else None,
+        )
+        if video.state.in_flight:
+            self._flights.add(flight)
+            self._reporter.submitted(action.address, video.id, self._tally.progress())
+            return
+        self._finisher.finish([(flight, video)])
