@@ -132,8 +132,12 @@ def test_save_writes_atomically_bumps_serial_only_on_change_and_keeps_a_backup(
 
         second = store.save(first.with_video("promo", record("v2", spec(name="Promo"))))
         assert second.serial == 2
-        assert json.loads(store.backup_path.read_text())["serial"] == 1
+        assert store.path.read_text() == text  # the change went to the journal
         assert store.load() == second
+    # Releasing the lock folds the journal: a full atomic write, the previous file backed up.
+    assert json.loads(store.backup_path.read_text())["serial"] == 1
+    assert json.loads(store.path.read_text())["serial"] == 2 and not store.journal.exists()
+    assert store.load() == second
     assert [p.name for p in store.path.parent.iterdir() if p.name.endswith(".tmp")] == []
 
 

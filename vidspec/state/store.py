@@ -7,13 +7,17 @@
   ``state.json.backup``; a state of another provider kind or account raises ``StateMismatch``.
 - ``save(state)``: only under the lock; refuses another lineage or a serial that moved on disk
   since the state was read; writes nothing when the content is unchanged, otherwise serial + 1,
-  written atomically with the previous file kept as ``state.json.backup``.
+  appended as one fsynced record to ``state.json.journal`` (O(change), see ``journal``).
+- The journal is folded into ``state.json`` (written atomically, the previous file kept as
+  ``state.json.backup``) when the lock is released, when it is taken and a journal is left
+  (a killed command), and every ``FOLD_EVERY`` records; ``load()`` replays what is not folded.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -23,6 +27,7 @@ from typing import Protocol
 from vidspec.core.atomic import atomic_write_text
 from vidspec.core.clock import Clock
 from vidspec.core.errors import StateCorrupt, StateError, StateMismatch
+from vidspec.state.journal import FOLD_EVERY, FileJournal, JournalError, encode_change, replay
 from vidspec.state.lock import LockInfo, ProjectLock
 from vidspec.state.model import ProviderRef, State, StateFormatError
 from vidspec.state.usage import MonthlyUsage
@@ -83,6 +88,12 @@ class LocalStateStore:
         self.expected = provider_ref(project)
         self._lock = ProjectLock(project.lock_path, project.work_dir / "lock.info", clock)
         self._usage = MonthlyUsage(project.usage_path)
+        self.journal = FileJournal(self.path.with_name(self.path.name + ".journal"))
+        # What is on disk (state file + journal) as this store last read or wrote it, and the
+        # files' identity then: a save checks the identity (two stats), not the whole file.
+        self._known: State | None = None
+        self._stamp: tuple[int, ...] | None = None
+        self._records = 0
 
     @property
     def location(self) -> str:
@@ -103,7 +114,13 @@ class LocalStateStore:
         """Hold the project lock for ``command`` (e.g. ``"vidspec apply"``); ``LockHeld`` if
         another process holds it after waiting ``timeout`` seconds."""
         with self._lock.hold(command, timeout) as info:
-            yield info
+            if self.journal.exists():
+                self.fold()  # a command killed before its fold: its records become the state
+            try:
+                yield info
+            finally:
+                with contextlib.suppress(StateError, OSError):
+                    self.fold()  # if this fails, the journal stays and the next load replays it
 
     @property
     def holds_lock(self) -> bool:
@@ -137,6 +154,44 @@ class LocalStateStore:
         return state
 
     def _read(self) -> State | None:
+        stamp = self._current_stamp()
+        state = self._read_file()
+        if state is not None:
+            records, _torn = self.journal.records()
+            try:
+                state = replay(state, records)
+            except JournalError as exc:
+                journal = display_path(self.journal.path)
+                raise StateCorrupt(
+                    f"{journal} (the changes not yet folded into {display_path(self.path)}) "
+                    f"cannot be replayed: {exc}",
+                    f"The files were left as they are. If {display_path(self.path)} was "
+                    f"restored or edited by hand, move {journal} aside and run `vidspec plan` "
+                    f"to see what the state is missing; `vidspec import` can adopt it again.",
+                ) from exc
+            self._records = len(records)
+        elif self.journal.exists():
+            raise StateCorrupt(
+                f"{display_path(self.path)} is missing but its journal "
+                f"{display_path(self.journal.path)} exists.",
+                "Restore the state file (see its backup) or, to really start empty, delete "
+                "the journal.",
+            )
+        self._known, self._stamp = state, stamp
+        return state
+
+    def _current_stamp(self) -> tuple[int, ...]:
+        try:
+            st = os.stat(self.path)
+            stamp: tuple[int, ...] = (st.st_ino, st.st_size, st.st_mtime_ns)
+        except FileNotFoundError:
+            stamp = (-1,)
+        try:
+            return (*stamp, os.stat(self.journal.path).st_size)
+        except FileNotFoundError:
+            return (*stamp, -1)
+
+    def _read_file(self) -> State | None:
         if not self.path.exists():
             if self.backup_path.exists():
                 raise StateCorrupt(
@@ -191,8 +246,7 @@ class LocalStateStore:
     def replace_with(self, state: State) -> State:
         """Write ``state`` exactly (lineage and serial as given): ``state push``/``migrate``."""
         self._require_lock()
-        self._atomic_write(state)
-        return state
+        return self._write(state)
 
     def _require_lock(self) -> None:
         if not self.holds_lock:
@@ -201,19 +255,39 @@ class LocalStateStore:
                 "Wrap the write in `with store.lock(command):`.",
             )
 
-    def _atomic_write(self, state: State) -> None:
+    def _write(self, state: State) -> State:
+        """The whole state, atomically (backup kept); the journal it holds is removed."""
         try:
             atomic_write_text(self.path, state.to_text(), backup=self.backup_path)
+            self.journal.clear()
         except OSError as exc:
-            raise StateError(
-                f"cannot write {display_path(self.path)}: {exc.strerror or exc}",
-                "The previous state is unchanged. Check the disk and permissions, then retry.",
-            ) from exc
+            raise self._write_error(exc) from exc
+        self._known, self._stamp, self._records = state, self._current_stamp(), 0
+        return state
+
+    def _write_error(self, exc: OSError) -> StateError:
+        return StateError(
+            f"cannot write {display_path(self.path)}: {exc.strerror or exc}",
+            "The previous state is unchanged. Check the disk and permissions, then retry.",
+        )
+
+    def fold(self) -> None:
+        """Fold the journal into the state file (a full atomic write, backup kept) and remove
+        it. Nothing to do without a journal."""
+        if not self.journal.exists():
+            return
+        state = self._known
+        if state is None or self._stamp != self._current_stamp():
+            state = self._read()
+        if state is not None:
+            self._write(state)
 
     def save(self, state: State) -> State:
-        """Write ``state`` if its content changed; returns what is on disk afterwards."""
+        """Record ``state`` if its content changed; returns what is on disk afterwards."""
         self._require_lock()
-        current = self._read()
+        current = self._known
+        if current is None or self._stamp != self._current_stamp():
+            current = self._read()
         if current is not None:
             if current.lineage != state.lineage:
                 raise StateError(
@@ -227,14 +301,29 @@ class LocalStateStore:
                     f"{current.serial} is there now); refusing to overwrite it.",
                     "Run the command again so it starts from the current state.",
                 )
-            if current.same_content(state):
-                return current
         elif state.serial != 0:
             raise StateError(
                 f"{display_path(self.path)} is gone (serial {state.serial} was read); refusing "
                 f"to write a state that would look new.",
                 "Restore the file (see its backup) and run the command again.",
             )
+        if current is None or (current.provider, current.format_version) != (
+            state.provider,
+            state.format_version,
+        ):
+            if current is not None and current.same_content(state):
+                return current
+            return self._write(replace(state, serial=state.serial + 1))
+        record = encode_change(current, state)
+        if record is None:
+            return current
+        try:
+            self.journal.append(record)
+        except OSError as exc:
+            raise self._write_error(exc) from exc
         written = replace(state, serial=state.serial + 1)
-        self._atomic_write(written)
+        self._known, self._stamp = written, self._current_stamp()
+        self._records += 1
+        if self._records >= FOLD_EVERY:
+            self.fold()
         return written
