@@ -1,4 +1,5 @@
-"""The ``vidspec`` command line: a click group whose commands live one per module.
+"""The ``vidspec`` command line: a click group whose commands live one per module, each
+imported only when its command runs (``COMMANDS``, ``lazy.LazyGroup``).
 
 A command parses options, calls one function, renders, and returns. Every ``VidspecError`` is
 caught here, once, and shown as its message on stderr with its exit code: the user never sees
@@ -8,7 +9,6 @@ a traceback for a problem they can fix.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 import sys
 import traceback
@@ -20,35 +20,84 @@ import click
 
 from vidspec import __version__
 from vidspec.cli.context import GlobalOptions, color_wanted
+from vidspec.cli.lazy import LazyGroup
 from vidspec.core.errors import Interrupted, ManifestError, VidspecError
 from vidspec.core.escape import terminal_safe
 
-# Each module defines ``command`` (a click command or group) named after itself.
-COMMAND_MODULES: tuple[str, ...] = (
+# name -> (module defining ``command``, its one-line help as ``--help`` lists it). The modules
+# load only when their command runs (``lazy``); tests/test_cli_lazy.py keeps the help in step.
+COMMANDS: dict[str, tuple[str, str]] = {
     # files and validation
-    "validate",
-    "expand",
-    "init",
-    "schema",
+    "validate": (
+        "vidspec.cli.validate",
+        "Check vidspec.yaml and the manifests offline: every problem, with file:line:column.",
+    ),
+    "expand": (
+        "vidspec.cli.expand",
+        "Print the videos as vidspec sees them: defaults merged, {file:} read, for_each expanded.",
+    ),
+    "init": (
+        "vidspec.cli.init",
+        "Create a sandbox project (vidspec.yaml, videos/, .gitignore) in DIR (default: here).",
+    ),
+    "schema": (
+        "vidspec.cli.schema",
+        "Print the JSON Schema (Draft 2020-12) of vidspec.yaml or of a manifest.",
+    ),
     # services: catalog, emulator
-    "catalog",
-    "emulator",
+    "catalog": (
+        "vidspec.cli.catalog",
+        "Show the actors, voices, backgrounds and quota the provider offers.",
+    ),
+    "emulator": (
+        "vidspec.cli.emulator",
+        "Serve the CDNvideo Talking Head API (or, with --provider vidnoz, the Vidnoz API v2) "
+        "on HOST:PORT until Ctrl-C.",
+    ),
     # state and plans
-    "plan",
-    "show",
-    "apply",
-    "destroy",
-    "import_",
-    "state",
-    "force_unlock",
-    "backend",
+    "plan": (
+        "vidspec.cli.plan",
+        "Show what apply would generate, rename, regenerate or delete, and what it costs.",
+    ),
+    "show": (
+        "vidspec.cli.show",
+        "Show a saved plan (PLANFILE, from `vidspec plan -o`), or the state when none is given.",
+    ),
+    "apply": (
+        "vidspec.cli.apply",
+        "Make the videos match the manifests (or apply PLANFILE from `vidspec plan -o`).",
+    ),
+    "destroy": (
+        "vidspec.cli.destroy",
+        "Delete every video vidspec manages (lifecycle.prevent_destroy refuses).",
+    ),
+    "import": (
+        "vidspec.cli.import_",
+        "Adopt existing videos into the state: one (ADDRESS ID), all unmanaged ones (--all "
+        "--write FILE), or those matching the manifests (--match).",
+    ),
+    "state": (
+        "vidspec.cli.state",
+        "Look at and edit what vidspec manages (no video is touched).",
+    ),
+    "force-unlock": (
+        "vidspec.cli.force_unlock",
+        "Remove the project lock recorded with ID (shown by the command that found it held).",
+    ),
+    "backend": ("vidspec.cli.backend", "Look at the state backend (the local file, or S3)."),
     # review in CI
-    "drift",
-    "pr",
-)
+    "drift": (
+        "vidspec.cli.drift",
+        "Report videos renamed, changed, deleted or expiring outside vidspec (read-only).",
+    ),
+    "pr": (
+        "vidspec.cli.pr",
+        "Post the plan on the pull/merge request; read back the reviewed fingerprint.",
+    ),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "-C",
     "directory",
@@ -99,10 +148,6 @@ def _show_waits() -> None:
         handler.setFormatter(logging.Formatter("vidspec: %(message)s"))
         waits.addHandler(handler)
     waits.propagate = False
-
-
-for _name in COMMAND_MODULES:
-    cli.add_command(importlib.import_module(f"vidspec.cli.{_name}").command)
 
 
 class _SafeStream:
