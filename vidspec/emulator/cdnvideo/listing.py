@@ -19,14 +19,20 @@ Choices where the vendor page is silent (documented here, relied on by tests):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from vidspec.emulator.cdnvideo import catalog
 from vidspec.emulator.cdnvideo.rules import ApiError
-from vidspec.emulator.cdnvideo.world import IN_QUEUE, PROCESSED, PROCESSING, VideoRecord
+from vidspec.emulator.cdnvideo.world import (
+    IN_QUEUE,
+    PROCESSED,
+    PROCESSING,
+    CdnVideoWorld,
+    VideoRecord,
+)
 from vidspec.emulator.common.server import Request
 
 DEFAULT_LIMIT = 100
@@ -95,28 +101,59 @@ def parse_query(request: Request) -> ListQuery:
 
 
 def list_items(
-    records: list[VideoRecord],
+    world: CdnVideoWorld,
     query: ListQuery,
     now: datetime,
     *,
     in_progress: bool,
     url_for: Callable[[VideoRecord], str],
 ) -> list[dict[str, Any]]:
-    """The page of items the query asks for."""
+    """The page of items the query asks for. Sorted by date (the default), it walks the
+    world's created order from the window's edge and builds only the page's items; other
+    sorts build and sort every record in the window."""
     shown = {PROCESSED, IN_QUEUE, PROCESSING} if in_progress else {PROCESSED}
-    chosen = [
-        r
-        for r in records
-        if r.status(now) in shown
-        and (query.id is None or r.id == query.id)
-        and (query.start is None or r.created_at >= query.start)
-        and (query.end is None or r.created_at < query.end)
-    ]
-    rows = [(_values(r, now, url_for), r) for r in chosen]
-    rows.sort(key=lambda row: row[1].id)
-    rows.sort(key=lambda row: _sort_key(row, query.sort_field), reverse=query.descending)
-    page = rows[query.offset : query.offset + query.limit]
-    return [_project(values, record.status(now), query.fields) for values, record in page]
+    start = None if query.start is None else (query.start, "")
+    end = None if query.end is None else (query.end, "")
+    if query.id is not None:
+        found = world.find(query.id)
+        keys = [] if found is None else [(found.created_at, found.id)]
+        keys = [k for k in keys if (start is None or k >= start) and (end is None or k < end)]
+    else:
+        keys = world.in_created_order(start, end)
+    if query.sort_field == "date":
+        ordered = _newest_first(keys) if query.descending else iter(keys)
+        page: list[VideoRecord] = []
+        skip = query.offset
+        for _, video_id in ordered:
+            record = world.find(video_id)
+            if record is None or record.status(now) not in shown:
+                continue
+            if skip:
+                skip -= 1
+                continue
+            page.append(record)
+            if len(page) == query.limit:
+                break
+        rows = [(_values(r, now, url_for), r) for r in page]
+    else:
+        chosen = [world.find(video_id) for _, video_id in keys]
+        rows = [(_values(r, now, url_for), r) for r in chosen if r and r.status(now) in shown]
+        rows.sort(key=lambda row: row[1].id)
+        rows.sort(key=lambda row: _sort_key(row, query.sort_field), reverse=query.descending)
+        rows = rows[query.offset : query.offset + query.limit]
+    return [_project(values, record.status(now), query.fields) for values, record in rows]
+
+
+def _newest_first(keys: list[tuple[datetime, str]]) -> Iterator[tuple[datetime, str]]:
+    """Newest first, ties (the same instant) by id ascending, as a stable sort gives them."""
+    index = len(keys) - 1
+    while index >= 0:
+        moment = keys[index][0]
+        first = index
+        while first > 0 and keys[first - 1][0] == moment:
+            first -= 1
+        yield from keys[first : index + 1]
+        index = first - 1
 
 
 def format_date(moment: datetime) -> str:

@@ -191,7 +191,7 @@ class CdnVideoService:
     def _list(self, request: Request, _: str) -> Reply:
         query = listing.parse_query(request)
         items = listing.list_items(
-            self._world.records(),
+            self._world,
             query,
             self._runtime.clock.now(),
             in_progress=self._runtime.settings.list_in_progress,

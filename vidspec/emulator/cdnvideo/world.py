@@ -187,7 +187,7 @@ class CdnVideoWorld(World[VideoRecord]):
     def delete(self, video_id: str) -> None:
         with self._lock:
             self.get(video_id)
-            del self._records[video_id]
+            self._drop(video_id)
             self._save()
 
     def add_video(self, **fields: Any) -> VideoRecord:
@@ -243,6 +243,6 @@ class CdnVideoWorld(World[VideoRecord]):
                 canceled_at=now if status == CANCELED.lower() else None,
                 charged=status == PROCESSED,
             )
-            self._records[video_id] = record
+            self._keep(record)
             self._save()
             return record

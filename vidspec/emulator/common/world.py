@@ -10,6 +10,7 @@ error for an unknown id. Thread-safe: every method takes the world's (reentrant)
 
 from __future__ import annotations
 
+import bisect
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
@@ -62,13 +63,17 @@ class World(ABC, Generic[T]):
         self._runtime = runtime
         self._lock = threading.RLock()
         self._records: dict[str, T] = {}
+        # (created_at, id) of every record, ascending: the listings' order kept as videos are
+        # made, so a page is a slice (O(page)) instead of a sort of the whole account.
+        self._order: list[tuple[datetime, str]] = []
+        # Records not yet charged nor ended: the only ones ``settle`` must look at.
+        self._open: dict[str, T] = {}
         self._balance = float(balance)
         stored = runtime.store.load(self.videos_doc)
         if stored is not None:  # a saved world wins over the starting balance
             self._balance = float(stored[self.balance_key])
             for doc in stored["videos"]:
-                record = self._record_from_json(doc)
-                self._records[record.id] = record
+                self._keep(self._record_from_json(doc))
 
     # -- what a service says --------------------------------------------------------------
 
@@ -125,10 +130,48 @@ class World(ABC, Generic[T]):
             self.settle()
             return list(self._records.values())
 
+    def in_created_order(
+        self,
+        start: tuple[datetime, str] | None = None,
+        end: tuple[datetime, str] | None = None,
+    ) -> list[tuple[datetime, str]]:
+        """The ``(created_at, id)`` keys with ``start <= key < end``, oldest first: a slice of
+        the order kept as records are made (no record is built or sorted). ``find`` gives the
+        record of a key."""
+        with self._lock:
+            self.settle()
+            low = 0 if start is None else bisect.bisect_left(self._order, start)
+            high = len(self._order) if end is None else bisect.bisect_left(self._order, end)
+            return self._order[low:high]
+
+    def find(self, record_id: str) -> T | None:
+        """The record of ``record_id`` or ``None`` (no settling: for a listing's page)."""
+        return self._records.get(record_id)
+
+    def count(self) -> int:
+        with self._lock:
+            self.settle()
+            return len(self._records)
+
+    def _keep(self, record: T) -> None:
+        """Hold ``record`` (replacing one of its id), in the created order."""
+        if record.id in self._records:
+            self._drop(record.id)
+        self._records[record.id] = record
+        bisect.insort(self._order, (record.created_at, record.id))
+        if not record.charged and not self._ended(record):
+            self._open[record.id] = record
+
+    def _drop(self, record_id: str) -> None:
+        record = self._records.pop(record_id)
+        index = bisect.bisect_left(self._order, (record.created_at, record_id))
+        del self._order[index]
+        self._open.pop(record_id, None)
+
     def _available(self) -> float:
         """The balance less what unfinished tasks have reserved."""
         reserved = sum(
-            self._cost(r) for r in self._records.values() if not r.charged and not self._ended(r)
+            self._cost(r) for r in self._open.values() if not r.charged and not self._ended(r)
         )
         return self._balance - reserved
 
@@ -136,7 +179,7 @@ class World(ABC, Generic[T]):
 
     def _enqueue(self, record: T) -> T:
         """Keep a new task (and save); with zero timings it is finished and charged at once."""
-        self._records[record.id] = record
+        self._keep(record)
         self.settle()
         self._save()
         return record
@@ -147,13 +190,16 @@ class World(ABC, Generic[T]):
             now = self.now
             keep = self._retention()
             changed = False
-            for record in list(self._records.values()):
-                if record.created_at + keep <= now:
-                    del self._records[record.id]
-                    changed = True
-                elif not record.charged and self._finished(record, now):
+            while self._order and self._order[0][0] + keep <= now:  # the oldest expire first
+                self._drop(self._order[0][1])
+                changed = True
+            for record in list(self._open.values()):
+                if self._ended(record):
+                    del self._open[record.id]
+                elif self._finished(record, now):
                     record.charged = True
                     self._balance = max(0.0, self._balance - self._cost(record))
+                    del self._open[record.id]
                     changed = True
             if changed:
                 self._save()

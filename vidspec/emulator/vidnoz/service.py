@@ -157,12 +157,13 @@ class VidnozService:
         limit = _limit(request.param("limit"))
         after = _read_cursor(request.param("end_cursor") or "")
         now = self._runtime.clock.now()
-        records = sorted(self._world.records(), key=_order, reverse=True)
-        rest = records if after is None else [r for r in records if _order(r) < after]
-        page = rest[:limit]
-        more = len(rest) > limit
+        # The world keeps its records in created order: a page is a slice, not a sort.
+        end = None if after is None else _cursor_key(after)
+        older = self._world.in_created_order(None, end)
+        page = [r for _, i in older[: -limit - 1 : -1] if (r := self._world.find(i)) is not None]
+        more = len(older) > limit
         data = {
-            "total": len(records),
+            "total": self._world.count(),
             "end_cursor": _cursor(page[-1]) if more and page else "",
             "videos": [self._item(request, record, now) for record in page],
         }
@@ -253,6 +254,12 @@ def _limit(raw: str | None) -> int:
 
 def _order(record: VideoRecord) -> tuple[str, str]:
     return (record.created_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f"), record.id)
+
+
+def _cursor_key(after: tuple[str, str]) -> tuple[datetime, str]:
+    """A cursor's ``_order`` as the world's (created_at, id) key: the first record after it."""
+    moment = datetime.strptime(after[0], "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=timezone.utc)
+    return (moment, after[1])
 
 
 def _cursor(record: VideoRecord) -> str:

@@ -222,6 +222,6 @@ class VidnozWorld(World[VideoRecord]):
                 failure="task failed" if status == FAILED else None,
                 charged=status == GENERATED,
             )
-            self._records[task_id] = record
+            self._keep(record)
             self._save()
             return record
