@@ -69,7 +69,7 @@ def test_new_video_is_created_with_every_field_and_its_cost() -> None:
         "voice",
     }
     assert action.cost.generation_requests == 1
-    assert action.cost.api_requests == 2  # POST + polling share
+    assert action.cost.api_requests == 1  # the POST; the plan counts the polling of all
     assert action.cost.minutes == pytest.approx(len(SCRIPT) / 14 / 60, abs=0.001)
     assert result.summary["create"] == 1 and result.has_changes
 
@@ -79,7 +79,7 @@ def test_download_adds_one_request_to_a_create() -> None:
     video = want("welcome", spec(), download="out/welcome.mp4")
     action = one(plan(desired(video), state(), [], CATALOG, CDN, NOW))
     assert isinstance(action, Create)
-    assert action.cost.api_requests == 3 and action.download == "out/welcome.mp4"
+    assert action.cost.api_requests == 2 and action.download == "out/welcome.mp4"
 
 
 def test_video_deleted_outside_vidspec_is_created_again() -> None:
@@ -215,7 +215,7 @@ def test_script_change_regenerates_showing_only_that_field() -> None:
     assert action.unchanged == 6
     assert action.video_id == "v1" and action.spec == new
     assert action.create_before_destroy is True and action.delete_old is True
-    assert action.cost.generation_requests == 1 and action.cost.api_requests == 3
+    assert action.cost.generation_requests == 1 and action.cost.api_requests == 2  # + DELETE
 
 
 def test_several_changed_fields_are_named_in_the_reason_with_the_name_row() -> None:
@@ -859,7 +859,10 @@ def test_plan_cost_sums_actions_and_the_refresh() -> None:
     cost = result.cost
     assert cost.generation_requests == 3
     assert cost.refresh_requests == 1 + 2  # catalog + ceil(1500 / 1000) pages
-    assert cost.api_requests == 3 * 2 + 3
+    # 3 POSTs at once, each ~120 s: rounds at 3, 7.5, 14.25 ... 147.8 s (8), 2 pages each;
+    # the 7 rounds before 120 s do not list them, so each has its status asked twice.
+    assert cost.polling_requests == 8 * 2 + 3 * 2
+    assert cost.api_requests == 3 + 3 + 22
     assert cost.minutes == pytest.approx(3 * len(SCRIPT) / 14 / 60, abs=0.002)
     assert cost.quota_left == 544.0 and cost.unit == "minutes"
     assert (cost.requests_used, cost.requests_cap) == (312, 1500)
@@ -878,3 +881,20 @@ def test_failed_task_the_listing_does_not_show_is_created_again_as_failed() -> N
         plan(desired(want("welcome", body)), state({"welcome": rec}), [], CATALOG, CDN, NOW)
     )
     assert isinstance(action, Create) and action.reason == "task failed: no reason given"
+
+
+def test_polling_rounds_follow_the_engines_schedule() -> None:
+    from vidspec.cost import polling_requests, polling_rounds
+    from vidspec.providers.base import Rate
+    from vidspec.providers.cdnvideo_api import capabilities
+
+    fast = capabilities(generation_rate=Rate(10, 1.0), generation_seconds=0.05)
+    # 200 POSTs at 10 a second: the last at 19 s, done at 19.05 s; a round every 3 s: 7.
+    assert polling_rounds(200, fast) == 7
+    assert polling_rounds(1, fast) == 1 and polling_rounds(0, fast) == 0
+    assert polling_requests(200, 10_000, fast) == 7 * 11  # the whole listing every round
+    slow = capabilities(generation_rate=Rate(10, 60.0), generation_seconds=120.0)
+    # 10 at once, then one every 6 s (the last at 60 s, done at 180 s). Nothing finishes for
+    # 120 s, so the pause grows: rounds at 3, 7.5, 14.3, 24.4, 39.6, 62.4, 96.6, 147.8 (14
+    # done: it holds at 60 s), 207.8 (all done).
+    assert polling_rounds(20, slow) == 9

@@ -156,6 +156,7 @@ class SandboxProvider(CdnvideoProvider):
                     "sandbox (local CDNvideo emulator)",
                     generation_rate=generation_rate,
                     monthly_requests=options.monthly_requests,
+                    generation_seconds=options.queue_seconds + options.processing_seconds,
                 ),
                 trust_env=False,
             )

@@ -23,6 +23,12 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from vidspec.core.clock import Clock
+from vidspec.plan.cost import (
+    POLL_FIRST_INTERVAL,
+    POLL_GROWTH,
+    POLL_MAX_INTERVAL,
+    POLL_STATUS_EVERY,
+)
 from vidspec.providers.base import RemoteVideo, TaskState
 
 
@@ -33,10 +39,10 @@ class WaitPolicy:
     ``max_wait``: give up waiting (the videos stay recorded as generating).
     ``listing_failures``: rounds in a row whose listing failed before apply stops waiting."""
 
-    first_interval: float = 3.0
-    growth: float = 1.5
-    max_interval: float = 60.0
-    status_every: int = 3
+    first_interval: float = POLL_FIRST_INTERVAL
+    growth: float = POLL_GROWTH
+    max_interval: float = POLL_MAX_INTERVAL
+    status_every: int = POLL_STATUS_EVERY
     lost_create_wait: float = 300.0
     max_wait: float = 2 * 3600.0
     listing_failures: int = 3

@@ -74,14 +74,17 @@ def plan_cost(
 ) -> PlanCost:
     """The plan's cost (see ``vidspec.plan.cost`` for the request model) and what is left."""
     refresh = costs.refresh_requests(listing_size, caps)
+    generations = sum(a.cost.generation_requests for a in actions)
+    polling = costs.polling_requests(generations, listing_size, caps)
     minutes = round(sum(a.cost.minutes for a in actions), 3)
     quota_left = None
     if catalog is not None and catalog.quota.left is not None:
         quota_left = _convert(catalog.quota.left, catalog.quota.unit, caps)
     return PlanCost(
-        generation_requests=sum(a.cost.generation_requests for a in actions),
-        api_requests=refresh + sum(a.cost.api_requests for a in actions),
+        generation_requests=generations,
+        api_requests=refresh + polling + sum(a.cost.api_requests for a in actions),
         refresh_requests=refresh,
+        polling_requests=polling,
         minutes=minutes,
         unit=caps.cost_unit,
         amount=round(costs.in_unit(minutes, caps), 3),

@@ -7,11 +7,16 @@ collapsed) are divided by ``Capabilities.chars_per_second``; every ``<break time
 API requests (what ``apply`` of the plan will send; documented in docs and the cost line):
 
 ==========================  ==================================================================
-create                      1 POST + 1 status share (one listing call per polling round
-                            answers for every video in flight; 1 per video is the ceiling)
-                            + 1 when the video has ``download:`` (the link; the file itself
-                            comes from a file host and is no API request: the clients count
-                            it in ``file_ledger``, not ``ledger``)
+create                      1 POST + 1 when the video has ``download:`` (the link; the file
+                            itself comes from a file host and is no API request: the clients
+                            count it in ``file_ledger``, not ``ledger``)
+polling (the plan's         the expected listing rounds while the generations are paced at
+  generations together)     ``generation_rate`` and each takes ``generation_seconds``, on the
+                            engine's schedule (first round ``POLL_FIRST_INTERVAL`` s after the
+                            first POST, the pause growing by ``POLL_GROWTH`` after a round that
+                            finished nothing, up to ``POLL_MAX_INTERVAL``), times the listing
+                            pages of one round, + the status calls of ids the listing does not
+                            show while they generate (``polling_requests``)
 regenerate                  as create, + 1 DELETE of the old video when the provider can delete
 rename                      1 PATCH
 delete                      1 DELETE, + 1 cancel first when the task is still in flight
@@ -28,6 +33,7 @@ the run itself              ``catalog_requests`` catalog calls (CDNvideo 1; Vidn
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Mapping
@@ -36,7 +42,12 @@ from typing import Any
 from vidspec.providers.base import Capabilities
 
 POSTS_PER_GENERATION = 1
-POLLS_PER_GENERATION = 1
+# The engine's polling schedule (``vidspec.apply.waiting.WaitPolicy`` takes its defaults from
+# here, so the estimate and the engine cannot drift apart).
+POLL_FIRST_INTERVAL = 3.0
+POLL_GROWTH = 1.5
+POLL_MAX_INTERVAL = 60.0
+POLL_STATUS_EVERY = 3
 REQUESTS_PER_DOWNLOAD = 1  # the link; the file fetch is not an API request
 REQUESTS_PER_RENAME = 1
 REQUESTS_PER_DELETE = 1
@@ -105,8 +116,73 @@ def estimate_minutes(spec: Mapping[str, Any], capabilities: Capabilities) -> flo
 
 
 def generation_requests(*, download: bool) -> int:
-    """API requests of one generation (POST + polling share + download when asked)."""
-    return POSTS_PER_GENERATION + POLLS_PER_GENERATION + (REQUESTS_PER_DOWNLOAD if download else 0)
+    """API requests of one generation's own (the POST, and the link when it is downloaded);
+    its share of the polling is in ``polling_requests``, which counts the plan's generations
+    together."""
+    return POSTS_PER_GENERATION + (REQUESTS_PER_DOWNLOAD if download else 0)
+
+
+def _round_moments(generations: int, capabilities: Capabilities) -> list[float]:
+    """When the engine's polling rounds happen (seconds after the first POST), on the expected
+    times: POSTs paced at ``generation_rate`` (a full window at once, then ``count`` per
+    window), each generation taking ``generation_seconds``."""
+    rate = capabilities.generation_rate
+    burst = max(1, rate.count)
+    gap = rate.seconds / burst
+    took = max(0.0, capabilities.generation_seconds)
+
+    def finished_by(moment: float) -> int:
+        if moment < took:
+            return 0
+        return min(generations, burst + int((moment - took) / gap))
+
+    moments: list[float] = []
+    before, interval = 0, POLL_FIRST_INTERVAL
+    moment = interval
+    while True:
+        moments.append(moment)
+        done = finished_by(moment)
+        if done >= generations:
+            return moments
+        if done == before:  # a round that finished nothing: the pause grows
+            interval = min(POLL_MAX_INTERVAL, interval * POLL_GROWTH)
+        before = done
+        moment += interval
+
+
+def polling_rounds(generations: int, capabilities: Capabilities) -> int:
+    """The listing rounds apply is expected to make while ``generations`` creates run."""
+    return len(_round_moments(generations, capabilities)) if generations > 0 else 0
+
+
+def status_requests(generations: int, capabilities: Capabilities) -> int:
+    """The status calls of those rounds: a listing that shows only finished videos leaves the
+    ids in flight absent, and the engine asks for each every ``POLL_STATUS_EVERY``-th round it
+    is absent (to learn a failure the listing never shows). None when the listing shows
+    tasks in flight (``listing_shows_tasks``)."""
+    if generations <= 0 or capabilities.listing_shows_tasks:
+        return 0
+    moments = _round_moments(generations, capabilities)
+    rate = capabilities.generation_rate
+    burst = max(1, rate.count)
+    gap = rate.seconds / burst
+    took = max(0.0, capabilities.generation_seconds)
+    calls = 0
+    for n in range(generations):
+        sent = max(0, n - burst + 1) * gap
+        absent = bisect.bisect_left(moments, sent + took) - bisect.bisect_left(moments, sent)
+        calls += absent // POLL_STATUS_EVERY
+    return calls
+
+
+def polling_requests(generations: int, listing_size: int, capabilities: Capabilities) -> int:
+    """Expected polling requests of a plan's ``generations``: rounds x the pages of a round
+    (the account's listing, ``listing_size`` videos plus the new ones), and status calls."""
+    if generations <= 0:
+        return 0
+    pages = listing_requests(listing_size + generations, capabilities)
+    rounds = polling_rounds(generations, capabilities)
+    return rounds * pages + status_requests(generations, capabilities)
 
 
 def listing_requests(listing_size: int, capabilities: Capabilities) -> int:

@@ -89,15 +89,18 @@ class PlanCost:
     """The whole plan's cost and what is left to spend it from.
 
     ``api_requests`` includes ``refresh_requests`` (the catalog and listing calls apply makes
-    before it acts). ``amount`` is ``minutes`` in the provider's ``unit`` ("minutes", or
-    "credits" at the provider's rate); ``quota_left`` is in the same unit, ``None`` when the
-    service does not say (or the plan was not refreshed). ``requests_used`` is this month's
-    count including the requests this plan just made; ``requests_cap`` the monthly cap.
+    before it acts) and ``polling_requests`` (the expected listing rounds while the plan's
+    generations run, ``vidspec.cost.polling_requests``). ``amount`` is ``minutes`` in the
+    provider's ``unit`` ("minutes", or "credits" at the provider's rate); ``quota_left`` is in
+    the same unit, ``None`` when the service does not say (or the plan was not refreshed).
+    ``requests_used`` is this month's count including the requests this plan just made;
+    ``requests_cap`` the monthly cap.
     """
 
     generation_requests: int = 0
     api_requests: int = 0
     refresh_requests: int = 0
+    polling_requests: int = 0
     minutes: float = 0.0
     unit: str = "minutes"
     amount: float = 0.0
@@ -110,6 +113,7 @@ class PlanCost:
             "generation_requests": self.generation_requests,
             "api_requests": self.api_requests,
             "refresh_requests": self.refresh_requests,
+            "polling_requests": self.polling_requests,
             "minutes": self.minutes,
             "unit": self.unit,
             "amount": self.amount,
@@ -124,6 +128,7 @@ class PlanCost:
             generation_requests=int(doc["generation_requests"]),
             api_requests=int(doc["api_requests"]),
             refresh_requests=int(doc["refresh_requests"]),
+            polling_requests=int(doc.get("polling_requests", 0)),
             minutes=float(doc["minutes"]),
             unit=str(doc["unit"]),
             amount=float(doc["amount"]),

@@ -74,6 +74,9 @@ class Capabilities:
     listing says it is done: ``"short_page"`` (no total, no marker: the first page shorter than
     a full one ends it, so a full last page costs one more, empty, page) or ``"marked"`` (the
     service marks the last page, as an empty ``end_cursor``: ceil(N / page) calls, at least 1).
+    ``generation_seconds``: how long a generation typically takes, for the expected polling
+    rounds (an estimate; the vendors do not document it). ``listing_shows_tasks``: the listing
+    reports tasks still generating (else the engine asks their status now and then).
     """
 
     kind: str
@@ -97,6 +100,8 @@ class Capabilities:
     list_page_size: int = 100
     listing_end: Literal["short_page", "marked"] = "short_page"
     catalog_requests: int = 1
+    generation_seconds: float = 120.0
+    listing_shows_tasks: bool = False
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,8 @@ class CdnvideoApi:
     # the client reads pages until one is shorter than this: N videos cost N // 1000 + 1
     # requests, one more (empty) page when N is an exact multiple (`vidspec.plan.cost` counts so).
     list_page_size: int = 1000
+    # [vidspec] a typical generation, for the plan's expected polling rounds (not documented)
+    generation_seconds: float = 120.0
     list_sort: str = "+date"  # [vidspec] oldest first: new videos land on the last page
     list_window: timedelta = timedelta(days=31)  # [vidspec] `start`: retention plus a margin
     list_date_format: str = "%Y-%m-%dT%H:%M:00+00"  # [doc] seconds always 00, UTC
@@ -159,6 +161,7 @@ def capabilities(
     *,
     generation_rate: Rate | None = None,
     monthly_requests: int | None = None,
+    generation_seconds: float | None = None,
 ) -> Capabilities:
     """CDNvideo's capabilities; the sandbox reports the same ones under its own kind (and its
     own limits when its options shrink them)."""
@@ -188,6 +191,9 @@ def capabilities(
         chars_per_second=API.chars_per_second,
         max_minutes_per_video=API.max_minutes_per_video,
         list_page_size=API.list_page_size,
+        generation_seconds=(
+            API.generation_seconds if generation_seconds is None else generation_seconds
+        ),
     )
 
 

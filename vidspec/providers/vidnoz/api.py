@@ -131,4 +131,5 @@ CAPABILITIES = Capabilities(
     list_page_size=API.list_page_size,
     listing_end="marked",  # an empty end_cursor marks the last page
     catalog_requests=2,  # the avatar list and the voice list
+    listing_shows_tasks=True,  # every task, with its status
 )
