@@ -15,7 +15,7 @@ from vidspec.cli.options import in_directory, lock_timeout_option
 from vidspec.core.clock import SystemClock
 from vidspec.core.errors import UsageError
 from vidspec.project.config import load_project
-from vidspec.render.jsonout import render_json
+from vidspec.render.jsonout import iter_json
 from vidspec.render.markdown import render_markdown
 from vidspec.render.text import render_text
 
@@ -77,7 +77,8 @@ def command(
     with annotated(report_format, report):
         result = make_plan(project, request, SystemClock())
     if as_json:
-        click.echo(render_json(result.plan), nl=False)
+        for piece in iter_json(result.plan):  # streamed: 100,000 actions never sit in memory
+            click.echo(piece, nl=False)
     elif markdown:
         text = render_markdown(result.plan)
         click.echo(text, nl=False)

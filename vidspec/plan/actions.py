@@ -32,7 +32,7 @@ KIND_ORDER = ("move", "adopt", "create", "rename", "regenerate", "delete", "forg
 _COMMON = ("address", "reason", "changes", "cost")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldChange:
     """One field of the request body: ``before`` (``None``: absent) and ``after``."""
 

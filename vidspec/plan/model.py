@@ -227,13 +227,13 @@ class Plan:
 
     # --- JSON ------------------------------------------------------------------------------
 
-    def to_json(self, *, full: bool = False) -> dict[str, Any]:
-        """The plan document (module docstring); ``full`` adds each action's apply data."""
-        return {
+    def to_json(self, *, full: bool = False, actions: bool = True) -> dict[str, Any]:
+        """The plan document (module docstring); ``full`` adds each action's apply data.
+        ``actions=False`` leaves them out (``vidspec.render.jsonout`` streams them)."""
+        doc: dict[str, Any] = {
             "format_version": PLAN_FORMAT_VERSION,
             "refreshed": self.refreshed,
             "fingerprint": self.fingerprint,
-            "actions": [a.to_json(full=full) for a in self.actions],
             "summary": self.summary,
             "cost": self.cost.to_json(),
             "pending": [p.to_json() for p in self.pending],
@@ -243,6 +243,9 @@ class Plan:
             },
             "warnings": list(self.warnings),
         }
+        if actions:
+            doc["actions"] = [a.to_json(full=full) for a in self.actions]
+        return doc
 
     @classmethod
     def from_json(cls, doc: Mapping[str, Any]) -> Plan:

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from vidspec.core.errors import ManifestError, Problem
-from vidspec.core.location import SourceLocation
+from vidspec.core.location import LocationPool, SourceLocation
 from vidspec.project.config import Project, vidspec_files
 from vidspec.project.foreach import FOR_EACH, data_files, expand, row_problems
 from vidspec.project.globs import manifest_paths
 from vidspec.project.loctree import LocTree, child, iter_locations, locate
-from vidspec.project.model import Desired, DesiredVideo, MovedBlock, spec_hash
+from vidspec.project.model import Desired, DesiredVideo, Lifecycle, MovedBlock, spec_hash
 from vidspec.project.moves import Move, check_moves
 from vidspec.project.problems import ErrorTranslator, dotted
 from vidspec.project.protect import (
@@ -84,6 +84,8 @@ class _Loading:
         self.real_root = project.root.resolve()
         self.problems: list[Problem] = []
         self.videos: dict[str, DesiredVideo] = {}
+        self.locations = LocationPool()  # compact field locations, shapes shared
+        self._lifecycles: dict[Lifecycle, Lifecycle] = {}  # equal lifecycles: one object
         self.first_seen: dict[str, SourceLocation] = {}
         self.moves: list[Move] = []
         self.downloads: list[DownloadTarget] = []
@@ -245,11 +247,14 @@ class _Loading:
             spec=body,
             spec_hash=spec_hash(body),
             location=where,
-            lifecycle=lifecycle_of(merged.get("lifecycle")),
+            lifecycle=self._shared(lifecycle_of(merged.get("lifecycle"))),
             download=download,
             # body fields, and vidspec's own (lifecycle.prevent_destroy, download) for errors
-            field_locations=dict(iter_locations(merged_locs)),
+            field_locations=self.locations.build(iter_locations(merged_locs)),
         )
+
+    def _shared(self, lifecycle: Lifecycle) -> Lifecycle:
+        return self._lifecycles.setdefault(lifecycle, lifecycle)
 
     def _load_each(
         self,

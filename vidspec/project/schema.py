@@ -108,7 +108,9 @@ def manifest_validator(root: str) -> Draft202012Validator:
 
 
 _SCALARS = (str, int, float, bool)
-_MEMO_LIMIT = 200_000
+# Bounded: a name or title unique to one video is remembered for nothing, and at 100,000
+# videos 200,000 such entries held ~40 MB; values that repeat are learned again after a clear.
+_MEMO_LIMIT = 30_000
 _valid_values: set[tuple[int, Any]] = set()
 
 

@@ -9,6 +9,7 @@ drives this.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -206,7 +207,7 @@ class Composer:
     def _key(self, frame: _Frame, event: Any) -> None:
         if event.tag not in (None, "!", _STR):
             self._check_tag(event, _STR)
-        key = event.value
+        key = sys.intern(event.value)  # every video repeats the same keys: share one string
         if key == "<<" and event.tag is None and event.implicit[0]:
             key = _MERGE_KEY
         elif key in frame.value:
@@ -293,6 +294,8 @@ class Composer:
     def _scalar(self, event: Any) -> Any:
         tag = event.tag
         value: str = event.value
+        if len(value) <= _SHARED_TEXT:  # voices, actors, styles repeat: keep one copy of each
+            value = sys.intern(value)
         if tag is None or tag == "!":
             if not event.implicit[0]:
                 return value
