@@ -5,8 +5,8 @@ Each command runs in a fresh process (``python -m vidspec``); its peak RSS is re
 kernel when it exits (``os.wait4``), with its wall and CPU time. The plan is of N creates in
 a sandbox project, ``--no-refresh`` (the sandbox's quota of 544 minutes would refuse 100k
 creates; the account is empty, so the listing would add nothing but the emulator's own
-memory); its JSON is read back and its action count checked. Goals: validate of 100,000 videos <= 300
-MB; plan --json of 100,000 creates <= 600 MB.
+memory); its JSON is read back and its action count checked. Goals: validate of 100,000
+videos <= 300 MB; plan --json of 100,000 creates <= 600 MB.
 
     python benchmarks/bench_memory.py [--sizes 10000,50000,100000] [--repeat 3]
 """
@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_validate import write_project  # noqa: E402
+from bench_validate import write_project
 
 SANDBOX = """\
 version: 1
@@ -85,7 +85,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     goals = {"validate": 300, "plan": 600}
-    print("videos   command          peak RSS MB (min/med/max)   wall s (min/med/max)   goal", flush=True)
+    print(
+        "videos   command          peak RSS MB (min/med/max)   wall s (min/med/max)   goal",
+        flush=True,
+    )
     for size in (int(s) for s in args.sizes.split(",")):
         for name, runs in measure(size, args.repeat).items():
             rss = spread([r[0] for r in runs])
