@@ -884,9 +884,9 @@ def test_failed_task_the_listing_does_not_show_is_created_again_as_failed() -> N
 
 
 def test_polling_rounds_follow_the_engines_schedule() -> None:
-    from vidspec.cost import polling_requests, polling_rounds
+    from vidspec.plan.cost import polling_requests, polling_rounds
     from vidspec.providers.base import Rate
-    from vidspec.providers.cdnvideo_api import capabilities
+    from vidspec.providers.cdnvideo.api import capabilities
 
     fast = capabilities(generation_rate=Rate(10, 1.0), generation_seconds=0.05)
     # 200 POSTs at 10 a second: the last at 19 s, done at 19.05 s; a round every 3 s: 7.

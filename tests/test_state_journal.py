@@ -11,7 +11,7 @@ import pytest
 from test_plan_fixtures import NOW, record, spec
 from test_state import full_state, project
 
-from vidspec.errors import StateCorrupt
+from vidspec.core.errors import StateCorrupt
 from vidspec.state import PendingRecord, StateStore
 from vidspec.state import journal as journal_module
 
