@@ -222,3 +222,19 @@ def test_the_window_reaches_back_past_the_oldest_video_that_can_still_exist():
     now = datetime(2026, 3, 1, 0, 0, 59, tzinfo=timezone.utc)
     assert listing_params(0, now)["start"] == "2026-01-29T00:00:00+00"  # seconds always 00
     assert API.list_window >= CAPABILITIES.retention + timedelta(days=1)
+
+
+def test_since_lists_from_its_minute_on_in_one_page(provider, emulator, clock):
+    # apply's polling: 2500 older videos, 3 new ones; one call, only the new ones (and any
+    # made in the same minute before them: `start` has no seconds).
+    world = emulator.world
+    old = clock.now() - timedelta(hours=1)
+    for i in range(2500):
+        world.add_video(video_name=f"old {i}", created_at=old)
+    since = clock.now()
+    new = {world.add_video(video_name=f"new {i}", created_at=since).id for i in range(3)}
+    videos = provider.list_videos(since=since)
+    assert {v.id for v in videos} == new
+    assert _list_calls(emulator) == 1
+    params = listing_params(0, clock.now(), since)
+    assert params["start"] == since.replace(second=0).strftime(API.list_date_format)

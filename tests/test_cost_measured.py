@@ -35,3 +35,23 @@ def test_the_estimate_is_within_ten_percent_of_what_apply_spends(
         assert spent > 40 + (40 if download else 0)  # POSTs, links, and the polling
         assert abs(estimate.api_requests - spent) <= 0.1 * spent, (estimate, spent)
         assert len(env.server.world.videos) == 40
+
+
+def test_polling_lists_one_page_a_round_on_a_large_account(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for env in make_env(tmp_path, monkeypatch, **SETTINGS):
+        world = env.server.world
+        for n in range(1500):  # two listing pages of videos vidspec does not manage
+            world.add_video(video_name=f"Other {n}", created_at=env.clock.now())
+        env.clock.advance(3600)
+        env.write_videos(simple_videos(12))
+        before = len(env.server.request_log)
+        results = env.apply()
+        assert results is not None and results.ok
+        log = env.server.request_log[before:]
+        listings = [p for m, p, _ in log if m == "GET" and p.split("?")[0].endswith("/videos")]
+        rounds = results.stats.listing_calls
+        assert rounds >= 2
+        # the refresh reads the whole account (2 pages); each polling round one page
+        assert len(listings) == 2 + rounds

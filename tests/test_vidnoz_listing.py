@@ -59,3 +59,16 @@ def test_a_short_page_listing_still_costs_one_more_page_when_full() -> None:
     cdn_like = dataclasses.replace(CAPS, listing_end="short_page", catalog_requests=1)
     assert [listing_requests(n, cdn_like) for n in (0, 9, 10, 11)] == [1, 1, 2, 2]
     assert [listing_requests(n, CAPS) for n in (0, 9, 10, 11)] == [1, 1, 1, 2]
+
+
+def test_since_stops_at_the_first_page_that_reaches_older_videos(provider, emulator, clock):
+    # The list is newest first: the new videos are on the first page, however long it is.
+    world = emulator.world
+    for n in range(35):
+        world.add_video(name=f"old{n}", created_at=clock.now())
+    clock.advance(600)
+    new = {world.add_video(name=f"new{n}", created_at=clock.now()).id for n in range(3)}
+    videos = provider.list_videos(since=clock.now())
+    assert new <= {v.id for v in videos}
+    listed = [e for e in emulator.request_log if e[1] == "/v2/video/list"]
+    assert len(listed) == 1  # not ceil(38 / 10) = 4

@@ -8,6 +8,7 @@ refused as stale before), so meeting one here says the plan does not fit the pro
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +31,23 @@ class Calls:
         self._gate = gate
         self._root = root
         self._protected = protected  # what no download may write (the project's own files)
+        # Polling lists only what this apply can be waiting for: videos made from ``since``
+        # on (``watch_from``), so the listing of a large account is one page, not all of it.
+        self.since: datetime | None = None
 
     def create(self, spec: Mapping[str, Any]) -> str:
         return self._gate.call(lambda: self._provider.create(spec))
 
     def list_videos(self) -> list[RemoteVideo]:
-        return self._gate.call(self._provider.list_videos)
+        since = self.since
+        return self._gate.call(lambda: self._provider.list_videos(since=since))
+
+    def watch_from(self, moment: datetime, skew: timedelta) -> None:
+        """Polling must see videos made from ``moment`` on, less the clock skew between us
+        and the service (a create's send time; an adopted task's creation time)."""
+        since = moment - skew
+        if self.since is None or since < self.since:
+            self.since = since
 
     def status(self, ids: Sequence[str]) -> dict[str, RemoteVideo]:
         return self._gate.call(lambda: self._provider.status(ids))

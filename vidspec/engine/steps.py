@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
+from datetime import timedelta
 
 from vidspec.core.clock import Clock
 from vidspec.core.errors import DownloadWriteError, ProviderError
@@ -158,6 +159,8 @@ class Steps:
             download=want.download if want is not None else None,
         )
         if video.state.in_flight:
+            # its creation time is the service's own: no clock skew to allow for
+            self._calls.watch_from(video.created_at, timedelta(0))
             self._flights.add(flight)
             self._reporter.submitted(action.address, video.id, self._tally.progress())
             return

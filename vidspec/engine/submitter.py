@@ -80,15 +80,12 @@ class Submitter:
         flight = self._prepare(action)
         if flight is None:
             return True
+        now = self._clock.now()
         state, pending = records.sending(
-            self._recorder.state,
-            action.address,
-            action.kind,
-            action.spec,
-            action.spec_hash,
-            self._clock.now(),
+            self._recorder.state, action.address, action.kind, action.spec, action.spec_hash, now
         )
         self._recorder.save(state)
+        self._calls.watch_from(now, self._options.clock_skew)
         try:
             video_id = self._calls.create(action.spec)
         except RateLimited as exc:

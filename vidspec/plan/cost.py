@@ -15,7 +15,8 @@ polling (the plan's         the expected listing rounds while the generations ar
                             engine's schedule (first round ``POLL_FIRST_INTERVAL`` s after the
                             first POST, the pause growing by ``POLL_GROWTH`` after a round that
                             finished nothing, up to ``POLL_MAX_INTERVAL``), times the listing
-                            pages of one round, + the status calls of ids the listing does not
+                            pages of one round (only the videos made since the first create),
+                            + the status calls of ids the listing does not
                             show while they generate (``polling_requests``)
 regenerate                  as create, + 1 DELETE of the old video when the provider can delete
 rename                      1 PATCH
@@ -176,11 +177,14 @@ def status_requests(generations: int, capabilities: Capabilities) -> int:
 
 
 def polling_requests(generations: int, listing_size: int, capabilities: Capabilities) -> int:
-    """Expected polling requests of a plan's ``generations``: rounds x the pages of a round
-    (the account's listing, ``listing_size`` videos plus the new ones), and status calls."""
+    """Expected polling requests of a plan's ``generations``: rounds x the pages of a round,
+    and status calls. A round lists only the videos made since the apply's first create
+    (``Provider.list_videos(since=...)``), so its pages count the new videos, not the
+    ``listing_size`` the account already holds."""
     if generations <= 0:
         return 0
-    pages = listing_requests(listing_size + generations, capabilities)
+    del listing_size  # kept in the signature: a provider without ``since`` would need it
+    pages = listing_requests(generations, capabilities)
     rounds = polling_rounds(generations, capabilities)
     return rounds * pages + status_requests(generations, capabilities)
 

@@ -62,6 +62,11 @@ class _Frame:
 _MERGE_KEY = "\0merge"
 
 
+# Scalars up to this length are shared (interned): names, voices and styles repeat across
+# thousands of videos; longer text (a script) is unique and is kept as it is.
+_SHARED_TEXT = 48
+
+
 class Composer:
     """Turns libyaml events into values and a location tree, with the safety bounds."""
 

@@ -241,7 +241,9 @@ class Provider(Protocol):
       retries a POST on its own.
     - ``list_videos`` pages through the whole listing with ``capabilities.list_page_size``:
       the requests ``vidspec.plan.cost.listing_requests`` counts, never a call per video; and
-      ``catalog`` makes ``capabilities.catalog_requests`` requests.
+      ``catalog`` makes ``capabilities.catalog_requests`` requests. With ``since``, only videos
+      created at or after that moment are needed (apply's polling: one page however large
+      the account); a client asks the service for no more than it must, and may return more.
     - What only some services can do is a protocol of its own (``Renamer``, ``Deleter``,
       ``Canceler``): a provider has the method or does not, and says so in ``capabilities``
       (``can_rename``, ``can_delete``, ``can_cancel``), which the planner reads.
@@ -254,7 +256,7 @@ class Provider(Protocol):
 
     def catalog(self) -> Catalog: ...
 
-    def list_videos(self) -> list[RemoteVideo]: ...
+    def list_videos(self, since: datetime | None = None) -> list[RemoteVideo]: ...
 
     def create(self, spec: Mapping[str, Any]) -> str: ...
 

@@ -25,9 +25,14 @@ def task_state(raw: object) -> TaskState:
     return API.task_states.get(str(raw).strip().lower(), TaskState.FAILED)
 
 
-def listing_params(offset: int, now: datetime) -> dict[str, str | int]:
-    """Query of one listing page: the largest page, oldest first, only the fields we read."""
+def listing_params(
+    offset: int, now: datetime, since: datetime | None = None
+) -> dict[str, str | int]:
+    """Query of one listing page: the largest page, oldest first, only the fields we read;
+    from ``since`` (floored to its minute: ``start`` has no seconds) when given."""
     start = (now - API.list_window).astimezone(timezone.utc)
+    if since is not None:
+        start = max(start, since.astimezone(timezone.utc).replace(second=0, microsecond=0))
     fields = (*API.listing_fields, API.circle_field)
     return {
         "start": start.strftime(API.list_date_format),

@@ -225,9 +225,10 @@ class CdnvideoProvider:
             ) from exc
         return CdnvideoCatalog.from_configurations(answer)
 
-    def list_videos(self) -> list[RemoteVideo]:
+    def list_videos(self, since: datetime | None = None) -> list[RemoteVideo]:
         """Every video (and task, if the service lists them), page by page until a short one
-        (the request count is in ``API.list_page_size``'s comment).
+        (the request count is in ``API.list_page_size``'s comment); with ``since``, only those
+        made from its minute on (the listing's ``start``).
 
         A server cannot make this loop forever: a full page that brings no new id ends it
         ("the listing repeats itself at offset N on HOST"), and so does a listing longer than
@@ -240,7 +241,7 @@ class CdnvideoProvider:
         most = max_listed(self.capabilities)
         while True:
             try:
-                page = self._call("GET", API.videos_path, params=listing_params(offset, now))
+                page = self._call("GET", API.videos_path, params=listing_params(offset, now, since))
             except InvalidRequest as exc:
                 # vidspec wrote the query, not the user: nothing in a manifest to fix.
                 raise _rehint(

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -216,10 +217,11 @@ class VidnozProvider:
         voices = self._call("GET", API.voices_path)
         return VidnozCatalog.from_lists(avatars, voices)
 
-    def list_videos(self) -> list[RemoteVideo]:
+    def list_videos(self, since: datetime | None = None) -> list[RemoteVideo]:
         """Every video of the list, ``capabilities.list_page_size`` a page, following
         ``end_cursor`` until it comes back empty: ceil(N / page) requests, at least 1
-        (``vidspec.plan.cost.listing_requests``)."""
+        (``vidspec.plan.cost.listing_requests``). The list is newest first, so with ``since``
+        it stops at the first page that reaches an older video (the one that holds them)."""
         found: dict[str, RemoteVideo] = {}
         cursors: set[str] = set()
         cursor = ""
@@ -241,6 +243,8 @@ class VidnozProvider:
                 video = listed_video(item, path=path)
                 found.setdefault(video.id, video)  # an item that slid between pages
             following = data.get("end_cursor")
+            if since is not None and any(v.created_at < since for v in found.values()):
+                return list(found.values())  # newest first: the rest is older still
             if not isinstance(following, str) or not following or not videos:
                 return list(found.values())
             if len(found) == before:
