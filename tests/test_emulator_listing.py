@@ -278,3 +278,25 @@ def test_in_progress_tasks_listed_with_status_when_on(
     items = {v["id"]: v for v in listing(session, account_url)}
     assert set(items) == {queued, later}
     assert all("status" not in v and v["video_url"] for v in items.values())
+
+
+@pytest.mark.parametrize("sort", ["-date", "+date"])
+@pytest.mark.parametrize("in_queue", [False, True])
+def test_pages_follow_one_order_with_ties_and_tasks_in_queue(
+    emulator: EmulatorServer, session: requests.Session, account_url: str, sort: str, in_queue: bool
+) -> None:
+    # Pages are slices of the order kept as videos are made (or a walk past what is not
+    # listed): either way, the pages joined are the whole order, ties by id ascending.
+    world = emulator.world
+    made = []
+    for n in range(17):
+        moment = T0 - timedelta(minutes=5 - n // 4)  # groups of four share an instant
+        made.append(
+            world.add_video(id=f"{(n * 7) % 17:08d}-0000-4000-8000-000000000000", created_at=moment)
+        )
+    if in_queue:
+        world.add_video(status="in_queue")
+    expected = sorted(made, key=lambda r: r.id)
+    expected.sort(key=lambda r: r.created_at, reverse=sort == "-date")
+    pages = [listing(session, account_url, sort=sort, limit=3, offset=o) for o in range(0, 18, 3)]
+    assert [item["id"] for page in pages for item in page] == [r.id for r in expected]

@@ -120,7 +120,9 @@ def list_items(
         keys = [k for k in keys if (start is None or k >= start) and (end is None or k < end)]
     else:
         keys = world.in_created_order(start, end)
-    if query.sort_field == "date":
+    if query.sort_field == "date" and not _any_hidden(world, keys, shown, now, start, end):
+        rows = [(_values(r, now, url_for), r) for r in _date_page(world, keys, query)]
+    elif query.sort_field == "date":
         ordered = _newest_first(keys) if query.descending else iter(keys)
         page: list[VideoRecord] = []
         skip = query.offset
@@ -142,6 +144,49 @@ def list_items(
         rows.sort(key=lambda row: _sort_key(row, query.sort_field), reverse=query.descending)
         rows = rows[query.offset : query.offset + query.limit]
     return [_project(values, record.status(now), query.fields) for values, record in rows]
+
+
+def _any_hidden(
+    world: CdnVideoWorld,
+    keys: list[tuple[datetime, str]],
+    shown: set[str],
+    now: datetime,
+    start: tuple[datetime, str] | None,
+    end: tuple[datetime, str] | None,
+) -> bool:
+    """Whether a record of ``keys`` is not listed (the few unfinished ones are checked)."""
+    if len(keys) <= 1:
+        return True  # the walk is as cheap, and an id query lands here
+    for record in world.unfinished():
+        key = (record.created_at, record.id)
+        inside = (start is None or key >= start) and (end is None or key < end)
+        if inside and record.status(now) not in shown:
+            return True
+    return False
+
+
+def _date_page(
+    world: CdnVideoWorld, keys: list[tuple[datetime, str]], query: ListQuery
+) -> list[VideoRecord]:
+    """The page of a date order where every key is listed: a slice, widened to whole groups
+    of one instant so that ties keep their order (by id, ascending, both ways)."""
+    count = len(keys)
+    if not query.descending:
+        chosen = keys[query.offset : query.offset + query.limit]
+    else:
+        high = count - query.offset  # raw (oldest first) bounds of the page
+        low = max(0, high - query.limit)
+        if high <= 0:
+            return []
+        while low > 0 and keys[low - 1][0] == keys[low][0]:
+            low -= 1
+        while high < count and keys[high][0] == keys[high - 1][0]:
+            high += 1
+        window = list(_newest_first(keys[low:high]))
+        skip = query.offset - (count - high)
+        chosen = window[skip : skip + query.limit]
+    found = (world.find(video_id) for _, video_id in chosen)
+    return [record for record in found if record is not None]
 
 
 def _newest_first(keys: list[tuple[datetime, str]]) -> Iterator[tuple[datetime, str]]:

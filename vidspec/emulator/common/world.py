@@ -68,6 +68,7 @@ class World(ABC, Generic[T]):
         self._order: list[tuple[datetime, str]] = []
         # Records not yet charged nor ended: the only ones ``settle`` must look at.
         self._open: dict[str, T] = {}
+        self._ended_ids: set[str] = set()  # canceled or failed: kept, never charged
         self._balance = float(balance)
         stored = runtime.store.load(self.videos_doc)
         if stored is not None:  # a saved world wins over the starting balance
@@ -144,6 +145,15 @@ class World(ABC, Generic[T]):
             high = len(self._order) if end is None else bisect.bisect_left(self._order, end)
             return self._order[low:high]
 
+    def unfinished(self) -> list[T]:
+        """The records not finished and charged: in the queue, generating, canceled or failed
+        (few, whatever the account's size: a listing that shows only finished videos skips
+        these, and slices the rest)."""
+        with self._lock:
+            self.settle()
+            ended = (self._records[i] for i in self._ended_ids)
+            return [*self._open.values(), *ended]
+
     def find(self, record_id: str) -> T | None:
         """The record of ``record_id`` or ``None`` (no settling: for a listing's page)."""
         return self._records.get(record_id)
@@ -159,7 +169,9 @@ class World(ABC, Generic[T]):
             self._drop(record.id)
         self._records[record.id] = record
         bisect.insort(self._order, (record.created_at, record.id))
-        if not record.charged and not self._ended(record):
+        if self._ended(record):
+            self._ended_ids.add(record.id)
+        elif not record.charged:
             self._open[record.id] = record
 
     def _drop(self, record_id: str) -> None:
@@ -167,6 +179,7 @@ class World(ABC, Generic[T]):
         index = bisect.bisect_left(self._order, (record.created_at, record_id))
         del self._order[index]
         self._open.pop(record_id, None)
+        self._ended_ids.discard(record_id)
 
     def _available(self) -> float:
         """The balance less what unfinished tasks have reserved."""
@@ -196,6 +209,7 @@ class World(ABC, Generic[T]):
             for record in list(self._open.values()):
                 if self._ended(record):
                     del self._open[record.id]
+                    self._ended_ids.add(record.id)
                 elif self._finished(record, now):
                     record.charged = True
                     self._balance = max(0.0, self._balance - self._cost(record))
