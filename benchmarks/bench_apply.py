@@ -14,7 +14,7 @@ with a CDNvideo client whose capabilities carry the shrunk limit. Variants:
 
 Reports, for each of ``--repeat`` runs and as min / median / max:
 
-- achieved POST rate / limit (goal >= 0.95; >= 0.9 with ``--managed``; >= 0.97 with
+- achieved POST rate / limit (goal >= 0.95; >= 0.9 with ``--managed 10000``; >= 0.97 with
   ``--download``). A full bucket lets the first ``N`` POSTs go at once; after that at most
   ``N`` per window. The rate is measured over what follows the first burst: ``(posts - N) /
   (last POST - first POST)``, exactly the limit for an ideal schedule;
@@ -98,14 +98,19 @@ def manage_old_videos(root: Path, server: EmulatorServer) -> None:
     project = load_project(root)
     desired = load_desired(project)
     store = StateStore(project)
+    yesterday = server.world.now - timedelta(days=1)  # made by an earlier apply
     with store.lock("bench"):
         state = store.load()
         videos = dict(state.videos)
-        for address, video in desired.videos.items():
+        for n, (address, video) in enumerate(desired.videos.items()):
             if not address.startswith("old-"):
                 continue
             body = dict(video.spec)
-            made = server.world.add_video(script=body["script"], video_name=body["video_name"])
+            made = server.world.add_video(
+                script=body["script"],
+                video_name=body["video_name"],
+                created_at=yesterday + timedelta(milliseconds=n),
+            )
             videos[address] = VideoRecord(
                 id=made.id,
                 status=TaskState.DONE,
@@ -156,8 +161,10 @@ def run_once(args: argparse.Namespace) -> dict[str, Any]:
         write_project(root, server.base_url, args.videos, args.managed, args.download)
         if args.managed:
             manage_old_videos(root, server)
+        yesterday = server.world.now - timedelta(days=1)
         for n in range(args.existing):
-            server.world.add_video(video_name=f"Someone else's {n}")
+            moment = yesterday + timedelta(milliseconds=n)
+            server.world.add_video(video_name=f"Someone else's {n}", created_at=moment)
         before = set(server.world.videos)
         log_start = len(server.request_log)
         project = load_project(root)
@@ -221,7 +228,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.videos is None:
         args.videos = 50 if args.managed else 200
-    goal = 0.9 if args.managed else 0.97 if args.download else 0.95
+    goal = 0.9 if args.managed >= 10_000 else 0.97 if args.download else 0.95
     runs = [run_once(args) for _ in range(args.repeat)]
 
     def col(key: str) -> list[float]:

@@ -36,7 +36,8 @@ def main() -> None:
         with serve(settings, clock=SystemClock()) as server:
             old = server.world.now - timedelta(days=1)
             for n in range(size):
-                server.world.add_video(video_name=f"Video {n}", created_at=old)
+                moment = old + timedelta(milliseconds=n)  # one apart, as real videos are
+                server.world.add_video(video_name=f"Video {n}", created_at=moment)
             for n in range(20):
                 server.world.add_video(video_name=f"New {n}")
             newest = server.world.now.strftime("%Y-%m-%dT%H:%M:00+00")

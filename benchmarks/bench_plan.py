@@ -84,7 +84,7 @@ def emulator_process(conn: Connection, bodies: list[dict[str, Any]]) -> None:
     with serve(settings, clock=SystemClock()) as server:
         made = []
         yesterday = server.world.now - timedelta(days=1)
-        for body in bodies:
+        for n, body in enumerate(bodies):
             actor = body["actor"]
             video = server.world.add_video(
                 script=body["script"],
@@ -95,7 +95,7 @@ def emulator_process(conn: Connection, bodies: list[dict[str, Any]]) -> None:
                 size=actor["size"],
                 voice_name=body["voice"],
                 video_name=body["video_name"],
-                created_at=yesterday,
+                created_at=yesterday + timedelta(milliseconds=n),
             )
             made.append((video.id, video.created_at.isoformat()))
         conn.send((server.base_url, made))
