@@ -26,13 +26,20 @@ COMMANDS = {
 }
 
 
-def median_wall(argv: list[str], runs: int) -> float:
-    times = []
+def wall(argv: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - started
+
+
+def medians(runs: int) -> dict[str, float]:
+    """Each command's median of ``runs``; the commands take turns, run by run, so that a busy
+    moment of a shared machine falls on all of them alike."""
+    times: dict[str, list[float]] = {name: [] for name in COMMANDS}
     for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for name, argv in COMMANDS.items():
+            times[name].append(wall(argv))
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def main() -> None:
@@ -40,13 +47,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    medians: dict[str, list[float]] = {name: [] for name in COMMANDS}
+    found: dict[str, list[float]] = {name: [] for name in COMMANDS}
     for _ in range(args.repeat):
-        for name, argv in COMMANDS.items():  # interleaved: a busy moment hits all alike
-            medians[name].append(median_wall(argv, args.runs))
-    click_ref = medians['python -c "import click"']
+        for name, value in medians(args.runs).items():
+            found[name].append(value)
+    click_ref = found['python -c "import click"']
     print(f"median of {args.runs} runs, {args.repeat} times: min / median / max")
-    for name, values in medians.items():
+    for name, values in found.items():
         line = f"{name:<28} {min(values) * 1000:5.0f} / {statistics.median(values) * 1000:5.0f} / "
         line += f"{max(values) * 1000:5.0f} ms"
         if name.startswith("vidspec"):
