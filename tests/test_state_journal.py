@@ -128,3 +128,16 @@ def test_the_journal_is_folded_every_few_records(
         assert len(store.journal.path.read_bytes().splitlines()) == 1
         assert json.loads(store.path.read_text())["serial"] == state.serial - 1
     assert journal_module.FOLD_EVERY >= 100  # the shipped value keeps replays short
+
+
+def test_a_change_is_encoded_alike_from_the_helpers_or_from_a_rebuilt_state() -> None:
+    from vidspec.state.journal import encode_change
+
+    before = full_state()
+    after = before.with_video("new", record("v9", spec(name="New"))).without_video("promo")
+    assert after.changes is not None and after.changes[1] == {"new", "promo"}
+    rebuilt = replace(before, videos=dict(after.videos))  # no helper: every address looked at
+    assert rebuilt.changes is None
+    assert encode_change(before, after) == encode_change(before, rebuilt)
+    assert encode_change(before, replace(before, pending=())) is not None
+    assert encode_change(before, before) is None

@@ -98,18 +98,23 @@ class JournalError(ValueError):
 
 def encode_change(before: State, after: State) -> bytes | None:
     """The record that turns ``before`` into ``after`` (serial ``before.serial + 1``), or
-    ``None`` when nothing changed. O(videos) identity checks plus O(change) encoding: the
-    state's helpers keep unchanged records as the same objects."""
+    ``None`` when nothing changed. O(change) when ``after`` came from ``before`` through the
+    state's helpers (``State.changes`` names the addresses); else a scan of every address."""
     videos: dict[str, Any] = {}
-    old = before.videos
-    for address, record in after.videos.items():
-        previous = old.get(address)
-        if previous is not record and previous != record:
-            videos[address] = record.to_json()
-    if len(old) + len(videos) != len(after.videos):
-        for address in old:
-            if address not in after.videos:
+    old, new = before.videos, after.videos
+    if new is old:
+        candidates: Iterable[str] = ()
+    elif after.changes is not None and after.changes[0] is old:
+        candidates = after.changes[1]  # the state's helpers said which: O(change)
+    else:
+        candidates = {*new, *old}  # built some other way: look at every address
+    for address in candidates:
+        record, previous = new.get(address), old.get(address)
+        if record is None:
+            if address in old:
                 videos[address] = None
+        elif previous is not record and previous != record:
+            videos[address] = record.to_json()
     doc: dict[str, Any] = {"lineage": after.lineage, "serial": before.serial + 1}
     if videos:
         doc["videos"] = videos

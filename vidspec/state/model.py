@@ -139,6 +139,11 @@ class State:
     videos: Mapping[str, VideoRecord] = field(default_factory=dict)
     pending: tuple[PendingRecord, ...] = ()
     format_version: int = FORMAT_VERSION
+    # Which addresses changed since which ``videos`` mapping (``with_video``, ``without_video``):
+    # the journal's record of a change is then O(change), not a scan of every video.
+    changes: tuple[Mapping[str, VideoRecord], frozenset[str]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def new(cls, provider: ProviderRef) -> State:
@@ -162,10 +167,16 @@ class State:
     # --- changes (each returns a new State) ------------------------------------------------
 
     def with_video(self, address: str, record: VideoRecord) -> State:
-        return replace(self, videos={**self.videos, address: record})
+        return self._changed({**self.videos, address: record}, address)
 
     def without_video(self, address: str) -> State:
-        return replace(self, videos={a: r for a, r in self.videos.items() if a != address})
+        return self._changed({a: r for a, r in self.videos.items() if a != address}, address)
+
+    def _changed(self, videos: Mapping[str, VideoRecord], address: str) -> State:
+        new = replace(self, videos=videos)
+        base, addresses = (self.videos, frozenset()) if self.changes is None else self.changes
+        object.__setattr__(new, "changes", (base, addresses | {address}))
+        return new
 
     def moved(self, old: str, new: str) -> State:
         """The record of ``old`` now under ``new`` (and its pending records too)."""
