@@ -49,7 +49,7 @@ from vidspec.project.loader import load_desired
 from vidspec.providers.base import Provider, Rate, TaskState
 from vidspec.providers.cdnvideo.api import capabilities
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider
-from vidspec.state import StateStore, VideoRecord
+from vidspec.state import LocalStateStore, VideoRecord
 
 TOKEN = "bench-token"
 DEFAULTS = (
@@ -97,7 +97,7 @@ def manage_old_videos(root: Path, server: EmulatorServer) -> None:
     """The ``old-*`` videos made in the account and recorded in the state, as applied."""
     project = load_project(root)
     desired = load_desired(project)
-    store = StateStore(project)
+    store = LocalStateStore(project)
     yesterday = server.world.now - timedelta(days=1)  # made by an earlier apply
     with store.lock("bench"):
         state = store.load()

@@ -12,12 +12,12 @@ from test_plan_fixtures import NOW, record, spec
 from test_state import full_state, project
 
 from vidspec.core.errors import StateCorrupt
-from vidspec.state import PendingRecord, StateStore
+from vidspec.state import LocalStateStore, PendingRecord
 from vidspec.state import journal as journal_module
 
 
-def _store_with_state(tmp_path: Path) -> StateStore:
-    store = StateStore(project(tmp_path))
+def _store_with_state(tmp_path: Path) -> LocalStateStore:
+    store = LocalStateStore(project(tmp_path))
     with store.lock("test"):
         store.save(full_state())  # the first write of a new state is a full one
     return store
@@ -37,10 +37,10 @@ def test_a_save_appends_one_small_record_and_leaves_the_state_file_alone(tmp_pat
         assert first["serial"] == 2 and list(first["videos"]) == ["new"]
         assert second == {"lineage": state.lineage, "serial": 3, "videos": {"promo": None}}
         # Another reader (say a `plan` without the lock) sees the journal's changes.
-        seen = StateStore(project(tmp_path)).load()
+        seen = LocalStateStore(project(tmp_path)).load()
         assert seen == state and seen.serial == 3
     assert not store.journal.exists()
-    assert StateStore(project(tmp_path)).load() == state
+    assert LocalStateStore(project(tmp_path)).load() == state
 
 
 def test_pending_records_travel_in_the_journal(tmp_path: Path) -> None:
@@ -51,9 +51,9 @@ def test_pending_records_travel_in_the_journal(tmp_path: Path) -> None:
             "x", "create", "sha256:" + "1" * 64, {"video_name": "X"}, NOW, "sending"
         )
         state = store.save(replace(state, pending=(*state.pending, pending)))
-        assert StateStore(project(tmp_path)).load().pending == state.pending
+        assert LocalStateStore(project(tmp_path)).load().pending == state.pending
         state = store.save(state.without_pending("x"))
-        assert StateStore(project(tmp_path)).load().pending == state.pending
+        assert LocalStateStore(project(tmp_path)).load().pending == state.pending
 
 
 def test_a_killed_command_loses_no_acknowledged_record_and_the_next_lock_folds(
@@ -65,7 +65,7 @@ def test_a_killed_command_loses_no_acknowledged_record_and_the_next_lock_folds(
     with open(store.journal.path, "ab") as handle:
         handle.write(b'{"lineage": "torn')  # a record whose save never returned
     store._lock.release()
-    after = StateStore(project(tmp_path))
+    after = LocalStateStore(project(tmp_path))
     assert after.load() == state
     with after.lock("plan"):
         assert not after.journal.exists()  # folded at the start of the next command
@@ -83,7 +83,7 @@ def test_records_already_folded_are_skipped(tmp_path: Path) -> None:
     store.fold()
     store.journal.path.write_bytes(journal)
     store._lock.release()
-    assert StateStore(project(tmp_path)).load() == state
+    assert LocalStateStore(project(tmp_path)).load() == state
 
 
 @pytest.mark.parametrize(
@@ -103,7 +103,7 @@ def test_a_journal_that_does_not_fit_is_corruption_naming_it(
         line = json.dumps({"lineage": lineage, "serial": 5, "videos": {}}).encode() + b"\n"
     store.journal.path.write_bytes(line)
     with pytest.raises(StateCorrupt, match=problem) as caught:
-        StateStore(project(tmp_path)).load()
+        LocalStateStore(project(tmp_path)).load()
     assert "state.json.journal" in str(caught.value)
 
 
@@ -113,7 +113,7 @@ def test_a_journal_without_its_state_file_is_refused(tmp_path: Path) -> None:
     store.path.unlink()
     store.backup_path.unlink(missing_ok=True)
     with pytest.raises(StateCorrupt, match="journal"):
-        StateStore(project(tmp_path)).load()
+        LocalStateStore(project(tmp_path)).load()
 
 
 def test_the_journal_is_folded_every_few_records(
