@@ -86,6 +86,10 @@ def test_apply_expect_fingerprint_refuses_another_plan_and_changes_nothing(
     assert f"Reviewed: fingerprint {reviewed[:12]}" in err
     assert "Plan: 3 to create" in err
     assert "Plan: 3 to create" in out  # the plan as it stands, in full
+    # in order: reviewed, now (summary and cost), what differs, then the one-line refusal
+    marks = ["Reviewed: fingerprint", "Now:      fingerprint", "Cost: ", "What differs", "Error:"]
+    places = [err.index(mark) for mark in marks]
+    assert places == sorted(places), err
     assert env.live_ids() == set()
     assert not LocalStateStore(env.project).exists()
     assert {m for m, _, _ in env.server.request_log[mark:]} == {"GET"}

@@ -16,8 +16,14 @@ from typing import TypeVar
 from vidspec.core.clock import Clock
 from vidspec.core.errors import ForgeError, OutcomeUnknown, RateLimited, UsageError
 from vidspec.forges.factory import open_forge
-from vidspec.forges.sticky import Sticky, StickyResult, find_fingerprint
-from vidspec.forges.target import ForgeFlags, ForgeTarget, read_token, resolve_target
+from vidspec.forges.sticky import Sticky, StickyResult, find_reviewed
+from vidspec.forges.target import (
+    ForgeFlags,
+    ForgeTarget,
+    comment_url,
+    read_token,
+    resolve_target,
+)
 from vidspec.plan import load_saved_plan
 from vidspec.render.comment import comment_body
 from vidspec.render.markdown import render_markdown
@@ -30,6 +36,17 @@ class CommentRequest:
     plan_file: Path
     behavior: str = "update"
     skip_no_changes: bool = False
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """What ``vidspec pr fingerprint`` found: the reviewed plan's fingerprint and, from
+    comments that carry it, its actions per kind; where the comment is."""
+
+    fingerprint: str
+    summary: Mapping[str, int] | None
+    where: str
+    """``pull request #7, https://.../pull/7#issuecomment-1`` (or ``comment 1`` outside CI)."""
 
 
 @dataclass(frozen=True)
@@ -101,9 +118,9 @@ def reviewed_fingerprint(
     clock: Clock,
     *,
     commit: str | None = None,
-) -> str:
-    """The fingerprint in the project's sticky comment on the PR (``flags.pr`` or the CI's),
-    or on the PR merged as ``commit``."""
+) -> Reviewed:
+    """The fingerprint (and summary) in the project's sticky comment on the PR (``flags.pr``
+    or the CI's), or on the PR merged as ``commit``."""
     target = resolve_target(flags, environ, need_number=commit is None)
     token = read_token(target, environ)
     project = project_name(root)
@@ -120,17 +137,19 @@ def reviewed_fingerprint(
             number = numbers[0]
         assert number is not None
         sticky = Sticky(forge, number, project, clock)
-        found = find_fingerprint(_settled(sticky.comments, target), project)
+        found = find_reviewed(_settled(sticky.comments, target), project)
     finally:
         forge.close()
+    sign = "#" if target.forge == "github" else "!"
     if found is None:
-        sign = "#" if target.forge == "github" else "!"
         raise ForgeError(
             f"{target.noun} {sign}{number} in {target.repo} has no vidspec plan comment for "
             f"project {project}",
             "Post one from the plan job (vidspec pr comment PLANFILE) before applying.",
         )
-    return found
+    comment, marker = found
+    where = f"{target.noun} {sign}{number}, {comment_url(target, number, comment.id, environ)}"
+    return Reviewed(marker.fingerprint, marker.summary, where)
 
 
 def _settled(call: Callable[[], T], target: ForgeTarget) -> T:

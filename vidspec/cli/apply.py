@@ -81,15 +81,14 @@ def run_apply(options: GlobalOptions, request: ApplyRequest, confirm: Confirmati
         if request.plan_file is not None:
             shown = str(request.plan_file)
             work = session.load(in_directory(options.directory, request.plan_file), shown)
-            if work.plan.has_changes:
-                click.echo(f"Applying the saved plan {shown}.", err=True)
-            else:
-                click.echo(render_text(work.plan, color=options.color), nl=False)
         else:
             work = session.plan(request)
+        if confirm.expect_fingerprint is not None:  # before the plan: a refusal leads with it
+            check_fingerprint(work.plan, confirm.expect_fingerprint, color=options.color)
+        if request.plan_file is not None and work.plan.has_changes:
+            click.echo(f"Applying the saved plan {shown}.", err=True)
+        else:
             click.echo(render_text(work.plan, color=options.color), nl=False)
-        if confirm.expect_fingerprint is not None:
-            check_fingerprint(work.plan, confirm.expect_fingerprint)
         if not work.has_work:
             return 0
         session.check(work, force=request.force)
@@ -117,19 +116,31 @@ def run_apply(options: GlobalOptions, request: ApplyRequest, confirm: Confirmati
     return 0
 
 
-def check_fingerprint(plan: Plan, expected: str) -> None:
-    """Refuse (``PlanError``) a plan whose fingerprint does not start with ``expected``."""
+def check_fingerprint(plan: Plan, expected: str, *, color: bool = False) -> None:
+    """Refuse (``PlanError``) a plan whose fingerprint does not start with ``expected``.
+
+    The refusal prints, in this order: the reviewed fingerprint, the current one, the current
+    plan's summary and cost, then what differs: the current plan in full. Apply knows only the
+    reviewed plan's hash; its summary is the "Reviewed plan" line `vidspec pr fingerprint`
+    printed on stderr just before, in the same job log (and the comment itself)."""
     if plan.fingerprint.startswith(expected):
         click.echo(f"The plan's fingerprint matches the reviewed one ({expected[:12]}).", err=True)
         return
     now = plan_rows(plan)
-    raise PlanError(
+    click.echo(
         "This is not the plan that was reviewed: nothing was changed.\n"
-        f"  Reviewed: fingerprint {expected[:12]} (see the plan comment on the pull request).\n"
+        f'  Reviewed: fingerprint {expected[:12]} (its summary: the "Reviewed plan" line of '
+        "`vidspec pr fingerprint` above, and the plan comment on the pull request)\n"
         f"  Now:      fingerprint {plan.fingerprint[:12]}: {now.summary_line}\n"
         f"            {now.cost_line}\n"
-        "  What differs: the actions above (the plan as it stands now) are not the ones "
-        "reviewed; the manifests, the state or the videos in the account changed since.",
+        "  What differs: the actions below (the plan as it stands now) are not the ones "
+        "reviewed; the manifests, the state or the videos in the account changed since.\n",
+        err=True,
+    )
+    click.echo(render_text(plan, color=color), nl=False)
+    raise PlanError(
+        f"the plan (fingerprint {plan.fingerprint[:12]}) is not the reviewed one "
+        f"({expected[:12]}): nothing was changed.",
         "Push again (or re-run the plan job) so the comment shows the plan as it is now, "
         "review it, and merge that.",
     )

@@ -18,6 +18,7 @@ from vidspec.core.errors import UsageError
 from vidspec.forges.sticky import BEHAVIORS
 from vidspec.forges.target import FORGES, ForgeFlags
 from vidspec.project.config import find_project_file
+from vidspec.render.rows import summary_line
 
 clock_factory: Callable[[], Clock] = SystemClock
 """Where the rate-limit waits sleep (tests substitute a ``ManualClock``)."""
@@ -129,11 +130,20 @@ def fingerprint(
     token_env: str | None,
 ) -> None:
     """Print the plan fingerprint of this project's comment on a PR/MR (for
-    `apply --expect-fingerprint`)."""
+    `apply --expect-fingerprint`); stdout has the fingerprint alone, stderr the reviewed
+    plan's summary."""
     if pr is not None and commit is not None:
         raise UsageError("--pr and --commit cannot be combined", "Pass one of them.")
     if commit is not None and not commit.strip():
         raise UsageError("--commit is empty", "Pass a commit SHA (GITHUB_SHA, CI_COMMIT_SHA).")
     flags = ForgeFlags(forge=forge, repo=repo, pr=pr, api_url=api_url, token_env=token_env)
     found = reviewed_fingerprint(_root(ctx), flags, os.environ, clock_factory(), commit=commit)
-    click.echo(found)
+    click.echo(found.fingerprint)
+    # stderr: `$(vidspec pr fingerprint ...)` takes stdout alone, and the job log shows this
+    # line, the reviewed side of the comparison `apply --expect-fingerprint` makes.
+    summary = (
+        summary_line(dict(found.summary))
+        if found.summary is not None
+        else f"fingerprint {found.fingerprint[:12]} (an older comment without counts: see it)"
+    )
+    click.echo(f"Reviewed plan ({found.where}): {summary}", err=True)

@@ -20,7 +20,7 @@ from typing import TypeVar
 from vidspec.core.clock import Clock
 from vidspec.core.errors import OutcomeUnknown, ProviderError, RateLimited
 from vidspec.forges.base import Comment, Forge
-from vidspec.forges.marker import parse_marker
+from vidspec.forges.marker import Marker, parse_marker
 
 BEHAVIORS = ("update", "new", "delete-and-new")
 ATTEMPTS = 4
@@ -44,11 +44,11 @@ def ours(comments: list[Comment], project: str) -> list[Comment]:
     return [c for c in comments if (m := parse_marker(c.body)) and m.project == project]
 
 
-def find_fingerprint(comments: list[Comment], project: str) -> str | None:
-    """The fingerprint in the newest sticky comment of ``project``."""
+def find_reviewed(comments: list[Comment], project: str) -> tuple[Comment, Marker] | None:
+    """The newest sticky comment of ``project`` and its marker (fingerprint, summary)."""
     mine = ours(comments, project)
     marker = parse_marker(mine[-1].body) if mine else None
-    return marker.fingerprint if marker else None
+    return (mine[-1], marker) if marker else None
 
 
 class Sticky:

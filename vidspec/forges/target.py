@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from vidspec.core.errors import ForgeError, UsageError
+from vidspec.core.escape import escape_text
 from vidspec.forges.github import DEFAULT_API_URL
 from vidspec.forges.transport import check_api_url
 
@@ -105,6 +106,22 @@ def resolve_target(
         token_env=flags.token_env or TOKEN_VARIABLES[forge],
         run_url=run_url,
     )
+
+
+def comment_url(
+    target: ForgeTarget, number: int, comment_id: str, environ: Mapping[str, str]
+) -> str:
+    """The comment's web address, from the CI's server URL (the API does not say it in a form
+    both forges share); ``comment ID`` when the CI variables do not give it."""
+    cid = escape_text(comment_id)
+    if target.forge == "github" and environ.get("GITHUB_SERVER_URL"):
+        server = environ["GITHUB_SERVER_URL"].rstrip("/")
+        return f"{server}/{target.repo}/pull/{number}#issuecomment-{cid}"
+    project_url = environ.get("CI_PROJECT_URL")
+    same_project = target.repo in (environ.get("CI_PROJECT_ID"), environ.get("CI_PROJECT_PATH"))
+    if target.forge == "gitlab" and project_url and same_project:
+        return f"{project_url.rstrip('/')}/-/merge_requests/{number}#note_{cid}"
+    return f"comment {cid}"
 
 
 def read_token(target: ForgeTarget, environ: Mapping[str, str]) -> str:

@@ -8,6 +8,7 @@ from vidspec.forges.base import COMMENT_LIMIT
 from vidspec.forges.marker import Marker
 from vidspec.plan.model import Plan
 from vidspec.render.markdown import render_markdown
+from vidspec.render.rows import OPTIONAL_SUMMARY_KINDS, SUMMARY_KINDS
 
 
 def comment_body(
@@ -15,7 +16,10 @@ def comment_body(
 ) -> str:
     """``limit`` characters at most; a larger plan keeps its summary and cost and as many
     videos as fit, and says how many are left out and where the whole plan is."""
-    marker = Marker(project=project, fingerprint=plan.fingerprint).render()
+    counts = plan.summary
+    summary = {k: counts.get(k, 0) for k in SUMMARY_KINDS}  # what the summary line shows
+    summary |= {k: counts[k] for k in OPTIONAL_SUMMARY_KINDS if counts.get(k)}
+    marker = Marker(project=project, fingerprint=plan.fingerprint, summary=summary).render()
     where = "the repository root" if project == "." else f"`{project}`"
     head = f"{marker}\n<sub>vidspec project: {where}</sub>\n\n"
     return head + render_markdown(plan, limit=limit - len(head), whole_plan_at=whole_plan_at)
