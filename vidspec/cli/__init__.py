@@ -2,7 +2,8 @@
 
 A command parses options, calls one function, renders, and returns. Every ``VidspecError`` is
 caught here, once, and shown as its message on stderr with its exit code: the user never sees
-a traceback for a problem they can fix.
+a traceback for a problem they can fix. Exit codes: 0 done, 1 any error (a mistyped command
+line too), 2 only for changes or drift under ``--detailed-exitcode``, 130 on Ctrl-C.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import click
 
 from vidspec import __version__
 from vidspec.cli.context import GlobalOptions, color_wanted
+from vidspec.cli.group import VidspecGroup
 from vidspec.core.errors import Interrupted, ManifestError, VidspecError
 from vidspec.core.escape import terminal_safe
 
@@ -48,7 +50,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=VidspecGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "-C",
     "directory",
