@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from apply_env import ApplyEnv, make_env, simple_videos
 
-import vidspec.cli.apply as cli_apply
 from vidspec.state import LocalStateStore
 
 
@@ -68,9 +67,10 @@ def test_prevent_destroy_refuses_with_the_line(
 def test_destroy_asks_first(env: ApplyEnv, monkeypatch: pytest.MonkeyPatch) -> None:
     env.write_videos(simple_videos(1))
     assert env.run("apply", "--auto-approve", monkeypatch=monkeypatch)[0] == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # no answer: a no
     code, _, err = env.run("destroy", monkeypatch=monkeypatch)
-    assert code == 1 and "vidspec destroy asks for confirmation" in err
-    monkeypatch.setattr(cli_apply, "stdin_is_tty", lambda: True)
+    assert code == 1 and "Destroy cancelled." in err
+    assert "vidspec plan --destroy -o plan.bin" in err
     monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
     code, out, err = env.run("destroy", monkeypatch=monkeypatch)
     assert code == 0, err
