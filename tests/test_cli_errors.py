@@ -64,3 +64,15 @@ def test_terraform_single_dash_spellings_are_read_as_vidspec_options(tmp_path: P
     applied = run("apply", "-auto-approve", cwd=tmp_path)
     assert applied.returncode == 0, applied.stderr
     assert "Apply complete! Videos: 2 created" in applied.stdout
+
+
+def test_vv_logs_vidspecs_requests_without_library_debug_lines_which_vvv_adds(
+    tmp_path: Path,
+) -> None:
+    sandbox_project(tmp_path)
+    vv = run("-vv", "plan", cwd=tmp_path)
+    assert "GET /app/th-api/v1/accounts/sandbox/videos -> 200" in vv.stderr
+    assert "acquire" not in vv.stderr.lower()  # filelock's debug lines
+    vvv = run("-vvv", "plan", cwd=tmp_path)
+    assert "GET /app/th-api/v1/accounts/sandbox/videos -> 200" in vvv.stderr
+    assert "acquire" in vvv.stderr.lower()

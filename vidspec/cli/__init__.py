@@ -60,7 +60,12 @@ COMMAND_MODULES: tuple[str, ...] = (
     metavar="DIR",
 )
 @click.option("--no-color", is_flag=True, help="No colour in output (also: NO_COLOR set).")
-@click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv: request log).")
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="More detail on stderr (-vv: request log; -vvv: libraries' debug lines too).",
+)
 @click.version_option(__version__, prog_name="vidspec")
 @click.pass_context
 def cli(ctx: click.Context, directory: Path, no_color: bool, verbose: int) -> None:
@@ -69,16 +74,17 @@ def cli(ctx: click.Context, directory: Path, no_color: bool, verbose: int) -> No
         raise click.UsageError(f"-C {directory}: no such directory")
     ctx.obj = GlobalOptions(directory=directory, color=color_wanted(no_color), verbose=verbose)
     if verbose:
+        # -v: vidspec's notes; -vv: and its request log (vidspec.http: method, path, status,
+        # time); -vvv: and every library's debug lines too (filelock, urllib3). Secrets travel
+        # in headers, which none of them logs.
         logging.basicConfig(
-            level=logging.DEBUG if verbose > 1 else logging.INFO,
+            level=logging.DEBUG if verbose > 2 else logging.WARNING,
             format="vidspec: %(message)s",
             stream=sys.stderr,
         )
-        # urllib3's own DEBUG lines print whole request lines, query strings included; our
-        # vidspec.http logger says what matters (method, path, status, time) and nothing more.
-        logging.getLogger("urllib3").setLevel(logging.WARNING)
+        logging.getLogger("vidspec").setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
         # botocore's DEBUG lines print signed request headers (the access key id among them)
-        # and whole bodies: never below WARNING, whatever -v says.
+        # and whole bodies: never below WARNING, not even with -vvv.
         for name in ("botocore", "boto3", "s3transfer"):
             logging.getLogger(name).setLevel(logging.WARNING)
     _show_waits()
