@@ -41,3 +41,25 @@ def test_no_time_shown_or_stored_has_a_fraction_of_a_second(tmp_path: Path) -> N
         shown = run(*args, cwd=tmp_path)
         assert shown.returncode == 0, shown.stderr
         assert not FRACTION.search(shown.stdout), (args, shown.stdout)
+
+
+def clips_project(root: Path, numbers: list[int]) -> None:
+    assert run("init", ".", cwd=root).returncode == 0
+    videos = "".join(
+        f"  clip{n}:\n    video_name: Clip {n}\n    script: Clip number {n}.\n    voice: Sara\n"
+        for n in numbers
+    )
+    (root / "videos" / "welcome.yaml").write_text(
+        f"defaults:\n  background: green_screen\nvideos:\n{videos}"
+    )
+
+
+def test_addresses_are_listed_in_natural_order_clip2_before_clip10(tmp_path: Path) -> None:
+    clips_project(tmp_path, [10, 1, 2])
+    plan = run("plan", cwd=tmp_path)
+    assert plan.returncode == 0, plan.stderr
+    headers = re.findall(r"# (clip\d+) will be", plan.stdout)
+    assert headers == ["clip1", "clip2", "clip10"], plan.stdout
+    assert run("apply", "--auto-approve", cwd=tmp_path).returncode == 0
+    listing = run("state", "list", cwd=tmp_path).stdout
+    assert re.findall(r"^(clip\d+)\s", listing, re.M) == ["clip1", "clip2", "clip10"], listing

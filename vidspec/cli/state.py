@@ -57,7 +57,7 @@ def _desired_or_none(project: Project) -> Desired | None:
 
 
 def _unknown(address: str, state: State) -> UsageError:
-    known = ", ".join(sorted(state.videos)[:10]) or "none"
+    known = ", ".join(sorted(state.videos, key=natural_key)[:10]) or "none"
     return UsageError(
         f"{address} is not in the state",
         f"vidspec state list shows the managed addresses (here: {known}).",

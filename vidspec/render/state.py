@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from vidspec.core.addresses import natural_key
 from vidspec.core.times import format_time
 from vidspec.plan.importer import Adoption, MatchResult, Skipped
 from vidspec.providers.base import RemoteVideo
@@ -39,7 +40,8 @@ def render_state_list(state: State) -> str:
     ]
     if not rows:
         return ""
-    return "\n".join(_table(_LIST_HEADERS, sorted(rows))) + "\n"
+    rows.sort(key=lambda row: (natural_key(row[0]), row))
+    return "\n".join(_table(_LIST_HEADERS, rows)) + "\n"
 
 
 def render_record(state: State, address: str) -> str:
