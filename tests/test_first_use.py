@@ -63,3 +63,26 @@ def test_addresses_are_listed_in_natural_order_clip2_before_clip10(tmp_path: Pat
     assert run("apply", "--auto-approve", cwd=tmp_path).returncode == 0
     listing = run("state", "list", cwd=tmp_path).stdout
     assert re.findall(r"^(clip\d+)\s", listing, re.M) == ["clip1", "clip2", "clip10"], listing
+
+
+def test_the_project_is_found_upward_from_a_subdirectory_like_git(tmp_path: Path) -> None:
+    assert run("init", ".", cwd=tmp_path).returncode == 0
+    below = tmp_path / "videos" / "more"
+    below.mkdir()
+    validated = run("validate", cwd=below)
+    assert validated.returncode == 0, validated.stderr
+    assert validated.stdout == "2 videos in 1 file are valid.\n"
+    planned = run("plan", "-o", "plan.bin", cwd=below)
+    assert planned.returncode == 0, planned.stderr
+    assert (below / "plan.bin").is_file()  # a path given on the command line: from here
+    assert not (tmp_path / ".vidspec" / "state.json").exists()
+
+
+def test_the_upward_search_stops_at_a_git_work_trees_root(tmp_path: Path) -> None:
+    assert run("init", ".", cwd=tmp_path).returncode == 0
+    repo = tmp_path / "other-repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "docs").mkdir()
+    found = run("validate", cwd=repo / "docs")
+    assert found.returncode == 1
+    assert "no vidspec.yaml in . or above it" in found.stderr
