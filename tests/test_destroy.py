@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,3 +77,24 @@ def test_destroy_asks_first(env: ApplyEnv, monkeypatch: pytest.MonkeyPatch) -> N
     assert code == 0, err
     assert "Do you really want to delete all these videos?" in out
     assert env.server.world.videos == {}
+
+
+def test_plan_destroy_is_saved_with_o_and_applied_with_apply_file(
+    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env.write_videos(simple_videos(2))
+    assert env.run("apply", "--auto-approve", monkeypatch=monkeypatch)[0] == 0
+    code, out, err = env.run(
+        "plan", "--destroy", "-o", str(env.root / "gone.plan"), monkeypatch=monkeypatch
+    )
+    assert code == 0, err
+    assert "Plan: 0 to create, 0 to rename, 0 to regenerate, 2 to delete." in out
+    assert "video-00 will be deleted (destroy requested)" in out
+    assert len(env.server.world.videos) == 2  # planning deletes nothing
+    saved = json.loads((env.root / "gone.plan").read_text())
+    assert saved["saved"]["destroy"] is True
+    code, out, err = env.run("apply", str(env.root / "gone.plan"), monkeypatch=monkeypatch)
+    assert code == 0, err
+    assert out.rstrip().endswith("Destroy complete! Videos: 2 deleted.")
+    assert env.server.world.videos == {}
+    assert LocalStateStore(env.project).load().videos == {}

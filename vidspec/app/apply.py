@@ -168,6 +168,7 @@ class ApplySession:
             desired=desired,
             remote=tuple(remote),
             forced=saved.forced,
+            destroy=saved.destroy,
         )
 
     def _check_origin(self, saved: SavedPlan, shown: str, again: str) -> None:

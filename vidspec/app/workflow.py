@@ -98,6 +98,7 @@ class PlanResult:
             targets=self.request.targets,
             replace=self.request.replace,
             backend=self.backend,
+            destroy=self.request.destroy,
         )
 
 
