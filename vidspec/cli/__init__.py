@@ -42,6 +42,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "destroy",
     "import_",
     "state",
+    "output",
     "force_unlock",
     "backend",
     # review in CI

@@ -125,6 +125,11 @@ class Project:
         return self.work_dir / "usage.json"
 
     @property
+    def observed_path(self) -> Path:
+        """What the last refresh saw (local, git-ignored): ``vidspec.state.observed``."""
+        return self.work_dir / "observed.json"
+
+    @property
     def lock_path(self) -> Path:
         return self.work_dir / "lock"
 

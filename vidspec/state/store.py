@@ -7,7 +7,8 @@
   ``state.json.backup``; a state of another provider kind or account raises ``StateMismatch``.
 - ``save(state)``: only under the lock; refuses another lineage or a serial that moved on disk
   since the state was read; writes nothing when the content is unchanged, otherwise serial + 1,
-  written atomically with the previous file kept as ``state.json.backup``.
+  written atomically with the previous file kept as ``state.json.backup``. Statuses the last
+  refresh saw (``observed``) are recorded on the way.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from vidspec.core.clock import Clock
 from vidspec.core.errors import StateCorrupt, StateError, StateMismatch
 from vidspec.state.lock import LockInfo, ProjectLock
 from vidspec.state.model import ProviderRef, State, StateFormatError
+from vidspec.state.observed import load_observed
 from vidspec.state.usage import MonthlyUsage
 
 
@@ -57,6 +59,9 @@ class Project(Protocol):
     def usage_path(self) -> Path: ...
 
     @property
+    def observed_path(self) -> Path: ...
+
+    @property
     def provider(self) -> ProviderSection: ...
 
 
@@ -81,6 +86,7 @@ class LocalStateStore:
         self.path = project.state_path
         self.backup_path = self.path.with_name(self.path.name + ".backup")
         self.expected = provider_ref(project)
+        self.observed_path = project.observed_path
         self._lock = ProjectLock(project.lock_path, project.work_dir / "lock.info", clock)
         self._usage = MonthlyUsage(project.usage_path)
 
@@ -213,6 +219,8 @@ class LocalStateStore:
     def save(self, state: State) -> State:
         """Write ``state`` if its content changed; returns what is on disk afterwards."""
         self._require_lock()
+        # What the last refresh saw is recorded on this write (a plan writes no state).
+        state = load_observed(self.observed_path).settle(state)
         current = self._read()
         if current is not None:
             if current.lineage != state.lineage:
