@@ -10,8 +10,8 @@ import json
 from typing import Any
 
 from vidspec.core.addresses import natural_key
+from vidspec.core.escape import escape_text
 from vidspec.core.times import format_time
-from vidspec.render.safe import terminal_text
 from vidspec.state.model import State
 from vidspec.state.observed import Observed
 
@@ -25,7 +25,7 @@ def outputs_json(state: State, observed: Observed) -> dict[str, dict[str, Any]]:
         outputs[address] = {
             "id": record.id,
             "status": observed.status(record),
-            "url": None if url is None else terminal_text(url),
+            "url": None if url is None else escape_text(url),
             "expires_at": None if record.expires_at is None else format_time(record.expires_at),
             "download": None
             if record.download is None

@@ -6,10 +6,10 @@ import json
 from collections.abc import Sequence
 
 from vidspec.core.addresses import natural_key
+from vidspec.core.escape import escape_text
 from vidspec.core.times import format_time
 from vidspec.plan.importer import Adoption, MatchResult, Skipped
 from vidspec.providers.base import RemoteVideo
-from vidspec.render.safe import terminal_text
 from vidspec.state.model import State, VideoRecord
 from vidspec.state.observed import Observed
 
@@ -74,7 +74,7 @@ def render_record(state: State, address: str, observed: Observed | None = None) 
     if record is not None:
         document.update(record.to_json())
         url = observed.url(record)
-        document["url"] = None if url is None else terminal_text(url)
+        document["url"] = None if url is None else escape_text(url)
         if observed.seen_at is not None:
             document["seen"] = {
                 "at": format_time(observed.seen_at),
