@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from apply_env import ApplyEnv, make_env, simple_videos
 
-import vidspec.cli.apply as cli_apply
 from vidspec.state import LocalStateStore
 
 
@@ -25,19 +24,25 @@ def env(
 
 
 def tty(monkeypatch: pytest.MonkeyPatch, answer: str) -> None:
-    monkeypatch.setattr(cli_apply, "stdin_is_tty", lambda: True)
     monkeypatch.setattr("sys.stdin", io.StringIO(answer + "\n"))
 
 
-def test_without_a_terminal_apply_refuses_to_ask(
+def test_the_answer_may_come_from_a_pipe_and_the_end_of_input_is_a_no(
     env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     env.write_videos(simple_videos(1))
+    for piped in ("", "Yes\n", " yes\n", "yes please\n"):  # EOF, then near misses
+        monkeypatch.setattr("sys.stdin", io.StringIO(piped))
+        code, out, err = env.run("apply", monkeypatch=monkeypatch)
+        assert code == 1, piped
+        assert "Apply cancelled." in err
+        assert ("stdin ended without an answer" in err) == (piped == ""), err
+    assert env.server.world.videos == {}
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes"))  # `printf yes |`: no newline
     code, out, err = env.run("apply", monkeypatch=monkeypatch)
-    assert code == 1
-    assert "no terminal to ask on" in err and "--auto-approve" in err
-    assert env.server.request_log == []  # refused before spending a request
-    assert out == ""
+    assert code == 0, err
+    assert "Apply complete! Videos: 1 created" in out
+    assert len(env.server.world.videos) == 1
 
 
 def test_yes_applies_and_anything_else_cancels(

@@ -33,3 +33,51 @@ def test_other_errors_say_error_and_what_to_do(tmp_path: Path) -> None:
     assert result.stderr.startswith("Error: no vidspec.yaml")
     assert "vidspec init" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def sandbox_project(root: Path) -> None:
+    assert run("init", ".", cwd=root).returncode == 0  # videos hello and globe-tour
+
+
+def test_a_usage_error_exits_1_not_2_which_means_changes(tmp_path: Path) -> None:
+    sandbox_project(tmp_path)
+    result = run("plan", "--detailed-exitcode", "--no-refrsh", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "No such option '--no-refrsh'" in result.stderr
+    assert run("no-such-command", cwd=tmp_path).returncode == 1
+    changes = run("plan", "--detailed-exitcode", "--no-refresh", cwd=tmp_path)
+    assert changes.returncode == 2, changes.stderr
+
+
+def test_terraform_single_dash_spellings_are_read_as_vidspec_options(tmp_path: Path) -> None:
+    sandbox_project(tmp_path)
+    result = run(
+        "plan",
+        "-out=plan.bin",
+        "-detailed-exitcode",
+        "-target=hello",
+        "-lock-timeout=1s",
+        "-refresh=false",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2, result.stderr
+    assert (tmp_path / "plan.bin").is_file()
+    assert not (tmp_path / "ut=plan.bin").exists()
+    assert "# hello will be" in result.stdout and "globe-tour" not in result.stdout  # -target
+    replaced = run("apply", "-auto-approve", "-replace=hello", cwd=tmp_path)
+    assert "--replace hello: no managed video has this address" in replaced.stderr
+    applied = run("apply", "-auto-approve", cwd=tmp_path)
+    assert applied.returncode == 0, applied.stderr
+    assert "Apply complete! Videos: 2 created" in applied.stdout
+
+
+def test_vv_logs_vidspecs_requests_without_library_debug_lines_which_vvv_adds(
+    tmp_path: Path,
+) -> None:
+    sandbox_project(tmp_path)
+    vv = run("-vv", "plan", cwd=tmp_path)
+    assert "GET /app/th-api/v1/accounts/sandbox/videos -> 200" in vv.stderr
+    assert "acquire" not in vv.stderr.lower()  # filelock's debug lines
+    vvv = run("-vvv", "plan", cwd=tmp_path)
+    assert "GET /app/th-api/v1/accounts/sandbox/videos -> 200" in vvv.stderr
+    assert "acquire" in vvv.stderr.lower()

@@ -79,7 +79,9 @@ def test_no_project_file_says_how_to_get_one() -> None:
     Path("empty").mkdir()
     with pytest.raises(ProjectError) as caught:
         find_project_file(Path("empty"))
-    assert str(caught.value) == "no vidspec.yaml in empty (run `vidspec init` or pass -C DIR)"
+    assert str(caught.value) == (
+        "no vidspec.yaml in empty or above it (run `vidspec init` or pass -C DIR)"
+    )
 
 
 def test_a_literal_secret_is_refused_and_never_echoed() -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from apply_env import ApplyEnv, make_env, simple_videos
 
-import vidspec.cli.apply as cli_apply
 from vidspec.state import LocalStateStore
 
 
@@ -68,11 +68,33 @@ def test_prevent_destroy_refuses_with_the_line(
 def test_destroy_asks_first(env: ApplyEnv, monkeypatch: pytest.MonkeyPatch) -> None:
     env.write_videos(simple_videos(1))
     assert env.run("apply", "--auto-approve", monkeypatch=monkeypatch)[0] == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # no answer: a no
     code, _, err = env.run("destroy", monkeypatch=monkeypatch)
-    assert code == 1 and "vidspec destroy asks for confirmation" in err
-    monkeypatch.setattr(cli_apply, "stdin_is_tty", lambda: True)
+    assert code == 1 and "Destroy cancelled." in err
+    assert "vidspec plan --destroy -o plan.bin" in err
     monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
     code, out, err = env.run("destroy", monkeypatch=monkeypatch)
     assert code == 0, err
     assert "Do you really want to delete all these videos?" in out
     assert env.server.world.videos == {}
+
+
+def test_plan_destroy_is_saved_with_o_and_applied_with_apply_file(
+    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env.write_videos(simple_videos(2))
+    assert env.run("apply", "--auto-approve", monkeypatch=monkeypatch)[0] == 0
+    code, out, err = env.run(
+        "plan", "--destroy", "-o", str(env.root / "gone.plan"), monkeypatch=monkeypatch
+    )
+    assert code == 0, err
+    assert "Plan: 0 to create, 0 to rename, 0 to regenerate, 2 to delete." in out
+    assert "video-00 will be deleted (destroy requested)" in out
+    assert len(env.server.world.videos) == 2  # planning deletes nothing
+    saved = json.loads((env.root / "gone.plan").read_text())
+    assert saved["saved"]["destroy"] is True
+    code, out, err = env.run("apply", str(env.root / "gone.plan"), monkeypatch=monkeypatch)
+    assert code == 0, err
+    assert out.rstrip().endswith("Destroy complete! Videos: 2 deleted.")
+    assert env.server.world.videos == {}
+    assert LocalStateStore(env.project).load().videos == {}

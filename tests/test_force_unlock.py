@@ -28,9 +28,7 @@ def root(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def holder(root: Path) -> Iterator[LockInfo]:
-    """Another process holding the project's lock until its stdin closes."""
+def _start_holder(root: Path) -> tuple[subprocess.Popen[str], LockInfo]:
     script = textwrap.dedent(
         f"""
         import sys
@@ -50,9 +48,26 @@ def holder(root: Path) -> Iterator[LockInfo]:
     proc.stdout.readline()
     info = LocalStateStore(load_project(root)).lock_holder()
     assert info is not None and info.pid == proc.pid
+    return proc, info
+
+
+@pytest.fixture
+def holder(root: Path) -> Iterator[LockInfo]:
+    """Another process holding the project's lock until its stdin closes."""
+    proc, info = _start_holder(root)
     yield info
+    assert proc.stdin is not None
     proc.stdin.close()
     proc.wait(timeout=10)
+
+
+@pytest.fixture
+def stale(root: Path) -> LockInfo:
+    """The note of a holder that was killed: its process is gone, its lock.info stays."""
+    proc, info = _start_holder(root)
+    proc.kill()
+    proc.wait(timeout=10)
+    return info
 
 
 def run(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -73,11 +88,30 @@ def lock_is_free(root: Path) -> bool:
         return False
 
 
-def test_the_right_id_breaks_the_lock(
+def test_a_live_holder_on_this_machine_is_refused_naming_its_pid(
+    root: Path, holder: LockInfo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(root, capsys, "force-unlock", "-f", holder.id)
+    assert (code, out) == (1, "")
+    assert f"the lock's holder is still running: process {holder.pid} on this machine" in err
+    assert f"vidspec force-unlock --force --force {holder.id}" in err
+    assert not lock_is_free(root)
+
+
+def test_a_stale_lock_breaks_with_one_force(
+    root: Path, stale: LockInfo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(root, capsys, "force-unlock", "-f", stale.id)
+    assert code == 0, err
+    assert out.startswith("The lock was removed")
+    assert lock_is_free(root)
+
+
+def test_the_right_id_and_force_twice_break_a_live_holders_lock(
     root: Path, holder: LockInfo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert not lock_is_free(root)
-    code, out, err = run(root, capsys, "force-unlock", "--force", holder.id)
+    code, out, err = run(root, capsys, "force-unlock", "--force", "--force", holder.id)
     assert code == 0, err
     assert out == (
         f"The lock was removed (it was held by {holder.user}@{holder.host}, pid {holder.pid}, "
@@ -108,13 +142,13 @@ def test_without_a_lock_there_is_nothing_to_unlock(
 
 
 def test_without_a_terminal_it_needs_force(
-    root: Path, holder: LockInfo, capsys: pytest.CaptureFixture[str]
+    root: Path, stale: LockInfo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(root, capsys, "force-unlock", holder.id)
+    code, _, err = run(root, capsys, "force-unlock", stale.id)
     assert code == 1
     assert "there is no terminal to ask" in err
-    assert f"vidspec force-unlock --force {holder.id}" in err
-    assert not lock_is_free(root)
+    assert f"vidspec force-unlock --force {stale.id}" in err
+    assert LocalStateStore(load_project(root)).lock_holder() == stale
 
 
 def _on_a_terminal(root: Path, lock_id: str, answer: str) -> tuple[int, str]:
@@ -152,20 +186,18 @@ def _on_a_terminal(root: Path, lock_id: str, answer: str) -> tuple[int, str]:
     return code, seen.decode(errors="replace").replace("\r\n", "\n")
 
 
-def test_on_a_terminal_yes_breaks_the_lock(root: Path, holder: LockInfo) -> None:
-    code, printed = _on_a_terminal(root, holder.id, "yes")
+def test_on_a_terminal_yes_breaks_the_lock(root: Path, stale: LockInfo) -> None:
+    code, printed = _on_a_terminal(root, stale.id, "yes")
     assert code == 0, printed
     assert "Do you really want to force-unlock?" in printed
-    assert f"ID:      {holder.id}" in printed
-    assert f"Process {holder.pid} is still running on this machine" in printed
+    assert f"ID:      {stale.id}" in printed
     assert "Only 'yes' will be accepted to confirm." in printed
     assert "The lock was removed" in printed
     assert lock_is_free(root)
 
 
-def test_on_a_terminal_anything_but_yes_keeps_the_lock(root: Path, holder: LockInfo) -> None:
-    code, printed = _on_a_terminal(root, holder.id, "y")
+def test_on_a_terminal_anything_but_yes_keeps_the_lock(root: Path, stale: LockInfo) -> None:
+    code, printed = _on_a_terminal(root, stale.id, "y")
     assert code == 1, printed
     assert "Force-unlock cancelled; the lock is unchanged." in printed
-    assert LocalStateStore(load_project(root)).lock_holder() == holder
-    assert not lock_is_free(root)
+    assert LocalStateStore(load_project(root)).lock_holder() == stale

@@ -445,3 +445,13 @@ def test_match_leaves_managed_addresses_and_managed_videos_alone(env: Env) -> No
         "Matched 0, ambiguous 0, no match 1; 1 already managed. 0 videos adopted."
     )
     assert env.state_file.read_bytes() == before  # nothing adopted: nothing written
+
+
+def test_help_shows_address_and_id_both_required_together(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["import", "--help"])
+    assert exited.value.code == 0
+    usage = capsys.readouterr().out.splitlines()[0]
+    assert usage == "Usage: vidspec import [OPTIONS] ADDRESS ID"

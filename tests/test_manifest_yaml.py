@@ -184,3 +184,11 @@ def test_deep_nesting_past_the_reread_bound_is_refused_where_libyaml_stopped(
         ": nested more than 64 levels deep "
         "(a manifest needs only a few levels; flatten the structure)"
     )
+
+
+def test_a_tab_is_named_at_its_place_not_as_a_token_libyaml_cannot_start() -> None:
+    found = problems(write("tab.yaml", "videos:\n  a:\n    script: hi\n  b:\n\t  script: x\n"))
+    assert found == [
+        "tab.yaml:5:1: a tab character here: YAML indents with spaces only "
+        "(replace the tab with spaces)"
+    ]

@@ -15,6 +15,8 @@ from vidspec.plan.planner import PlanOptions
 from vidspec.project.config import Safety, load_project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import spec_hash
+from vidspec.render.markdown import render_markdown
+from vidspec.render.text import render_text
 from vidspec.state import LocalStateStore, PendingRecord
 
 RETRY = "previous create's outcome unknown; not found in listing"
@@ -101,3 +103,27 @@ def test_a_bad_value_points_at_the_line(env: ApplyEnv, value: str) -> None:
     [problem] = [str(p) for p in caught.value.problems]
     assert problem.startswith(f"{env.root / 'vidspec.yaml'}:{line}:10: safety.pending_grace")
     assert "a period such as 30m, 2h or 90s" in problem
+
+
+def test_a_plan_holding_only_an_abandoned_record_says_so_under_its_own_heading(
+    env: ApplyEnv,
+) -> None:
+    videos = simple_videos(2)
+    env.write_videos(videos)
+    results = env.apply(targets=("video-01",))
+    assert results is not None and results.ok
+    lose_a_create(env, "video-00", timedelta(hours=1))
+    env.write_videos({"video-01": videos["video-01"]})  # no manifest wants video-00 now
+    plan = env.plan()
+    assert plan.actions == () and [p.state for p in plan.pending] == ["abandoned"]
+    text = render_text(plan)
+    assert text.startswith(
+        "No videos to change. Apply drops 1 abandoned create record from the state "
+        "(nothing is created or paid).\n"
+    ), text
+    assert "No changes." not in text and "In flight" not in text
+    heading = "\nAbandoned (apply drops these records; nothing is created again):\n"
+    assert heading + "  video-00: " in text
+    markdown = render_markdown(plan)
+    assert markdown.startswith("### vidspec plan: no videos to change\n")
+    assert "**Abandoned**" in markdown and "**In flight**" not in markdown

@@ -212,6 +212,7 @@ def test_plan_never_writes_the_state(env: Env) -> None:
     assert sorted(p.name for p in (env.root / ".vidspec").iterdir()) == [
         "lock",
         "lock.usage",
+        "observed.json",  # what the refresh saw: statuses and links (local, git-ignored)
         "state.json",
         "usage.json",
     ]

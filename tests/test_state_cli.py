@@ -140,7 +140,8 @@ def test_list_without_state_says_so_on_stderr(project: Project) -> None:
 def test_show_prints_the_record_as_json(managed: Project) -> None:
     code, out, err = managed.run("state", "show", "welcome")
     assert code == 0, err
-    assert json.loads(out) == {"address": "welcome", **record("vid-welcome").to_json()}
+    # url: the link the last refresh saw (none here: nothing was listed)
+    assert json.loads(out) == {"address": "welcome", **record("vid-welcome").to_json(), "url": None}
     code, out, _ = managed.run("state", "show", "outro")
     assert json.loads(out)["pending"][0]["action"] == "create"
 

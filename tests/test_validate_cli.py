@@ -77,7 +77,7 @@ def test_no_vidspec_yaml(capsys: pytest.CaptureFixture[str]) -> None:
     assert validate(capsys) == (
         1,
         "",
-        "Error: no vidspec.yaml in . (run `vidspec init` or pass -C DIR)\n",
+        "Error: no vidspec.yaml in . or above it (run `vidspec init` or pass -C DIR)\n",
     )
 
 

@@ -39,6 +39,7 @@ from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
 from vidspec.providers.base import Provider
 from vidspec.state import StateStore, backend_name, open_state_store, provider_ref
+from vidspec.state.observed import Observed, save_observed
 
 ProviderFactory = Callable[[Project, Mapping[str, str], Clock], Provider]
 """Opens the provider apply drives (default: ``open_provider``). Tests and benchmarks pass
@@ -145,6 +146,7 @@ class ApplySession:
             )
         desired = load_desired(self.project)
         _, remote = refresh(self.provider, state)
+        save_observed(self.project.observed_path, Observed.from_listing(remote, self.clock.now()))
         if (
             saved.remote_fingerprint is not None
             and listing_fingerprint(remote) != saved.remote_fingerprint
@@ -168,6 +170,7 @@ class ApplySession:
             desired=desired,
             remote=tuple(remote),
             forced=saved.forced,
+            destroy=saved.destroy,
         )
 
     def _check_origin(self, saved: SavedPlan, shown: str, again: str) -> None:

@@ -35,6 +35,7 @@ from vidspec.state import (
     open_usage,
     provider_ref,
 )
+from vidspec.state.observed import Observed, save_observed
 
 __all__ = [
     "PlanRequest",
@@ -98,6 +99,7 @@ class PlanResult:
             targets=self.request.targets,
             replace=self.request.replace,
             backend=self.backend,
+            destroy=self.request.destroy,
         )
 
 
@@ -134,6 +136,8 @@ def make_plan(
             catalog, remote = refresh(provider, state) if request.refresh else (None, None)
         finally:
             use.count()  # the month's count includes the refresh before the plan reads it
+    if remote is not None:
+        save_observed(project.observed_path, Observed.from_listing(remote, clock.now()))
     spent = provider.ledger.total
     now = clock.now()
     options = _planner_options(project, request, store.usage().used(now))

@@ -3,7 +3,8 @@ imported only when its command runs (``COMMANDS``, ``lazy.LazyGroup``).
 
 A command parses options, calls one function, renders, and returns. Every ``VidspecError`` is
 caught here, once, and shown as its message on stderr with its exit code: the user never sees
-a traceback for a problem they can fix.
+a traceback for a problem they can fix. Exit codes: 0 done, 1 any error (a mistyped command
+line too), 2 only for changes or drift under ``--detailed-exitcode``, 130 on Ctrl-C.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import click
 
 from vidspec import __version__
 from vidspec.cli.context import GlobalOptions, color_wanted
-from vidspec.cli.lazy import LazyGroup
+from vidspec.cli.group import VidspecGroup
 from vidspec.core.errors import Interrupted, ManifestError, VidspecError
 from vidspec.core.escape import terminal_safe
 
@@ -80,6 +81,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "vidspec.cli.state",
         "Look at and edit what vidspec manages (no video is touched).",
     ),
+    "output": (
+        "vidspec.cli.output",
+        "Show each managed video's id, status, link (URL), expiry and downloaded file.",
+    ),
     "force-unlock": (
         "vidspec.cli.force_unlock",
         "Remove the project lock recorded with ID (shown by the command that found it held).",
@@ -97,7 +102,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=VidspecGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.option(
     "-C",
     "directory",
@@ -107,7 +114,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     metavar="DIR",
 )
 @click.option("--no-color", is_flag=True, help="No colour in output (also: NO_COLOR set).")
-@click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv: request log).")
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="More detail on stderr (-vv: request log; -vvv: libraries' debug lines too).",
+)
 @click.version_option(__version__, prog_name="vidspec")
 @click.pass_context
 def cli(ctx: click.Context, directory: Path, no_color: bool, verbose: int) -> None:
@@ -116,16 +128,17 @@ def cli(ctx: click.Context, directory: Path, no_color: bool, verbose: int) -> No
         raise click.UsageError(f"-C {directory}: no such directory")
     ctx.obj = GlobalOptions(directory=directory, color=color_wanted(no_color), verbose=verbose)
     if verbose:
+        # -v: vidspec's notes; -vv: and its request log (vidspec.http: method, path, status,
+        # time); -vvv: and every library's debug lines too (filelock, urllib3). Secrets travel
+        # in headers, which none of them logs.
         logging.basicConfig(
-            level=logging.DEBUG if verbose > 1 else logging.INFO,
+            level=logging.DEBUG if verbose > 2 else logging.WARNING,
             format="vidspec: %(message)s",
             stream=sys.stderr,
         )
-        # urllib3's own DEBUG lines print whole request lines, query strings included; our
-        # vidspec.http logger says what matters (method, path, status, time) and nothing more.
-        logging.getLogger("urllib3").setLevel(logging.WARNING)
+        logging.getLogger("vidspec").setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
         # botocore's DEBUG lines print signed request headers (the access key id among them)
-        # and whole bodies: never below WARNING, whatever -v says.
+        # and whole bodies: never below WARNING, not even with -vvv.
         for name in ("botocore", "boto3", "s3transfer"):
             logging.getLogger(name).setLevel(logging.WARNING)
     _show_waits()

@@ -1,9 +1,9 @@
 """``vidspec apply [PLANFILE]``: make the videos match the manifests, as the plan shows.
 
 Without PLANFILE: take the lock, plan, show the plan, ask for ``yes`` (unless
-``--auto-approve``; without a terminal to ask on, refuse), then apply. With PLANFILE (from
-``vidspec plan -o``): no question; the file is applied exactly, or refused as stale.
-``run_apply`` is shared with ``vidspec destroy``.
+``--auto-approve``; the answer may come from a pipe, the end of input is a no), then apply.
+With PLANFILE (from ``vidspec plan -o``): no question; the file is applied exactly, or refused
+as stale. ``run_apply`` is shared with ``vidspec destroy``.
 """
 
 from __future__ import annotations
@@ -49,10 +49,6 @@ class Confirmation:
     """The reviewed plan's fingerprint (a prefix): apply only that plan, else change nothing."""
 
 
-def stdin_is_tty() -> bool:
-    return sys.stdin.isatty()
-
-
 def stderr_is_tty() -> bool:
     return sys.stderr.isatty()
 
@@ -65,13 +61,6 @@ def run_apply(options: GlobalOptions, request: ApplyRequest, confirm: Confirmati
             "--target and --replace cannot be combined with a plan file",
             "The plan file already says what to do; plan again with them: "
             "vidspec plan --target ADDR -o FILE.",
-        )
-    if request.plan_file is None and not confirm.auto_approve and not stdin_is_tty():
-        raise UsageError(
-            f"vidspec {word} asks for confirmation, and there is no terminal to ask on "
-            f"(stdin is not a TTY).",
-            f"Pass --auto-approve to {word} without asking, or review a saved plan first: "
-            f"vidspec plan -o plan.json, then vidspec apply plan.json.",
         )
     project = load_project(options.directory)
     clock = clock_factory()
@@ -161,10 +150,23 @@ def fingerprint_prefix(value: str | None) -> str | None:
 
 
 def _ask(question: str, word: str) -> None:
+    """Read the answer from stdin, a terminal or a pipe (``echo yes | vidspec apply``, as
+    Terraform does). Only the exact line ``yes`` approves; the end of input is a no."""
     click.echo(f"\n{question}")
-    answer = click.prompt("  Enter a value", default="", show_default=False)
-    if answer.strip() != "yes":
-        raise VidspecError(f"{word.capitalize()} cancelled.", "Nothing was changed.")
+    click.echo("  Enter a value: ", nl=False)
+    line = sys.stdin.readline()
+    if not line.endswith("\n"):
+        click.echo("")  # no newline came from the user: end the prompt's line ourselves
+    if line.rstrip("\r\n") != "yes":
+        saved = "vidspec plan" + (" --destroy" if word == "destroy" else "") + " -o plan.bin"
+        hint = (
+            "Nothing was changed."
+            if line
+            else f"Nothing was changed: stdin ended without an answer. Pipe one (echo yes | "
+            f"vidspec {word}), pass --auto-approve, or review a saved plan: {saved}, then "
+            f"vidspec apply plan.bin."
+        )
+        raise VidspecError(f"{word.capitalize()} cancelled.", hint)
     click.echo("")
 
 

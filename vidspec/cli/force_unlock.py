@@ -4,7 +4,8 @@ The OS releases the lock of a process that dies, so a lock that stays is held by
 that hangs (or lives on another machine sharing the directory). Breaking it lets two commands
 write at once if that process wakes up; the state store's serial check then refuses the
 second write, but only a person can judge whether the holder is really gone: so the ID must
-match, and a terminal user confirms.
+match, and a terminal user confirms. A holder whose process still runs on this machine is not
+gone: it is refused, naming its pid, unless ``--force`` is given twice.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 import click
 
 from vidspec.cli.context import global_options
-from vidspec.core.errors import UsageError
+from vidspec.core.errors import UsageError, VidspecError
 from vidspec.project.config import load_project
 from vidspec.state import LockInfo, open_state_store
 
@@ -38,12 +39,6 @@ def _confirm(info: LockInfo, location: str) -> bool:
     click.echo("Do you really want to force-unlock?", err=True)
     click.echo(f"  vidspec will remove the lock of {location} held by:", err=True)
     click.echo(info.describe(), err=True)
-    if _alive_here(info):
-        click.echo(
-            f"  Process {info.pid} is still running on this machine: if it is a vidspec "
-            f"command, let it finish (or stop it) instead.",
-            err=True,
-        )
     click.echo("  Only 'yes' will be accepted to confirm.", err=True)
     answer: str = click.prompt(
         "\n  Enter a value", default="", show_default=False, err=True, prompt_suffix=": "
@@ -53,12 +48,25 @@ def _confirm(info: LockInfo, location: str) -> bool:
 
 @click.command("force-unlock")
 @click.argument("lock_id", metavar="ID")
-@click.option("-f", "--force", is_flag=True, help="Do not ask for confirmation.")
+@click.option(
+    "-f",
+    "--force",
+    count=True,
+    help="Do not ask for confirmation; twice (-ff) to break the lock of a process still "
+    "running on this machine.",
+)
 @click.pass_context
-def command(ctx: click.Context, lock_id: str, force: bool) -> int:
+def command(ctx: click.Context, lock_id: str, force: int) -> int:
     """Remove the project lock recorded with ID (shown by the command that found it held)."""
     store = open_state_store(load_project(global_options(ctx).directory))
     holder = store.lock_holder()
+    if holder is not None and holder.id == lock_id and force < 2 and _alive_here(holder):
+        raise VidspecError(
+            f"the lock's holder is still running: process {holder.pid} on this machine "
+            f"({holder.host}), `{holder.command}`; force-unlock leaves its lock alone",
+            f"Let it finish, or stop it (kill {holder.pid}). If you are sure it is not a "
+            f"vidspec command any more: vidspec force-unlock --force --force {lock_id}",
+        )
     if holder is not None and holder.id == lock_id and force:
         click.echo(f"Removing the lock of {store.location}, held by:", err=True)
         click.echo(holder.describe(), err=True)

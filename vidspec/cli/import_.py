@@ -278,7 +278,8 @@ def import_match(project: Project, options: ImportOptions, clock: Clock) -> None
 
 
 @click.command("import")
-@click.argument("address", required=False)
+# metavar: the usage line reads "ADDRESS ID" (both or neither), not "[ADDRESS] ID"
+@click.argument("address", metavar="ADDRESS", required=False)
 @click.argument("video_id", metavar="ID", required=False)
 @click.option(
     "--all", "import_all_", is_flag=True, help="Adopt every unmanaged video (with --write FILE)."

@@ -7,7 +7,8 @@ import json
 import click
 
 from vidspec.cli.context import global_options
-from vidspec.project.config import PROJECT_FILE, PROVIDER_KINDS, load_project
+from vidspec.core.errors import ProjectError
+from vidspec.project.config import PROVIDER_KINDS, find_project_file, load_project
 from vidspec.project.schema import manifest_schema, project_schema
 
 
@@ -28,7 +29,11 @@ def command(ctx: click.Context, which: str, kind: str | None) -> None:
     else:
         if kind is None:
             directory = global_options(ctx).directory
-            has_project = (directory / PROJECT_FILE).is_file()
-            kind = load_project(directory).provider.kind if has_project else "sandbox"
+            try:
+                find_project_file(directory)
+            except ProjectError:
+                kind = "sandbox"  # no project: the default kind's schema
+            else:
+                kind = load_project(directory).provider.kind
         document = manifest_schema(kind)
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -14,9 +15,11 @@ from vidspec.plan import load_saved_plan
 from vidspec.project.config import load_project
 from vidspec.render.jsonout import render_json
 from vidspec.render.markdown import render_markdown
+from vidspec.render.outputs import outputs_json
 from vidspec.render.statetext import render_state
 from vidspec.render.text import render_text
 from vidspec.state import format_time
+from vidspec.state.observed import load_observed
 
 
 @click.command("show")
@@ -51,7 +54,8 @@ def command(ctx: click.Context, planfile: Path | None, as_json: bool, markdown: 
         return
     if markdown:
         raise UsageError("--markdown shows a saved plan", "Use: vidspec show PLANFILE --markdown")
-    store, state = read_state(load_project(options.directory))
+    project = load_project(options.directory)
+    store, state = read_state(project)
     if state is None:
         if as_json:
             click.echo("null")
@@ -60,7 +64,9 @@ def command(ctx: click.Context, planfile: Path | None, as_json: bool, markdown: 
             err=True,
         )
         return
-    if as_json:
-        click.echo(state.to_text(), nl=False)
+    if as_json:  # the state, and the outputs (ids, statuses, links, files) as `output` shows
+        document = state.to_json()
+        document["outputs"] = outputs_json(state, load_observed(project.observed_path))
+        click.echo(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
     else:
         click.echo(render_state(state, source=store.location), nl=False)

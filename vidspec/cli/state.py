@@ -23,8 +23,9 @@ from vidspec.plan.importer import check_address
 from vidspec.project.config import Project, load_project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import Desired
-from vidspec.render.state import render_record, render_state_list
+from vidspec.render.state import render_record, render_state_list, seen_note
 from vidspec.state import LocalStateStore, State, StateStore, open_state_store
+from vidspec.state.observed import load_observed
 from vidspec.state.transfer import migrate, push, read_state_file
 
 
@@ -57,7 +58,7 @@ def _desired_or_none(project: Project) -> Desired | None:
 
 
 def _unknown(address: str, state: State) -> UsageError:
-    known = ", ".join(sorted(state.videos)[:10]) or "none"
+    known = ", ".join(sorted(state.videos, key=natural_key)[:10]) or "none"
     return UsageError(
         f"{address} is not in the state",
         f"vidspec state list shows the managed addresses (here: {known}).",
@@ -77,9 +78,13 @@ def list_(ctx: click.Context) -> None:
     if state is None:
         click.echo(f"No state yet: {store.location} does not exist.", err=True)
         return
-    text = render_state_list(state)
+    observed = load_observed(_project(ctx).observed_path)
+    text = render_state_list(state, observed)
     if text:
         click.echo(text, nl=False)
+        note = seen_note(state, observed)
+        if note:
+            click.echo(note, err=True)
     else:
         click.echo("No videos are managed.", err=True)
 
@@ -94,7 +99,8 @@ def show(ctx: click.Context, address: str) -> None:
         raise _no_state(store)
     if address not in state.videos and not state.pending_for(address):
         raise _unknown(address, state)
-    click.echo(render_record(state, address), nl=False)
+    observed = load_observed(_project(ctx).observed_path)
+    click.echo(render_record(state, address, observed), nl=False)
 
 
 @command.command("rm")

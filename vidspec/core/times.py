@@ -6,10 +6,10 @@ from datetime import datetime, timedelta, timezone
 
 
 def format_time(value: datetime) -> str:
-    """``2026-11-02T09:00:00Z`` (microseconds kept when present, so a round trip is exact)."""
-    utc = value.astimezone(timezone.utc)
-    text = utc.isoformat(timespec="microseconds" if utc.microsecond else "seconds")
-    return text.replace("+00:00", "Z")
+    """``2026-11-02T09:00:00Z``: whole seconds everywhere (state, plans, output), as a person
+    reads them; the fraction of a second is dropped, as nothing vidspec decides needs it."""
+    utc = value.astimezone(timezone.utc).replace(microsecond=0)
+    return utc.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def parse_time(text: str) -> datetime:

@@ -44,6 +44,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from vidspec.core import addresses
+from vidspec.core.addresses import natural_key
 from vidspec.core.errors import UsageError
 from vidspec.plan.adoption import CLOCK_SKEW, UNFINISHED, Adoption, adopt, pending_claims
 from vidspec.plan.cost import value_at
@@ -223,7 +224,7 @@ def match_videos(
     ambiguous: list[Ambiguity] = []
     not_found: list[str] = []
     for address, found in candidates.items():
-        others = sorted({a for v in found for a in wanted_by[v.id]} - {address})
+        others = sorted({a for v in found for a in wanted_by[v.id]} - {address}, key=natural_key)
         if not found:
             not_found.append(address)
         elif len(found) == 1 and not others:

@@ -66,6 +66,7 @@ class SavedPlan:
     targets: tuple[str, ...] = ()
     replace: tuple[str, ...] = ()
     backend: str | None = None  # ``vidspec.state.backend_name``; None: not recorded
+    destroy: bool = False  # `vidspec plan --destroy`: apply reports it as a destroy
 
     def to_json(self) -> dict[str, Any]:
         doc = self.plan.to_json(full=True)
@@ -78,6 +79,7 @@ class SavedPlan:
             "forced": self.forced,
             "targets": list(self.targets),
             "replace": list(self.replace),
+            "destroy": self.destroy,
         }
         if self.backend is not None:
             doc["saved"]["backend"] = self.backend
@@ -102,6 +104,7 @@ class SavedPlan:
             targets=tuple(saved.get("targets", ())),
             replace=tuple(saved.get("replace", ())),
             backend=None if saved.get("backend") is None else str(saved["backend"]),
+            destroy=bool(saved.get("destroy", False)),
         )
 
 

@@ -125,6 +125,11 @@ class Project:
         return self.work_dir / "usage.json"
 
     @property
+    def observed_path(self) -> Path:
+        """What the last refresh saw (local, git-ignored): ``vidspec.state.observed``."""
+        return self.work_dir / "observed.json"
+
+    @property
     def lock_path(self) -> Path:
         return self.work_dir / "lock"
 
@@ -137,12 +142,20 @@ SECRET_FIELDS = ("token", "username", "password", "api_key")
 
 
 def find_project_file(directory: Path) -> Path:
-    """``vidspec.yaml`` in ``directory`` (the ``-C`` directory), or ``ProjectError``."""
-    candidate = Path(os.path.abspath(directory)) / PROJECT_FILE
-    if not candidate.is_file():
-        shown = display_path(directory)
-        raise ProjectError(f"no {PROJECT_FILE} in {shown} (run `vidspec init` or pass -C DIR)")
-    return candidate
+    """The nearest ``vidspec.yaml``: in ``directory`` (the ``-C`` directory) or the closest
+    folder above it, as git finds its repository; the search stops at the filesystem's root
+    and at a git work tree's root (a folder holding ``.git``). ``ProjectError`` when none."""
+    start = Path(os.path.abspath(directory))
+    for folder in (start, *start.parents):
+        candidate = folder / PROJECT_FILE
+        if candidate.is_file():
+            return candidate
+        if (folder / ".git").exists():
+            break
+    shown = display_path(directory)
+    raise ProjectError(
+        f"no {PROJECT_FILE} in {shown} or above it (run `vidspec init` or pass -C DIR)"
+    )
 
 
 def load_project(directory: Path) -> Project:

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from vidspec.core.addresses import natural_key
 from vidspec.core.errors import ManifestError, Problem
 from vidspec.core.location import LocationPool, SourceLocation
 from vidspec.project.config import Project, vidspec_files
@@ -145,7 +146,7 @@ class _Loading:
             raise ManifestError(self.problems)
         return Desired(
             provider_kind=self.project.provider.kind,
-            videos=dict(sorted(self.videos.items())),
+            videos=dict(sorted(self.videos.items(), key=lambda i: natural_key(i[0]))),
             moves=tuple(m.block for m in self.moves),
             files=tuple(self.files),
             definitions=self.definitions,

@@ -96,6 +96,13 @@ class Composer:
                 self.libyaml_stop = exc.problem_mark  # met reading ahead: the caller reads again
                 return None, None
             mark = exc.problem_mark or exc.context_mark
+            if mark is not None and _char_at(text, mark) == "\t":
+                self.problem(
+                    mark,
+                    "a tab character here: YAML indents with spaces only",
+                    "replace the tab with spaces",
+                )
+                return None, None
             what = exc.problem or exc.context or "invalid YAML"
             if exc.problem and exc.context:
                 what += f", {exc.context}"
@@ -341,6 +348,13 @@ def _quoted(text: str) -> str:
     if len(text) <= 40:
         return f"'{text}'"
     return f"'{text[:20]}...' ({len(text):,} characters)"
+
+
+def _char_at(text: str, mark: Any) -> str:
+    """The character a parser's mark points at ('' past the end)."""
+    lines = text.split("\n")
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return line[mark.column : mark.column + 1]
 
 
 def _resolve(plain: str) -> str:

@@ -84,6 +84,8 @@ def _assemble(
 
 
 def _head(rows: PlanRows) -> list[str]:
+    if rows.empty and rows.abandoned:
+        return ["### vidspec plan: no videos to change", rows.abandoned_header]
     if rows.empty:
         return ["### vidspec plan: no changes", "Your videos match the manifests."]
     counts = rows.summary_line.removeprefix("Plan: ").removesuffix(".")
@@ -106,6 +108,10 @@ def _tail(rows: PlanRows) -> list[str]:
     if rows.pending:
         lines = "\n".join(f"- {_cell(p)}" for p in rows.pending)
         tail.append(f"**In flight** (shown, not created again):\n\n{lines}")
+    if rows.abandoned:
+        lines = "\n".join(f"- {_cell(p)}" for p in rows.abandoned)
+        what = "(apply drops these records; nothing is created again)"
+        tail.append(f"**Abandoned** {what}:\n\n{lines}")
     if rows.unmanaged:
         count = len(rows.unmanaged)
         listed = "\n".join(

@@ -16,7 +16,7 @@ from typing import Any
 
 from vidspec.core.times import format_time
 from vidspec.plan.actions import Action, Delete, Download, FieldChange, Forget, Move, Regenerate
-from vidspec.plan.model import Plan, UnmanagedVideo
+from vidspec.plan.model import PendingTask, Plan, UnmanagedVideo
 
 # A string longer than this (or with a line break) is shown as a word diff or a text block.
 LONG_STRING = 60
@@ -98,13 +98,24 @@ class PlanRows:
     counts: dict[str, int]
     summary_line: str  # "Plan: 2 to create, ..."
     cost_line: str  # "Cost: ..."
-    pending: tuple[str, ...]
+    pending: tuple[str, ...]  # in flight: waited for, not created again
     unmanaged: tuple[UnmanagedVideo, ...]
     warnings: tuple[str, ...]
+    abandoned: tuple[str, ...] = ()  # dead write-ahead records apply drops (its only change)
 
     @property
     def empty(self) -> bool:
         return not self.actions
+
+    @property
+    def abandoned_header(self) -> str:
+        """The header of a plan whose only change is dropping abandoned records."""
+        count = len(self.abandoned)
+        records = "record" if count == 1 else "records"
+        return (
+            f"No videos to change. Apply drops {count} abandoned create {records} from the "
+            f"state (nothing is created or paid)."
+        )
 
 
 def plan_rows(plan: Plan) -> PlanRows:
@@ -117,14 +128,18 @@ def plan_rows(plan: Plan) -> PlanRows:
         counts=plan.summary,
         summary_line=summary_line(plan.summary),
         cost_line=cost_line(plan),
-        pending=tuple(
-            f"{p.address}: "
-            + (f"task {p.remote_id} " if p.remote_id else "")
-            + f"{p.state} since {format_time(p.since)} ({p.note})"
-            for p in plan.pending
-        ),
+        pending=tuple(_pending_line(p) for p in plan.pending if p.state != "abandoned"),
         unmanaged=plan.unmanaged,
         warnings=plan.warnings,
+        abandoned=tuple(_pending_line(p) for p in plan.pending if p.state == "abandoned"),
+    )
+
+
+def _pending_line(p: PendingTask) -> str:
+    return (
+        f"{p.address}: "
+        + (f"task {p.remote_id} " if p.remote_id else "")
+        + f"{p.state} since {format_time(p.since)} ({p.note})"
     )
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from vidspec.core.addresses import natural_key
+from vidspec.core.escape import escape_text
 from vidspec.core.times import format_time
 from vidspec.plan.importer import Adoption, MatchResult, Skipped
 from vidspec.providers.base import RemoteVideo
-from vidspec.state.model import State
+from vidspec.state.model import State, VideoRecord
+from vidspec.state.observed import Observed
 
 _LIST_HEADERS = ("ADDRESS", "ID", "STATUS", "EXPIRES")
 
@@ -21,13 +24,15 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = 
     ]
 
 
-def render_state_list(state: State) -> str:
-    """``state list``: one row per address (pending creates too), sorted; ``""`` if none."""
+def render_state_list(state: State, observed: Observed | None = None) -> str:
+    """``state list``: one row per address (pending creates too), sorted; ``""`` if none. A
+    status the last refresh saw that the state has not recorded yet is marked ``*``."""
+    observed = observed or Observed()
     rows = [
         (
             address,
             record.id,
-            record.status.value,
+            _status(record, observed),
             format_time(record.expires_at) if record.expires_at else "-",
         )
         for address, record in state.videos.items()
@@ -39,15 +44,42 @@ def render_state_list(state: State) -> str:
     ]
     if not rows:
         return ""
-    return "\n".join(_table(_LIST_HEADERS, sorted(rows))) + "\n"
+    rows.sort(key=lambda row: (natural_key(row[0]), row))
+    return "\n".join(_table(_LIST_HEADERS, rows)) + "\n"
 
 
-def render_record(state: State, address: str) -> str:
-    """``state show ADDR``: the record as JSON (sorted keys), with its pending records."""
+def _status(record: VideoRecord, observed: Observed) -> str:
+    seen = observed.status(record)
+    return seen if seen == record.status.value else f"{seen}*"
+
+
+def seen_note(state: State, observed: Observed) -> str | None:
+    """The footnote of ``state list`` when a status is marked, else ``None``."""
+    if observed.seen_at is None or all(
+        observed.status(r) == r.status.value for r in state.videos.values()
+    ):
+        return None
+    return (
+        f"* as the listing read {format_time(observed.seen_at)} showed it; the state records "
+        f"it on its next write."
+    )
+
+
+def render_record(state: State, address: str, observed: Observed | None = None) -> str:
+    """``state show ADDR``: the record as JSON (sorted keys), with its pending records, and
+    what the last refresh saw of it (``seen``: status, link, when)."""
+    observed = observed or Observed()
     document: dict[str, object] = {"address": address}
     record = state.videos.get(address)
     if record is not None:
         document.update(record.to_json())
+        url = observed.url(record)
+        document["url"] = None if url is None else escape_text(url)
+        if observed.seen_at is not None:
+            document["seen"] = {
+                "at": format_time(observed.seen_at),
+                "status": observed.status(record),
+            }
     pending = [p.to_json() for p in state.pending_for(address)]
     if pending:
         document["pending"] = pending

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vidspec.core.addresses import natural_key
 from vidspec.core.times import format_time
 from vidspec.state.model import State
 
@@ -24,7 +25,7 @@ def render_state(state: State, *, source: str) -> str:
             format_time(record.created_at),
             format_time(record.expires_at) if record.expires_at else "-",
         )
-        for address, record in sorted(state.videos.items())
+        for address, record in sorted(state.videos.items(), key=lambda i: natural_key(i[0]))
     ]
     if rows:
         widths = [max(len(r[i]) for r in [_HEADERS, *rows]) for i in range(len(_HEADERS))]

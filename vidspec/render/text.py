@@ -42,7 +42,7 @@ class _TextRenderer:
     def render(self, rows: PlanRows) -> str:
         lines: list[str] = []
         if rows.empty:
-            lines.append(self._bold(NO_CHANGES))
+            lines.append(self._bold(rows.abandoned_header if rows.abandoned else NO_CHANGES))
         else:
             lines.append("Actions are shown with these symbols:")
             for symbol in rows.legend:
@@ -55,6 +55,9 @@ class _TextRenderer:
         if rows.pending:
             lines += ["", "In flight (shown, not created again):"]
             lines += [f"  {line}" for line in rows.pending]
+        if rows.abandoned:
+            lines += ["", "Abandoned (apply drops these records; nothing is created again):"]
+            lines += [f"  {line}" for line in rows.abandoned]
         if rows.unmanaged:
             count = len(rows.unmanaged)
             noun = "video" if count == 1 else "videos"

@@ -63,7 +63,7 @@ class LockInfo:
             host=socket.gethostname(),
             pid=os.getpid(),
             command=command,
-            created=clock.now(),
+            created=clock.now().replace(microsecond=0),  # as lock.info keeps it
             run_url=ci_run_url(os.environ if environ is None else environ),
         )
 

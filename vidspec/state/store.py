@@ -8,6 +8,7 @@
 - ``save(state)``: only under the lock; refuses another lineage or a serial that moved on disk
   since the state was read; writes nothing when the content is unchanged, otherwise serial + 1,
   appended as one fsynced record to ``state.json.journal`` (O(change), see ``journal``).
+  Statuses the last refresh saw (``observed``) are recorded on the way.
 - The journal is folded into ``state.json`` (written atomically, the previous file kept as
   ``state.json.backup``) when the lock is released, when it is taken and a journal is left
   (a killed command), and every ``FOLD_EVERY`` records; ``load()`` replays what is not folded.
@@ -30,6 +31,7 @@ from vidspec.core.errors import StateCorrupt, StateError, StateMismatch
 from vidspec.state.journal import FOLD_EVERY, FileJournal, JournalError, encode_change, replay
 from vidspec.state.lock import LockInfo, ProjectLock
 from vidspec.state.model import ProviderRef, State, StateFormatError
+from vidspec.state.observed import load_observed
 from vidspec.state.usage import MonthlyUsage
 
 
@@ -62,6 +64,9 @@ class Project(Protocol):
     def usage_path(self) -> Path: ...
 
     @property
+    def observed_path(self) -> Path: ...
+
+    @property
     def provider(self) -> ProviderSection: ...
 
 
@@ -86,6 +91,7 @@ class LocalStateStore:
         self.path = project.state_path
         self.backup_path = self.path.with_name(self.path.name + ".backup")
         self.expected = provider_ref(project)
+        self.observed_path = project.observed_path
         self._lock = ProjectLock(project.lock_path, project.work_dir / "lock.info", clock)
         self._usage = MonthlyUsage(project.usage_path)
         self.journal = FileJournal(self.path.with_name(self.path.name + ".journal"))
@@ -285,6 +291,8 @@ class LocalStateStore:
     def save(self, state: State) -> State:
         """Record ``state`` if its content changed; returns what is on disk afterwards."""
         self._require_lock()
+        # What the last refresh saw is recorded on this write (a plan writes no state).
+        state = load_observed(self.observed_path).settle(state)
         current = self._known
         if current is None or self._stamp != self._current_stamp():
             current = self._read()
