@@ -37,6 +37,7 @@ from vidspec.plan.checks import catalog_problems, check_prevent_destroy, plan_co
 from vidspec.plan.compare import compare
 from vidspec.plan.diff import flatten
 from vidspec.plan.downloads import LocalFiles
+from vidspec.plan.hints import import_hints, moved_hints
 from vidspec.plan.model import Plan, UnmanagedVideo
 from vidspec.plan.pending import REASON_ADOPT, REASON_RETRY, resolve_pending
 from vidspec.plan.remove import previous_ids, remove
@@ -102,7 +103,7 @@ def plan(
         ),
         pending=found.pending,
         unmanaged=tuple(UnmanagedVideo(v.id, v.name) for v in remote or () if v.id not in claimed),
-        warnings=tuple(dict.fromkeys([*desired.warnings, *_notes(run, found)])),
+        warnings=tuple(dict.fromkeys([*desired.warnings, *_notes(run, found, claimed)])),
         refreshed=remote is not None,
     )
 
@@ -256,9 +257,12 @@ def _targeting(found: Findings, targets: Sequence[str]) -> Findings:
     )
 
 
-def _notes(run: PlanInputs, found: Findings) -> list[str]:
-    """The plan's warnings, with the notes on what this run could not see."""
+def _notes(run: PlanInputs, found: Findings, claimed: set[str]) -> list[str]:
+    """The plan's warnings, with the hints that save a paid video (``plan.hints``) and the
+    notes on what this run could not see."""
     warnings = list(found.warnings)
+    warnings += moved_hints(found.actions, run.state, can_delete=run.caps.can_delete)
+    warnings += import_hints(found.actions, run.remote, claimed, run.caps)
     generates = any(isinstance(a, (Create, Regenerate)) for a in found.actions)
     if run.catalog is None and generates:
         warnings.append(
