@@ -44,6 +44,11 @@ from vidspec.render.text import render_text
     default=True,
     help="Read the service's listing and catalog first (default), or plan from the state alone.",
 )
+@click.option(
+    "--refresh-catalog",
+    is_flag=True,
+    help="Read the catalog from the service even if the one a plan kept is recent (Vidnoz).",
+)
 @click.option("--force", is_flag=True, help="Allow a plan over the safety limits.")
 @report_options
 @lock_timeout_option
@@ -57,6 +62,7 @@ def command(
     target: tuple[str, ...],
     replace: tuple[str, ...],
     refresh: bool,
+    refresh_catalog: bool,
     force: bool,
     report_format: str | None,
     report: Path | None,
@@ -71,6 +77,7 @@ def command(
         targets=target,
         replace=replace,
         refresh=refresh,
+        refresh_catalog=refresh_catalog,
         lock_timeout=lock_timeout,
         command="vidspec plan",
     )
