@@ -120,6 +120,9 @@ class VidnozProvider:
             if cache_dir is not None
             else None
         )
+        # file links of finished videos, as the latest listing gave them: a download needs
+        # no task-detail call for a video the listing showed finished
+        self._listed_urls: dict[str, str] = {}
 
     # -- one API call -----------------------------------------------------------------------
 
@@ -265,6 +268,9 @@ class VidnozProvider:
             if since is not None and any(v.created_at < since for v in found.values()):
                 return list(found.values())  # newest first: the rest is older still
             if not isinstance(following, str) or not following or not videos:
+                self._listed_urls = {
+                    v.id: v.url for v in found.values() if v.state is TaskState.DONE and v.url
+                }
                 return list(found.values())
             if len(found) == before:
                 raise listing_loops(url, f"the listing repeats itself after {before} videos")
@@ -317,19 +323,21 @@ class VidnozProvider:
         return out
 
     def download(self, video_id: str, dest: Path) -> DownloadResult:
-        """Ask the detail for the file's link (one API call), then stream the file to ``dest``
-        atomically (temp file, rename) without the API key."""
-        video = self._detail(video_id)
-        detail_path = path_of(self._base + API.detail_path)
-        if video.state is not TaskState.DONE or not video.url:
-            raise ProviderError(
-                f"video {video_id} cannot be downloaded yet: it is {video.state.value}",
-                method="POST",
-                path=detail_path,
-                server_message=video.message,
-                hint="Wait until Vidnoz has generated it (vidspec apply waits on its own).",
-            )
-        url = urljoin(self._base + "/", video.url)
+        """Stream the file to ``dest`` atomically (temp file, rename) without the API key, from
+        the link the latest listing gave for it, or else the task detail's (one API call)."""
+        link = self._listed_urls.get(video_id)
+        if link is None:
+            video = self._detail(video_id)
+            if video.state is not TaskState.DONE or not video.url:
+                raise ProviderError(
+                    f"video {video_id} cannot be downloaded yet: it is {video.state.value}",
+                    method="POST",
+                    path=path_of(self._base + API.detail_path),
+                    server_message=video.message,
+                    hint="Wait until Vidnoz has generated it (vidspec apply waits on its own).",
+                )
+            link = video.url
+        url = urljoin(self._base + "/", link)
         return self._files.download(
             url,
             dest,
