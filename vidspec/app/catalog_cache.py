@@ -26,7 +26,14 @@ from vidspec.providers.base import Catalog
 from vidspec.providers.cdnvideo.catalog import CdnvideoCatalog
 from vidspec.providers.vidnoz.catalog import VidnozCatalog
 
-__all__ = ["DEFAULT_MAX_AGE", "KeptCatalog", "keep_catalog", "kept_catalog", "reusable_catalog"]
+__all__ = [
+    "DEFAULT_MAX_AGE",
+    "KeptCatalog",
+    "catalog_names",
+    "keep_catalog",
+    "kept_catalog",
+    "reusable_catalog",
+]
 
 FORMAT_VERSION = 1
 DEFAULT_MAX_AGE = timedelta(minutes=10)
@@ -96,6 +103,18 @@ def reusable_catalog(project: Project, now: datetime, *, refresh: bool) -> Catal
     if kept is None or not timedelta(0) <= now - kept.fetched_at < max_age:
         return None
     return kept.catalog
+
+
+def catalog_names(project: Project) -> dict[str, str]:
+    """Ids the kept catalog names (Vidnoz avatars and voices: id -> name), for the plan to
+    show beside the ids; empty when none is kept or its ids are names already (CDNvideo)."""
+    kept = kept_catalog(project)
+    if kept is None or not isinstance(kept.catalog, VidnozCatalog):
+        return {}
+    names = {a.id: a.name for a in kept.catalog.avatars if a.name}
+    names |= {v.id: v.name for v in kept.catalog.voices if v.name}
+    # a name is the server's text: nothing in it may steer the terminal
+    return {i: "".join(c if c.isprintable() else "?" for c in n) for i, n in names.items()}
 
 
 def _rebuild(kind: str, source: Any) -> Catalog:

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from vidspec.app.catalog_cache import catalog_names
 from vidspec.app.review import append_step_summary
 from vidspec.app.workflow import PlanRequest, make_plan, save_plan
 from vidspec.cli.annotate import annotated, report_options
 from vidspec.cli.context import global_options
 from vidspec.cli.options import in_directory, lock_timeout_option
-from vidspec.core.clock import SystemClock
+from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import UsageError
 from vidspec.project.config import load_project
 from vidspec.render.jsonout import iter_json
 from vidspec.render.markdown import render_markdown
 from vidspec.render.text import render_text
+
+clock_factory: Callable[[], Clock] = SystemClock  # tests put the emulator's clock here
 
 
 @click.command("plan")
@@ -82,7 +86,7 @@ def command(
         command="vidspec plan",
     )
     with annotated(report_format, report):
-        result = make_plan(project, request, SystemClock())
+        result = make_plan(project, request, clock_factory())
     if as_json:
         for piece in iter_json(result.plan):  # streamed: 100,000 actions never sit in memory
             click.echo(piece, nl=False)
@@ -91,7 +95,8 @@ def command(
         click.echo(text, nl=False)
         append_step_summary(text, os.environ)
     else:
-        click.echo(render_text(result.plan, color=options.color), nl=False)
+        names = catalog_names(project)  # Vidnoz: avatars and voices by name beside their ids
+        click.echo(render_text(result.plan, color=options.color, names=names), nl=False)
     result.plan.check(project.safety, force=force)  # after printing: the reviewer sees why
     if out is not None:
         path = in_directory(options.directory, out)

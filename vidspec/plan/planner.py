@@ -47,7 +47,17 @@ from vidspec.providers.base import Capabilities, Catalog, RemoteVideo
 from vidspec.state.model import State, VideoRecord
 
 REASON_NEW = "new"
-__all__ = ["REASON_ADOPT", "REASON_RETRY", "PlanOptions", "plan"]
+# A once-per-project note: shown by plans until an apply that showed it records it in the
+# state (``State.notes_shown``).
+NOTE_LISTING_SETTINGS = "listing_settings"
+__all__ = [
+    "NOTE_LISTING_SETTINGS",
+    "REASON_ADOPT",
+    "REASON_RETRY",
+    "PlanOptions",
+    "listing_note",
+    "plan",
+]
 
 
 def plan(
@@ -275,9 +285,18 @@ def _notes(run: PlanInputs, found: Findings, claimed: set[str]) -> list[str]:
             "Not refreshed (--no-refresh): this plan compares the manifests with the state "
             "only; videos changed, deleted or expired outside vidspec are not seen.",
         )
-    elif not run.caps.listing_fields and run.state.videos:
-        warnings.append(
-            f"{run.caps.display_name}'s listing reports no video settings: changes made "
-            f"outside vidspec are seen in names only; the plan compares with the state."
-        )
+    elif (
+        not run.caps.listing_fields
+        and run.state.videos
+        and NOTE_LISTING_SETTINGS not in run.state.notes_shown
+    ):
+        warnings.append(listing_note(run.caps))
     return warnings
+
+
+def listing_note(caps: Capabilities) -> str:
+    """The note of a provider whose listing reports no settings (``NOTE_LISTING_SETTINGS``)."""
+    return (
+        f"{caps.display_name}'s listing reports no video settings: changes made outside "
+        f"vidspec are seen in names only; the plan compares with the state."
+    )
