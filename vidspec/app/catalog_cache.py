@@ -20,6 +20,7 @@ from typing import Any
 
 from vidspec.core.atomic import atomic_write_text
 from vidspec.core.errors import ProviderError, StateError
+from vidspec.core.escape import escape_text
 from vidspec.core.times import format_time, humanize_delta, parse_time
 from vidspec.project.config import Project
 from vidspec.providers.base import Catalog
@@ -113,8 +114,8 @@ def catalog_names(project: Project) -> dict[str, str]:
         return {}
     names = {a.id: a.name for a in kept.catalog.avatars if a.name}
     names |= {v.id: v.name for v in kept.catalog.voices if v.name}
-    # a name is the server's text: nothing in it may steer the terminal
-    return {i: "".join(c if c.isprintable() else "?" for c in n) for i, n in names.items()}
+    # a name is the server's text: one line, nothing in it may steer the terminal
+    return {i: escape_text(n) for i, n in names.items()}
 
 
 def _rebuild(kind: str, source: Any) -> Catalog:
