@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -21,7 +20,10 @@ from vidspec.render.jsonout import iter_json
 from vidspec.render.markdown import render_markdown
 from vidspec.render.text import render_text
 
-clock_factory: Callable[[], Clock] = SystemClock  # tests put the emulator's clock here
+
+def clock_factory() -> Clock:
+    """The clock a plan reads (tests put the emulator's here, or patch ``SystemClock``)."""
+    return SystemClock()
 
 
 @click.command("plan")
