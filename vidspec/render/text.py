@@ -18,9 +18,7 @@ _TONES = {"add": "green", "change": "yellow", "remove": "red", "note": "cyan"}
 _MARK_TONES = {"+": "add", "~": "change", "-": "remove"}
 
 
-def render_text(
-    plan: Plan, *, color: bool = False, names: Mapping[str, str] | None = None
-) -> str:
+def render_text(plan: Plan, *, color: bool = False, names: Mapping[str, str] | None = None) -> str:
     """The whole plan as text, ending with a newline. ANSI colour only when ``color``;
     ``names``: catalog names shown beside ids (``plan_rows``)."""
     text = _TextRenderer(color).render(plan_rows(plan, names))
