@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 from apply_env import ApplyEnv, make_env, make_vidnoz_env, simple_videos, vidnoz_videos
 
-from vidspec.state import StateStore
-
 
 @pytest.fixture
 def env(
@@ -126,6 +124,6 @@ def test_an_unmanaged_video_with_another_name_gets_no_import_hint(env: ApplyEnv)
 
 
 def _lose_state(env: ApplyEnv) -> None:
-    store = StateStore(env.project)
-    store.path.unlink()
-    store.backup_path.unlink()
+    path = env.project.state_path
+    path.unlink()
+    path.with_name(path.name + ".backup").unlink()
