@@ -20,9 +20,8 @@ to one video is a one-line diff in git)::
                   "spec": {…}, "started_at": "…", "outcome": "unknown"}],
      "notes_shown": ["listing_settings"]}
 
-``notes_shown`` (absent when empty) names the once-per-project notes an apply has shown the
-user already (``listing_settings``: the listing reports no settings), so plans stop repeating
-them.
+``notes_shown`` (absent when empty): once-per-project notes an apply has shown the user
+(``listing_settings``: the listing reports no settings), so plans stop repeating them.
 """
 
 from __future__ import annotations
