@@ -106,6 +106,9 @@ class Recorder:
     def waiting(self, seconds: float, reason: str, progress: Progress, *, pacing: bool) -> None:
         self.events.append(("waiting", (seconds, reason, pacing)))
 
+    def ticking(self, left: float, reason: str, progress: Progress) -> None:
+        self.events.append(("ticking", (left, reason, progress.elapsed)))
+
     def closed(self, progress: Progress) -> None:
         self.events.append(("closed", progress))
 

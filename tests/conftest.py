@@ -20,6 +20,15 @@ if TYPE_CHECKING:
     from s3_env import S3Env
 
 
+@pytest.fixture(autouse=True)
+def _user_cache_in_tmp(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The user's cache directory (platformdirs: the Vidnoz pace across commands) of every
+    test is its own, never the real one: no test sees another's last call."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+
+
 @pytest.fixture
 def clock() -> ManualClock:
     """A clock that moves only when the test says so (``clock.advance(seconds)``)."""

@@ -62,22 +62,25 @@ def test_clock_text() -> None:
     assert [clock_text(s) for s in (7, 750, 3723)] == ["0:07", "12:30", "1:02:03"]
 
 
-def test_line_reporter_prints_finished_videos_and_notable_waits() -> None:
+def test_line_reporter_prints_finished_videos_and_a_wait_line_every_30_seconds() -> None:
     lines: list[str] = []
     reporter = LineReporter(lines.append)
     progress = Progress.of(1, 4, 30.0)
     reporter.started(Progress.of(0, 4, 0.0))
     reporter.finished(ActionResult("a", "create", Outcome.DONE, "id 1"), progress)
     reporter.finished(ActionResult("b", "create", Outcome.FAILED, "no quota"), progress)
-    reporter.waiting(54.0, "the generation rate limit (10 per 60 s)", progress, pacing=True)
-    reporter.waiting(3.0, "2 videos to finish", progress, pacing=False)  # too short to note
-    reporter.waiting(20.0, "2 videos to finish", progress, pacing=False)
+    rate = "the generation rate limit (10 per 60 s)"
+    reporter.waiting(54.0, rate, Progress.of(1, 4, 45.0), pacing=True)  # 15 s after a line
+    reporter.ticking(24.0, rate, Progress.of(1, 4, 60.0))  # 30 s after it: said
+    reporter.waiting(20.0, "2 videos to finish", Progress.of(1, 4, 70.0), pacing=False)
+    reporter.waiting(20.0, "2 videos to finish", Progress.of(1, 4, 90.0), pacing=False)
+    reporter.ticking(0.5, "2 videos to finish", Progress.of(1, 4, 125.0))  # nothing left
     assert lines == [
         "Applying 4 actions...",
         "a: created (id 1) [1/4]",
         "b: create failed: no quota [1/4]",
-        "Waiting 54 s for the generation rate limit (10 per 60 s)... [1/4 done, 0:30 elapsed]",
-        "Waiting 20 s for 2 videos to finish... [1/4 done, 0:30 elapsed]",
+        "Waiting 24 s for the generation rate limit (10 per 60 s)... [1/4 done, 1:00 elapsed]",
+        "Waiting 20 s for 2 videos to finish... [1/4 done, 1:30 elapsed]",
     ]
 
 

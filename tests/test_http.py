@@ -230,6 +230,8 @@ def test_a_refused_connection_is_a_transport_error_even_for_a_post(clock):
             client.request(method, f"http://127.0.0.1:{port}/generate")
         assert not isinstance(caught.value, OutcomeUnknown)  # nothing was sent
         assert "connection refused" in str(caught.value)
+        # the host is named (issue 13, item 23): which base_url did not answer
+        assert f"on 127.0.0.1:{port})" in caught.value.message
 
 
 @pytest.mark.parametrize(

@@ -251,6 +251,20 @@ def test_download_streams_the_best_file_atomically_with_its_sha256(
     assert provider.ledger.snapshot() == {"POST": 2} and provider.file_ledger.total == 1
 
 
+def test_a_download_after_a_listing_uses_the_listed_link_not_a_detail_call(
+    provider, emulator, clock, tmp_path
+):
+    task_id = provider.create(SPEC)
+    clock.advance(10)
+    listed = {v.id: v for v in provider.list_videos()}
+    assert listed[task_id].url is not None
+    emulator.request_log.clear()
+    result = provider.download(task_id, tmp_path / "v.mp4")
+    assert result.size == len(video_bytes(task_id, "1080p"))
+    assert _api_calls(emulator) == []  # the file host only: no /v2/task/detail
+    assert provider.ledger.snapshot() == {"POST": 1, "GET": 1} and provider.file_ledger.total == 1
+
+
 def test_download_of_an_unfinished_video_is_refused_and_writes_nothing(provider, tmp_path):
     task_id = provider.create(SPEC)
     with pytest.raises(ProviderError, match="cannot be downloaded yet: it is running"):
@@ -385,10 +399,11 @@ def test_every_call_is_paced_at_one_a_second_with_no_803(provider, emulator, clo
     provider.list_videos()
     provider.download(ids[0], tmp_path / "v.mp4")
     calls = _api_calls(emulator)
-    assert len(calls) == provider.ledger.total == 2 + 3 + 3 + 1 + 1  # nothing was repeated
-    # 8 paced gaps of exactly one second on the shared clock, plus the 10 s the test waited
+    # nothing was repeated; the download's link is the listing's (no task-detail call)
+    assert len(calls) == provider.ledger.total == 2 + 3 + 3 + 1
+    # 7 paced gaps of exactly one second on the shared clock, plus the 10 s the test waited
     # (after which the next call needed no wait):
-    assert clock.monotonic() - start == pytest.approx(8 + 10)
+    assert clock.monotonic() - start == pytest.approx(7 + 10)
     assert len(emulator.world.videos) == 3
 
 

@@ -33,7 +33,7 @@ from vidspec.engine.options import EngineOptions
 from vidspec.engine.progress import ApplyReporter
 from vidspec.engine.results import ApplyResults
 from vidspec.plan import foreign_ids, listing_fingerprint, load_saved_plan
-from vidspec.plan.planner import PlanOptions
+from vidspec.plan.planner import NOTE_LISTING_SETTINGS, PlanOptions, listing_note
 from vidspec.plan.saved import SavedPlan
 from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
@@ -210,7 +210,18 @@ class ApplySession:
             options=options,
             stop=stop,
         )
-        return engine.run(work)
+        results = engine.run(work)
+        self._note_shown(work)
+        return results
+
+    def _note_shown(self, work: ApplyInput) -> None:
+        """The user has seen the once-per-project note this plan carried: record it, so the
+        next plans do not repeat it."""
+        if listing_note(self.provider.capabilities) not in work.plan.warnings:
+            return
+        state = self.store.load()
+        if NOTE_LISTING_SETTINGS not in state.notes_shown:
+            self.store.save(state.with_note_shown(NOTE_LISTING_SETTINGS))
 
     def close(self) -> None:
         """Close the provider and count its requests (always, also after an error)."""

@@ -11,6 +11,8 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
+import platformdirs
+
 from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import ProjectError, VidspecError
 from vidspec.project.config import PROVIDER_KINDS, Project, ProviderConfig
@@ -152,4 +154,6 @@ def vidnoz_from_config(
         base_url=config.base_url,
         clock=clock,
         policy=policy,
+        # the pace across commands (1 call a second per key) is kept per user, not per project
+        cache_dir=platformdirs.user_cache_path("vidspec"),
     )

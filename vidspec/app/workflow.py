@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from vidspec.app.catalog_cache import keep_catalog, reusable_catalog
 from vidspec.app.providers import open_provider
 from vidspec.core.clock import Clock
 from vidspec.core.errors import VidspecError
@@ -60,6 +61,7 @@ class PlanRequest:
     targets: tuple[str, ...] = ()
     replace: tuple[str, ...] = ()
     refresh: bool = True
+    refresh_catalog: bool = False  # read the catalog even when a kept one may be reused
     destroy: bool = False
     lock_timeout: float = 0.0
     command: str = "vidspec plan"
@@ -114,11 +116,12 @@ def make_plan(
 ) -> PlanResult:
     """Plan the project: manifests, state (read only), listing and catalog -> ``PlanResult``.
 
-    Writes nothing but the month's request count. Raises the ``VidspecError`` of whatever
-    went wrong (manifest, state, lock, provider, planner). The state is read under the lock,
-    taken briefly here; a caller that holds the lock already (apply, for its whole run) passes
-    its ``store`` and the state is read through it, and its provider (``use``), which it goes
-    on using: one provider, one state store and one lock per command.
+    Writes nothing but the month's request count and the catalog it read
+    (``.vidspec/catalog.json``, ``vidspec.app.catalog_cache``). Raises the ``VidspecError`` of
+    whatever went wrong (manifest, state, lock, provider, planner). The state is read under the
+    lock, taken briefly here; a caller that holds the lock already (apply, for its whole run)
+    passes its ``store`` and the state is read through it, and its provider (``use``), which it
+    goes on using: one provider, one state store and one lock per command.
     """
     desired = load_desired(project)
     if store is not None and store.holds_lock:
@@ -129,11 +132,11 @@ def make_plan(
             state = store.load()
     if use is None:
         with counted_provider(project, clock, environ=environ) as provider:
-            catalog, remote = refresh(provider, state) if request.refresh else (None, None)
+            catalog, remote = _refresh(project, provider, state, request, clock)
     else:
         provider = use.provider
         try:
-            catalog, remote = refresh(provider, state) if request.refresh else (None, None)
+            catalog, remote = _refresh(project, provider, state, request, clock)
         finally:
             use.count()  # the month's count includes the refresh before the plan reads it
     if remote is not None:
@@ -174,11 +177,29 @@ def _planner_options(project: Project, request: PlanRequest, used: int) -> PlanO
     )
 
 
-def refresh(provider: Provider, state: State) -> tuple[Catalog, list[RemoteVideo]]:
-    """The catalog and the whole listing, plus the status of managed tasks in flight that the
-    listing does not show (a service may list a video only once it is generated): one status
-    call per such task, none when the listing answers for all."""
-    catalog = provider.catalog()
+def _refresh(
+    project: Project, provider: Provider, state: State, request: PlanRequest, clock: Clock
+) -> tuple[Catalog | None, list[RemoteVideo] | None]:
+    """``refresh`` as the request asks, reusing the kept catalog when it may
+    (``app.catalog_cache``) and keeping the one it read."""
+    if not request.refresh:
+        return None, None
+    kept = reusable_catalog(project, clock.now(), refresh=request.refresh_catalog)
+    catalog, remote = refresh(provider, state, catalog=kept)
+    if kept is None:
+        keep_catalog(project, catalog, clock.now())
+    return catalog, remote
+
+
+def refresh(
+    provider: Provider, state: State, *, catalog: Catalog | None = None
+) -> tuple[Catalog, list[RemoteVideo]]:
+    """The catalog (``catalog`` when one may be reused) and the whole listing, plus the status
+    of managed tasks in flight that the listing does not show (a service may list a video only
+    once it is generated): one status call per such task, none when the listing answers for
+    all."""
+    if catalog is None:
+        catalog = provider.catalog()
     remote = provider.list_videos()
     listed = {v.id for v in remote}
     missing = [

@@ -20,6 +20,7 @@ from types import FrameType
 import click
 
 from vidspec.app.apply import ApplyRequest, apply_session
+from vidspec.app.catalog_cache import catalog_names
 from vidspec.cli.context import GlobalOptions, global_options
 from vidspec.cli.options import in_directory, lock_timeout_option
 from vidspec.cli.reporters import BarReporter, LineReporter
@@ -77,7 +78,8 @@ def run_apply(options: GlobalOptions, request: ApplyRequest, confirm: Confirmati
         if request.plan_file is not None and work.plan.has_changes:
             click.echo(f"Applying the saved plan {shown}.", err=True)
         else:
-            click.echo(render_text(work.plan, color=options.color), nl=False)
+            names = catalog_names(project)  # Vidnoz: avatars and voices by name beside ids
+            click.echo(render_text(work.plan, color=options.color, names=names), nl=False)
         if not work.has_work:
             return 0
         session.check(work, force=request.force)

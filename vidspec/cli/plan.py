@@ -7,17 +7,23 @@ from pathlib import Path
 
 import click
 
+from vidspec.app.catalog_cache import catalog_names
 from vidspec.app.review import append_step_summary
 from vidspec.app.workflow import PlanRequest, make_plan, save_plan
 from vidspec.cli.annotate import annotated, report_options
 from vidspec.cli.context import global_options
 from vidspec.cli.options import in_directory, lock_timeout_option
-from vidspec.core.clock import SystemClock
+from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import UsageError
 from vidspec.project.config import load_project
 from vidspec.render.jsonout import iter_json
 from vidspec.render.markdown import render_markdown
 from vidspec.render.text import render_text
+
+
+def clock_factory() -> Clock:
+    """The clock a plan reads (tests put the emulator's here, or patch ``SystemClock``)."""
+    return SystemClock()
 
 
 @click.command("plan")
@@ -49,6 +55,11 @@ from vidspec.render.text import render_text
     is_flag=True,
     help="Plan deleting every managed video (or the --target ones), as `vidspec destroy` would.",
 )
+@click.option(
+    "--refresh-catalog",
+    is_flag=True,
+    help="Read the catalog from the service even if the one a plan kept is recent (Vidnoz).",
+)
 @click.option("--force", is_flag=True, help="Allow a plan over the safety limits.")
 @report_options
 @lock_timeout_option
@@ -63,6 +74,7 @@ def command(
     replace: tuple[str, ...],
     refresh: bool,
     destroy: bool,
+    refresh_catalog: bool,
     force: bool,
     report_format: str | None,
     report: Path | None,
@@ -78,11 +90,12 @@ def command(
         replace=replace,
         refresh=refresh,
         destroy=destroy,
+        refresh_catalog=refresh_catalog,
         lock_timeout=lock_timeout,
         command="vidspec plan",
     )
     with annotated(report_format, report):
-        result = make_plan(project, request, SystemClock())
+        result = make_plan(project, request, clock_factory())
     if as_json:
         for piece in iter_json(result.plan):  # streamed: 100,000 actions never sit in memory
             click.echo(piece, nl=False)
@@ -91,7 +104,8 @@ def command(
         click.echo(text, nl=False)
         append_step_summary(text, os.environ)
     else:
-        click.echo(render_text(result.plan, color=options.color), nl=False)
+        names = catalog_names(project)  # Vidnoz: avatars and voices by name beside their ids
+        click.echo(render_text(result.plan, color=options.color, names=names), nl=False)
     result.plan.check(project.safety, force=force)  # after printing: the reviewer sees why
     if out is not None:
         path = in_directory(options.directory, out)

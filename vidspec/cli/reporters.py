@@ -1,8 +1,10 @@
 """Apply's progress on stderr: the engine's events (``vidspec.engine.progress.ApplyReporter``).
 
 ``BarReporter`` redraws one progress line on a terminal (done/total, elapsed, ETA, what it waits
-for) and prints a line per finished video above it; ``LineReporter`` prints a plain line per
-finished video and per notable wait, for CI logs. The words come from ``vidspec.render.apply``.
+for and how long is left), every second of a wait too (the engine's ``ticking``), and prints a
+line per finished video above it; ``LineReporter`` prints a plain line per finished video, and
+during waits one line every 30 seconds (of the engine's clock) saying what it waits for, for CI
+logs. The words come from ``vidspec.render.apply``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from vidspec.engine.results import ActionResult
 from vidspec.render.apply import TONES, clock_text, finished_line, wait_text
 from vidspec.render.style import style
 
-_POLL_NOTE = 10.0  # CI logs mention polling pauses at least this long
+HEARTBEAT = 30.0  # a log says what it waits for at most, and at least, this often
 _BAR = 24
 
 
@@ -26,27 +28,37 @@ def _echo(text: str) -> None:
 
 
 class LineReporter:
-    """For logs (no terminal): one line per finished action and per notable wait."""
+    """For logs (no terminal): a line per finished action and, while waiting, a line every
+    ``HEARTBEAT`` seconds (counted from the last line) saying what for and how long is left:
+    a log never goes silent longer than that, nor fills with a line per second."""
 
     def __init__(self, echo: Callable[[str], None] = _echo) -> None:
         self._echo = echo
+        self._last = 0.0  # progress.elapsed of the last line
 
     def started(self, progress: Progress) -> None:
         noun = "action" if progress.total == 1 else "actions"
         self._echo(f"Applying {progress.total} {noun}...")
+        self._last = progress.elapsed
 
     def submitted(self, address: str, video_id: str, progress: Progress) -> None:
         pass
 
     def finished(self, result: ActionResult, progress: Progress) -> None:
         self._echo(f"{finished_line(result)} [{progress.done}/{progress.total}]")
+        self._last = progress.elapsed
 
     def waiting(self, seconds: float, reason: str, progress: Progress, *, pacing: bool) -> None:
-        if pacing or seconds >= _POLL_NOTE:
-            self._echo(
-                f"{wait_text(seconds, reason)} [{progress.done}/{progress.total} done, "
-                f"{clock_text(progress.elapsed)} elapsed]"
-            )
+        self.ticking(seconds, reason, progress)
+
+    def ticking(self, left: float, reason: str, progress: Progress) -> None:
+        if left < 1.0 or progress.elapsed - self._last < HEARTBEAT:
+            return
+        self._echo(
+            f"{wait_text(left, reason)} [{progress.done}/{progress.total} done, "
+            f"{clock_text(progress.elapsed)} elapsed]"
+        )
+        self._last = progress.elapsed
 
     def closed(self, progress: Progress) -> None:
         pass
@@ -85,7 +97,11 @@ class BarReporter:
         self._draw(progress)
 
     def waiting(self, seconds: float, reason: str, progress: Progress, *, pacing: bool) -> None:
-        self._note = wait_text(seconds, reason)
+        self.ticking(seconds, reason, progress)
+
+    def ticking(self, left: float, reason: str, progress: Progress) -> None:
+        # redrawn every second: the elapsed time and the countdown move, the bar never freezes
+        self._note = wait_text(left, reason) if left >= 1.0 else ""
         self._draw(progress)
 
     def closed(self, progress: Progress) -> None:

@@ -75,7 +75,8 @@ class Gate:
         self._retry_after_sent = retry_after_sent
 
     def sleep(self, seconds: float, why: str, *, pacing: bool) -> None:
-        if seconds > _REPORTED_WAIT:
+        reported = seconds > _REPORTED_WAIT
+        if reported:
             self._reporter.waiting(seconds, why, self._progress(), pacing=pacing)
         end = self._clock.monotonic() + seconds
         while not self._stop.is_set():
@@ -83,6 +84,9 @@ class Gate:
             if left <= 0:
                 return
             self._clock.sleep(min(left, _SLICE))
+            if reported:  # a live display ticks every second of a long wait
+                left = max(0.0, end - self._clock.monotonic())
+                self._reporter.ticking(left, why, self._progress())
 
     def stopping(self) -> bool:
         """True (and the run marked interrupted) once a stop was asked for."""

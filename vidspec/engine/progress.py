@@ -43,6 +43,9 @@ class ApplyReporter(Protocol):
     - ``waiting(seconds, reason, progress)``: the engine is about to wait ``seconds`` for
       ``reason`` ("the generation rate limit (10 per 60 s)", "3 videos to finish").
       ``pacing`` is True for rate limits and 429s, False for polling pauses.
+    - ``ticking(left, reason, progress)``: about once a second (on the engine's clock) during
+      a wait that ``waiting`` announced: ``left`` seconds of it remain; a display redraws its
+      elapsed time and countdown, a log prints a line now and then.
     - ``closed(progress)``: once, at the end (also after an interruption).
     """
 
@@ -53,6 +56,8 @@ class ApplyReporter(Protocol):
     def finished(self, result: ActionResult, progress: Progress) -> None: ...
 
     def waiting(self, seconds: float, reason: str, progress: Progress, *, pacing: bool) -> None: ...
+
+    def ticking(self, left: float, reason: str, progress: Progress) -> None: ...
 
     def closed(self, progress: Progress) -> None: ...
 
@@ -70,6 +75,9 @@ class NullReporter:
         pass
 
     def waiting(self, seconds: float, reason: str, progress: Progress, *, pacing: bool) -> None:
+        pass
+
+    def ticking(self, left: float, reason: str, progress: Progress) -> None:
         pass
 
     def closed(self, progress: Progress) -> None:

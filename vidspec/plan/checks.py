@@ -27,6 +27,16 @@ def catalog_problems(
     return problems
 
 
+def desired_catalog_problems(desired: Desired, catalog: Catalog) -> list[Problem]:
+    """Every catalog problem of every video the manifests define (``validate``), at its
+    manifest location."""
+    problems: list[Problem] = []
+    for video in desired.videos.values():
+        for found in catalog.problems(video.spec):
+            problems.append(Problem(video.location_of(found.path), found.message, found.hint))
+    return problems
+
+
 def check_prevent_destroy(actions: Sequence[Action], desired: Desired) -> None:
     """``PreventDestroy`` naming, for each protected video the plan would destroy, the
     file:line:column where its ``prevent_destroy: true`` is written (the video's own

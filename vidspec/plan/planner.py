@@ -37,6 +37,7 @@ from vidspec.plan.checks import catalog_problems, check_prevent_destroy, plan_co
 from vidspec.plan.compare import compare
 from vidspec.plan.diff import flatten
 from vidspec.plan.downloads import LocalFiles
+from vidspec.plan.hints import import_hints, moved_hints
 from vidspec.plan.model import Plan, UnmanagedVideo
 from vidspec.plan.pending import REASON_ADOPT, REASON_RETRY, resolve_pending
 from vidspec.plan.remove import previous_ids, remove
@@ -46,7 +47,17 @@ from vidspec.providers.base import Capabilities, Catalog, RemoteVideo
 from vidspec.state.model import State, VideoRecord
 
 REASON_NEW = "new"
-__all__ = ["REASON_ADOPT", "REASON_RETRY", "PlanOptions", "plan"]
+# A once-per-project note: shown by plans until an apply that showed it records it in the
+# state (``State.notes_shown``).
+NOTE_LISTING_SETTINGS = "listing_settings"
+__all__ = [
+    "NOTE_LISTING_SETTINGS",
+    "REASON_ADOPT",
+    "REASON_RETRY",
+    "PlanOptions",
+    "listing_note",
+    "plan",
+]
 
 
 def plan(
@@ -102,7 +113,7 @@ def plan(
         ),
         pending=found.pending,
         unmanaged=tuple(UnmanagedVideo(v.id, v.name) for v in remote or () if v.id not in claimed),
-        warnings=tuple(dict.fromkeys([*desired.warnings, *_notes(run, found)])),
+        warnings=tuple(dict.fromkeys([*desired.warnings, *_notes(run, found, claimed)])),
         refreshed=remote is not None,
     )
 
@@ -256,9 +267,12 @@ def _targeting(found: Findings, targets: Sequence[str]) -> Findings:
     )
 
 
-def _notes(run: PlanInputs, found: Findings) -> list[str]:
-    """The plan's warnings, with the notes on what this run could not see."""
+def _notes(run: PlanInputs, found: Findings, claimed: set[str]) -> list[str]:
+    """The plan's warnings, with the hints that save a paid video (``plan.hints``) and the
+    notes on what this run could not see."""
     warnings = list(found.warnings)
+    warnings += moved_hints(found.actions, run.state, can_delete=run.caps.can_delete)
+    warnings += import_hints(found.actions, run.remote, claimed, run.caps)
     generates = any(isinstance(a, (Create, Regenerate)) for a in found.actions)
     if run.catalog is None and generates:
         warnings.append(
@@ -271,9 +285,18 @@ def _notes(run: PlanInputs, found: Findings) -> list[str]:
             "Not refreshed (--no-refresh): this plan compares the manifests with the state "
             "only; videos changed, deleted or expired outside vidspec are not seen.",
         )
-    elif not run.caps.listing_fields and run.state.videos:
-        warnings.append(
-            f"{run.caps.display_name}'s listing reports no video settings: changes made "
-            f"outside vidspec are seen in names only; the plan compares with the state."
-        )
+    elif (
+        not run.caps.listing_fields
+        and run.state.videos
+        and NOTE_LISTING_SETTINGS not in run.state.notes_shown
+    ):
+        warnings.append(listing_note(run.caps))
     return warnings
+
+
+def listing_note(caps: Capabilities) -> str:
+    """The note of a provider whose listing reports no settings (``NOTE_LISTING_SETTINGS``)."""
+    return (
+        f"{caps.display_name}'s listing reports no video settings: changes made outside "
+        f"vidspec are seen in names only; the plan compares with the state."
+    )

@@ -71,6 +71,8 @@ class ProviderConfig:
     location: SourceLocation | None = None
     # ``rate_limit``: send generations at most this fast (only ever below the service's rate).
     rate_limit: Rate | None = None
+    # Vidnoz: how long .vidspec/catalog.json is used again (None: the default, 10 minutes)
+    catalog_max_age: timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -248,6 +250,11 @@ def _provider(data: Mapping[str, Any], locs: LocTree, root: SourceLocation) -> P
         base_url=provider_data.get("base_url"),
         options=dict(provider_data.get("options") or {}),
         location=provider_entry[0] if provider_entry else root,
+        catalog_max_age=(
+            parse_duration(provider_data["catalog_max_age"])
+            if "catalog_max_age" in provider_data
+            else None
+        ),
         **secrets,
     )
     return provider

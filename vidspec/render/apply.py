@@ -6,6 +6,8 @@ and ``clock_text`` are the pieces the progress reporters of ``vidspec.cli.report
 
 from __future__ import annotations
 
+import math
+
 from vidspec.core.escape import escape_text
 from vidspec.engine.results import ALWAYS_COUNTED, VERBS, ActionResult, ApplyResults, Outcome
 from vidspec.render.style import style
@@ -20,15 +22,19 @@ TONES = {
 
 
 def clock_text(seconds: float) -> str:
-    """``0:07``, ``12:30``, ``1:02:03``."""
-    total = max(0, round(seconds))
+    """``0:07``, ``12:30``, ``1:02:03`` (whole seconds, cut: a clock ticking every second
+    shows every second, where rounding half to even would skip 0:09 between 8.5 and 9.5)."""
+    total = max(0, int(seconds))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def wait_text(seconds: float, reason: str) -> str:
-    return f"Waiting {clock_text(seconds) if seconds >= 60 else f'{seconds:.0f} s'} for {reason}..."
+    """``Waiting 42 s for …``: the seconds left, rounded up (a countdown that ticks every
+    second shows every second, and never "0 s" while some are left)."""
+    left = math.ceil(seconds)
+    return f"Waiting {clock_text(left) if left >= 60 else f'{left} s'} for {reason}..."
 
 
 def finished_line(result: ActionResult) -> str:

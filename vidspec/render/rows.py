@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +36,9 @@ SYMBOLS: dict[str, Symbol] = {
     "rename": Symbol("~", "update in-place (rename)", "change"),
     "replace_cbd": Symbol("+/-", "create replacement and then destroy", "change"),
     "replace_dbc": Symbol("-/+", "destroy and then create replacement", "remove"),
+    # a provider that cannot delete (Vidnoz): the old video is dropped from the state and
+    # stays in the account until it expires; "destroy" would promise what does not happen
+    "replace_forget": Symbol("+/-", "create replacement and then forget the old one", "change"),
     "delete": Symbol("-", "destroy", "remove"),
     "forget": Symbol("»", "forget (drop from the state; no call to the service)", "note"),
     "move": Symbol(">", "move (state only, free)", "note"),
@@ -118,8 +121,10 @@ class PlanRows:
         )
 
 
-def plan_rows(plan: Plan) -> PlanRows:
-    actions = tuple(_action_row(a) for a in plan.actions)
+def plan_rows(plan: Plan, names: Mapping[str, str] | None = None) -> PlanRows:
+    """The rows of ``plan``. ``names``: ids the catalog names (a Vidnoz avatar or voice id ->
+    its name), shown beside the id: ``"Rk1n…" (Anna)``."""
+    actions = tuple(_action_row(a, names or {}) for a in plan.actions)
     used = {_symbol_key(a) for a in plan.actions}
     legend = tuple(SYMBOLS[k] for k in _LEGEND_ORDER if k in used)
     return PlanRows(
@@ -224,11 +229,13 @@ def word_diff_plain(
 
 def _symbol_key(action: Action) -> str:
     if isinstance(action, Regenerate):
+        if not action.delete_old:
+            return "replace_forget"
         return "replace_cbd" if action.create_before_destroy else "replace_dbc"
     return action.kind
 
 
-def _action_row(action: Action) -> ActionRow:
+def _action_row(action: Action, names: Mapping[str, str]) -> ActionRow:
     return ActionRow(
         kind=action.kind,
         symbol=SYMBOLS[_symbol_key(action)],
@@ -236,7 +243,7 @@ def _action_row(action: Action) -> ActionRow:
         reason=action.reason,
         heading=_heading(action),
         remote_id=action.remote_id,
-        fields=tuple(_field_row(c) for c in action.changes),
+        fields=tuple(_field_row(c, names) for c in action.changes),
         hidden=action.unchanged,
         field_names=tuple(c.path for c in action.changes),
     )
@@ -256,8 +263,13 @@ def _heading(action: Action) -> str:
     return f"{action.address} will be {_VERBS[action.kind]} ({action.reason})"
 
 
-def _field_row(change: FieldChange) -> FieldRow:
+def _field_row(change: FieldChange, names: Mapping[str, str]) -> FieldRow:
     before, after = change.before, change.after
+
+    def shown(value: Any) -> str:
+        text = value_text(value)
+        return f"{text} ({names[value]})" if isinstance(value, str) and value in names else text
+
     if before is None and after is None:
         return FieldRow("~", change.path, "null", "null")
     if before is None or after is None:
@@ -265,7 +277,7 @@ def _field_row(change: FieldChange) -> FieldRow:
         value = after if before is None else before
         if isinstance(value, str) and "\n" in value:
             return FieldRow(mark, change.path, None, None, block=tuple(value.split("\n")))
-        text = value_text(value)
+        text = shown(value)
         if mark == "+":
             return FieldRow(mark, change.path, None, text)
         return FieldRow(mark, change.path, text, None)
@@ -273,11 +285,11 @@ def _field_row(change: FieldChange) -> FieldRow:
         return FieldRow(
             "~",
             change.path,
-            value_text(before),
-            value_text(after),
+            shown(before),
+            shown(after),
             words=word_diff(before, after),
         )
-    return FieldRow("~", change.path, value_text(before), value_text(after))
+    return FieldRow("~", change.path, shown(before), shown(after))
 
 
 def _is_long(text: str) -> bool:

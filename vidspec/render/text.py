@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 
 from vidspec.core.escape import escape_text
 from vidspec.plan.fingerprint import short_fingerprint
@@ -17,9 +18,10 @@ _TONES = {"add": "green", "change": "yellow", "remove": "red", "note": "cyan"}
 _MARK_TONES = {"+": "add", "~": "change", "-": "remove"}
 
 
-def render_text(plan: Plan, *, color: bool = False) -> str:
-    """The whole plan as text, ending with a newline. ANSI colour only when ``color``."""
-    text = _TextRenderer(color).render(plan_rows(plan))
+def render_text(plan: Plan, *, color: bool = False, names: Mapping[str, str] | None = None) -> str:
+    """The whole plan as text, ending with a newline. ANSI colour only when ``color``;
+    ``names``: catalog names shown beside ids (``plan_rows``)."""
+    text = _TextRenderer(color).render(plan_rows(plan, names))
     if not plan.has_changes:
         return text  # "No changes." stays one line; the JSON and the comment still carry it
     return f"{text}\n{fingerprint_line(plan)}\n"

@@ -8,7 +8,8 @@ costs O(change) whatever the state's size.
 The rules (``StateStore`` applies them; this module holds the pure parts and the file):
 
 - A record is one JSON line ``{"lineage", "serial", "videos": {address: video | null},
-  "pending": [...]}`` (``pending`` only when it changed; ``null`` removes an address). It is
+  "pending": [...], "notes_shown": [...]}`` (``pending`` and ``notes_shown`` only when they
+  changed; ``null`` removes an address). It is
   written and fsynced before ``save`` returns, so a SIGKILL at any later point loses nothing.
 - Record ``n`` carries serial ``base + n``: the serial still moves by one per change, and the
   folded state has the serial of the last record.
@@ -120,6 +121,8 @@ def encode_change(before: State, after: State) -> bytes | None:
         doc["videos"] = videos
     if after.pending != before.pending:
         doc["pending"] = [p.to_json() for p in after.pending]
+    if after.notes_shown != before.notes_shown:
+        doc["notes_shown"] = list(after.notes_shown)
     if len(doc) == 2:
         return None
     return _ENCODER.encode(doc).encode("utf-8")
@@ -129,6 +132,7 @@ def replay(state: State, records: Iterable[bytes]) -> State:
     """``state`` with every record above its serial applied, in order."""
     videos: dict[str, Any] | None = None
     pending = state.pending
+    notes = state.notes_shown
     serial = state.serial
     for index, line in enumerate(records, start=1):
         doc = _record(line, index)
@@ -145,9 +149,17 @@ def replay(state: State, records: Iterable[bytes]) -> State:
         _apply(doc, videos, index)
         if "pending" in doc:
             pending = _pending(doc["pending"], index)
+        if "notes_shown" in doc:
+            notes = _notes(doc["notes_shown"], index)
     if videos is None:
         return state
-    return replace(state, videos=videos, pending=pending, serial=serial)
+    return replace(state, videos=videos, pending=pending, notes_shown=notes, serial=serial)
+
+
+def _notes(items: Any, index: int) -> tuple[str, ...]:
+    if not isinstance(items, list) or not all(isinstance(n, str) for n in items):
+        raise JournalError(index, "notes_shown: expected a list of strings")
+    return tuple(items)
 
 
 def _record(line: bytes, index: int) -> Mapping[str, Any]:

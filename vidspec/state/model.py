@@ -17,7 +17,11 @@ to one video is a one-line diff in git)::
                             "download": {"path": "out/welcome.mp4", "size": 1, "sha256": "…"},
                             "previous": ["<id superseded by a regenerate, not yet deleted>"]}},
      "pending": [{"address": "promo", "action": "create", "spec_hash": "sha256:…",
-                  "spec": {…}, "started_at": "…", "outcome": "unknown"}]}
+                  "spec": {…}, "started_at": "…", "outcome": "unknown"}],
+     "notes_shown": ["listing_settings"]}
+
+``notes_shown`` (absent when empty): once-per-project notes an apply has shown the user
+(``listing_settings``: the listing reports no settings), so plans stop repeating them.
 """
 
 from __future__ import annotations
@@ -139,6 +143,7 @@ class State:
     videos: Mapping[str, VideoRecord] = field(default_factory=dict)
     pending: tuple[PendingRecord, ...] = ()
     format_version: int = FORMAT_VERSION
+    notes_shown: tuple[str, ...] = ()
     # Which addresses changed since which ``videos`` mapping (``with_video``, ``without_video``):
     # the journal's record of a change is then O(change), not a scan of every video.
     changes: tuple[Mapping[str, VideoRecord], frozenset[str]] | None = field(
@@ -186,6 +191,12 @@ class State:
         pending = tuple(replace(p, address=new) if p.address == old else p for p in self.pending)
         return replace(self, videos=videos, pending=pending)
 
+    def with_note_shown(self, note: str) -> State:
+        """``note`` recorded as shown (the plans of this project need not repeat it)."""
+        if note in self.notes_shown:
+            return self
+        return replace(self, notes_shown=tuple(sorted({*self.notes_shown, note})))
+
     def with_pending(self, record: PendingRecord) -> State:
         return replace(self, pending=(*self.pending, record))
 
@@ -208,7 +219,7 @@ class State:
             "provider": self.provider.to_json(),
             "videos": {a: self.videos[a].to_json() for a in sorted(self.videos)},
             "pending": [p.to_json() for p in self.pending],
-        }
+        } | ({"notes_shown": list(self.notes_shown)} if self.notes_shown else {})
 
     def to_text(self) -> str:
         """The file's exact text: sorted keys, one video (one pending record) per line, trailing
@@ -222,7 +233,8 @@ class State:
             "{\n"
             f'  "format_version": {encode(self.format_version)},\n'
             f'  "lineage": {encode(self.lineage)},\n'
-            f'  "pending": [{_block(pending, "  ")}],\n'
+            + (f'  "notes_shown": {encode(list(self.notes_shown))},\n' if self.notes_shown else "")
+            + f'  "pending": [{_block(pending, "  ")}],\n'
             f'  "provider": {encode(self.provider.to_json())},\n'
             f'  "serial": {encode(self.serial)},\n'
             f'  "videos": {{{_block(videos, "  ")}}}\n'
@@ -271,6 +283,9 @@ class State:
             _pending(_obj(item, f"pending[{i}]"), f"pending[{i}]")
             for i, item in enumerate(pending_doc)
         )
+        notes = doc.get("notes_shown", [])
+        if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
+            raise StateFormatError("notes_shown", "expected a list of strings")
         return cls(
             lineage=lineage,
             provider=provider,
@@ -278,6 +293,7 @@ class State:
             videos=videos,
             pending=pending,
             format_version=version,
+            notes_shown=tuple(notes),
         )
 
 

@@ -10,7 +10,7 @@ Natalia-latest``) before a paid request is sent.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from vidspec.core.errors import ProviderError
@@ -29,6 +29,8 @@ class CdnvideoCatalog:
     backgrounds: tuple[Background, ...]
     quota: Quota
     watermark: bool | None = None
+    # the answer of GET /configurations as read, kept in ``.vidspec/catalog.json``
+    source: Any = field(default=None, compare=False, repr=False)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -67,6 +69,7 @@ class CdnvideoCatalog:
             backgrounds=backgrounds,
             quota=quota,
             watermark=watermark if isinstance(watermark, bool) else None,
+            source=body,
         )
 
     def versions_of(self, actor: str) -> list[ActorVersion]:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from vidspec.core.suggest import did_you_mean
 from vidspec.providers.base import CatalogProblem
 from vidspec.providers.cdnvideo.api import API
 from vidspec.providers.cdnvideo.offers import ActorVersion, Offers
@@ -48,7 +49,8 @@ def _check_actor(catalog: Offers, actor: Any, found: list[CatalogProblem]) -> Ac
             CatalogProblem(
                 "actor.name",
                 f"unknown actor {name!r}",
-                f"actors of this account: {_names({a.actor for a in catalog.actors})}",
+                did_you_mean(name, {a.actor for a in catalog.actors})
+                + f"actors of this account: {_names({a.actor for a in catalog.actors})}",
             )
         )
         return None
@@ -112,7 +114,8 @@ def _check_voice(
             CatalogProblem(
                 "voice",
                 f"unknown voice {name!r}",
-                f"voices of this account: {_names(v.name for v in catalog.voices)}",
+                did_you_mean(name, (v.name for v in catalog.voices))
+                + f"voices of this account: {_names(v.name for v in catalog.voices)}",
             )
         )
         return
@@ -156,7 +159,8 @@ def _check_background(
             CatalogProblem(
                 "background",
                 f"unknown background {name!r}",
-                f"backgrounds of this account: {_names(b.name for b in catalog.backgrounds)}",
+                did_you_mean(name, (b.name for b in catalog.backgrounds))
+                + f"backgrounds of this account: {_names(b.name for b in catalog.backgrounds)}",
             )
         )
         return

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vidspec.core.errors import ProviderError
+from vidspec.core.suggest import nearest
 from vidspec.providers.base import CatalogProblem, Quota
 from vidspec.providers.vidnoz.api import API
 
@@ -55,6 +56,15 @@ def _listing(items: Iterable[Avatar | Voice]) -> str:
     return (shown or "none") + more
 
 
+def _suggest(word: str, items: Iterable[Avatar | Voice]) -> str:
+    """A did-you-mean for a mistyped id, or for a name written where the id belongs."""
+    labels = {i.id: _label(i) for i in items} | {i.name: _label(i) for i in items if i.name}
+    found = nearest(word, labels)
+    if not found:
+        return ""
+    return "did you mean " + " or ".join(labels[f] for f in found) + "? "
+
+
 def _styles(styles: Iterable[int]) -> str:
     return ", ".join(f"{s} ({API.style_names.get(s, '?')})" for s in styles)
 
@@ -66,6 +76,8 @@ class VidnozCatalog:
     avatars: tuple[Avatar, ...]
     voices: tuple[Voice, ...]
     quota: Quota = field(default_factory=lambda: Quota("credits", None, None))
+    # the two lists' ``data`` as read, kept in ``.vidspec/catalog.json`` (``from_source``)
+    source: Any = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_lists(cls, avatar_data: Any, voice_data: Any) -> VidnozCatalog:
@@ -100,7 +112,14 @@ class VidnozCatalog:
                 voice_data, API.voice_list_keys, API.voice_id_keys, API.voices_path
             )
         )
-        return cls(avatars=avatars, voices=voices)
+        return cls(avatars=avatars, voices=voices, source=[avatar_data, voice_data])
+
+    @classmethod
+    def from_source(cls, source: Any) -> VidnozCatalog:
+        """The catalog again from its ``source`` (``ProviderError`` when it is not one)."""
+        if not isinstance(source, list) or len(source) != 2:
+            raise ProviderError("a kept catalog holds no avatar and voice lists")
+        return cls.from_lists(source[0], source[1])
 
     def avatar(self, avatar_id: str) -> Avatar | None:
         return next((a for a in self.avatars if a.id == avatar_id), None)
@@ -129,7 +148,8 @@ class VidnozCatalog:
                 CatalogProblem(
                     "avatar.id",
                     f"unknown avatar {avatar['id']!r}",
-                    f"avatars of this account: {_listing(self.avatars)}",
+                    _suggest(avatar["id"], self.avatars)
+                    + f"avatars of this account: {_listing(self.avatars)}",
                 )
             )
             return
@@ -156,7 +176,8 @@ class VidnozCatalog:
                 CatalogProblem(
                     "voice.tts.id",
                     f"unknown voice {voice_id!r}",
-                    f"voices of this account: {_listing(self.voices)}",
+                    _suggest(voice_id, self.voices)
+                    + f"voices of this account: {_listing(self.voices)}",
                 )
             )
             return

@@ -14,6 +14,9 @@ the form flattening and the answers' mapping are in ``wire``, the catalog in
   always more than a second apart), waiting on the injected ``Clock``, in the instance's
   ``pacing`` (``vidspec.providers.pacing.Pacing``). A command opens one client, so the calls
   ``apply`` plans with and those it acts with take turns there and never meet an 803.
+  The time of the key's last call is also kept in the user's cache directory
+  (``vidnoz.pacing.LastCall``), so the next command (another process) waits out the rest of
+  that second too.
   An 803 ("too frequent") proves nothing was done: the call, a create included, is repeated
   after ``API.busy_wait``.
   Retries urllib3 makes inside one call (a GET answered 5xx) are not paced; an 803 they may
@@ -27,6 +30,7 @@ the form flattening and the answers' mapping are in ``wire``, the catalog in
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -58,6 +62,7 @@ from vidspec.providers.pacing import Pacing
 from vidspec.providers.vidnoz.api import API, CAPABILITIES
 from vidspec.providers.vidnoz.catalog import VidnozCatalog
 from vidspec.providers.vidnoz.errors import KEY_HINT, blank_key, envelope_error
+from vidspec.providers.vidnoz.pacing import LastCall
 from vidspec.providers.vidnoz.wire import (
     Envelope,
     check_task_id,
@@ -82,7 +87,10 @@ class VidnozProvider:
         policy: HttpPolicy | None = None,
         capabilities: Capabilities = CAPABILITIES,
         trust_env: bool = True,
+        cache_dir: Path | None = None,
     ) -> None:
+        """``cache_dir``: where the time of the key's last call is kept for the next command
+        (``vidspec.providers.vidnoz.pacing``); ``None`` keeps the pace in this process only."""
         if not api_key:
             raise ProjectError(
                 "the vidnoz provider needs an API key",
@@ -106,6 +114,15 @@ class VidnozProvider:
         )
         # The command's one pacing: every API call takes its turn here (the engine reads it).
         self.pacing = Pacing(capabilities.generation_rate, capabilities.request_rate, self._clock)
+        # and across commands, when there is a cache directory to keep the last call's time in
+        self._last_call = (
+            LastCall(cache_dir, self._base, api_key, API.request_interval)
+            if cache_dir is not None
+            else None
+        )
+        # file links of finished videos, as the latest listing gave them: a download needs
+        # no task-detail call for a video the listing showed finished
+        self._listed_urls: dict[str, str] = {}
 
     # -- one API call -----------------------------------------------------------------------
 
@@ -127,7 +144,7 @@ class VidnozProvider:
         safe_post = method == "POST" and not creates
         while True:
             try:
-                with self.pacing.request():
+                with self.pacing.request(), self._across_commands():
                     envelope = self._send(method, url, params=params, parts=parts, creates=creates)
             except (ServerError, TransportError):
                 if not safe_post or failures + 1 >= API.read_attempts:
@@ -160,6 +177,11 @@ class VidnozProvider:
                 self._clock.sleep(API.read_backoff)
                 continue
             raise envelope_error(method, url, envelope, creates, key=self._key)
+
+    def _across_commands(self) -> contextlib.AbstractContextManager[None]:
+        if self._last_call is None:
+            return contextlib.nullcontext()
+        return self._last_call.turn(self._clock)
 
     def _send(
         self,
@@ -246,6 +268,9 @@ class VidnozProvider:
             if since is not None and any(v.created_at < since for v in found.values()):
                 return list(found.values())  # newest first: the rest is older still
             if not isinstance(following, str) or not following or not videos:
+                self._listed_urls = {
+                    v.id: v.url for v in found.values() if v.state is TaskState.DONE and v.url
+                }
                 return list(found.values())
             if len(found) == before:
                 raise listing_loops(url, f"the listing repeats itself after {before} videos")
@@ -298,19 +323,21 @@ class VidnozProvider:
         return out
 
     def download(self, video_id: str, dest: Path) -> DownloadResult:
-        """Ask the detail for the file's link (one API call), then stream the file to ``dest``
-        atomically (temp file, rename) without the API key."""
-        video = self._detail(video_id)
-        detail_path = path_of(self._base + API.detail_path)
-        if video.state is not TaskState.DONE or not video.url:
-            raise ProviderError(
-                f"video {video_id} cannot be downloaded yet: it is {video.state.value}",
-                method="POST",
-                path=detail_path,
-                server_message=video.message,
-                hint="Wait until Vidnoz has generated it (vidspec apply waits on its own).",
-            )
-        url = urljoin(self._base + "/", video.url)
+        """Stream the file to ``dest`` atomically (temp file, rename) without the API key, from
+        the link the latest listing gave for it, or else the task detail's (one API call)."""
+        link = self._listed_urls.get(video_id)
+        if link is None:
+            video = self._detail(video_id)
+            if video.state is not TaskState.DONE or not video.url:
+                raise ProviderError(
+                    f"video {video_id} cannot be downloaded yet: it is {video.state.value}",
+                    method="POST",
+                    path=path_of(self._base + API.detail_path),
+                    server_message=video.message,
+                    hint="Wait until Vidnoz has generated it (vidspec apply waits on its own).",
+                )
+            link = video.url
+        url = urljoin(self._base + "/", link)
         return self._files.download(
             url,
             dest,
