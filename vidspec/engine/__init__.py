@@ -9,6 +9,8 @@
 - ``submitter``: sending a create or regenerate (write-ahead record, what the answer proves).
 - ``watching``: ``Poller``, the polling rounds and lost creates found in the listing.
 - ``finisher``: finished generations (file, old video, one state write).
+- ``fetching``: ``DownloadPool``, finished videos' files fetched by a few threads beside the
+  loop (the loop records them).
 - ``flights``: the generations in flight; ``waiting``: the polling schedule (``WaitPolicy``).
 - ``downloads``: saving finished videos inside the project directory.
 - ``progress``: the ``ApplyReporter`` interface the CLI renders.

@@ -14,8 +14,9 @@ The engine is a few collaborators, each with its dependencies given to its const
 ``Gate`` (pacing waits, sleeping, Ctrl-C), ``Calls`` (the provider's calls), ``Recorder``
 (the state, written after every step), ``Tally`` (one row per action, halts), ``Steps`` (the
 actions that are not generations), ``Submitter`` (sending generations), ``Poller`` (polling
-rounds) and ``Finisher`` (finished generations). ``Engine`` composes them for one run and
-drives the loop.
+rounds) and ``Finisher`` (finished generations), which hands finished videos' files to a
+``DownloadPool`` (a few threads beside the loop; not where every call is paced) and records
+them as they land. ``Engine`` composes them for one run and drives the loop.
 
 Failures stay local: an action that fails is reported and its address's later actions are
 skipped; other videos go on (``fail_fast`` stops starting new work instead). A refusal that
@@ -34,8 +35,9 @@ from pathlib import Path
 
 from vidspec.core.clock import Clock
 from vidspec.engine.calls import Calls
+from vidspec.engine.fetching import DownloadPool
 from vidspec.engine.finisher import Finisher
-from vidspec.engine.flights import LOST, Flights
+from vidspec.engine.flights import LOST, Flight, Flights
 from vidspec.engine.gate import Gate
 from vidspec.engine.options import EngineOptions
 from vidspec.engine.progress import ApplyReporter, NullReporter
@@ -148,6 +150,12 @@ class _Run:
         watcher = Watcher(options.policy)
         protected = work.desired.protected if work.desired is not None else None
         calls = Calls(provider, self.gate, engine._root, protected)
+        # Where every call is paced (Vidnoz) a file waits its turn in the loop like any call.
+        pool: DownloadPool[tuple[Flight, RemoteVideo]] | None = (
+            DownloadPool(provider, engine._root, protected)
+            if provider.pacing.requests is None
+            else None
+        )
         finisher = Finisher(
             calls=calls,
             recorder=self.recorder,
@@ -155,7 +163,9 @@ class _Run:
             flights=self.flights,
             watcher=watcher,
             caps=caps,
+            pool=pool,
         )
+        self.finisher = finisher
         self.steps = Steps(
             calls=calls,
             recorder=self.recorder,
@@ -215,8 +225,11 @@ class _Run:
         except KeyboardInterrupt:
             self.results.interrupted = True
         finally:
-            self.tally.finish()
-            self.reporter.closed(self.tally.progress())
+            try:
+                self.finisher.close()  # the files fetched are recorded, also on Ctrl-C
+            finally:
+                self.tally.finish()
+                self.reporter.closed(self.tally.progress())
         return self.results
 
     def _drop_abandoned(self, plan: Plan) -> None:
@@ -231,6 +244,7 @@ class _Run:
 
     def _loop(self, queue: deque[Create | Regenerate]) -> None:
         while not self.gate.stopping():
+            self.finisher.collect()
             wait, why, pacing = float("inf"), "", True
             if queue and self.tally.may_start():
                 wait, why = self.gate.generation_wait()
@@ -252,6 +266,9 @@ class _Run:
             elif self.flights:
                 self._leave_flights()
             if wait == float("inf"):
+                if self.finisher.fetching():
+                    self.finisher.collect(block=True)  # the last files: nothing else to do
+                    continue
                 return
             self.gate.sleep(wait, why, pacing=pacing)
 

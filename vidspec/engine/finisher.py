@@ -3,6 +3,10 @@
 A round may finish many videos: each one's calls (saving the file, deleting the old video)
 happen first, then what they all came to is written in one state write, so a round that
 finishes many does not hold up the POSTs waiting their turn.
+
+Given a ``DownloadPool`` (providers without a rate on every call), a finished video's file is
+fetched there instead, beside the loop; the loop calls ``collect`` and the video is settled
+(recorded, its old video deleted) in the loop's thread once its file has landed.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from vidspec.core.errors import DownloadWriteError, ProviderError
 from vidspec.engine import records
 from vidspec.engine.calls import Calls
 from vidspec.engine.downloads import DownloadPathError
+from vidspec.engine.fetching import DownloadPool, Fetched
 from vidspec.engine.flights import Flight, Flights
 from vidspec.engine.recorder import Recorder
 from vidspec.engine.results import Outcome
@@ -33,6 +38,7 @@ class Finisher:
         flights: Flights,
         watcher: Watcher,
         caps: Capabilities,
+        pool: DownloadPool[tuple[Flight, RemoteVideo]] | None = None,
     ) -> None:
         self._calls = calls
         self._recorder = recorder
@@ -40,6 +46,11 @@ class Finisher:
         self._flights = flights
         self._watcher = watcher
         self._caps = caps
+        self._pool = pool
+
+    def fetching(self) -> int:
+        """How many files the pool is still fetching (the run is not over while any are)."""
+        return len(self._pool) if self._pool is not None else 0
 
     def finish(self, done: list[tuple[Flight, RemoteVideo]]) -> None:
         """Finished generations seen in one round (or one adopted video already done)."""
@@ -48,15 +59,49 @@ class Finisher:
         for flight, video in done:
             self._flights.discard(flight)
             self._watcher.forget(video.id)
+            if self._pool is not None and flight.download and video.state is TaskState.DONE:
+                # the file is fetched beside the loop; settled by ``collect`` when it is there
+                current = state.videos.get(flight.address)
+                known = current.download if current and current.id == video.id else None
+                self._pool.submit((flight, video), video.id, flight.download, known)
+                continue
             state, outcome, detail = self._settle(state, flight, video)
+            rows.append((flight.action, outcome, detail))
+        if rows:
+            self._recorder.save(state)
+        for action, outcome, detail in rows:
+            self._tally.set(action, outcome, detail)
+
+    def collect(self, *, block: bool = False) -> None:
+        """Settle the generations whose files the pool has saved (one state write); with
+        ``block``, wait for every file under way first."""
+        if self._pool is None:
+            return
+        ready = self._pool.ready(block=block)
+        if not ready:
+            return
+        state = self._recorder.state
+        rows: list[tuple[Action, Outcome, str]] = []
+        for (flight, video), fetched in ready:
+            state, outcome, detail = self._settle(state, flight, video, fetched)
             rows.append((flight.action, outcome, detail))
         self._recorder.save(state)
         for action, outcome, detail in rows:
             self._tally.set(action, outcome, detail)
 
+    def close(self) -> None:
+        """Record what the pool fetched (also after Ctrl-C or an error) and stop its threads."""
+        if self._pool is None:
+            return
+        try:
+            self.collect(block=True)
+        finally:
+            self._pool.close()
+
     def _settle(
-        self, state: State, flight: Flight, video: RemoteVideo
+        self, state: State, flight: Flight, video: RemoteVideo, fetched: Fetched | None = None
     ) -> tuple[State, Outcome, str]:
+        """``fetched``: the file, already saved by the pool (or why it could not be)."""
         address = flight.address
         if video.state is not TaskState.DONE:
             reason = (
@@ -72,7 +117,12 @@ class Finisher:
                 )
             return records.finished(state, address, video, self._caps), Outcome.FAILED, reason
         problems: list[str] = []
-        download = self._download(state, flight, video, problems)
+        if fetched is not None:
+            download, failure = fetched
+            if failure is not None:
+                problems.append(f"generated, but saving {flight.download} failed: {failure}")
+        else:
+            download = self._download(state, flight, video, problems)
         dropped = self._drop_old(flight, problems)
         state = records.finished(
             state, address, video, self._caps, download=download, drop_previous=dropped
