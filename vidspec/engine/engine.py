@@ -51,6 +51,7 @@ from vidspec.engine.watching import Poller
 from vidspec.plan.actions import Action, Create, Delete, Forget, Regenerate
 from vidspec.plan.model import Plan
 from vidspec.project.model import Desired
+from vidspec.project.protect import ProtectedPaths
 from vidspec.providers.base import Provider, RemoteVideo
 from vidspec.state import State, StateStore, humanize_delta
 
@@ -82,6 +83,16 @@ def _phase(action: Action) -> int:
     if isinstance(action, (Delete, Forget)):
         return _PHASES.index("superseded" if action.superseded else "delete")
     return _PHASES.index(action.kind)
+
+
+def _pool(
+    provider: Provider, root: Path, protected: ProtectedPaths | None
+) -> DownloadPool[tuple[Flight, RemoteVideo]] | None:
+    """Files fetched beside the loop; none where every call is paced (Vidnoz): there a file
+    waits its turn in the loop like any other call."""
+    if provider.pacing.requests is not None:
+        return None
+    return DownloadPool(provider, root, protected)
 
 
 class Engine:
@@ -150,22 +161,15 @@ class _Run:
         watcher = Watcher(options.policy)
         protected = work.desired.protected if work.desired is not None else None
         calls = Calls(provider, self.gate, engine._root, protected)
-        # Where every call is paced (Vidnoz) a file waits its turn in the loop like any call.
-        pool: DownloadPool[tuple[Flight, RemoteVideo]] | None = (
-            DownloadPool(provider, engine._root, protected)
-            if provider.pacing.requests is None
-            else None
-        )
-        finisher = Finisher(
+        finisher = self.finisher = Finisher(
             calls=calls,
             recorder=self.recorder,
             tally=self.tally,
             flights=self.flights,
             watcher=watcher,
             caps=caps,
-            pool=pool,
+            pool=_pool(provider, engine._root, protected),
         )
-        self.finisher = finisher
         self.steps = Steps(
             calls=calls,
             recorder=self.recorder,
