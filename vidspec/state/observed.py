@@ -74,9 +74,13 @@ class Observed:
 
     def settle(self, state: State) -> State:
         """``state`` with every in-flight record moved to the end the refresh saw."""
+        if not self.videos:
+            return state
         for address, record in state.videos.items():
+            if not record.status.in_flight:  # most records: no look-up
+                continue
             seen = self.videos.get(record.id)
-            if record.status.in_flight and seen is not None and not seen.status.in_flight:
+            if seen is not None and not seen.status.in_flight:
                 state = state.with_video(address, replace(record, status=seen.status))
         return state
 
@@ -101,6 +105,33 @@ def load_observed(path: Path) -> Observed:
         return Observed(None if seen_at is None else parse_time(seen_at), videos)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return Observed()
+
+
+class ObservedFile:
+    """``observed.json`` read once and again only when the file changed (its size and
+    modification time, its inode after an atomic rewrite): a state store settles every save with it, and parsing a listing of
+    10,000 videos per save would make apply's saves O(account) again (issue 12)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stamp: tuple[int, int, int] | None = None
+        self._observed = Observed()
+
+    def get(self) -> Observed:
+        """The cache as it is on disk now (empty when missing or unreadable)."""
+        try:
+            info = self.path.stat()
+            stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+        except OSError:
+            self._stamp, self._observed = None, Observed()
+            return self._observed
+        if stamp != self._stamp:
+            self._stamp, self._observed = stamp, load_observed(self.path)
+        return self._observed
+
+    def settle(self, state: State) -> State:
+        """``state`` with what the last refresh saw recorded (``Observed.settle``)."""
+        return self.get().settle(state)
 
 
 def _seen(doc: Mapping[str, Any]) -> Seen:

@@ -28,7 +28,7 @@ from vidspec.core.errors import StateConflict, StateCorrupt, StateError, StateMi
 from vidspec.state.backend import BackendProject
 from vidspec.state.lock import LockInfo
 from vidspec.state.model import State, StateFormatError
-from vidspec.state.observed import load_observed
+from vidspec.state.observed import ObservedFile
 from vidspec.state.s3lock import S3Lock
 from vidspec.state.s3objects import ConditionFailed, S3Objects, StoredObject
 from vidspec.state.s3usage import S3Usage
@@ -57,6 +57,7 @@ class S3StateStore:
         self.expected = provider_ref(project)
         self.rescue_path = project.work_dir / RESCUE_FILE
         self.observed_path = project.work_dir / "observed.json"  # local, as with a local state
+        self._observed = ObservedFile(self.observed_path)
         self._lock = S3Lock(self.objects, f"{settings.key}.lock", clock or SystemClock())
         self._usage = S3Usage(self.objects, f"{settings.key}.usage")
         # The version of <key> this store read last (None inside: there was none), on which
@@ -142,7 +143,7 @@ class S3StateStore:
     def save(self, state: State) -> State:
         """Write ``state`` (serial + 1) over the version read, if its content changed."""
         # What the last refresh saw is recorded on this write (a plan writes no state).
-        state = load_observed(self.observed_path).settle(state)
+        state = self._observed.settle(state)
         found = self._current()
         if found is not None:
             current = self._parse(found)

@@ -31,7 +31,7 @@ from vidspec.core.errors import StateCorrupt, StateError, StateMismatch
 from vidspec.state.journal import FOLD_EVERY, FileJournal, JournalError, encode_change, replay
 from vidspec.state.lock import LockInfo, ProjectLock
 from vidspec.state.model import ProviderRef, State, StateFormatError
-from vidspec.state.observed import load_observed
+from vidspec.state.observed import ObservedFile
 from vidspec.state.usage import MonthlyUsage
 
 
@@ -92,6 +92,7 @@ class LocalStateStore:
         self.backup_path = self.path.with_name(self.path.name + ".backup")
         self.expected = provider_ref(project)
         self.observed_path = project.observed_path
+        self._observed = ObservedFile(self.observed_path)
         self._lock = ProjectLock(project.lock_path, project.work_dir / "lock.info", clock)
         self._usage = MonthlyUsage(project.usage_path)
         self.journal = FileJournal(self.path.with_name(self.path.name + ".journal"))
@@ -292,7 +293,7 @@ class LocalStateStore:
         """Record ``state`` if its content changed; returns what is on disk afterwards."""
         self._require_lock()
         # What the last refresh saw is recorded on this write (a plan writes no state).
-        state = load_observed(self.observed_path).settle(state)
+        state = self._observed.settle(state)
         current = self._known
         if current is None or self._stamp != self._current_stamp():
             current = self._read()
