@@ -108,8 +108,8 @@ def load_observed(path: Path) -> Observed:
 
 
 class ObservedFile:
-    """``observed.json`` read once and again only when the file changed (its size and
-    modification time, its inode after an atomic rewrite): a state store settles every save with it, and parsing a listing of
+    """``observed.json`` read once and again only when the file changed (its inode, size and
+    modification time): a state store settles every save with it, and parsing a listing of
     10,000 videos per save would make apply's saves O(account) again (issue 12)."""
 
     def __init__(self, path: Path) -> None:
