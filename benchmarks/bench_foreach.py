@@ -104,17 +104,7 @@ def manage_all(roots: list[Path], server: EmulatorServer) -> None:
                 body = dict(video.spec)
                 name = body["video_name"]
                 if index == 0:
-                    actor = body["actor"]
-                    remote = server.world.add_video(
-                        script=body["script"],
-                        actor_name=actor["name"],
-                        model_version=actor["version"],
-                        style=actor["style"],
-                        shot=actor["shot"],
-                        size=actor["size"],
-                        voice_name=body["voice"],
-                        video_name=name,
-                    )
+                    remote = server.world.add_video_from_body(body)
                     made[name] = VideoRecord(
                         id=remote.id,
                         status=TaskState.DONE,

@@ -85,17 +85,8 @@ def emulator_process(conn: Connection, bodies: list[dict[str, Any]]) -> None:
         made = []
         yesterday = server.world.now - timedelta(days=1)
         for n, body in enumerate(bodies):
-            actor = body["actor"]
-            video = server.world.add_video(
-                script=body["script"],
-                actor_name=actor["name"],
-                model_version=actor["version"],
-                style=actor["style"],
-                shot=actor["shot"],
-                size=actor["size"],
-                voice_name=body["voice"],
-                video_name=body["video_name"],
-                created_at=yesterday + timedelta(milliseconds=n),
+            video = server.world.add_video_from_body(
+                body, created_at=yesterday + timedelta(milliseconds=n)
             )
             made.append((video.id, video.created_at.isoformat()))
         conn.send((server.base_url, made))

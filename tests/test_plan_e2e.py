@@ -62,18 +62,7 @@ class Env:
 
     def add_remote(self, body: Mapping[str, Any], **over: Any) -> str:
         """A video in the emulated account made from ``body`` (a CDNvideo request body)."""
-        actor = body["actor"]
-        record = self.server.world.add_video(
-            script=body["script"],
-            actor_name=actor["name"],
-            model_version=actor["version"],
-            style=actor["style"],
-            shot=actor["shot"],
-            size=actor["size"],
-            voice_name=body["voice"],
-            video_name=body.get("video_name"),
-            **over,
-        )
+        record = self.server.world.add_video_from_body(body, **over)
         return str(record.id)
 
     def manage(

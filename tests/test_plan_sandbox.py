@@ -68,17 +68,7 @@ def manage_in_sandbox(root: Path, addresses: list[str]) -> dict[str, str]:
         state = store.load()
         for address in addresses:
             body: dict[str, Any] = dict(desired.videos[address].spec)
-            actor = body["actor"]
-            record = server.world.add_video(
-                script=body["script"],
-                actor_name=actor["name"],
-                model_version=actor["version"],
-                style=actor["style"],
-                shot=actor["shot"],
-                size=actor["size"],
-                voice_name=body["voice"],
-                video_name=body["video_name"],
-            )
+            record = server.world.add_video_from_body(body)
             ids[address] = record.id
             state = state.with_video(
                 address,

@@ -17,6 +17,7 @@ settings.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -189,6 +190,22 @@ class CdnVideoWorld(World[VideoRecord]):
             self.get(video_id)
             self._drop(video_id)
             self._save()
+
+    def add_video_from_body(self, body: Mapping[str, Any], **fields: Any) -> VideoRecord:
+        """``add_video`` of a CDNvideo create body (a manifest's fields): its script, actor,
+        voice and name; ``fields`` add to or override them (tests, benchmarks)."""
+        actor = body["actor"]
+        return self.add_video(
+            script=body["script"],
+            actor_name=actor["name"],
+            model_version=actor["version"],
+            style=actor["style"],
+            shot=actor["shot"],
+            size=actor["size"],
+            voice_name=body["voice"],
+            video_name=body.get("video_name"),
+            **fields,
+        )
 
     def add_video(self, **fields: Any) -> VideoRecord:
         """Put a video in the world without a request or quota (tests, benchmarks).
