@@ -21,6 +21,7 @@ from vidspec.core.addresses import KEY_HINT, is_key
 from vidspec.core.errors import ManifestError, Problem
 from vidspec.core.location import SourceLocation
 from vidspec.project.loctree import LocTree, child
+from vidspec.project.pathrules import path_problem
 from vidspec.project.resolve import file_kind, is_inside
 from vidspec.project.yamlload import display_path, load_yaml, read_text
 
@@ -152,21 +153,8 @@ def _from_file(
     if not isinstance(column, str) or not column:
         source.add(where, "for_each: {file: …} needs `key: COLUMN`", "name the column of keys")
         return
-    target = Path(os.path.normpath(manifest.parent / reference))
-    if os.path.isabs(reference) or not is_inside(target, real_root):
-        source.add(
-            file_where,
-            f"for_each: {{file: {reference}}} points outside the project directory",
-            "move the file into the project directory, where vidspec.yaml is",
-        )
-        return
-    suffix = target.suffix.lower()
-    if suffix not in FILE_KINDS:
-        source.add(
-            file_where,
-            f"for_each: {reference} is not a .csv, .yaml, .yml or .json file",
-            "give the rows as CSV with a header row, or a YAML or JSON list of mappings",
-        )
+    target = _source_path(source, reference, file_where, manifest, real_root)
+    if target is None:
         return
     source.display = display_path(target)
     source.key_column = column
@@ -182,12 +170,43 @@ def _from_file(
         source.add(file_where, f"for_each: {source.display} is {kind}, not a file", "")
         return
     try:
-        if suffix == ".csv":
+        if target.suffix.lower() == ".csv":
             _read_csv(source, read_text(target, source.display, file_where), column, key_where)
         else:
             _read_records(source, target, column, key_where)
     except ManifestError as exc:
         source.problems.extend(exc.problems)
+
+
+def _source_path(
+    source: EachSource, reference: str, where: SourceLocation, manifest: Path, real_root: Path
+) -> Path | None:
+    """The file ``{file: reference}`` names, or ``None`` and the problem: a path no system
+    accepts, one outside the project, or not a kind of rows vidspec reads."""
+    refused = path_problem(reference, manifest.parent)
+    if refused is not None:
+        source.add(
+            where,
+            f"for_each: the path {reference!r} of {{file:}} {refused}",
+            "write a path every system accepts",
+        )
+        return None
+    target = Path(os.path.normpath(manifest.parent / reference))
+    if os.path.isabs(reference) or not is_inside(target, real_root):
+        source.add(
+            where,
+            f"for_each: {{file: {reference}}} points outside the project directory",
+            "move the file into the project directory, where vidspec.yaml is",
+        )
+        return None
+    if target.suffix.lower() not in FILE_KINDS:
+        source.add(
+            where,
+            f"for_each: {reference} is not a .csv, .yaml, .yml or .json file",
+            "give the rows as CSV with a header row, or a YAML or JSON list of mappings",
+        )
+        return None
+    return target
 
 
 def _missing_column(source: EachSource, column: str, key_where: SourceLocation) -> None:

@@ -25,10 +25,12 @@ from vidspec.project.globs import manifest_paths
 from vidspec.project.loctree import LocTree, child, iter_locations, locate
 from vidspec.project.model import Desired, DesiredVideo, Lifecycle, MovedBlock, spec_hash
 from vidspec.project.moves import Move, check_moves
+from vidspec.project.pathrules import path_problem
 from vidspec.project.problems import ErrorTranslator, dotted
 from vidspec.project.protect import (
     DownloadTarget,
     check_downloads,
+    download_refused,
     protected_paths,
 )
 from vidspec.project.resolve import (
@@ -230,15 +232,10 @@ class _Loading:
         if isinstance(merged.get("download"), str):
             download = download_path(merged["download"])
             download_at = location_or(merged_locs, "download", where)
-            if download is None:
-                self.problems.append(
-                    Problem(
-                        download_at,
-                        f"download path {merged['download']!r} leaves the project directory",
-                        "write a path inside the project, e.g. out/video.mp4",
-                    )
-                )
-            else:
+            refused = download_refused(merged["download"], download, self.root)
+            if refused is not None:
+                self.problems.append(Problem(download_at, *refused))
+            elif download is not None:
                 self.downloads.append(DownloadTarget(address, download, download_at))
         if self.problems:  # nothing will be returned; and a bad field must not be read further
             return
@@ -311,6 +308,16 @@ class _Loading:
     def _read_text_file(
         self, doc: YamlDocument, reference: str, where: SourceLocation, field: str
     ) -> str | None:
+        refused = path_problem(reference, doc.path.parent)
+        if refused is not None:
+            self.problems.append(
+                Problem(
+                    where,
+                    f"{field}: the path {reference!r} of {{file:}} {refused}",
+                    "write a path every system accepts",
+                )
+            )
+            return None
         target = Path(os.path.normpath(doc.path.parent / reference))
         if os.path.isabs(reference) or not is_inside(target, self.real_root):
             self.problems.append(
