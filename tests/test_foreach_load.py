@@ -142,7 +142,7 @@ def test_placeholder_syntax_problems() -> None:
         "videos/a.yaml:5:5: unknown placeholder `${var.x}` (placeholders are ${each.key} and "
         "${each.NAME}; write `$${` for a literal `${`)",
         "videos/b.yaml:3:5: `${each.key}` in video 'plain', which has no for_each (add "
-        "for_each to the video, or write `$${` for a literal `${`)",
+        "for_each to the video; vidspec never sends `${each.` to the service)",
     ]
 
 

@@ -1,13 +1,17 @@
-"""Checks and sums over a planned set of actions: catalog, prevent_destroy, cost. Pure."""
+"""Checks and sums over a planned set of actions: placeholders, catalog, prevent_destroy,
+cost. Pure."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from vidspec.core.addresses import split_address
 from vidspec.core.errors import PreventDestroy, Problem
+from vidspec.core.location import SourceLocation
+from vidspec.core.unfilled import dotted_path, unfilled
 from vidspec.plan import cost as costs
-from vidspec.plan.actions import Action, Create, Delete, Regenerate
+from vidspec.plan.actions import Action, Create, Delete, Regenerate, Rename
 from vidspec.plan.model import PlanCost
 from vidspec.project.model import Desired, DesiredVideo
 from vidspec.providers.base import Capabilities, Catalog
@@ -34,6 +38,34 @@ def desired_catalog_problems(desired: Desired, catalog: Catalog) -> list[Problem
     for video in desired.videos.values():
         for found in catalog.problems(video.spec):
             problems.append(Problem(video.location_of(found.path), found.message, found.hint))
+    return problems
+
+
+def unfilled_problems(
+    actions: Sequence[Action], desired: Desired, caps: Capabilities
+) -> list[Problem]:
+    """The last guard before approval: a create, regenerate or rename whose text still holds
+    a placeholder (``vidspec.core.unfilled``), at its manifest line, naming video and field."""
+    problems: list[Problem] = []
+    for action in actions:
+        if isinstance(action, (Create, Regenerate)):
+            sent: Mapping[str, Any] = action.spec
+        elif isinstance(action, Rename):
+            sent = {caps.name_field: action.name}
+        else:
+            continue
+        video = desired.videos.get(action.address)
+        for path, text in unfilled(sent):
+            field = dotted_path(path)
+            problems.append(
+                Problem(
+                    video.location_of(field) if video else SourceLocation(action.address),
+                    f"{field} of video '{action.address}' holds `{text}`, a placeholder nothing "
+                    "filled",
+                    "nothing is sent: a placeholder is filled only in a for_each video's own "
+                    "fields and {file:} texts",
+                )
+            )
     return problems
 
 

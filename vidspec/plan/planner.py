@@ -33,7 +33,12 @@ from vidspec.core.addresses import natural_key, select, split_address
 from vidspec.core.errors import ManifestError, Problem, UsageError
 from vidspec.plan.actions import Action, Create, Move, Regenerate
 from vidspec.plan.build import create_action
-from vidspec.plan.checks import catalog_problems, check_prevent_destroy, plan_cost
+from vidspec.plan.checks import (
+    catalog_problems,
+    check_prevent_destroy,
+    plan_cost,
+    unfilled_problems,
+)
 from vidspec.plan.compare import compare
 from vidspec.plan.diff import flatten
 from vidspec.plan.downloads import LocalFiles
@@ -76,9 +81,9 @@ def plan(
     ``remote`` is the whole listing (``None``: not refreshed, plan against state alone);
     ``catalog`` ``None`` skips the catalog checks; ``files``: what is on disk at the
     ``download:`` paths the state records (``None``: not looked at, the state is trusted).
-    Raises ``ManifestError`` (catalog problems at the manifest line, a ``moved`` onto a
-    managed address), ``PreventDestroy``, and ``UsageError`` (``--replace`` of an unmanaged
-    address).
+    Raises ``ManifestError`` (a placeholder nothing filled and catalog problems, at the
+    manifest line; a ``moved`` onto a managed address), ``PreventDestroy``, and
+    ``UsageError`` (``--replace`` of an unmanaged address).
 
     The moves come first, then each address's pending creates, its comparison
     (``plan.compare``) or removal (``plan.remove``), then the targeting, the checks, the notes.
@@ -97,6 +102,9 @@ def plan(
     for address in addresses:
         parts += _plan_address(run, address, wanted.get(address), videos.get(address), claimed)
     found = _targeting(Findings.join(parts), options.targets)
+    unfilled = unfilled_problems(found.actions, desired, capabilities)
+    if unfilled:
+        raise ManifestError(unfilled)
     if catalog is not None:
         problems = catalog_problems(found.actions, desired, catalog)
         if problems:

@@ -11,6 +11,7 @@ template itself reads the same for every instance and is reported once.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from vidspec.core.errors import Problem
 from vidspec.core.location import SourceLocation
 from vidspec.project.each_source import KEY, EachRow, EachSource, read_source
 from vidspec.project.loctree import LocTree, child
-from vidspec.project.placeholders import Template, check_names, compile_template, fill
+from vidspec.project.placeholders import check_names, compile_template, fill
 
 FOR_EACH = "for_each"
 
@@ -39,14 +40,15 @@ class Instance:
 
 @dataclass
 class Expansion:
-    """A definition's instances, or the problems that stopped them, and its warnings."""
+    """A definition's instances, or the problems that stopped them."""
 
     name: str
     source: EachSource
     instances: list[Instance] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
     template_locs: LocTree = None
+    each_where: SourceLocation | None = None  # where ``for_each`` is written
+    used: set[str] = field(default_factory=set)  # the names the template's strings use
 
 
 def expand(
@@ -69,13 +71,13 @@ def expand(
         {k: v for k, v in locs.items() if k != FOR_EACH} if isinstance(locs, dict) else None
     )
     template = compile_template(template_value, template_locs, where)
-    expansion = Expansion(name, source, template_locs=template_locs)
+    expansion = Expansion(name, source, template_locs=template_locs, each_where=each_where)
     expansion.problems += source.problems + template.problems
     if not source.names:
         return expansion  # the source could not be read: nothing to check names against
     named = check_names(template, source.names, name)
     expansion.problems += named
-    _warn_unused(expansion, template, each_where)
+    expansion.used = template.names
     if named or template.problems:
         return expansion  # the rows that were read are still checked: all problems at once
     row_fields = {f.location: tuple(r.name for r in f.refs) for f in template.fields}
@@ -105,26 +107,37 @@ def data_files(docs: list[Any]) -> set[Path]:
     return found
 
 
-def _warn_unused(expansion: Expansion, template: Template, where: SourceLocation) -> None:
-    used = template.names
+def unused_columns(expansion: Expansion, used: set[str]) -> list[str]:
+    """A warning for each name of the source that no placeholder uses (``used``: those of
+    the template and of the ``{file:}`` texts its instances read)."""
     source = expansion.source
+    where = expansion.each_where
+    warnings = []
     for column in source.names:
         if column == KEY or column in used or column == source.key_column:
             continue
         what = f"column `{column}` of {source.display}" if source.display else f"`{column}`"
-        expansion.warnings.append(
+        warnings.append(
             f"{where}: for_each of '{expansion.name}': {what} is not used by any placeholder "
             f"(a typo in a placeholder or a header?)"
         )
+    return warnings
 
 
-def row_problems(problems: list[Problem], instance: Instance) -> list[Problem]:
+def row_problems(
+    problems: list[Problem],
+    instance: Instance,
+    filled: Mapping[SourceLocation, tuple[str, ...]] | None = None,
+) -> list[Problem]:
     """The problems found in one instance, each found at a field filled from the row naming
-    the instance, the row and its columns (the location stays the template's line)."""
+    the instance, the row and its columns (the location stays the template's line);
+    ``filled``: the text fields whose ``{file:}`` text the row filled, and the names in it."""
     named = []
     for problem in problems:
-        names = instance.row_fields.get(problem.location)
-        if names is None:
+        names = instance.row_fields.get(problem.location, ()) + (filled or {}).get(
+            problem.location, ()
+        )
+        if not names:
             named.append(problem)
             continue
         columns = ", ".join(f"`{n}`" for n in dict.fromkeys(names))

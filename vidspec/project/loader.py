@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,12 +19,11 @@ from vidspec.core.addresses import natural_key
 from vidspec.core.errors import ManifestError, Problem
 from vidspec.core.location import LocationPool, SourceLocation
 from vidspec.project.config import Project, vidspec_files
-from vidspec.project.foreach import FOR_EACH, data_files, expand, row_problems
+from vidspec.project.foreach import FOR_EACH, data_files, expand, row_problems, unused_columns
 from vidspec.project.globs import manifest_paths
 from vidspec.project.loctree import LocTree, child, iter_locations, locate
 from vidspec.project.model import Desired, DesiredVideo, Lifecycle, MovedBlock, spec_hash
 from vidspec.project.moves import Move, check_moves
-from vidspec.project.pathrules import path_problem
 from vidspec.project.problems import ErrorTranslator, dotted
 from vidspec.project.protect import (
     DownloadTarget,
@@ -35,22 +33,22 @@ from vidspec.project.protect import (
 )
 from vidspec.project.resolve import (
     download_path,
-    file_kind,
-    file_reference,
-    get_path,
-    is_inside,
     lifecycle_of,
     location_or,
     merge,
-    replace_path,
     split_body,
-    strip_final_newline,
 )
 from vidspec.project.schema import manifest_validator, schema_family, text_paths
-from vidspec.project.templates import stray_placeholders, without_templates
-from vidspec.project.yamlload import YamlDocument, display_path, load_yaml, read_text
+from vidspec.project.templates import (
+    stray_placeholders,
+    unfilled_placeholders,
+    without_templates,
+)
+from vidspec.project.texts import EachFill, Filled, TextFiles
+from vidspec.project.yamlload import YamlDocument, load_yaml
 
 MANIFEST_KEYS = ("defaults", "videos", "moved")
+DEFAULTS_OWNER = "defaults, which are merged after for_each fills a video"
 
 
 def load_desired(project: Project, *, unmatched_globs: bool = False) -> Desired:
@@ -97,8 +95,9 @@ class _Loading:
         self.files: list[str] = []
         self.definitions: dict[str, tuple[str, ...]] = {}  # for_each name -> instances
         self.warnings: list[str] = []
-        self.texts: dict[Path, str | None] = {}
-        self.text_paths = text_paths(project.provider.kind)
+        self.text_files = TextFiles(
+            self.real_root, text_paths(project.provider.kind), self.problems
+        )
         self.file_validator = manifest_validator(f"manifest_{self.family}")
         self.video_validator = manifest_validator(f"complete_{self.family}")
         self.own_validator = manifest_validator(f"video_{self.family}")
@@ -141,7 +140,11 @@ class _Loading:
             self._load_source(doc, doc.value, project_defaults)
         self.problems += check_moves(self.moves, self.first_seen, self.definitions)
         protected = protected_paths(
-            self.root, vidspec_files(self.project), self.sources, self.texts, self.data_files
+            self.root,
+            vidspec_files(self.project),
+            self.sources,
+            self.text_files.texts,
+            self.data_files,
         )
         self.problems += check_downloads(self.root, self.downloads, protected)
         if self.problems:
@@ -180,7 +183,10 @@ class _Loading:
         defaults: tuple[Any, LocTree] = ({}, None)
         entry = child(doc.locs, "defaults")
         if isinstance(data.get("defaults"), dict) and entry is not None:
-            defaults = self._read_texts(doc, data["defaults"], entry[1], entry[0])
+            value, locs, _ = self.text_files.read(
+                doc, data["defaults"], entry[1], entry[0], owner=DEFAULTS_OWNER
+            )
+            defaults = (value, locs)
         merged_defaults = merge(*project_defaults, *defaults)
         videos = data.get("videos")
         videos_entry = child(doc.locs, "videos")
@@ -190,8 +196,9 @@ class _Loading:
                 if isinstance(video, dict) and FOR_EACH in video:
                     self._load_each(doc, address, video, where, locs, merged_defaults)
                 elif isinstance(video, dict):
+                    since = len(self.problems)
                     self.problems += stray_placeholders(video, locs, where, address)
-                    self._load_video(doc, address, video, where, locs, merged_defaults)
+                    self._load_video(doc, address, video, where, locs, merged_defaults, since)
         self._collect_moves(doc, data.get("moved"))
         return merged_defaults
 
@@ -210,16 +217,21 @@ class _Loading:
         where: SourceLocation,
         locs: LocTree,
         defaults: tuple[Any, LocTree],
-        definition: str | None = None,
-    ) -> None:
-        """Load one video; an instance of a for_each names its ``definition`` in a message
-        that every instance would repeat (a field missing from the template)."""
+        since: int,
+        each: EachFill | None = None,
+    ) -> Filled:
+        """Load one video (``self.problems[since:]`` are its own so far); an instance of a
+        for_each (``each``) names its definition in a message that every instance would
+        repeat (a field missing from the template). Returns the text fields its row filled."""
         self._check_unique(address, where)
-        own, own_locs = self._read_texts(doc, video, locs, where)
+        owner = f"video '{address}', which has no for_each"
+        own, own_locs, filled = self.text_files.read(
+            doc, video, locs, where, owner=owner, each=each
+        )
         merged, merged_locs = merge(*defaults, own, own_locs)
         errors = list(self.video_validator.iter_errors(merged))
         if errors:
-            named = definition or address
+            named = each.definition if each else address
             translator = ErrorTranslator(
                 where,
                 merged_locs,
@@ -237,8 +249,10 @@ class _Loading:
                 self.problems.append(Problem(download_at, *refused))
             elif download is not None:
                 self.downloads.append(DownloadTarget(address, download, download_at))
+        if len(self.problems) == since:  # the last guard, unless a problem above explains it
+            self.problems += unfilled_placeholders(merged, merged_locs, where)
         if self.problems:  # nothing will be returned; and a bad field must not be read further
-            return
+            return filled
         body, _ = split_body(merged, merged_locs)
         self.videos[address] = DesiredVideo(
             address=address,
@@ -250,6 +264,7 @@ class _Loading:
             # body fields, and vidspec's own (lifecycle.prevent_destroy, download) for errors
             field_locations=self.locations.build(iter_locations(merged_locs)),
         )
+        return filled
 
     def _shared(self, lifecycle: Lifecycle) -> Lifecycle:
         return self._lifecycles.setdefault(lifecycle, lifecycle)
@@ -267,17 +282,27 @@ class _Loading:
         self._check_unique(name, where)
         found = expand(name, video, where, locs, manifest=doc.path, real_root=self.real_root)
         self.problems += found.problems
-        self.warnings += found.warnings
         self.definitions[name] = tuple(i.address for i in found.instances)
         own_schema = ErrorTranslator(where, found.template_locs)
         for instance in found.instances:
             before = len(self.problems)
             # each field's own form, now that the row filled it (the file check left it out)
             self.problems += own_schema.problems(self.own_validator.iter_errors(instance.video))
-            self._load_video(
-                doc, instance.address, instance.video, where, found.template_locs, defaults, name
+            each = EachFill(instance.row, found.source, name)
+            filled = self._load_video(
+                doc,
+                instance.address,
+                instance.video,
+                where,
+                found.template_locs,
+                defaults,
+                before,
+                each,
             )
-            self.problems[before:] = row_problems(self.problems[before:], instance)
+            self.problems[before:] = row_problems(self.problems[before:], instance, filled)
+        if found.source.names:  # read, so its names can be compared with the placeholders
+            used = found.used | self.text_files.used.get(name, set())
+            self.warnings += unused_columns(found, used)
 
     def _check_unique(self, address: str, where: SourceLocation) -> None:
         first = self.first_seen.setdefault(address, where)
@@ -290,68 +315,6 @@ class _Loading:
         self.problems.append(
             Problem(first, f"address '{address}' is defined again at {where}", hint)
         )
-
-    def _read_texts(
-        self, doc: YamlDocument, value: dict[str, Any], locs: LocTree, where: SourceLocation
-    ) -> tuple[dict[str, Any], LocTree]:
-        """Replace each ``{file: path}`` at a text field by the file's text."""
-        for path in self.text_paths:
-            reference = file_reference(get_path(value, path))
-            if reference is None:
-                continue
-            field_location = locate(where, locs, path)
-            text = self._read_text_file(doc, reference, field_location, dotted(path))
-            if text is not None:
-                value, locs = replace_path(value, locs, path, text)
-        return value, locs
-
-    def _read_text_file(
-        self, doc: YamlDocument, reference: str, where: SourceLocation, field: str
-    ) -> str | None:
-        refused = path_problem(reference, doc.path.parent)
-        if refused is not None:
-            self.problems.append(
-                Problem(
-                    where,
-                    f"{field}: the path {reference!r} of {{file:}} {refused}",
-                    "write a path every system accepts",
-                )
-            )
-            return None
-        target = Path(os.path.normpath(doc.path.parent / reference))
-        if os.path.isabs(reference) or not is_inside(target, self.real_root):
-            self.problems.append(
-                Problem(
-                    where,
-                    f"{field}: {{file: {reference}}} points outside the project directory",
-                    "move the file into the project directory, where vidspec.yaml is",
-                )
-            )
-            return None
-        if target in self.texts:
-            return self.texts[target]
-        shown = display_path(target)
-        text: str | None = None
-        kind = file_kind(target)
-        if kind == "missing":
-            self.problems.append(
-                Problem(
-                    where,
-                    f"{field}: file {shown} does not exist",
-                    f"the path is relative to {doc.display}",
-                )
-            )
-        elif kind != "file":  # never opened: reading a FIFO or a device could block forever
-            self.problems.append(
-                Problem(where, f"{field}: {shown} is {kind}, not a file", "point at a text file")
-            )
-        else:
-            try:
-                text = strip_final_newline(read_text(target, shown, where))
-            except ManifestError as exc:
-                self.problems.extend(exc.problems)
-        self.texts[target] = text
-        return text
 
     def _collect_moves(self, doc: YamlDocument, moved: Any) -> None:
         if not isinstance(moved, list):

@@ -1,18 +1,22 @@
-"""``${each.key}`` and ``${each.NAME}`` in the strings of a ``for_each`` video.
+"""``${each.key}`` and ``${each.NAME}`` in the strings of a ``for_each`` video and its
+``{file:}`` texts.
 
 A template is compiled once (every string holding ``${`` parsed into text and references),
 checked against the names its source offers, then filled per row. ``$${`` writes a literal
 ``${``. A string that is exactly one placeholder takes the row's value with its type (a CSV
 cell read as a YAML scalar: ``1.1`` is a number, an empty cell is null); inside longer text a
-value is written as text.
+value is written as text. A ``{file:}`` text of an instance is a template too (Terraform's
+``templatefile()``), always filled as text, each placeholder located at its line and column
+of the text file (``compile_text``).
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,14 +31,16 @@ from vidspec.project.loctree import LocTree, locate
 Path = tuple[str | int, ...]
 _TOKEN = re.compile(r"\$\$\{|\$\{([^}]*)\}|\$\{")
 PREFIX = "each."
+_ESCAPED_EACH = re.compile(r"\s*each\b")  # after `$${`: a literal `${each` is never sent
 
 
 @dataclass(frozen=True)
 class Ref:
-    """One placeholder: the name after ``each.`` and the text as written."""
+    """One placeholder: the name after ``each.``, the text as written, and where."""
 
     name: str
     written: str
+    location: SourceLocation
 
 
 Part = str | Ref
@@ -71,9 +77,34 @@ def compile_template(value: Any, locs: LocTree, where: SourceLocation) -> Templa
         if "${" not in text:
             continue
         location = locate(where, locs, path)
-        parts = _parse(text, location, template.problems)
-        if parts is not None:
+        before = len(template.problems)
+        parts = _parse(text, _fixed(location), template.problems)
+        if len(template.problems) == before:
             template.fields.append(Field(path, parts, location))
+    return template
+
+
+def _fixed(location: SourceLocation) -> Callable[[int], SourceLocation]:
+    """Every token of an inline string is reported at its field's location."""
+    return lambda _offset: location
+
+
+def compile_text(text: str, display: str) -> Template:
+    """A ``{file:}`` text as a template of one field, each placeholder (and each problem) at
+    its line and column of the file ``display``."""
+    template = Template([], [])
+    if "${" not in text:
+        return template
+    starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+
+    def where(offset: int) -> SourceLocation:
+        line = bisect.bisect_right(starts, offset)
+        return SourceLocation(display, line, offset - starts[line - 1] + 1)
+
+    # kept with its problems too: a text read for a video without for_each is looked at for
+    # placeholders only (``TextFiles``), a template's problems are checked before it is filled
+    parts = _parse(text, where, template.problems)
+    template.fields.append(Field((), parts, SourceLocation(display, 1, 1)))
     return template
 
 
@@ -93,37 +124,49 @@ def _strings(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
             yield from _strings(item, (*path, index))
 
 
-def _parse(text: str, where: SourceLocation, problems: list[Problem]) -> tuple[Part, ...] | None:
+def _parse(
+    text: str, where: Callable[[int], SourceLocation], problems: list[Problem]
+) -> tuple[Part, ...]:
+    """``text`` as text and placeholders, ``where(offset)`` locating a token; a token that is
+    not a placeholder adds its problem (the caller compares the count) and stays out."""
     parts: list[Part] = []
     last = 0
-    ok = True
     for match in _TOKEN.finditer(text):
         if match.start() > last:
             parts.append(text[last : match.start()])
         last = match.end()
         token = match.group(0)
+        at = where(match.start())
         if token == "$${":
+            if _ESCAPED_EACH.match(text, last):
+                written = text[match.start() :].split("}", 1)[0] + "}"
+                problems.append(
+                    Problem(
+                        at,
+                        f"`{written}` would send `{written[1:]}` as text",
+                        "vidspec never sends `${each.` to the service (a voice would read it "
+                        "out): reword the text",
+                    )
+                )
             parts.append("${")
         elif token == "${":
             problems.append(
                 Problem(
-                    where,
+                    at,
                     "`${` opens a placeholder that is never closed",
                     "end it with `}`, or write `$${` for a literal `${`",
                 )
             )
-            ok = False
         elif match.group(1).startswith(PREFIX) and len(match.group(1)) > len(PREFIX):
-            parts.append(Ref(match.group(1)[len(PREFIX) :], token))
+            parts.append(Ref(match.group(1)[len(PREFIX) :], token, at))
         else:
             problems.append(
                 Problem(
-                    where,
+                    at,
                     f"unknown placeholder `{token}`",
                     "placeholders are ${each.key} and ${each.NAME}; write `$${` for a literal `${`",
                 )
             )
-            ok = False
     if last < len(text):
         parts.append(text[last:])
     merged: list[Part] = []
@@ -132,7 +175,7 @@ def _parse(text: str, where: SourceLocation, problems: list[Problem]) -> tuple[P
             merged[-1] += part
         else:
             merged.append(part)
-    return tuple(merged) if ok else None
+    return tuple(merged)
 
 
 def check_names(template: Template, names: list[str], name: str) -> list[Problem]:
@@ -148,7 +191,7 @@ def check_names(template: Template, names: list[str], name: str) -> list[Problem
             guess = f"did you mean `{close[0]}`? " if close else ""
             problems.append(
                 Problem(
-                    item.location,
+                    ref.location,
                     f"unknown placeholder `{ref.written}` in video '{name}'",
                     f"{guess}the names are: {listed}",
                 )
@@ -165,12 +208,21 @@ def fill(value: Any, template: Template, row: EachRow) -> tuple[Any, list[Proble
     return value, problems
 
 
-def _render(item: Field, row: EachRow, problems: list[Problem]) -> Any:
-    if len(item.parts) == 1 and isinstance(item.parts[0], Ref):
+def fill_text(text: str, template: Template, row: EachRow) -> tuple[str, list[Problem]]:
+    """A ``{file:}`` text (compiled by ``compile_text``) filled from the row: always text."""
+    problems: list[Problem] = []
+    for item in template.fields:
+        text = _render(item, row, problems, whole_value=False)
+    return text, problems
+
+
+def _render(item: Field, row: EachRow, problems: list[Problem], *, whole_value: bool = True) -> Any:
+    """``whole_value``: a field that is exactly one placeholder takes the value's type."""
+    if whole_value and len(item.parts) == 1 and isinstance(item.parts[0], Ref):
         ref = item.parts[0]
         raw = row.values.get(ref.name)
         if ref.name not in row.values:
-            problems.append(_missing(item, ref, row))
+            problems.append(_missing(ref, row))
             return None
         return scalar(raw) if row.from_text and ref.name != "key" else raw
     text = []
@@ -178,13 +230,13 @@ def _render(item: Field, row: EachRow, problems: list[Problem]) -> Any:
         if isinstance(part, str):
             text.append(part)
         elif part.name not in row.values:
-            problems.append(_missing(item, part, row))
+            problems.append(_missing(part, row))
         else:
             shown = _text(row.values[part.name])
             if shown is None:
                 problems.append(
                     Problem(
-                        item.location,
+                        part.location,
                         f"`{part.written}` is a mapping or a list at {row.location}; "
                         "it can only stand alone as a whole value",
                         "use a text field, or make the placeholder the whole value",
@@ -195,9 +247,9 @@ def _render(item: Field, row: EachRow, problems: list[Problem]) -> Any:
     return "".join(text)
 
 
-def _missing(item: Field, ref: Ref, row: EachRow) -> Problem:
+def _missing(ref: Ref, row: EachRow) -> Problem:
     return Problem(
-        item.location,
+        ref.location,
         f"`{ref.written}`: the row at {row.location} has no field `{ref.name}`",
         f"add `{ref.name}` to that row",
     )
