@@ -272,5 +272,6 @@ def test_for_each_outside_the_project_or_of_an_unknown_kind() -> None:
         "(give the rows as CSV with a header row, or a YAML or JSON list of mappings)",
         "videos/a.yaml:9:5: for_each must be a list of keys, a mapping of keys to values, or "
         "{file: PATH, key: COLUMN} (write for_each: [en, de], for_each: {en: {voice: Sara}}, "
-        "or for_each: {file: data/rows.csv, key: COLUMN})",
+        "or for_each: {file: data/rows.csv, key: COLUMN, required: [COLUMN]}; required is "
+        "optional: the columns that may not be empty)",
     ]

@@ -176,6 +176,50 @@ def _from_file(
             _read_records(source, target, column, key_where)
     except ManifestError as exc:
         source.problems.extend(exc.problems)
+    if source.names:
+        _require(source, spec.get("required"), child(locs, "required"))
+
+
+def _require(source: EachSource, required: Any, entry: Any) -> None:
+    """``required: [COLUMN, ...]``: each a name of the source, and no row leaves it empty (a
+    row that does is refused at its line and makes no video)."""
+    if not isinstance(required, list) or entry is None:
+        return  # absent, or the schema reports its shape
+    names = [n for n in source.names if n != KEY]
+    known = []
+    for index, name in enumerate(required):
+        if name in names:
+            known.append(name)
+            continue
+        where = entry[1][index][0] if isinstance(entry[1], list) else entry[0]
+        close = difflib.get_close_matches(str(name), names, n=1)
+        guess = f"did you mean `{close[0]}`? " if close else ""
+        source.add(
+            where,
+            f"for_each: required `{name}` is not in {source.display}",
+            f"{guess}its names are: {', '.join(names)}",
+        )
+    kept = []
+    for row in source.rows:
+        empty = [n for n in known if _empty(row.values.get(n))]
+        if not empty:
+            kept.append(row)
+            continue
+        noun = "column" if row.from_text else "field"
+        listed = ", ".join(f"`{n}`" for n in empty)
+        plural = len(empty) > 1
+        source.add(
+            row.location,
+            f"{noun}{'s' if plural else ''} {listed} {'are' if plural else 'is'} empty, and "
+            "for_each requires "
+            f"{'them' if plural else 'it'}",
+            "fill the row in, or remove it",
+        )
+    source.rows = kept
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _source_path(

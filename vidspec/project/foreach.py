@@ -21,9 +21,11 @@ from vidspec.core.errors import Problem
 from vidspec.core.location import SourceLocation
 from vidspec.project.each_source import KEY, EachRow, EachSource, read_source
 from vidspec.project.loctree import LocTree, child
-from vidspec.project.placeholders import check_names, compile_template, fill
+from vidspec.project.placeholders import FillNotes, check_names, compile_template, fill
+from vidspec.project.problems import dotted, show
 
 FOR_EACH = "for_each"
+_ROWS_SHOWN = 5  # lines of other rows an empty-cell warning names
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,43 @@ class Expansion:
     template_locs: LocTree = None
     each_where: SourceLocation | None = None  # where ``for_each`` is written
     used: set[str] = field(default_factory=set)  # the names the template's strings use
+    empty: EmptyCells = field(default_factory=lambda: EmptyCells())
+
+
+@dataclass
+class EmptyCells:
+    """The empty values a definition's rows put inside longer text (``Spring promo: ``), by
+    name: one warning per name, at its first row (a ``required`` name is refused at the row
+    before: ``vidspec.project.each_source``)."""
+
+    found: dict[str, list[tuple[EachRow, str, str]]] = field(default_factory=dict)
+
+    def add(self, row: EachRow, address: str, notes: FillNotes, text_field: str = "") -> None:
+        """Note ``notes.empty`` of the instance ``address`` (``text_field``: the field whose
+        ``{file:}`` text was filled; else each note's own path names the field)."""
+        for path, name, text in notes.empty:
+            label = text_field or dotted(path)
+            self.found.setdefault(name, []).append((row, f"{label} of {address}", text))
+
+    def warnings(self, definition: str) -> list[str]:
+        warnings = []
+        for name, seen in self.found.items():
+            row, what, text = seen[0]
+            noun = "column" if row.from_text else "field"
+            others = list(dict.fromkeys(r.location.line for r, _, _ in seen[1:]))
+            others = [line for line in others if line != row.location.line]
+            more = ""
+            if others:
+                shown = ", ".join(str(line) for line in others[:_ROWS_SHOWN])
+                rest = len(others) - _ROWS_SHOWN
+                lines = "lines" if len(others) > 1 else "line"
+                more = f" (also on {lines} {shown}" + (f" and {rest} more)" if rest > 0 else ")")
+            warnings.append(
+                f"{row.location}: for_each of '{definition}': {noun} `{name}` is empty{more}, "
+                f"so {what} reads {show(text)} (fill it, or list `{name}` in for_each's "
+                "`required` to refuse an empty one)"
+            )
+        return warnings
 
 
 def expand(
@@ -83,13 +122,13 @@ def expand(
     row_fields = {f.location: tuple(r.name for r in f.refs) for f in template.fields}
     row_fields = {at: names for at, names in row_fields.items() if names}
     for row in source.rows:
-        filled, problems = fill(template_value, template, row)
-        if problems:  # a row without a field: its video is not checked further
-            expansion.problems += problems
+        filled, notes = fill(template_value, template, row)
+        if notes.problems:  # a row without a field: its video is not checked further
+            expansion.problems += notes.problems
             continue
-        expansion.instances.append(
-            Instance(instance_address(name, row.key), filled, row, row_fields)
-        )
+        address = instance_address(name, row.key)
+        expansion.empty.add(row, address, notes)
+        expansion.instances.append(Instance(address, filled, row, row_fields))
     return expansion
 
 

@@ -288,7 +288,7 @@ class _Loading:
             before = len(self.problems)
             # each field's own form, now that the row filled it (the file check left it out)
             self.problems += own_schema.problems(self.own_validator.iter_errors(instance.video))
-            each = EachFill(instance.row, found.source, name)
+            each = EachFill(instance.row, found.source, name, instance.address, found.empty)
             filled = self._load_video(
                 doc,
                 instance.address,
@@ -303,6 +303,7 @@ class _Loading:
         if found.source.names:  # read, so its names can be compared with the placeholders
             used = found.used | self.text_files.used.get(name, set())
             self.warnings += unused_columns(found, used)
+            self.warnings += found.empty.warnings(name)
 
     def _check_unique(self, address: str, where: SourceLocation) -> None:
         first = self.first_seen.setdefault(address, where)

@@ -17,7 +17,7 @@ import difflib
 import functools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -199,42 +199,52 @@ def check_names(template: Template, names: list[str], name: str) -> list[Problem
     return problems
 
 
-def fill(value: Any, template: Template, row: EachRow) -> tuple[Any, list[Problem]]:
+@dataclass
+class FillNotes:
+    """What filling one row found: ``problems`` (a row without a field ...) and ``empty``:
+    each placeholder inside longer text whose value was empty, as (field path, name, the
+    field's text as filled)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    empty: list[tuple[Path, str, str]] = field(default_factory=list)
+
+
+def fill(value: Any, template: Template, row: EachRow) -> tuple[Any, FillNotes]:
     """``value`` with the row's values in place of the template's placeholders."""
-    problems: list[Problem] = []
+    notes = FillNotes()
     for item in template.fields:
-        new = _render(item, row, problems)
-        value = _set(value, item.path, new)
-    return value, problems
+        value = _set(value, item.path, _render(item, row, notes))
+    return value, notes
 
 
-def fill_text(text: str, template: Template, row: EachRow) -> tuple[str, list[Problem]]:
+def fill_text(text: str, template: Template, row: EachRow) -> tuple[str, FillNotes]:
     """A ``{file:}`` text (compiled by ``compile_text``) filled from the row: always text."""
-    problems: list[Problem] = []
+    notes = FillNotes()
     for item in template.fields:
-        text = _render(item, row, problems, whole_value=False)
-    return text, problems
+        text = _render(item, row, notes, whole_value=False)
+    return text, notes
 
 
-def _render(item: Field, row: EachRow, problems: list[Problem], *, whole_value: bool = True) -> Any:
+def _render(item: Field, row: EachRow, notes: FillNotes, *, whole_value: bool = True) -> Any:
     """``whole_value``: a field that is exactly one placeholder takes the value's type."""
     if whole_value and len(item.parts) == 1 and isinstance(item.parts[0], Ref):
         ref = item.parts[0]
         raw = row.values.get(ref.name)
         if ref.name not in row.values:
-            problems.append(_missing(ref, row))
+            notes.problems.append(_missing(ref, row))
             return None
         return scalar(raw) if row.from_text and ref.name != "key" else raw
     text = []
+    empty = []
     for part in item.parts:
         if isinstance(part, str):
             text.append(part)
         elif part.name not in row.values:
-            problems.append(_missing(part, row))
+            notes.problems.append(_missing(part, row))
         else:
             shown = _text(row.values[part.name])
             if shown is None:
-                problems.append(
+                notes.problems.append(
                     Problem(
                         part.location,
                         f"`{part.written}` is a mapping or a list at {row.location}; "
@@ -243,8 +253,12 @@ def _render(item: Field, row: EachRow, problems: list[Problem], *, whole_value: 
                     )
                 )
                 shown = ""
+            elif not shown.strip():
+                empty.append(part.name)
             text.append(shown)
-    return "".join(text)
+    filled = "".join(text)
+    notes.empty += [(item.path, name, filled) for name in empty]
+    return filled
 
 
 def _missing(ref: Ref, row: EachRow) -> Problem:

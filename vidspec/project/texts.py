@@ -19,6 +19,7 @@ from typing import Any
 from vidspec.core.errors import ManifestError, Problem
 from vidspec.core.location import SourceLocation
 from vidspec.project.each_source import EachRow, EachSource
+from vidspec.project.foreach import EmptyCells
 from vidspec.project.loctree import LocTree, locate
 from vidspec.project.pathrules import path_problem
 from vidspec.project.placeholders import Template, check_names, compile_text, fill_text
@@ -46,6 +47,8 @@ class EachFill:
     row: EachRow
     source: EachSource
     definition: str
+    address: str
+    empty: EmptyCells
 
 
 class TextFiles:
@@ -89,14 +92,16 @@ class TextFiles:
             if each is None:
                 self._unfilled(target, text, owner)
             else:
-                new, names = self._fill(target, text, each)
+                new, names = self._fill(target, text, each, dotted(path))
                 if names:
                     filled[field_location] = names
             if new is not None:
                 value, locs = replace_path(value, locs, path, new)
         return value, locs, filled
 
-    def _fill(self, target: Path, text: str, each: EachFill) -> tuple[str | None, tuple[str, ...]]:
+    def _fill(
+        self, target: Path, text: str, each: EachFill, text_field: str
+    ) -> tuple[str | None, tuple[str, ...]]:
         template = self._template(target, text)
         if not template.fields:
             return text, ()
@@ -107,8 +112,9 @@ class TextFiles:
             self.problems += check_names(template, each.source.names, each.definition)
         if template.problems or not template.names <= set(each.source.names):
             return None, ()
-        text, problems = fill_text(text, template, each.row)
-        self.problems += problems
+        text, notes = fill_text(text, template, each.row)
+        self.problems += notes.problems
+        each.empty.add(each.row, each.address, notes, text_field)
         return text, tuple(dict.fromkeys(r.name for f in template.fields for r in f.refs))
 
     def _unfilled(self, target: Path, text: str, owner: str) -> None:
