@@ -119,10 +119,14 @@ def test_yaml_and_json_sources_and_placeholders_in_file_paths() -> None:
 
 
 def test_an_unknown_placeholder_names_the_template_line_and_the_names() -> None:
+    # `product` is used elsewhere, so the placeholder is the typo (else the header would be
+    # blamed: test_header_typo.py)
     assert problems(
         {
             "videos/data/p.csv": "sku,product,voice\na,Chair,Sara\n",
-            "videos/a.yaml": promo("script: Buy ${each.prodcut}", "voice: ${each.voice}"),
+            "videos/a.yaml": promo(
+                "script: Buy ${each.prodcut}", "voice: ${each.voice}", "video_name: ${each.product}"
+            ),
         }
     ) == [
         "videos/a.yaml:4:5: unknown placeholder `${each.prodcut}` in video 'promo' "

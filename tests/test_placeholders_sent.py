@@ -90,7 +90,8 @@ def test_problems_of_a_text_are_at_its_line_and_column_once(tmp_path: Path) -> N
             "videos/data/promos.csv": ROWS,
             "videos/scripts/en.txt": "Our ${each.prodcut} is off.\n"
             "Then $${each.sku} and ${var.x}.\n  ${each.product\n",
-            "videos/main.yaml": PROMO,
+            # `product` is used by the template: the text's `prodcut` is the typo
+            "videos/main.yaml": PROMO + "    download: out/${each.product}.mp4\n",
         },
     ) == [
         "videos/scripts/en.txt:1:5: unknown placeholder `${each.prodcut}` in video 'promo' "
@@ -217,27 +218,31 @@ def test_the_engine_refuses_a_placeholder_before_the_post(
 # --- end to end on the sandbox -----------------------------------------------------------------
 
 
-def test_on_the_sandbox_a_typo_in_a_text_pays_for_nothing_and_the_fix_fills_it(
+def test_on_the_sandbox_a_header_typo_pays_for_nothing_and_the_fix_fills_the_text(
     tmp_path: Path, cli: Cli
 ) -> None:
+    """Items 1 and 4 together: the text's placeholder matches no column because the header is
+    misspelt; before, validate passed and apply sent `${each.product}` as the script."""
     root = sandbox_project(
         tmp_path,
         {
-            "videos/data/promos.csv": ROWS,
-            "videos/scripts/en.txt": "Our ${each.prodct} is now 20% off.\n",
+            "videos/data/promos.csv": ROWS.replace("product", "prodcut"),
+            "videos/scripts/en.txt": "Our ${each.product} is now 20% off.\n",
             "videos/main.yaml": PROMO,
         },
     )
     expected = (
-        "videos/scripts/en.txt:1:5: unknown placeholder `${each.prodct}` in video 'promo' "
-        "(did you mean `product`?"
+        "videos/data/promos.csv:1:5: column `prodcut` of the header looks misspelt: "
+        "`${each.product}` (at videos/scripts/en.txt:1:5) names no column (rename the column "
+        "to `product` in videos/data/promos.csv; or, if the header is right, write "
+        "`${each.prodcut}`)"
     )
     for command in (["validate"], ["plan"], ["apply", "--auto-approve"]):
         code, _, err = cli(root, *command)
         assert code == 1 and expected in err, (command, err)
     assert account_videos(root) == []
 
-    (root / "videos" / "scripts" / "en.txt").write_text("Our ${each.product} is now 20% off.\n")
+    (root / "videos" / "data" / "promos.csv").write_text(ROWS)
     code, _, err = cli(root, "apply", "--auto-approve")
     assert code == 0, err
     scripts = sorted(video.generation.script for video in account_videos(root))

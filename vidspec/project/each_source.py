@@ -47,6 +47,7 @@ class EachSource:
 
     rows: list[EachRow] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # columns or fields, in source order
+    name_locations: dict[str, SourceLocation] = field(default_factory=dict)  # a CSV header's
     key_column: str | None = None
     display: str = ""  # the file, or "" for a list or mapping written in the manifest
     problems: list[Problem] = field(default_factory=list)
@@ -280,6 +281,8 @@ def _read_csv(source: EachSource, text: str, column: str, key_where: SourceLocat
                 header = _csv_header(source, cells, at)
                 if header is None:
                     return
+                raw = text.split("\n", start)[start - 1]  # the header's line, for its columns
+                source.name_locations = _header_places(raw, cells, at)
                 if column not in header:
                     _missing_column(source, column, key_where)
                     return
@@ -320,6 +323,19 @@ def _csv_header(source: EachSource, cells: list[str], at: SourceLocation) -> lis
             ok = False
     source.names = [KEY, *(n for n in header if n != KEY)]
     return header if ok else None
+
+
+def _header_places(raw: str, cells: list[str], at: SourceLocation) -> dict[str, SourceLocation]:
+    """Where each name of a CSV header stands on its line (``data/promos.csv:1:5``)."""
+    places = {}
+    position = 0
+    for cell in cells:
+        found = raw.find(cell, position)
+        start = found if found >= 0 else position
+        name = cell.strip()
+        places[name] = SourceLocation(at.path, at.line, start + len(cell) - len(cell.lstrip()) + 1)
+        position = start + len(cell)
+    return places
 
 
 def _read_records(source: EachSource, target: Path, column: str, key_where: SourceLocation) -> None:

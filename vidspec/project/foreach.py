@@ -114,7 +114,7 @@ def expand(
     expansion.problems += source.problems + template.problems
     if not source.names:
         return expansion  # the source could not be read: nothing to check names against
-    named = check_names(template, source.names, name)
+    named = check_names(template, source, name)
     expansion.problems += named
     expansion.used = template.names
     if named or template.problems:

@@ -288,7 +288,9 @@ class _Loading:
             before = len(self.problems)
             # each field's own form, now that the row filled it (the file check left it out)
             self.problems += own_schema.problems(self.own_validator.iter_errors(instance.video))
-            each = EachFill(instance.row, found.source, name, instance.address, found.empty)
+            each = EachFill(
+                instance.row, found.source, name, instance.address, found.empty, found.used
+            )
             filled = self._load_video(
                 doc,
                 instance.address,

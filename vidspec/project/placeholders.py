@@ -16,7 +16,7 @@ import bisect
 import difflib
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +25,7 @@ from yaml.constructor import SafeConstructor
 
 from vidspec.core.errors import Problem
 from vidspec.core.location import SourceLocation
-from vidspec.project.each_source import EachRow
+from vidspec.project.each_source import EachRow, EachSource
 from vidspec.project.loctree import LocTree, locate
 
 Path = tuple[str | int, ...]
@@ -178,16 +178,36 @@ def _parse(
     return tuple(merged)
 
 
-def check_names(template: Template, names: list[str], name: str) -> list[Problem]:
-    """An unknown placeholder at its template line, with the names that exist."""
+def check_names(
+    template: Template, source: EachSource, name: str, used: Set[str] = frozenset()
+) -> list[Problem]:
+    """An unknown placeholder at its place, with the names that exist; or, when a column of a
+    CSV header is within a typo of it and no placeholder uses that column (``used``: the names
+    the definition's other strings use), at the header: the header looks misspelt."""
     problems = []
+    names = source.names
     known = set(names)
+    taken = used | template.names
     listed = ", ".join(names)
+    blamed: set[str] = set()  # a header is blamed once per unknown name
     for item in template.fields:
         for ref in item.refs:
-            if ref.name in known:
+            if ref.name in known or ref.name in blamed:
                 continue
             close = difflib.get_close_matches(ref.name, names, n=1)
+            header = source.name_locations.get(close[0]) if close else None
+            if header is not None and close[0] not in taken:
+                blamed.add(ref.name)
+                problems.append(
+                    Problem(
+                        header,
+                        f"column `{close[0]}` of the header looks misspelt: `{ref.written}` "
+                        f"(at {ref.location}) names no column",
+                        f"rename the column to `{ref.name}` in {source.display}; or, if the "
+                        f"header is right, write `${{each.{close[0]}}}`",
+                    )
+                )
+                continue
             guess = f"did you mean `{close[0]}`? " if close else ""
             problems.append(
                 Problem(

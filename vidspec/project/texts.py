@@ -49,6 +49,7 @@ class EachFill:
     definition: str
     address: str
     empty: EmptyCells
+    used: set[str]  # the names the definition's own strings use
 
 
 class TextFiles:
@@ -109,7 +110,7 @@ class TextFiles:
             self._checked.add((target, each.definition))
             self.used.setdefault(each.definition, set()).update(template.names)
             self.problems += template.problems
-            self.problems += check_names(template, each.source.names, each.definition)
+            self.problems += check_names(template, each.source, each.definition, each.used)
         if template.problems or not template.names <= set(each.source.names):
             return None, ()
         text, notes = fill_text(text, template, each.row)
