@@ -94,6 +94,8 @@ class _Loading:
         self.sources: list[Path] = []  # every file read for videos: vidspec.yaml, manifests
         self.files: list[str] = []
         self.definitions: dict[str, tuple[str, ...]] = {}  # for_each name -> instances
+        self.unexpanded: set[str] = set()  # definitions whose instances are not all known
+        self.unread = False  # a manifest could not be read: its addresses are unknown
         self.warnings: list[str] = []
         self.text_files = TextFiles(
             self.real_root, text_paths(project.provider.kind), self.problems
@@ -126,6 +128,7 @@ class _Loading:
                 continue
             self.problems += problems
             if doc is None:
+                self.unread = True
                 continue
             self.files.append(doc.display)
             if doc.empty or doc.value is None:
@@ -138,7 +141,9 @@ class _Loading:
                 )
                 continue
             self._load_source(doc, doc.value, project_defaults)
-        self.problems += check_moves(self.moves, self.first_seen, self.definitions)
+        # what could not be read or expanded may hold the address a move names: not "unknown"
+        unsure = None if self.unread else self.unexpanded
+        self.problems += check_moves(self.moves, self.first_seen, self.definitions, unsure)
         protected = protected_paths(
             self.root,
             vidspec_files(self.project),
@@ -282,6 +287,8 @@ class _Loading:
         self._check_unique(name, where)
         found = expand(name, video, where, locs, manifest=doc.path, real_root=self.real_root)
         self.problems += found.problems
+        if found.problems or not found.instances:
+            self.unexpanded.add(name)
         self.definitions[name] = tuple(i.address for i in found.instances)
         own_schema = ErrorTranslator(where, found.template_locs)
         for instance in found.instances:
@@ -309,7 +316,8 @@ class _Loading:
 
     def _check_unique(self, address: str, where: SourceLocation) -> None:
         first = self.first_seen.setdefault(address, where)
-        if first is where:
+        if first is where or "[" in address:
+            # an instance is defined twice only when its definition is (reported once, there)
             return
         hint = "addresses are unique across all files: rename one of them"
         self.problems.append(
