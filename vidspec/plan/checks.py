@@ -25,9 +25,7 @@ def catalog_problems(
     for action in actions:
         if not isinstance(action, (Create, Regenerate)):
             continue
-        video = desired.videos[action.address]
-        for found in catalog.problems(action.spec):
-            problems.append(Problem(video.location_of(found.path), found.message, found.hint))
+        problems += _catalog_problems(desired.videos[action.address], action.spec, catalog)
     return problems
 
 
@@ -36,9 +34,23 @@ def desired_catalog_problems(desired: Desired, catalog: Catalog) -> list[Problem
     manifest location."""
     problems: list[Problem] = []
     for video in desired.videos.values():
-        for found in catalog.problems(video.spec):
-            problems.append(Problem(video.location_of(found.path), found.message, found.hint))
+        problems += _catalog_problems(video, video.spec, catalog)
     return problems
+
+
+def _catalog_problems(
+    video: DesiredVideo, spec: Mapping[str, Any], catalog: Catalog
+) -> list[Problem]:
+    """The catalog's problems with ``spec``, at the manifest line; an instance of a for_each
+    also names itself, its row and the columns that filled the field."""
+    return [
+        Problem(
+            video.location_of(found.path),
+            found.message + video.row_note(found.path),
+            found.hint,
+        )
+        for found in catalog.problems(spec)
+    ]
 
 
 def unfilled_problems(

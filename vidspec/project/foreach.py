@@ -21,6 +21,7 @@ from vidspec.core.errors import Problem
 from vidspec.core.location import SourceLocation
 from vidspec.project.each_source import KEY, EachRow, EachSource, read_source
 from vidspec.project.loctree import LocTree, child
+from vidspec.project.model import row_note
 from vidspec.project.placeholders import FillNotes, check_names, compile_template, fill
 from vidspec.project.problems import dotted, show
 
@@ -32,12 +33,13 @@ _ROWS_SHOWN = 5  # lines of other rows an empty-cell warning names
 class Instance:
     """One video of a definition: its address, its fields (placeholders filled, ``for_each``
     gone) and the row it came from; ``row_fields`` maps each filled field's location to the
-    names of the placeholders in it."""
+    names of the placeholders in it, ``row_paths`` its dotted path."""
 
     address: str
     video: dict[str, Any]
     row: EachRow
     row_fields: dict[SourceLocation, tuple[str, ...]]
+    row_paths: dict[str, tuple[str, ...]]  # the same by dotted path (shared by the instances)
 
 
 @dataclass
@@ -119,8 +121,9 @@ def expand(
     expansion.used = template.names
     if named or template.problems:
         return expansion  # the rows that were read are still checked: all problems at once
-    row_fields = {f.location: tuple(r.name for r in f.refs) for f in template.fields}
-    row_fields = {at: names for at, names in row_fields.items() if names}
+    used = [(f, tuple(r.name for r in f.refs)) for f in template.fields]
+    row_fields = {f.location: names for f, names in used if names}
+    row_paths = {dotted(f.path): names for f, names in used if names}
     for row in source.rows:
         filled, notes = fill(template_value, template, row)
         if notes.problems:  # a row without a field: its video is not checked further
@@ -128,7 +131,7 @@ def expand(
             continue
         address = instance_address(name, row.key)
         expansion.empty.add(row, address, notes)
-        expansion.instances.append(Instance(address, filled, row, row_fields))
+        expansion.instances.append(Instance(address, filled, row, row_fields, row_paths))
     return expansion
 
 
@@ -166,28 +169,22 @@ def unused_columns(expansion: Expansion, used: set[str]) -> list[str]:
 def row_problems(
     problems: list[Problem],
     instance: Instance,
-    filled: Mapping[SourceLocation, tuple[str, ...]] | None = None,
+    filled: Mapping[str, tuple[SourceLocation, tuple[str, ...]]] | None = None,
 ) -> list[Problem]:
     """The problems found in one instance, each found at a field filled from the row naming
     the instance, the row and its columns (the location stays the template's line);
-    ``filled``: the text fields whose ``{file:}`` text the row filled, and the names in it."""
+    ``filled``: the text fields whose ``{file:}`` text the row filled (path -> location and
+    the names in it)."""
+    from_texts: dict[SourceLocation, tuple[str, ...]] = {}
+    for at, names in (filled or {}).values():
+        from_texts[at] = from_texts.get(at, ()) + names
     named = []
     for problem in problems:
-        names = instance.row_fields.get(problem.location, ()) + (filled or {}).get(
-            problem.location, ()
-        )
+        where = problem.location
+        names = instance.row_fields.get(where, ()) + from_texts.get(where, ())
         if not names:
             named.append(problem)
             continue
-        columns = ", ".join(f"`{n}`" for n in dict.fromkeys(names))
-        noun = "column" if instance.row.from_text else "field"
-        noun += "s" if len(set(names)) > 1 else ""
-        named.append(
-            Problem(
-                problem.location,
-                f"{problem.message} (in {instance.address}, from {instance.row.location}, "
-                f"{noun} {columns})",
-                problem.hint,
-            )
-        )
+        note = row_note(instance.address, instance.row.location, names, instance.row.from_text)
+        named.append(Problem(where, problem.message + note, problem.hint))
     return named

@@ -19,10 +19,24 @@ from vidspec.core.addresses import natural_key
 from vidspec.core.errors import ManifestError, Problem
 from vidspec.core.location import LocationPool, SourceLocation
 from vidspec.project.config import Project, vidspec_files
-from vidspec.project.foreach import FOR_EACH, data_files, expand, row_problems, unused_columns
+from vidspec.project.foreach import (
+    FOR_EACH,
+    Instance,
+    data_files,
+    expand,
+    row_problems,
+    unused_columns,
+)
 from vidspec.project.globs import manifest_paths
 from vidspec.project.loctree import LocTree, child, iter_locations, locate
-from vidspec.project.model import Desired, DesiredVideo, Lifecycle, MovedBlock, spec_hash
+from vidspec.project.model import (
+    Desired,
+    DesiredVideo,
+    Lifecycle,
+    MovedBlock,
+    RowOrigin,
+    spec_hash,
+)
 from vidspec.project.moves import Move, check_moves
 from vidspec.project.problems import ErrorTranslator, dotted
 from vidspec.project.protect import (
@@ -236,7 +250,7 @@ class _Loading:
         merged, merged_locs = merge(*defaults, own, own_locs)
         errors = list(self.video_validator.iter_errors(merged))
         if errors:
-            named = each.definition if each else address
+            named = each.expansion.name if each else address
             translator = ErrorTranslator(
                 where,
                 merged_locs,
@@ -268,6 +282,7 @@ class _Loading:
             download=download,
             # body fields, and vidspec's own (lifecycle.prevent_destroy, download) for errors
             field_locations=self.locations.build(iter_locations(merged_locs)),
+            origin=None if each is None else _origin(each.instance, filled),
         )
         return filled
 
@@ -295,9 +310,7 @@ class _Loading:
             before = len(self.problems)
             # each field's own form, now that the row filled it (the file check left it out)
             self.problems += own_schema.problems(self.own_validator.iter_errors(instance.video))
-            each = EachFill(
-                instance.row, found.source, name, instance.address, found.empty, found.used
-            )
+            each = EachFill(instance, found)
             filled = self._load_video(
                 doc,
                 instance.address,
@@ -344,6 +357,17 @@ class _Loading:
                     locate(doc.root, doc.locs, ("moved", index, "to")),
                 )
             )
+
+
+def _origin(instance: Instance, filled: Filled) -> RowOrigin:
+    """The row of an instance and the names that filled each field (its ``{file:}`` texts'
+    too: a copy for this instance only when a text held placeholders)."""
+    columns = instance.row_paths
+    if filled:
+        columns = dict(columns)
+        for path, (_, names) in filled.items():
+            columns[path] = columns.get(path, ()) + names
+    return RowOrigin(instance.row.location, columns, instance.row.from_text)
 
 
 def _file_label(path: tuple[str | int, ...]) -> str:

@@ -18,8 +18,7 @@ from typing import Any
 
 from vidspec.core.errors import ManifestError, Problem
 from vidspec.core.location import SourceLocation
-from vidspec.project.each_source import EachRow, EachSource
-from vidspec.project.foreach import EmptyCells
+from vidspec.project.foreach import Expansion, Instance
 from vidspec.project.loctree import LocTree, locate
 from vidspec.project.pathrules import path_problem
 from vidspec.project.placeholders import Template, check_names, compile_text, fill_text
@@ -34,22 +33,18 @@ from vidspec.project.resolve import (
 )
 from vidspec.project.yamlload import YamlDocument, display_path, read_text
 
-Filled = dict[SourceLocation, tuple[str, ...]]
-"""A text field's location -> the names of the placeholders its text held (for an instance's
-problems found later at that field: they name the row's columns)."""
+Filled = dict[str, tuple[SourceLocation, tuple[str, ...]]]
+"""A text field's dotted path -> its location and the names of the placeholders its text held
+(for an instance's problems found later at that field: they name the row's columns)."""
 
 
 @dataclass(frozen=True)
 class EachFill:
-    """What fills the texts of one instance: its row, what its ``for_each`` read, and the
-    definition's name."""
+    """What fills the texts of one instance: the instance (its row) and its definition's
+    expansion (what its ``for_each`` read, the names its strings use, its empty cells)."""
 
-    row: EachRow
-    source: EachSource
-    definition: str
-    address: str
-    empty: EmptyCells
-    used: set[str]  # the names the definition's own strings use
+    instance: Instance
+    expansion: Expansion
 
 
 class TextFiles:
@@ -95,7 +90,7 @@ class TextFiles:
             else:
                 new, names = self._fill(target, text, each, dotted(path))
                 if names:
-                    filled[field_location] = names
+                    filled[dotted(path)] = (field_location, names)
             if new is not None:
                 value, locs = replace_path(value, locs, path, new)
         return value, locs, filled
@@ -106,16 +101,17 @@ class TextFiles:
         template = self._template(target, text)
         if not template.fields:
             return text, ()
-        if (target, each.definition) not in self._checked:
-            self._checked.add((target, each.definition))
-            self.used.setdefault(each.definition, set()).update(template.names)
+        found, row = each.expansion, each.instance.row
+        if (target, found.name) not in self._checked:
+            self._checked.add((target, found.name))
+            self.used.setdefault(found.name, set()).update(template.names)
             self.problems += template.problems
-            self.problems += check_names(template, each.source, each.definition, each.used)
-        if template.problems or not template.names <= set(each.source.names):
+            self.problems += check_names(template, found.source, found.name, found.used)
+        if template.problems or not template.names <= set(found.source.names):
             return None, ()
-        text, notes = fill_text(text, template, each.row)
+        text, notes = fill_text(text, template, row)
         self.problems += notes.problems
-        each.empty.add(each.row, each.address, notes, text_field)
+        found.empty.add(row, each.instance.address, notes, text_field)
         return text, tuple(dict.fromkeys(r.name for f in template.fields for r in f.refs))
 
     def _unfilled(self, target: Path, text: str, owner: str) -> None:
