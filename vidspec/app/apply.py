@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vidspec.app.backend_switch import remember_state_place
 from vidspec.app.providers import open_provider
 from vidspec.app.workflow import PlanRequest, ProviderUse, make_plan, refresh
 from vidspec.core.clock import Clock
@@ -212,6 +213,7 @@ class ApplySession:
         )
         results = engine.run(work)
         self._note_shown(work)
+        remember_state_place(self.project, self.store)  # the first videos of a new backend
         return results
 
     def _note_shown(self, work: ApplyInput) -> None:
