@@ -20,7 +20,9 @@ The rules, each what some filesystem vidspec's users share manifests across refu
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from pathlib import Path
 
 from vidspec.core.escape import escape_text
@@ -33,16 +35,18 @@ WINDOWS_DEVICES = frozenset(
     + [f"LPT{n}" for n in range(1, 10)]
 )
 _SHOWN = 40  # characters of a long part shown in a message
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1
 
 
 def path_problem(path: str, root: Path | None = None) -> str | None:
     """Why a filesystem would refuse ``path`` (relative to ``root``, the project directory,
     when given: the whole path's length counts from the filesystem root), as the end of a
     sentence (``holds a NUL byte``); ``None`` when every system vidspec runs on accepts it."""
-    for index, char in enumerate(path):
-        if _control(char):
-            what = "a NUL byte" if char == "\x00" else f"the control character {escape_text(char)}"
-            return f"holds {what} (character {index + 1})"
+    control = _CONTROL.search(path)
+    if control is not None:
+        char = control.group()
+        what = "a NUL byte" if char == "\x00" else f"the control character {escape_text(char)}"
+        return f"holds {what} (character {control.start() + 1})"
     try:
         encoded = path.encode("utf-8")
     except UnicodeEncodeError:
@@ -60,17 +64,16 @@ def path_problem(path: str, root: Path | None = None) -> str | None:
                 f"has a part named {part!r}, a device name on Windows ({device}): a teammate "
                 "on Windows could neither check it out nor write it"
             )
-    whole = len(encoded)
-    if root is not None:
-        whole += len(os.fsencode(os.path.abspath(root))) + 1
+    whole = len(encoded) if root is None else len(encoded) + 1 + _root_bytes(root)
     if whole >= PATH_MAX:
         return f"is {whole} bytes long from the filesystem root, over the {PATH_MAX - 1} allowed"
     return None
 
 
-def _control(char: str) -> bool:
-    code = ord(char)
-    return code < 0x20 or 0x7F <= code < 0xA0
+@functools.lru_cache(maxsize=64)
+def _root_bytes(root: Path) -> int:
+    """The length of ``root`` from the filesystem root, in bytes (few roots: cached)."""
+    return len(os.fsencode(os.path.abspath(root)))
 
 
 def _short(part: str) -> str:

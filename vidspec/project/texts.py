@@ -60,6 +60,8 @@ class TextFiles:
         self._templates: dict[Path, Template] = {}
         self._checked: set[tuple[Path, str]] = set()  # (text, definition) checked for names
         self.used: dict[str, set[str]] = {}  # definition -> the names its texts use
+        # (manifest, reference) -> the file, checked: thousands of instances name a few files
+        self._targets: dict[tuple[Path, str], Path] = {}
 
     def read(
         self,
@@ -136,6 +138,21 @@ class TextFiles:
     def _read(
         self, doc: YamlDocument, reference: str, where: SourceLocation, field: str
     ) -> tuple[Path, str] | None:
+        target = self._targets.get((doc.path, reference))
+        if target is None:
+            target = self._target(doc, reference, where, field)
+            if target is None:
+                return None
+            self._targets[(doc.path, reference)] = target
+        if target not in self.texts:
+            self.texts[target] = self._read_file(doc, target, where, field)
+        text = self.texts[target]
+        return None if text is None else (target, text)
+
+    def _target(
+        self, doc: YamlDocument, reference: str, where: SourceLocation, field: str
+    ) -> Path | None:
+        """The file ``reference`` names, or ``None`` and its problem."""
         refused = path_problem(reference, doc.path.parent)
         if refused is not None:
             self.problems.append(
@@ -156,10 +173,7 @@ class TextFiles:
                 )
             )
             return None
-        if target not in self.texts:
-            self.texts[target] = self._read_file(doc, target, where, field)
-        text = self.texts[target]
-        return None if text is None else (target, text)
+        return target
 
     def _read_file(
         self, doc: YamlDocument, target: Path, where: SourceLocation, field: str
