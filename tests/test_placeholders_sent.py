@@ -8,18 +8,17 @@ request, at load, at plan (before approval) and in the engine (before the POST).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from apply_env import ApplyEnv, make_env, simple_videos
 from paid_env import Cli, account_videos, sandbox_project
+from test_hardening_files import _edit_plan
 from test_plan_fixtures import CDN, NOW, desired, record, spec, state, want
 
 from vidspec.core.errors import ManifestError
 from vidspec.plan.planner import plan
-from vidspec.plan.saved import plan_checksum
 from vidspec.project.config import load_project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import Desired
@@ -199,11 +198,11 @@ def test_the_engine_refuses_a_placeholder_before_the_post(
     stands: the engine is the last place to look."""
     env.write_videos(simple_videos(1))
     assert env.run("plan", "-o", "plan.json", monkeypatch=monkeypatch)[0] == 0
-    path = env.root / "plan.json"
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    doc["actions"][0]["spec"]["script"] = "Our ${each.product} is now 20% off."
-    doc["saved"]["checksum"] = plan_checksum(doc)
-    path.write_text(json.dumps(doc), encoding="utf-8")
+
+    def unfilled_script(doc: dict[str, list[dict[str, dict[str, object]]]]) -> None:
+        doc["actions"][0]["spec"]["script"] = "Our ${each.product} is now 20% off."
+
+    _edit_plan(env, unfilled_script)
     mark = len(env.server.request_log)
     code, out, _ = env.run("apply", "plan.json", monkeypatch=monkeypatch)
     assert code == 1
