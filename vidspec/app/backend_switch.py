@@ -21,7 +21,7 @@ from vidspec.app.migrate import migration_source
 from vidspec.core.errors import StateError, StateMismatch, VidspecError
 from vidspec.project.config import Project
 from vidspec.state import LocalStateStore, State, StateStore
-from vidspec.state.backends import BACKEND_NOTE, note_state_place, noted_place
+from vidspec.state.backends import note_path, note_state_place, noted_place
 from vidspec.state.s3settings import S3State
 
 __all__ = ["refuse_stranded_state", "remember_state_place"]
@@ -62,13 +62,19 @@ def remember_state_place(project: Project, store: StateStore, state: State | Non
     """Note the configured backend as the place of this project's state when it holds videos
     (``state``, else read from ``store`` unless the note names it already)."""
     if state is None:
-        noted = noted_place(project)
-        here = project.state_backend or project.state_path
-        if noted == here or (isinstance(noted, S3State) and noted.url == store.location):
+        if _noted_here(project):
             return
         state = store.load()
     if _holds_videos(state):
         note_state_place(project)
+
+
+def _noted_here(project: Project) -> bool:
+    """Whether the note names the backend ``state:`` names now."""
+    noted, here = noted_place(project), project.state_backend
+    if isinstance(noted, S3State):
+        return here is not None and noted.url == here.url
+    return here is None and noted == project.state_path
 
 
 def _holds_videos(state: State) -> bool:
@@ -86,11 +92,11 @@ def _other_places(project: Project, store: StateStore) -> list[tuple[StateStore,
     remove it; the noted place first (the newest knowledge)."""
     places: list[tuple[StateStore, str]] = []
     noted = noted_place(project)
-    note = project.root / ".vidspec" / BACKEND_NOTE
     if isinstance(noted, S3State):
         from vidspec.state.s3store import S3StateStore
 
-        removal = f"delete {_shown(project, note)} (vidspec then forgets that place)"
+        note = _shown(project, note_path(project))
+        removal = f"delete {note} (vidspec then forgets that place)"
         places.append((S3StateStore(replace(project, state_backend=noted)), removal))
     elif isinstance(noted, Path):
         places.append((_local(project, noted), f"delete {_shown(project, noted)}"))

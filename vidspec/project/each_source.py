@@ -208,12 +208,11 @@ def _require(source: EachSource, required: Any, entry: Any) -> None:
             continue
         noun = "column" if row.from_text else "field"
         listed = ", ".join(f"`{n}`" for n in empty)
-        plural = len(empty) > 1
+        what = f"{noun}s {listed} are" if len(empty) > 1 else f"{noun} {listed} is"
+        them = "them" if len(empty) > 1 else "it"
         source.add(
             row.location,
-            f"{noun}{'s' if plural else ''} {listed} {'are' if plural else 'is'} empty, and "
-            "for_each requires "
-            f"{'them' if plural else 'it'}",
+            f"{what} empty, and for_each requires {them}",
             "fill the row in, or remove it",
         )
     source.rows = kept

@@ -55,8 +55,9 @@ def backend_name(project: BackendProject) -> str:
     return project.state_backend.describe()
 
 
-def _note_path(project: BackendProject) -> Path:
-    # Always the project's own .vidspec/ (a local `state:` path may put the state elsewhere).
+def note_path(project: BackendProject) -> Path:
+    """``.vidspec/backend.json``: always in the project's own ``.vidspec/`` (a local
+    ``state:`` path may put the state elsewhere)."""
     return project.root / ".vidspec" / BACKEND_NOTE
 
 
@@ -87,7 +88,7 @@ def noted_backend(project: BackendProject) -> S3State | None:
 
 def _read_note(project: BackendProject) -> dict[str, Any]:
     try:
-        doc = json.loads(_note_path(project).read_text(encoding="utf-8"))
+        doc = json.loads(note_path(project).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(doc, dict):
@@ -104,7 +105,7 @@ def _write_note(project: BackendProject, name: str, value: dict[str, Any]) -> No
         return
     doc[name] = value
     with contextlib.suppress(OSError):  # a note for later; never a reason to fail a command
-        atomic_write_text(_note_path(project), json.dumps(doc, indent=2, sort_keys=True) + "\n")
+        atomic_write_text(note_path(project), json.dumps(doc, indent=2, sort_keys=True) + "\n")
 
 
 def _s3_doc(settings: S3State) -> dict[str, Any]:
@@ -141,6 +142,7 @@ def _relative(path: Path, root: Path) -> str:
 __all__ = [
     "BACKEND_NOTE",
     "backend_name",
+    "note_path",
     "note_state_place",
     "noted_backend",
     "noted_place",
