@@ -1,4 +1,4 @@
-"""``vidspec emulator``: serve an emulated API (CDNvideo by default, or Vidnoz) in the
+"""``vidspec emulator``: serve an emulated API (CDNvideo by default, Vidnoz or HeyGen) in the
 foreground for users' own CI."""
 
 from __future__ import annotations
@@ -64,18 +64,32 @@ _DEFAULTS = EmulatorSettings()
 
 
 def _setting(
-    flag: str, text: str, param_type: click.ParamType[Any] | None = None
+    flag: str,
+    text: str,
+    param_type: click.ParamType[Any] | None = None,
+    *,
+    field: str | None = None,
+    multiple: bool = False,
 ) -> Callable[[FC], FC]:
-    """The option for the ``EmulatorSettings`` field of the same name, with its default (the
-    emulator's defaults live in one place)."""
-    default = getattr(_DEFAULTS, flag.removeprefix("--").replace("-", "_"))
-    return click.option(flag, type=param_type, default=default, show_default=True, help=text)
+    """The option for the ``EmulatorSettings`` field of the same name (or ``field``), with its
+    default (the emulator's defaults live in one place)."""
+    name = field or flag.removeprefix("--").replace("-", "_")
+    default = getattr(_DEFAULTS, name)
+    return click.option(
+        flag,
+        name,
+        type=param_type,
+        default=default,
+        show_default=True,
+        help=text,
+        multiple=multiple,
+    )
 
 
 @click.command("emulator")
 @_setting(
     "--provider",
-    "The API to serve: CDNvideo Talking Head or Vidnoz API v2.",
+    "The API to serve: CDNvideo Talking Head, Vidnoz API v2 or HeyGen API v3.",
     click.Choice(PROVIDERS),
 )
 @click.option(
@@ -96,7 +110,7 @@ def _setting(
     "--token",
     "--api-key",
     "token",
-    help="The CDN-AUTH-TOKEN (CDNvideo) or API key (Vidnoz) to accept. "
+    help="The CDN-AUTH-TOKEN (CDNvideo) or API key (Vidnoz, HeyGen) to accept. "
     "Default: a new one, printed.",
 )
 @click.option(
@@ -138,6 +152,38 @@ def _setting(
     "Vidnoz: credits the account starts with (a video costs 4 a minute).",
     click.FloatRange(min=0.0),
 )
+@_setting(
+    "--max-concurrent",
+    "HeyGen: videos pending or processing at once; more creates get 429.",
+    click.IntRange(min=1),
+    field="heygen_max_concurrent",
+)
+@_setting(
+    "--read-limit",
+    "HeyGen: GET calls per window (repeat for several windows); more get 429.",
+    RateType(),
+    field="heygen_read_limits",
+    multiple=True,
+)
+@_setting(
+    "--write-limit",
+    "HeyGen: POST and DELETE calls per window (repeatable); more get 429.",
+    RateType(),
+    field="heygen_write_limits",
+    multiple=True,
+)
+@_setting(
+    "--wallet",
+    "HeyGen: US dollars the wallet starts with ($0.10 a second of video).",
+    click.FloatRange(min=0.0),
+    field="heygen_wallet_usd",
+)
+@_setting(
+    "--render-fail-rate",
+    "HeyGen: share of videos whose render ends failed.",
+    _RATE_01,
+    field="heygen_render_fail_rate",
+)
 @click.option("--seed", type=int, help="Seed for fault injection (reproducible runs).")
 @click.option("--quiet", is_flag=True, help="Do not log requests on stderr.")
 @click.pass_context
@@ -145,9 +191,10 @@ def command(ctx: click.Context, /, host: str, port: int, quiet: bool, **flags: A
     """Serve the CDNvideo Talking Head API (or, with --provider vidnoz, the Vidnoz API v2) on
     HOST:PORT until Ctrl-C.
 
-    Point a vidspec project (provider.base_url) or curl at the printed base URL; send the
-    printed token as the CDN-AUTH-TOKEN header (CDNvideo), or as
-    "Authorization: Bearer <api_key>" (Vidnoz).
+    With --provider heygen, it serves the HeyGen API v3. Point a vidspec project
+    (provider.base_url) or curl at the printed base URL; send the printed token as the
+    CDN-AUTH-TOKEN header (CDNvideo), as "Authorization: Bearer <api_key>" (Vidnoz), or as
+    "x-api-key: <api_key>" (HeyGen).
     """
     options = global_options(ctx)
     settings = _settings(options.directory, **flags)
@@ -186,6 +233,7 @@ def _settings(
     request_limit: Rate,
     credits_left: float,
     seed: int | None,
+    **heygen: Any,
 ) -> EmulatorSettings:
     """The emulator's settings from the command line's options (``UsageError`` if invalid)."""
     if data_dir is not None and not data_dir.is_absolute():
@@ -213,6 +261,7 @@ def _settings(
             credits_left=credits_left,
             seed=seed,
             data_dir=data_dir,
+            **heygen,
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
@@ -267,7 +316,13 @@ def _announce(
     account: str | None,
     username: str,
 ) -> None:
-    if settings.provider == "vidnoz":
+    if settings.provider == "heygen":
+        click.echo("vidspec emulator: HeyGen API v3")
+        click.echo(f"base_url: {server.base_url}")
+        click.echo(f"api_key: {settings.token}  (send it as x-api-key)")
+        click.echo(f"wallet: ${settings.heygen_wallet_usd:g}")
+        click.echo(f"max_concurrent: {settings.heygen_max_concurrent}")
+    elif settings.provider == "vidnoz":
         click.echo("vidspec emulator: Vidnoz API v2")
         click.echo(f"base_url: {server.base_url}")
         click.echo(f"api_key: {settings.token}")

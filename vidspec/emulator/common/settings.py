@@ -2,7 +2,8 @@
 
 The defaults are the documented limits of the real services (CDNvideo: 10 POSTs a minute, 1500
 requests a month, 30 days of storage, the seed page's quota; Vidnoz: 1 request a second, files
-kept 7 days). Tests shrink them (``Rate(10, 1.0)``) and move the emulator's clock instead of
+kept 7 days; HeyGen: 10 videos generating at once, answers to an ``Idempotency-Key`` replayed
+for 24 hours). Tests shrink them (``Rate(10, 1.0)``) and move the emulator's clock instead of
 sleeping. ``EmulatorServer.configure`` swaps the knobs listed in ``RUNTIME_FIELDS`` while the
 server runs.
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from vidspec.core.rate import Rate
 
-PROVIDERS = ("cdnvideo", "vidnoz")
+PROVIDERS = ("cdnvideo", "vidnoz", "heygen")
 """Emulated services. A provider here needs a module ``vidspec.emulator.<name>`` exposing
 ``create_service(runtime)`` (see ``vidspec.emulator.common.server.EmulatedService``)."""
 
@@ -32,6 +33,12 @@ RUNTIME_FIELDS = frozenset(
         "slow_seconds",
         "request_limit",
         "file_retention_days",
+        "heygen_max_concurrent",
+        "heygen_read_limits",
+        "heygen_write_limits",
+        "heygen_create_seconds",
+        "heygen_render_fail_rate",
+        "heygen_link_seconds",
     }
 )
 """Fields ``configure`` may change on a running server. The others (identity, persistence,
@@ -45,7 +52,8 @@ class EmulatorSettings:
     ``token`` is CDNvideo's ``CDN-AUTH-TOKEN`` or Vidnoz's API key (``Authorization: Bearer``).
     ``account``, ``username``/``password``, ``post_limit``, ``monthly_requests``,
     ``list_in_progress``, ``retention_days`` and ``quota_*`` are CDNvideo's; ``request_limit``,
-    ``credits_left`` and ``file_retention_days`` are Vidnoz's. The rest apply to both.
+    ``credits_left`` and ``file_retention_days`` are Vidnoz's; the ``heygen_*`` fields are
+    HeyGen's (``token`` is its ``x-api-key``). The rest apply to all.
     """
 
     provider: str = "cdnvideo"
@@ -70,6 +78,16 @@ class EmulatorSettings:
     request_limit: Rate = field(default_factory=lambda: Rate(1, 1.0))  # every call; code 803
     credits_left: float = 600.0  # 4 credits a minute of video, spent on completion
     file_retention_days: int = 7
+    # -- HeyGen only ------------------------------------------------------------------------
+    heygen_max_concurrent: int = 10  # videos pending or processing at once; more get 429
+    heygen_read_limits: tuple[Rate, ...] = ()  # windows of GET calls (none published)
+    heygen_write_limits: tuple[Rate, ...] = ()  # windows of POST/DELETE calls (none published)
+    heygen_wallet_usd: float = 50.0  # the pay-as-you-go wallet, $0.10 a second on completion
+    heygen_idempotency_seconds: float = 86400.0  # how long an Idempotency-Key replays
+    heygen_create_seconds: float = 0.0  # a create's work on the server: a same-key retry gets 409
+    heygen_render_fail_rate: float = 0.0  # share of renders ending in `failed`
+    heygen_link_seconds: float = 7 * 86400.0  # lifetime of a presigned file link
+    heygen_readonly_token: str | None = None  # a valid key refused (403) on every write
 
     def __post_init__(self) -> None:
         problems = list(_problems(self))
@@ -111,6 +129,32 @@ def _problems(s: EmulatorSettings) -> list[str]:
         out.append(f"credits_left must be a number >= 0, not {s.credits_left}")
     if s.file_retention_days < 1:
         out.append(f"file_retention_days must be at least 1, not {s.file_retention_days}")
+    out.extend(_heygen_problems(s))
     if not (0 <= s.quota_left <= s.quota_limit):
         out.append(f"quota_left {s.quota_left} must be between 0 and quota_limit {s.quota_limit}")
+    return out
+
+
+def _heygen_problems(s: EmulatorSettings) -> list[str]:
+    out: list[str] = []
+    if s.heygen_max_concurrent < 1:
+        out.append(f"heygen_max_concurrent must be at least 1, not {s.heygen_max_concurrent}")
+    for name in ("heygen_read_limits", "heygen_write_limits"):
+        for rate in getattr(s, name):
+            if rate.count < 1 or not rate.seconds > 0:
+                out.append(f"{name}: {rate} must allow at least 1 call per positive window")
+    for name in ("heygen_wallet_usd", "heygen_create_seconds"):
+        value = getattr(s, name)
+        if not (math.isfinite(value) and value >= 0):
+            out.append(f"{name} must be a number >= 0, not {value}")
+    for name in ("heygen_idempotency_seconds", "heygen_link_seconds"):
+        value = getattr(s, name)
+        if not (math.isfinite(value) and value > 0):
+            out.append(f"{name} must be a number of seconds > 0, not {value}")
+    if not 0.0 <= s.heygen_render_fail_rate <= 1.0:
+        out.append(
+            f"heygen_render_fail_rate must be between 0 and 1, not {s.heygen_render_fail_rate}"
+        )
+    if s.heygen_readonly_token is not None and s.heygen_readonly_token in ("", s.token):
+        out.append("heygen_readonly_token must be a non-empty key other than token")
     return out
