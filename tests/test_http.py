@@ -255,6 +255,27 @@ def test_4xx_answers_map_to_their_errors_and_are_never_retried(scripted, clock, 
     assert len(scripted.seen) == 2
 
 
+def test_an_error_object_is_read_as_code_message_and_param(scripted, clock):
+    # HeyGen's shape: {"error": {"code", "message", "param", "doc_url"}}
+    error = {"code": "invalid_parameter", "message": "script is too long", "param": "script"}
+    scripted.script = [
+        (400, {"Content-Type": "application/json"}, {"error": error}),
+        (409, {"Content-Type": "application/json"}, {"error": {"code": "request_in_progress"}}),
+        (400, {"Content-Type": "application/json"}, {"error": "a plain string"}),
+    ]
+    client, _ = _client(clock)
+    messages = []
+    for _ in range(3):
+        with pytest.raises(ProviderError) as caught:
+            client.request("POST", scripted.url + "/v3/videos")
+        messages.append(caught.value.server_message)
+    assert messages == [
+        "invalid_parameter: script is too long (param: script)",
+        "request_in_progress",
+        "a plain string",
+    ]
+
+
 def test_errors_show_path_and_host_never_the_query_or_a_password(scripted, clock):
     scripted.script = [_error(404, "no such video")]
     client, _ = _client(clock)

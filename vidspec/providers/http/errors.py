@@ -38,16 +38,31 @@ def host_of(url: str) -> str:
 
 
 def server_message(response: requests.Response) -> str | None:
-    """The ``message`` of a JSON error answer, or ``None`` (gateways send HTML or nothing)."""
+    """The ``message`` of a JSON error answer, or ``None`` (gateways send HTML or nothing).
+
+    An ``error`` object (``{"error": {"code", "message", "param"}}``, HeyGen's shape) reads as
+    ``code: message (param: name)``, so a caller can tell its codes apart."""
     try:
         body = response.json()
     except ValueError:
         return None
     if isinstance(body, Mapping):
-        message = body.get("message") or body.get("msg") or body.get("error")
+        nested = body.get("error")
+        if isinstance(nested, Mapping):
+            return _error_object(nested)
+        message = body.get("message") or body.get("msg") or nested
         if isinstance(message, str) and message.strip():
             return message.strip()
     return None
+
+
+def _error_object(error: Mapping[str, Any]) -> str | None:
+    parts = [error.get(k) for k in ("code", "message")]
+    text = ": ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+    param = error.get("param")
+    if text and isinstance(param, str) and param.strip():
+        text += f" (param: {param.strip()})"
+    return text or None
 
 
 def retry_after(response: requests.Response) -> float | None:
