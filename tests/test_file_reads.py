@@ -12,6 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from apply_env import DEFAULTS
 
 from vidspec.cli import main
 from vidspec.core.errors import ManifestError
@@ -19,11 +20,6 @@ from vidspec.project.config import load_project
 from vidspec.project.loader import load_desired
 
 SECRET = "AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46Z2hzX3NlY3JldA=="
-DEFAULTS = (
-    "defaults:\n"
-    "  actor: {name: Natalia, version: 4.0.0, style: dressshirt, shot: waist, size: HD}\n"
-    "  voice: Sara\n"
-)
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ JOINER. Loopback GitHub emulator; ``plan --markdown`` on the embedded sandbox.""
 from __future__ import annotations
 
 import re
-import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
 import test_pr_comment
+from apply_env import DEFAULTS
 from forge_emulators import GitHubApi
 from test_plan_fixtures import CDN, NOW, desired, listed, record, spec, state, want
 from test_pr_comment import PR, REPO, gh_env, run, save
@@ -63,18 +63,9 @@ def test_plan_markdown_writes_the_same_safe_text_to_the_step_summary(
 ) -> None:
     (tmp_path / "videos").mkdir()
     (tmp_path / "vidspec.yaml").write_text("version: 1\n", encoding="utf-8")
+    script = r'"Hello \e[2J\a there \u202egnp.exe\u202c and\r the rest"'  # YAML's escapes
     (tmp_path / "videos" / "main.yaml").write_text(
-        textwrap.dedent(
-            """\
-            defaults:
-              actor: {name: Natalia, version: 4.0.0, style: dressshirt, shot: waist, size: HD}
-              voice: Sara
-            videos:
-              welcome:
-                video_name: Welcome
-                script: "Hello \\e[2J\\a there \\u202egnp.exe\\u202c and\\r the rest"
-            """
-        ),
+        DEFAULTS + f"videos:\n  welcome:\n    video_name: Welcome\n    script: {script}\n",
         encoding="utf-8",
     )
     summary = tmp_path / "summary.md"

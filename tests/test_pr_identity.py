@@ -8,6 +8,7 @@ tokens map to users and whose comments have authors, as on the real APIs."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,132 +25,103 @@ from vidspec.render.comment import comment_body
 # the fixtures of test_pr_comment: a git repository, the GitHub and GitLab emulators
 repo, github, gitlab = test_pr_comment.repo, test_pr_comment.github, test_pr_comment.gitlab
 MALLORY = User("mallory", 666)
-GL_PROJECT = "group/videos"
 
 
-def forge_env(forge: str, github: GitHubApi, gitlab: GitLabApi, root: Path) -> dict[str, str]:
-    return gh_env(github, root) if forge == "github" else gl_env(gitlab)
+@dataclass
+class Forge:
+    """One emulated forge of a test, and what a job there runs with."""
+
+    name: str
+    api: GitHubApi | GitLabApi
+    env: dict[str, str]
+    repo: str  # the emulator's key of the repository or project
+    bot: str  # who a CI token posts as there
+
+    def comments(self) -> list[dict[str, Any]]:
+        return self.api.world.comments[(self.repo, PR)]
+
+    def author(self, comment: dict[str, Any]) -> str:
+        return str(comment["user"]["login"] if "user" in comment else comment["author"]["username"])
+
+    def forge_marker(self, count: int) -> dict[str, Any]:
+        """Mallory's comment: the marker and body of a plan of hers, as vidspec writes it."""
+        body = comment_body(make_plan(count, name="Mallory"), ".")
+        return self.api.world.seed(self.repo, PR, body, by=MALLORY)
 
 
-def api_of(forge: str, github: GitHubApi, gitlab: GitLabApi) -> GitHubApi | GitLabApi:
-    return github if forge == "github" else gitlab
+@pytest.fixture(params=["github", "gitlab"])
+def forge(
+    request: pytest.FixtureRequest, github: GitHubApi, gitlab: GitLabApi, repo: Path
+) -> Forge:
+    if request.param == "github":
+        return Forge("github", github, gh_env(github, repo), REPO, ACTIONS_BOT.login)
+    return Forge("gitlab", gitlab, gl_env(gitlab), "group/videos", PROJECT_BOT.login)
 
 
-def comments(api: GitHubApi | GitLabApi) -> list[dict[str, Any]]:
-    key = (REPO if isinstance(api, GitHubApi) else GL_PROJECT, PR)
-    return api.world.comments[key]
-
-
-def author(api: GitHubApi | GitLabApi, comment: dict[str, Any]) -> str:
-    return str(
-        comment["user"]["login"] if isinstance(api, GitHubApi) else comment["author"]["username"]
-    )
-
-
-def forge_marker(api: GitHubApi | GitLabApi, count: int) -> dict[str, Any]:
-    """Mallory's comment: the marker and body of a plan of hers, as vidspec would write it."""
-    body = comment_body(make_plan(count, name="Mallory"), ".")
-    repo_key = REPO if isinstance(api, GitHubApi) else GL_PROJECT
-    return api.world.seed(repo_key, PR, body, by=MALLORY)
-
-
-@pytest.mark.parametrize("forge", ["github", "gitlab"])
 def test_fingerprint_ignores_a_newer_forged_marker_by_another_user(
-    forge: str,
-    github: GitHubApi,
-    gitlab: GitLabApi,
-    repo: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: Any,
+    forge: Forge, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
-    api, env = api_of(forge, github, gitlab), forge_env(forge, github, gitlab, repo)
     reviewed = make_plan(1)
     save(repo / "plan.json", reviewed)
-    code, _, err = run(["-C", str(repo), "pr", "comment", "plan.json"], env, monkeypatch, capsys)
+    args = ["-C", str(repo), "pr", "comment", "plan.json"]
+    code, _, err = run(args, forge.env, monkeypatch, capsys)
     assert code == 0, err
-    forged = forge_marker(api, 40)
-    repo_key = REPO if forge == "github" else GL_PROJECT
-    number_key = "number" if forge == "github" else "iid"
-    api.world.commits[(repo_key, "abc123")] = [
-        {number_key: PR, "merged_at": "x", "state": "merged"}
-    ]
-    for args in (["--pr", str(PR)], ["--commit", "abc123"]):
-        code, out, err = run(
-            ["-C", str(repo), "pr", "fingerprint", *args], env, monkeypatch, capsys
-        )
+    forged = forge.forge_marker(40)
+    merged = {"number": PR, "iid": PR, "merged_at": "2026-11-02T10:00:00Z", "state": "merged"}
+    forge.api.world.commits[(forge.repo, "abc123")] = [merged]
+    for how in (["--pr", str(PR)], ["--commit", "abc123"]):
+        args = ["-C", str(repo), "pr", "fingerprint", *how]
+        code, out, err = run(args, forge.env, monkeypatch, capsys)
         assert (code, out) == (0, reviewed.fingerprint + "\n"), err
         assert f"Warning: ignored comment {forged['id']}" in err
         assert "is by mallory" in err and "--comment-author" in err
         assert "Plan: 1 to create" in err and "40 to create" not in err
 
 
-@pytest.mark.parametrize("forge", ["github", "gitlab"])
 def test_fingerprint_of_a_pr_with_only_a_forged_marker_is_none(
-    forge: str,
-    github: GitHubApi,
-    gitlab: GitLabApi,
-    repo: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: Any,
+    forge: Forge, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
-    api, env = api_of(forge, github, gitlab), forge_env(forge, github, gitlab, repo)
-    forge_marker(api, 3)
-    code, out, err = run(["-C", str(repo), "pr", "fingerprint"], env, monkeypatch, capsys)
+    forge.forge_marker(3)
+    code, out, err = run(["-C", str(repo), "pr", "fingerprint"], forge.env, monkeypatch, capsys)
     assert (code, out) == (1, ""), err
-    bot = ACTIONS_BOT.login if forge == "github" else PROJECT_BOT.login
-    assert f"has no vidspec plan comment for project . by {bot}" in err
+    assert f"has no vidspec plan comment for project . by {forge.bot}" in err
     assert "is by mallory" in err
 
 
-@pytest.mark.parametrize("forge", ["github", "gitlab"])
 @pytest.mark.parametrize("behavior", ["update", "new", "delete-and-new"])
 def test_comment_never_edits_or_deletes_a_forged_marker(
-    forge: str,
-    behavior: str,
-    github: GitHubApi,
-    gitlab: GitLabApi,
-    repo: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: Any,
+    behavior: str, forge: Forge, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
-    api, env = api_of(forge, github, gitlab), forge_env(forge, github, gitlab, repo)
     save(repo / "plan.json", make_plan(1))
-    code, _, err = run(["-C", str(repo), "pr", "comment", "plan.json"], env, monkeypatch, capsys)
+    args = ["-C", str(repo), "pr", "comment", "plan.json"]
+    code, _, err = run(args, forge.env, monkeypatch, capsys)
     assert code == 0, err
-    (own,) = comments(api)
-    forged = forge_marker(api, 40)
+    (own,) = forge.comments()
+    forged = forge.forge_marker(40)
     forged_body = forged["body"]
     save(repo / "plan.json", make_plan(2))
-    args = ["-C", str(repo), "pr", "comment", "plan.json", "--behavior", behavior]
-    code, _, err = run(args, env, monkeypatch, capsys)
+    code, _, err = run([*args, "--behavior", behavior], forge.env, monkeypatch, capsys)
     assert code == 0, err
-    after = comments(api)
+    after = forge.comments()
     assert forged in after and forged["body"] == forged_body  # left exactly as it was
-    by_vidspec = [c for c in after if author(api, c) != "mallory"]
-    expected = {"update": 1, "new": 2, "delete-and-new": 1}[behavior]
-    assert len(by_vidspec) == expected
+    by_vidspec = [c for c in after if forge.author(c) == forge.bot]
+    assert len(by_vidspec) == {"update": 1, "new": 2, "delete-and-new": 1}[behavior]
     assert (own in after) == (behavior != "delete-and-new")
     assert "2 to create" in by_vidspec[-1]["body"]
     assert f"Warning: ignored comment {forged['id']}" in err and "is by mallory" in err
 
 
-@pytest.mark.parametrize("forge", ["github", "gitlab"])
 def test_comment_next_to_only_a_forged_marker_posts_its_own(
-    forge: str,
-    github: GitHubApi,
-    gitlab: GitLabApi,
-    repo: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: Any,
+    forge: Forge, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
-    api, env = api_of(forge, github, gitlab), forge_env(forge, github, gitlab, repo)
-    forged = forge_marker(api, 40)
+    forged = forge.forge_marker(40)
     save(repo / "plan.json", make_plan(2))
-    code, _, err = run(["-C", str(repo), "pr", "comment", "plan.json"], env, monkeypatch, capsys)
+    args = ["-C", str(repo), "pr", "comment", "plan.json"]
+    code, _, err = run(args, forge.env, monkeypatch, capsys)
     assert code == 0, err
     assert "Posted the plan comment" in err
-    first, second = comments(api)
-    assert first == forged and author(api, second) != "mallory"
+    first, second = forge.comments()
+    assert first == forged and forge.author(second) == forge.bot
     marker = parse_marker(second["body"])
     assert marker is not None and marker.fingerprint == make_plan(2).fingerprint
 
@@ -170,7 +142,8 @@ def test_a_personal_token_is_known_from_get_user(
     code, _, err = run(["-C", str(repo), "pr", "comment", "plan.json"], env, monkeypatch, capsys)
     assert code == 0, err
     assert "is by github-actions[bot], and vidspec posts as acme-vidspec" in err
-    assert [author(github, c) for c in comments(github)] == ["github-actions[bot]", "acme-vidspec"]
+    logins = [c["user"]["login"] for c in github.world.comments[(REPO, PR)]]
+    assert logins == ["github-actions[bot]", "acme-vidspec"]
     assert stale["body"] == comment_body(make_plan(5), ".")
     assert [c.path for c in github.world.calls].count("/user") == 1
 

@@ -117,10 +117,9 @@ class Sticky:
     def post(self, body: str, *, behavior: str, skip: bool) -> StickyResult:
         """``skip``: post nothing new (``--skip-no-changes`` on an empty plan), but an existing
         comment is still updated, so it stops showing changes that are gone."""
-        author = self.author
-        comments = self._list()
-        result = self._post(ours(comments, self.project, author), body, behavior, skip)
-        return replace(result, author=author, ignored=forged(comments, self.project, author))
+        author, mine, ignored = self._read()
+        result = self._post(mine, body, behavior, skip)
+        return replace(result, author=author, ignored=ignored)
 
     def _post(self, mine: list[Comment], body: str, behavior: str, skip: bool) -> StickyResult:
         if skip:
@@ -141,12 +140,15 @@ class Sticky:
 
     def reviewed(self) -> ReviewedComment:
         """The newest sticky comment of this project by vidspec, and the forged ones."""
+        author, mine, ignored = self._read()
+        marker = parse_marker(mine[-1].body) if mine else None
+        return ReviewedComment((mine[-1], marker) if marker else None, author, ignored)
+
+    def _read(self) -> tuple[str, list[Comment], tuple[Comment, ...]]:
+        """Who vidspec posts as, its comments of this project, and the forged ones."""
         author = self.author
         comments = self._list()
-        mine = ours(comments, self.project, author)
-        marker = parse_marker(mine[-1].body) if mine else None
-        found = (mine[-1], marker) if marker else None
-        return ReviewedComment(found, author, forged(comments, self.project, author))
+        return author, ours(comments, self.project, author), forged(comments, self.project, author)
 
     def _delete(self, comment_id: str) -> None:
         self._retrying(lambda: self.forge.delete_comment(self.number, comment_id))
