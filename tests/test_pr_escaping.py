@@ -32,8 +32,9 @@ RAW = ("\x1b", "\x07", "\u202e", "\u202c", "\r", "\u2066")
 MENTION = re.compile(r"(?<![\w`])@[A-Za-z0-9]")  # what GitHub and GitLab read as a mention
 
 
-def hostile_plan(count: int = 1) -> Plan:
-    videos = [want(f"evil{i}", spec(script=SCRIPT, name=f"Promo {i}")) for i in range(count)]
+def hostile_plan(count: int = 1, repeat: int = 1) -> Plan:
+    script = " ".join([SCRIPT] * repeat)
+    videos = [want(f"evil{i}", spec(script=script, name=f"Promo {i}")) for i in range(count)]
     remote = [listed("6f1c9d7e-0000-4000-8000-000000000001", "ping @alice and @bob-2 \x1b]0;x\x07")]
     return plan(desired(*videos), state(), remote, None, CDN, NOW)
 
@@ -81,7 +82,8 @@ def test_plan_markdown_writes_the_same_safe_text_to_the_step_summary(
 
 
 def test_escaping_keeps_a_big_comment_within_the_forge_limit() -> None:
-    body = comment_body(hostile_plan(3000), ".")
+    # ~60,000 characters as written, ~74,000 escaped: the budget is measured after escaping
+    body = comment_body(hostile_plan(50, repeat=10), ".")
     assert 60_000 < len(body) <= 65_536
     assert not any(c in body for c in RAW)
     assert body.rstrip().endswith("`")  # the fingerprint line, last, survived the cut
