@@ -2,8 +2,9 @@
 
 A file is a CSV (UTF-8, a header row, standard quoting, a BOM tolerated) or a YAML or JSON
 list of mappings; its path follows the ``{file:}`` rule (relative to the manifest, inside the
-project). Every problem is collected with its place: a CSV problem at ``data/promos.csv:ROW``
-naming the column, a YAML or JSON one at its line. A CSV cell is kept as the text written and
+project, none of git's or vidspec's files: ``protect.read_refusal``). Every problem is collected
+with its place: a CSV problem at ``data/promos.csv:ROW`` naming the column, a YAML or JSON one
+at its line. A CSV cell is kept as the text written and
 read as a YAML scalar only where a placeholder stands alone (``vidspec.project.placeholders``).
 """
 
@@ -21,7 +22,8 @@ from vidspec.core.addresses import KEY_HINT, is_key
 from vidspec.core.errors import ManifestError, Problem
 from vidspec.core.location import SourceLocation
 from vidspec.project.loctree import LocTree, child
-from vidspec.project.resolve import file_kind, is_inside
+from vidspec.project.protect import ProtectedPaths, read_refusal
+from vidspec.project.resolve import file_kind
 from vidspec.project.yamlload import display_path, load_yaml, read_text
 
 KEY = "key"
@@ -55,14 +57,19 @@ class EachSource:
 
 
 def read_source(
-    value: Any, locs: LocTree, where: SourceLocation, manifest: Path, real_root: Path
+    value: Any,
+    locs: LocTree,
+    where: SourceLocation,
+    manifest: Path,
+    root: Path,
+    own: ProtectedPaths,
 ) -> EachSource:
     """The rows of one ``for_each`` value (``where`` is its location, ``locs`` its tree)."""
     source = EachSource()
     if isinstance(value, list):
         _from_list(source, value, locs, where)
     elif isinstance(value, dict) and isinstance(value.get("file"), str):
-        _from_file(source, value, locs, where, manifest, real_root)
+        _from_file(source, value, locs, where, manifest, root, own)
     elif isinstance(value, dict):
         _from_mapping(source, value, locs, where)
     else:  # the schema reports the shape; nothing to expand
@@ -141,7 +148,8 @@ def _from_file(
     locs: LocTree,
     where: SourceLocation,
     manifest: Path,
-    real_root: Path,
+    root: Path,
+    own: ProtectedPaths,
 ) -> None:
     reference: str = spec["file"]
     file_at = child(locs, "file")
@@ -153,12 +161,9 @@ def _from_file(
         source.add(where, "for_each: {file: …} needs `key: COLUMN`", "name the column of keys")
         return
     target = Path(os.path.normpath(manifest.parent / reference))
-    if os.path.isabs(reference) or not is_inside(target, real_root):
-        source.add(
-            file_where,
-            f"for_each: {{file: {reference}}} points outside the project directory",
-            "move the file into the project directory, where vidspec.yaml is",
-        )
+    refused = read_refusal(root, reference, target, own)
+    if refused is not None:
+        source.add(file_where, f"for_each: {{file: {reference}}} {refused[0]}", refused[1])
         return
     suffix = target.suffix.lower()
     if suffix not in FILE_KINDS:

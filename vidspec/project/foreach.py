@@ -19,8 +19,9 @@ from vidspec.core.addresses import instance_address
 from vidspec.core.errors import Problem
 from vidspec.core.location import SourceLocation
 from vidspec.project.each_source import KEY, EachRow, EachSource, read_source
-from vidspec.project.loctree import LocTree, child
+from vidspec.project.loctree import LocTree, child, locate
 from vidspec.project.placeholders import Template, check_names, compile_template, fill
+from vidspec.project.protect import ProtectedPaths
 
 FOR_EACH = "for_each"
 
@@ -56,13 +57,15 @@ def expand(
     locs: LocTree,
     *,
     manifest: Path,
-    real_root: Path,
+    root: Path,
+    own: ProtectedPaths,
 ) -> Expansion:
-    """The instances of one ``for_each`` video (``where``: its address's location)."""
+    """The instances of one ``for_each`` video (``where``: its address's location); ``own``:
+    vidspec's files, which its rows may not be read from (``protect.read_refusal``)."""
     entry = child(locs, FOR_EACH)
     each_where = entry[0] if entry else where
     source = read_source(
-        video.get(FOR_EACH), entry[1] if entry else None, each_where, manifest, real_root
+        video.get(FOR_EACH), entry[1] if entry else None, each_where, manifest, root, own
     )
     template_value = {k: v for k, v in video.items() if k != FOR_EACH}
     template_locs: LocTree = (
@@ -78,8 +81,7 @@ def expand(
     _warn_unused(expansion, template, each_where)
     if named or template.problems:
         return expansion  # the rows that were read are still checked: all problems at once
-    row_fields = {f.location: tuple(r.name for r in f.refs) for f in template.fields}
-    row_fields = {at: names for at, names in row_fields.items() if names}
+    row_fields = _row_fields(template, where, template_locs)
     for row in source.rows:
         filled, problems = fill(template_value, template, row)
         if problems:  # a row without a field: its video is not checked further
@@ -89,6 +91,23 @@ def expand(
             Instance(instance_address(name, row.key), filled, row, row_fields)
         )
     return expansion
+
+
+def _row_fields(
+    template: Template, where: SourceLocation, locs: LocTree
+) -> dict[SourceLocation, tuple[str, ...]]:
+    """The location of each field filled from a row -> the placeholders in it. A ``{file:}``
+    path filled from a row also counts at its text field's location (``script``), where the
+    loader reports what is wrong with the file it names."""
+    fields: dict[SourceLocation, tuple[str, ...]] = {}
+    for f in template.fields:
+        names = tuple(r.name for r in f.refs)
+        if not names:
+            continue
+        fields[f.location] = names
+        if f.path[-1:] == ("file",):
+            fields.setdefault(locate(where, locs, f.path[:-1]), names)
+    return fields
 
 
 def data_files(docs: list[Any]) -> set[Path]:

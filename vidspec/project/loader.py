@@ -30,13 +30,13 @@ from vidspec.project.protect import (
     DownloadTarget,
     check_downloads,
     protected_paths,
+    read_refusal,
 )
 from vidspec.project.resolve import (
     download_path,
     file_kind,
     file_reference,
     get_path,
-    is_inside,
     lifecycle_of,
     location_or,
     merge,
@@ -82,7 +82,7 @@ class _Loading:
         self.unmatched_globs = unmatched_globs
         self.family = schema_family(project.provider.kind)
         self.root = project.root
-        self.real_root = project.root.resolve()
+        self.own = protected_paths(self.root, vidspec_files(project), (), ())  # never read
         self.problems: list[Problem] = []
         self.videos: dict[str, DesiredVideo] = {}
         self.locations = LocationPool()  # compact field locations, shapes shared
@@ -268,7 +268,7 @@ class _Loading:
     ) -> None:
         """A for_each definition: each instance loaded as a video (``vidspec.project.foreach``)."""
         self._check_unique(name, where)
-        found = expand(name, video, where, locs, manifest=doc.path, real_root=self.real_root)
+        found = expand(name, video, where, locs, manifest=doc.path, root=self.root, own=self.own)
         self.problems += found.problems
         self.warnings += found.warnings
         self.definitions[name] = tuple(i.address for i in found.instances)
@@ -312,14 +312,10 @@ class _Loading:
         self, doc: YamlDocument, reference: str, where: SourceLocation, field: str
     ) -> str | None:
         target = Path(os.path.normpath(doc.path.parent / reference))
-        if os.path.isabs(reference) or not is_inside(target, self.real_root):
-            self.problems.append(
-                Problem(
-                    where,
-                    f"{field}: {{file: {reference}}} points outside the project directory",
-                    "move the file into the project directory, where vidspec.yaml is",
-                )
-            )
+        refused = read_refusal(self.root, reference, target, self.own)
+        if refused is not None:
+            why, hint = refused
+            self.problems.append(Problem(where, f"{field}: {{file: {reference}}} {why}", hint))
             return None
         if target in self.texts:
             return self.texts[target]
