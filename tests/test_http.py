@@ -358,3 +358,38 @@ def test_a_refused_download_link_says_so_and_the_file_request_carries_no_token(
     assert "6 hours" in str(caught.value)
     assert scripted.tokens == ["tok-xyz", None]  # the file host never sees the token
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_service_may_name_another_wait_header_and_only_it_is_read(scripted, clock):
+    # Synthesia's 429 says RateLimit-Reset (seconds); GitLab's RateLimit-Reset is a Unix time,
+    # so a client reads it only when it names it (HttpPolicy.wait_headers).
+    limited = _error(429, "slow down", **{"RateLimit-Reset": "30"})
+    scripted.script = [limited, OK]
+    client, _ = _client(clock, wait_headers=("Retry-After", "RateLimit-Reset"))
+    before = clock.monotonic()
+    assert client.request("GET", scripted.url + "/v2/videos").status_code == 200
+    assert clock.monotonic() - before == pytest.approx(30.0)
+    scripted.script = [limited]
+    with pytest.raises(RateLimited) as caught:
+        client.request("POST", scripted.url + "/v2/videos")
+    assert caught.value.retry_after == 30.0
+    epoch = _error(429, "slow down", **{"RateLimit-Reset": "1767225600"})
+    scripted.script = [epoch, OK]
+    plain, _ = _client(clock)
+    before = clock.monotonic()
+    assert plain.request("GET", scripted.url + "/projects").status_code == 200
+    assert clock.monotonic() - before == pytest.approx(0.0)  # backoff, not the Unix time
+    scripted.script = [epoch]
+    with pytest.raises(RateLimited) as caught:
+        plain.request("POST", scripted.url + "/projects")
+    assert caught.value.retry_after is None
+
+
+def test_an_error_with_a_context_shows_both(scripted, clock):
+    # Synthesia's error body: {"error": "Bad Request", "context": "<what was wrong>"}
+    document = {"error": "Bad Request", "context": "input.0.avatar: Unknown field."}
+    scripted.script = [(400, {"Content-Type": "application/json"}, document)]
+    client, _ = _client(clock)
+    with pytest.raises(InvalidRequest) as caught:
+        client.request("POST", scripted.url + "/v2/videos")
+    assert caught.value.server_message == "Bad Request: input.0.avatar: Unknown field."
