@@ -1,5 +1,5 @@
-"""``vidspec emulator``: serve an emulated API (CDNvideo by default, Vidnoz or HeyGen) in the
-foreground for users' own CI."""
+"""``vidspec emulator``: serve an emulated API (CDNvideo by default, Vidnoz, HeyGen or
+Synthesia) in the foreground for users' own CI."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ from vidspec.cli.context import global_options
 from vidspec.core.clock import SystemClock
 from vidspec.core.errors import UsageError
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
-from vidspec.emulator.common.settings import PROVIDERS
+from vidspec.emulator.common.settings import PROVIDERS, WRITE_SCOPES
 from vidspec.emulator.common.store import lock_data_dir
+from vidspec.emulator.synthesia.limits import TIERS, scaled
 from vidspec.providers.base import Rate
 from vidspec.state.lock import ProjectLock
 
@@ -89,7 +90,7 @@ def _setting(
 @click.command("emulator")
 @_setting(
     "--provider",
-    "The API to serve: CDNvideo Talking Head, Vidnoz API v2 or HeyGen API v3.",
+    "The API to serve: CDNvideo Talking Head, Vidnoz API v2, HeyGen API v3 or Synthesia API v2.",
     click.Choice(PROVIDERS),
 )
 @click.option(
@@ -110,7 +111,7 @@ def _setting(
     "--token",
     "--api-key",
     "token",
-    help="The CDN-AUTH-TOKEN (CDNvideo) or API key (Vidnoz, HeyGen) to accept. "
+    help="The CDN-AUTH-TOKEN (CDNvideo) or API key (Vidnoz, HeyGen, Synthesia) to accept. "
     "Default: a new one, printed.",
 )
 @click.option(
@@ -180,10 +181,38 @@ def _setting(
 )
 @_setting(
     "--render-fail-rate",
-    "HeyGen: share of videos whose render ends failed.",
+    "HeyGen, Synthesia: share of videos whose render ends failed (Synthesia: error).",
     _RATE_01,
     field="heygen_render_fail_rate",
 )
+@click.option(
+    "--tier",
+    type=click.Choice(sorted(TIERS)),
+    default="3",
+    show_default=True,
+    help="Synthesia: the rate limits of this tier (3 is Creator: writes 60/min, 300/h, "
+    "1000/day per endpoint; reads 60/min, 20000/day).",
+)
+@click.option(
+    "--window-scale",
+    type=click.FloatRange(min=0.0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Synthesia: shorten every limit's window (0.01: a minute lasts 0.6 s, a day 864 s).",
+)
+@_setting(
+    "--write-scope",
+    "Synthesia: count writes per endpoint, or shared by every write endpoint.",
+    click.Choice(WRITE_SCOPES),
+)
+@click.option(
+    "--test-videos-per-day",
+    type=click.IntRange(min=0),
+    default=_DEFAULTS.test_video_limit.count,
+    show_default=True,
+    help="Synthesia: test videos (test: true) allowed a day; more get 429.",
+)
+@_setting("--link-ttl-seconds", "Synthesia: how long a download link works.", _SECONDS)
 @click.option("--seed", type=int, help="Seed for fault injection (reproducible runs).")
 @click.option("--quiet", is_flag=True, help="Do not log requests on stderr.")
 @click.pass_context
@@ -191,13 +220,14 @@ def command(ctx: click.Context, /, host: str, port: int, quiet: bool, **flags: A
     """Serve the CDNvideo Talking Head API (or, with --provider vidnoz, the Vidnoz API v2) on
     HOST:PORT until Ctrl-C.
 
-    With --provider heygen, it serves the HeyGen API v3. Point a vidspec project
-    (provider.base_url) or curl at the printed base URL; send the printed token as the
-    CDN-AUTH-TOKEN header (CDNvideo), as "Authorization: Bearer <api_key>" (Vidnoz), or as
-    "x-api-key: <api_key>" (HeyGen).
+    With --provider heygen, it serves the HeyGen API v3; with --provider synthesia, the
+    Synthesia API v2. Point a vidspec project (provider.base_url) or curl at the printed base
+    URL; send the printed token as the CDN-AUTH-TOKEN header (CDNvideo), as "Authorization:
+    Bearer <api_key>" (Vidnoz), as "x-api-key: <api_key>" (HeyGen), or as "Authorization:
+    <api_key>" (Synthesia).
     """
     options = global_options(ctx)
-    settings = _settings(options.directory, **flags)
+    settings = _settings(options.directory, **_synthesia_limits(flags))
     if not quiet and options.verbose == 0:
         _log_requests()
     _serve_until_stopped(
@@ -211,6 +241,20 @@ def command(ctx: click.Context, /, host: str, port: int, quiet: bool, **flags: A
     )
     click.echo("vidspec emulator: stopped", err=True)
     return 0
+
+
+def _synthesia_limits(flags: dict[str, Any]) -> dict[str, Any]:
+    """``--tier``, ``--window-scale`` and ``--test-videos-per-day`` as the settings' limits;
+    ``--render-fail-rate`` serves both HeyGen and Synthesia."""
+    writes, reads = TIERS[flags.pop("tier")]
+    scale = flags.pop("window_scale")
+    test = Rate(flags.pop("test_videos_per_day"), 86400.0)
+    return flags | {
+        "write_limits": scaled(writes, scale),
+        "read_limits": scaled(reads, scale),
+        "test_video_limit": scaled((test,), scale)[0],
+        "render_fail_rate": flags["heygen_render_fail_rate"],
+    }
 
 
 def _settings(
@@ -233,7 +277,7 @@ def _settings(
     request_limit: Rate,
     credits_left: float,
     seed: int | None,
-    **heygen: Any,
+    **services: Any,
 ) -> EmulatorSettings:
     """The emulator's settings from the command line's options (``UsageError`` if invalid)."""
     if data_dir is not None and not data_dir.is_absolute():
@@ -261,7 +305,7 @@ def _settings(
             credits_left=credits_left,
             seed=seed,
             data_dir=data_dir,
-            **heygen,
+            **services,
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
@@ -322,6 +366,11 @@ def _announce(
         click.echo(f"api_key: {settings.token}  (send it as x-api-key)")
         click.echo(f"wallet: ${settings.heygen_wallet_usd:g}")
         click.echo(f"max_concurrent: {settings.heygen_max_concurrent}")
+    elif settings.provider == "synthesia":
+        click.echo("vidspec emulator: Synthesia API v2")
+        click.echo(f"base_url: {server.base_url}")
+        click.echo(f"api_key: {settings.token}")
+        click.echo(f"catalog: GET {server.root_url}/_admin/catalog")
     elif settings.provider == "vidnoz":
         click.echo("vidspec emulator: Vidnoz API v2")
         click.echo(f"base_url: {server.base_url}")

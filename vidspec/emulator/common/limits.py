@@ -38,14 +38,33 @@ class SlidingWindow:
         """Count one call and return ``None``, or return the whole seconds to wait."""
         with self._lock:
             now = self._clock.monotonic()
-            window = self._rate.seconds
-            while self._times and self._times[0] <= now - window:
-                self._times.popleft()
-            if len(self._times) >= self._rate.count:
-                oldest = self._times[len(self._times) - self._rate.count]
-                return max(1, math.ceil(oldest + window - now))
-            self._times.append(now)
-            return None
+            wait = self._wait(now)
+            if wait is None:
+                self._times.append(now)
+            return wait
+
+    def wait(self) -> int | None:
+        """The whole seconds until a call would be let through (at least 1), or ``None`` when
+        one would be now; counts nothing (a service with several windows asks them all first,
+        then ``take``s from each)."""
+        with self._lock:
+            return self._wait(self._clock.monotonic())
+
+    def take(self) -> None:
+        """Count one call, whatever the window holds."""
+        with self._lock:
+            self._times.append(self._clock.monotonic())
+
+    def _wait(self, now: float) -> int | None:
+        window = self._rate.seconds
+        if self._rate.count < 1:  # nothing allowed (Synthesia: no test videos a day)
+            return max(1, math.ceil(window))
+        while self._times and self._times[0] <= now - window:
+            self._times.popleft()
+        if len(self._times) >= self._rate.count:
+            oldest = self._times[len(self._times) - self._rate.count]
+            return max(1, math.ceil(oldest + window - now))
+        return None
 
 
 class SlidingWindows:

@@ -16,9 +16,12 @@ from pathlib import Path
 
 from vidspec.core.rate import Rate
 
-PROVIDERS = ("cdnvideo", "vidnoz", "heygen")
+PROVIDERS = ("cdnvideo", "vidnoz", "heygen", "synthesia")
 """Emulated services. A provider here needs a module ``vidspec.emulator.<name>`` exposing
 ``create_service(runtime)`` (see ``vidspec.emulator.common.server.EmulatedService``)."""
+
+WRITE_SCOPES = ("endpoint", "shared")
+"""Synthesia's write limits count per endpoint (the vendor's newer table), or shared by all."""
 
 RUNTIME_FIELDS = frozenset(
     {
@@ -39,6 +42,12 @@ RUNTIME_FIELDS = frozenset(
         "heygen_create_seconds",
         "heygen_render_fail_rate",
         "heygen_link_seconds",
+        "write_limits",
+        "read_limits",
+        "write_scope",
+        "test_video_limit",
+        "render_fail_rate",
+        "link_ttl_seconds",
     }
 )
 """Fields ``configure`` may change on a running server. The others (identity, persistence,
@@ -49,11 +58,14 @@ the starting quota, the seed) are fixed when the server starts."""
 class EmulatorSettings:
     """How an emulated service behaves. Immutable; ``configure`` replaces it as a whole.
 
-    ``token`` is CDNvideo's ``CDN-AUTH-TOKEN`` or Vidnoz's API key (``Authorization: Bearer``).
+    ``token`` is CDNvideo's ``CDN-AUTH-TOKEN``, Vidnoz's API key (``Authorization: Bearer``)
+    or Synthesia's (``Authorization: <key>``).
     ``account``, ``username``/``password``, ``post_limit``, ``monthly_requests``,
     ``list_in_progress``, ``retention_days`` and ``quota_*`` are CDNvideo's; ``request_limit``,
     ``credits_left`` and ``file_retention_days`` are Vidnoz's; the ``heygen_*`` fields are
-    HeyGen's (``token`` is its ``x-api-key``). The rest apply to all.
+    HeyGen's (``token`` is its ``x-api-key``); ``write_limits`` to ``link_ttl_seconds`` are
+    Synthesia's (a video is ``in_progress`` for ``queue_seconds`` + ``processing_seconds``).
+    The rest apply to all.
     """
 
     provider: str = "cdnvideo"
@@ -88,6 +100,15 @@ class EmulatorSettings:
     heygen_render_fail_rate: float = 0.0  # share of renders ending in `failed`
     heygen_link_seconds: float = 7 * 86400.0  # lifetime of a presigned file link
     heygen_readonly_token: str | None = None  # a valid key refused (403) on every write
+    # -- Synthesia only ---------------------------------------------------------------------
+    # Creator ("Tier 3"): every window of each write endpoint (POST, PATCH, DELETE) and of each
+    # read endpoint (GET); a call over any of them is a 429 and is not counted.
+    write_limits: tuple[Rate, ...] = (Rate(60, 60.0), Rate(300, 3600.0), Rate(1000, 86400.0))
+    read_limits: tuple[Rate, ...] = (Rate(60, 60.0), Rate(20000, 86400.0))
+    write_scope: str = "endpoint"  # or "shared": one counter for every write endpoint
+    test_video_limit: Rate = field(default_factory=lambda: Rate(30, 86400.0))
+    render_fail_rate: float = 0.0  # share of videos that end in status "error"
+    link_ttl_seconds: float = 3600.0  # how long a download link works
 
     def __post_init__(self) -> None:
         problems = list(_problems(self))
@@ -130,6 +151,7 @@ def _problems(s: EmulatorSettings) -> list[str]:
     if s.file_retention_days < 1:
         out.append(f"file_retention_days must be at least 1, not {s.file_retention_days}")
     out.extend(_heygen_problems(s))
+    out.extend(_synthesia_problems(s))
     if not (0 <= s.quota_left <= s.quota_limit):
         out.append(f"quota_left {s.quota_left} must be between 0 and quota_limit {s.quota_limit}")
     return out
@@ -157,4 +179,23 @@ def _heygen_problems(s: EmulatorSettings) -> list[str]:
         )
     if s.heygen_readonly_token is not None and s.heygen_readonly_token in ("", s.token):
         out.append("heygen_readonly_token must be a non-empty key other than token")
+    return out
+
+
+def _synthesia_problems(s: EmulatorSettings) -> list[str]:
+    out: list[str] = []
+    for name in ("write_limits", "read_limits"):
+        rates = getattr(s, name)
+        if not rates or any(r.count < 1 or not r.seconds > 0 for r in rates):
+            out.append(f"{name} must be rates of at least 1 call per positive window")
+    if s.write_scope not in WRITE_SCOPES:
+        out.append(f"write_scope must be one of {', '.join(WRITE_SCOPES)}, not {s.write_scope!r}")
+    if s.test_video_limit.count < 0 or not s.test_video_limit.seconds > 0:
+        out.append(
+            f"test_video_limit {s.test_video_limit} must be a count >= 0 per positive window"
+        )
+    if not 0.0 <= s.render_fail_rate <= 1.0:
+        out.append(f"render_fail_rate must be between 0 and 1, not {s.render_fail_rate}")
+    if not (math.isfinite(s.link_ttl_seconds) and s.link_ttl_seconds > 0):
+        out.append(f"link_ttl_seconds must be a number of seconds > 0, not {s.link_ttl_seconds}")
     return out
