@@ -135,14 +135,7 @@ def parse_update(body: dict[str, Any]) -> dict[str, Any]:
     problems = Problems()
     top = Fields(body, "", problems)
     top.only(UPDATE_FIELDS)
-    changes: dict[str, Any] = {}
-    for name in ("title", "description"):
-        value = top.string(name)
-        if value is not None:
-            changes[name] = value
-    visibility = top.string("visibility", choices=VISIBILITIES)
-    if visibility is not None:
-        changes["visibility"] = visibility
+    changes = _given_texts(top, ("title", "description"))
     if "ctaSettings" in body:
         changes["ctaSettings"] = _cta(top.fields("ctaSettings", nullable=True))
     problems.raise_any()
@@ -172,19 +165,25 @@ def page_sources(query: Mapping[str, list[str]]) -> list[str]:
 
 def _common(top: Fields) -> dict[str, Any]:
     """The fields create and fromTemplate share, those given only."""
+    out = _given_texts(top, ("title", "description", "callbackId"))
+    test = top.boolean("test")
+    out["test"] = bool(test)
+    cta = _cta(top.fields("ctaSettings"))
+    if cta is not None:
+        out["ctaSettings"] = cta
+    return out
+
+
+def _given_texts(top: Fields, names: tuple[str, ...]) -> dict[str, Any]:
+    """The strings ``names`` and ``visibility``, those given, checked."""
     out: dict[str, Any] = {}
-    for name in ("title", "description", "callbackId"):
+    for name in names:
         value = top.string(name)
         if value is not None:
             out[name] = value
     visibility = top.string("visibility", choices=VISIBILITIES)
     if visibility is not None:
         out["visibility"] = visibility
-    test = top.boolean("test")
-    out["test"] = bool(test)
-    cta = _cta(top.fields("ctaSettings"))
-    if cta is not None:
-        out["ctaSettings"] = cta
     return out
 
 
