@@ -8,6 +8,7 @@ proxy (``tests/hostile.py``) stands in for a service that misbehaves.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ from vidspec.core.errors import (
     OutcomeUnknown,
     ProjectError,
     ProviderError,
+    QuotaExhausted,
     RateLimited,
     WaitTooLong,
 )
@@ -95,7 +97,7 @@ def test_it_is_a_provider_that_renames_and_deletes_but_cannot_cancel(provider):
     assert isinstance(provider, Renamer) and isinstance(provider, Deleter)
     assert not isinstance(provider, Canceler)
     caps = provider.capabilities
-    assert caps is CAPABILITIES
+    assert caps == CAPABILITIES
     assert (caps.kind, caps.display_name) == ("synthesia", "Synthesia")
     assert (caps.can_rename, caps.can_delete, caps.can_cancel) == (True, True, False)
     assert (caps.name_field, caps.script_path) == ("title", "input.0.scriptText")
@@ -120,6 +122,12 @@ def test_the_limits_are_data_every_window_of_each_tier():
     assert TIERS["enterprise-2"].writes[2] == Rate(2000, DAY)
     assert TIERS["enterprise-1"].reads == (Rate(120, 60.0), Rate(80000, DAY))
     assert LIMITS.binding_write == Rate(60, 60.0)
+
+
+def test_the_generation_rate_follows_the_tier(emulator, clock):
+    client = _client(emulator.base_url, clock, limits=TIERS["enterprise-1"])
+    assert client.capabilities.generation_rate == Rate(120, 60.0)
+    assert client.pacing.generations.rate == Rate(120, 60.0)
 
 
 def test_an_empty_key_is_a_project_error():
@@ -191,6 +199,22 @@ def test_a_refused_body_names_every_problem_with_the_services_context(provider):
     text = str(caught.value)
     assert "Bad Request: input.0.avatar: Unknown avatar 'nobody'." in text
     assert "input.0.background: Unknown background 'moon'" in text
+
+
+@pytest.mark.parametrize("status", [400, 402, 403])
+def test_a_create_refused_for_credits_is_quota_exhausted(emulator, clock, status):
+    # [vidspec] running out of credits is undocumented: a 4xx naming credits is fatal
+    refusal = {"error": "Payment Required", "context": "Not enough credits to render"}
+    with serve_hostile(emulator.root_url) as hostile:
+        hostile.add("POST", r"^/v2/videos$", answer(status, refusal))
+        client = _client(hostile.root_url, clock)
+        expected = AuthError if status == 403 else QuotaExhausted
+        with pytest.raises(expected) as caught:
+            client.create(SPEC)
+        assert "Not enough credits to render" in str(caught.value)
+        hostile.add("GET", r"^/v2/templates$", answer(400, refusal))
+        with pytest.raises(InvalidRequest):  # a read naming credits is no spent quota
+            client.catalog()
 
 
 def test_failed_and_rejected_videos_are_failed_with_what_moderation_said(provider, clock):
@@ -340,6 +364,18 @@ def test_the_create_minute_is_the_engines_generation_bucket(provider, clock):
     for _ in range(60):
         provider.create(SPEC)
     assert bucket.wait_time() == pytest.approx(60.0)  # what the engine's gate reads
+
+
+def test_a_slower_generation_rate_of_the_users_is_kept_too(emulator, clock):
+    # provider.rate_limit lowers generation_rate below the service's: creates keep to it
+    caps = dataclasses.replace(CAPABILITIES, generation_rate=Rate(2, 60.0))
+    client = _client(emulator.base_url, clock, capabilities=caps)
+    start = clock.monotonic()
+    for _ in range(2):
+        client.create(SPEC)
+        client.create_from_template(PRODUCT, {})
+    assert clock.monotonic() - start >= 60.0  # the 3rd generation waited for the 1st's token
+    assert client.pacing.generations.wait_time() > 0
 
 
 def test_a_read_refused_with_429_is_repeated_after_ratelimit_reset(provider, emulator, clock):

@@ -10,12 +10,13 @@ catalog is ``catalog``, the windows' pacing ``windows``. All HTTP goes through
   links are fetched by a second session that sends no key.
 - **Limits.** Each endpoint has several windows at once (Creator: writes 60 a minute, 300 an
   hour, 1,000 a day; reads 60 a minute, 20,000 a day) [doc RL]. Every call takes its turn in
-  ``windows.Windows`` and waits on the injected clock until all its windows have room; the
-  create endpoint's minute is ``pacing.generations``, which the engine's gate reads. A 429 the
-  client still meets (another program on the same key) says how long to wait in
-  ``RateLimit-Reset``: reads, updates and deletes are repeated after it by the HTTP seam
-  (``HttpPolicy.wait_headers``, bounded by ``safety.max_wait``); a create is not (a POST
-  never is): it raises ``RateLimited`` with that wait, and the endpoint holds off meanwhile.
+  ``windows.Windows`` and waits on the injected clock until all its windows have room; a
+  generation first takes its turn in ``pacing.generations`` (the binding window, or a slower
+  ``provider.rate_limit``), which the engine's gate reads. A 429 the client still meets
+  (another program on the same key) says how long to wait in ``RateLimit-Reset``: reads,
+  updates and deletes are repeated after it by the HTTP seam (``HttpPolicy.wait_headers``,
+  bounded by ``safety.max_wait``); a create is not (a POST never is): it raises
+  ``RateLimited`` with that wait, and the endpoint holds off meanwhile.
 - **Correlation.** No call is idempotent [doc SW]. ``create(spec, callback_key=KEY)`` sends
   ``callbackId: "vs:KEY"``; after an ``OutcomeUnknown``, ``find_by_callback(KEY)`` pages
   through the listing (which returns ``callbackId``) and finds the video if it was made, so it
@@ -38,13 +39,11 @@ from urllib.parse import urljoin
 
 from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import (
-    AuthError,
     InvalidRequest,
     NotFound,
     OutcomeUnknown,
     ProjectError,
     ProviderError,
-    QuotaExhausted,
     RateLimited,
     WaitTooLong,
 )
@@ -61,6 +60,7 @@ from vidspec.providers.http.client import HttpClient, HttpPolicy, new_session, p
 from vidspec.providers.pacing import Pacing
 from vidspec.providers.synthesia.api import API, CAPABILITIES, LIMITS, Limits
 from vidspec.providers.synthesia.catalog import SynthesiaCatalog
+from vidspec.providers.synthesia.errors import LINK_HINT, check_video_id, refusal, rewrapped
 from vidspec.providers.synthesia.windows import Windows
 from vidspec.providers.synthesia.wire import (
     Template,
@@ -74,14 +74,6 @@ from vidspec.providers.synthesia.wire import (
 
 log = logging.getLogger("vidspec.providers.synthesia")
 
-KEY_HINT = (
-    "Check the variable named by provider.api_key in vidspec.yaml: a Synthesia API key "
-    "(Creator plan or above; a Legacy (v2)-scoped key), sent as it is, without 'Bearer'."
-)
-CREATE = f"POST {API.videos_path}"
-FROM_TEMPLATE = f"POST {API.from_template_path}"
-LINK_HINT = "Synthesia's download links are time-limited; run apply again for a fresh one."
-
 
 class SynthesiaProvider:
     """Synthesia, as the ``Provider`` protocol describes. See the module docstring."""
@@ -93,15 +85,20 @@ class SynthesiaProvider:
         base_url: str | None = None,
         clock: Clock | None = None,
         policy: HttpPolicy | None = None,
-        capabilities: Capabilities = CAPABILITIES,
+        capabilities: Capabilities | None = None,
         limits: Limits = LIMITS,
         trust_env: bool = True,
     ) -> None:
+        """``limits``: the account's tier (``api.TIERS``; Creator by default). ``capabilities``
+        default to ``CAPABILITIES`` with the tier's binding write window as ``generation_rate``
+        (pass a slower one for ``provider.rate_limit``)."""
         if not api_key:
             raise ProjectError(
                 "the synthesia provider needs an API key",
                 "Set provider.api_key: env/SYNTHESIA_API_KEY in vidspec.yaml.",
             )
+        if capabilities is None:
+            capabilities = dataclasses.replace(CAPABILITIES, generation_rate=limits.binding_write)
         self.capabilities = capabilities
         self.limits = limits
         self.ledger = RequestLedger()
@@ -114,10 +111,11 @@ class SynthesiaProvider:
         self._http = HttpClient(session, secrets=[api_key], policy=policy)
         files = new_session(self.file_ledger, policy=policy, clock=self._clock, trust_env=trust_env)
         self._files = HttpClient(files, secrets=[api_key], policy=policy)
-        # The command's one pacing: the engine's gate reads its generations bucket, which is
-        # the create endpoint's shortest window in ``_windows``.
+        # The command's one pacing: every generation takes its turn in ``generations`` (the
+        # binding write window, or the slower provider.rate_limit), which the engine's gate
+        # reads; every call, generations included, also in its endpoint's windows.
         self.pacing = Pacing(capabilities.generation_rate, None, self._clock)
-        self._windows = Windows(limits, self._clock, {CREATE: self.pacing.generations})
+        self._windows = Windows(limits, self._clock)
 
     # -- one API call -----------------------------------------------------------------------
 
@@ -146,18 +144,11 @@ class SynthesiaProvider:
                 endpoint, shortest if exc.retry_after is None else exc.retry_after
             )
             raise
-        except AuthError as exc:
-            raise _rewrapped(AuthError, "Synthesia refused the API key", exc, KEY_HINT) from exc
-        except InvalidRequest as exc:
-            text = (exc.server_message or "").lower()
-            if creates and any(marker in text for marker in API.quota_markers):
-                raise _rewrapped(
-                    QuotaExhausted,
-                    "Synthesia refused the video: the account's credits look spent",
-                    exc,
-                    "Add credits (a second of video uses 2) or wait for the plan's renewal.",
-                ) from exc
-            raise
+        except ProviderError as exc:
+            error = refusal(exc, creates=creates)
+            if error is exc:
+                raise
+            raise error from exc
         try:
             return response.json() if response.content else None
         except ValueError as exc:
@@ -224,8 +215,7 @@ class SynthesiaProvider:
         body = dict(spec)
         if callback_key is not None:
             body["callbackId"] = callback_id(callback_key)
-        answer = self._call("POST", API.videos_path, body=body, creates=True)
-        return self._created(answer, API.videos_path).id
+        return self._generate(API.videos_path, body)
 
     def preview(self, spec: Mapping[str, Any], *, callback_key: str | None = None) -> str:
         """A free test render of ``spec`` (``test: true``: watermarked, 30 a day [doc INTRO]).
@@ -234,7 +224,7 @@ class SynthesiaProvider:
         try:
             return self.create({**spec, "test": True}, callback_key=callback_key)
         except WaitTooLong as exc:
-            raise _rewrapped(
+            raise rewrapped(
                 WaitTooLong,
                 exc.message,
                 exc,
@@ -268,12 +258,19 @@ class SynthesiaProvider:
             body["test"] = True
         if callback_key is not None:
             body["callbackId"] = callback_id(callback_key)
-        answer = self._call("POST", API.from_template_path, body=body, creates=True)
-        return self._created(answer, API.from_template_path).id
+        return self._generate(API.from_template_path, body)
 
-    def _created(self, answer: Any, path: str) -> Video:
+    def _generate(self, path: str, body: Mapping[str, Any]) -> str:
+        """One generation (a POST that makes a video), in its turn; the new video's id."""
         try:
-            return read_video(answer, method="POST", path=path)
+            with self.pacing.generation():
+                answer = self._call("POST", path, body=body, creates=True)
+        except RateLimited as exc:  # nothing was made; no generation before the wait is over
+            if exc.retry_after is not None:
+                self.pacing.generations.hold_off(exc.retry_after)
+            raise
+        try:
+            return read_video(answer, method="POST", path=path).id
         except ProviderError as exc:  # made, perhaps, but not said which: find it by callback
             raise OutcomeUnknown(exc.message, method="POST", path=path) from exc
 
@@ -286,7 +283,7 @@ class SynthesiaProvider:
 
     def get(self, video_id: str) -> Video:
         """``GET /v2/videos/{id}`` (``NotFound`` for an unknown or deleted video)."""
-        _check_video_id(video_id, "GET")
+        check_video_id(video_id, "GET")
         answer = self._call("GET", API.video_path, item=video_id)
         return read_video(answer, method="GET", path=API.video_path)
 
@@ -335,7 +332,7 @@ class SynthesiaProvider:
         visibility: str | None = None,
     ) -> Video:
         """``PATCH /v2/videos/{id}``: what changes in place [doc SW]."""
-        _check_video_id(video_id, "PATCH")
+        check_video_id(video_id, "PATCH")
         given = {"title": title, "description": description, "visibility": visibility}
         body = {k: v for k, v in given.items() if v is not None}
         answer = self._call("PATCH", API.video_path, item=video_id, body=body)
@@ -346,7 +343,7 @@ class SynthesiaProvider:
 
     def delete(self, video_id: str) -> None:
         """``DELETE /v2/videos/{id}`` (204); ``NotFound`` when it is gone already."""
-        _check_video_id(video_id, "DELETE")
+        check_video_id(video_id, "DELETE")
         self._call("DELETE", API.video_path, item=video_id)
 
     # -- templates --------------------------------------------------------------------------
@@ -372,28 +369,3 @@ class SynthesiaProvider:
 
     def __repr__(self) -> str:
         return f"SynthesiaProvider({self._base!r})"
-
-
-def _check_video_id(video_id: str, method: str) -> None:
-    """An id from the state goes into a path only when it is a UUID."""
-    if not is_uuid(video_id):
-        raise NotFound(
-            f"{video_id[:80]!r} is not a Synthesia video id (a UUID)",
-            method=method,
-            path=API.video_path,
-            hint="The state holds an id Synthesia never gave; run vidspec plan.",
-        )
-
-
-def _rewrapped(
-    cls: type[ProviderError], message: str, exc: ProviderError, hint: str
-) -> ProviderError:
-    return cls(
-        message,
-        method=exc.method,
-        path=exc.path,
-        host=exc.host,
-        status=exc.status,
-        server_message=exc.server_message,
-        hint=hint,
-    )

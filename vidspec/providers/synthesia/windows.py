@@ -4,16 +4,14 @@ Synthesia limits each endpoint by several windows together (writes: 60 a minute,
 1,000 a day; reads: 60 a minute, 20,000 a day) [doc RL]. ``Windows`` holds one
 ``TokenBucket`` per window and counter (an endpoint, or ``writes`` when writes share their
 windows) and gives each call its turn when every bucket of its endpoint has room, waiting on
-the injected clock: so a command never meets a 429 of its own making. One bucket may be given
-from outside: the create endpoint's minute is the provider's ``pacing.generations``, the one
-the apply engine's gate reads before it submits.
+the injected clock: so a command never meets a 429 of its own making.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 from vidspec.core.clock import Clock
 from vidspec.providers.pacing import TokenBucket
@@ -23,15 +21,11 @@ WRITE_METHODS = frozenset({"POST", "PATCH", "DELETE"})
 
 
 class Windows:
-    """Buckets by counter, built on first use. ``given``: by endpoint, a bucket to use for the
-    window of the same rate (shared with whoever else reads it)."""
+    """Buckets by counter, built on first use."""
 
-    def __init__(
-        self, limits: Limits, clock: Clock, given: Mapping[str, TokenBucket] | None = None
-    ) -> None:
+    def __init__(self, limits: Limits, clock: Clock) -> None:
         self._limits = limits
         self._clock = clock
-        self._given = {self.counter(e): bucket for e, bucket in (given or {}).items()}
         self._lock = threading.Lock()
         self._buckets: dict[str, tuple[TokenBucket, ...]] = {}
         self._turns: dict[str, threading.Lock] = {}
@@ -48,13 +42,7 @@ class Windows:
             if found is None:
                 write = endpoint.split(" ", 1)[0] in WRITE_METHODS
                 rates = self._limits.writes if write else self._limits.reads
-                given = self._given.get(counter)
-                found = tuple(
-                    given
-                    if given is not None and given.rate == rate
-                    else TokenBucket(rate, self._clock)
-                    for rate in rates
-                )
+                found = tuple(TokenBucket(rate, self._clock) for rate in rates)
                 self._buckets[counter] = found
                 self._turns[counter] = threading.Lock()
             return found
