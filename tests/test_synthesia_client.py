@@ -114,18 +114,18 @@ def test_it_is_a_provider_that_renames_and_deletes_but_cannot_cancel(provider):
 
 def test_the_limits_are_data_every_window_of_each_tier():
     # [doc RL] what the core will lift into Capabilities (issue 23)
-    assert LIMITS is TIERS["creator"]
+    assert LIMITS is TIERS["3"]
     assert LIMITS.writes == (Rate(60, 60.0), Rate(300, 3600.0), Rate(1000, DAY))
     assert LIMITS.reads == (Rate(60, 60.0), Rate(20000, DAY))
     assert LIMITS.scope == "endpoint" and LIMITS.concurrency is None
     assert LIMITS.test_videos == Rate(30, DAY)
-    assert TIERS["enterprise-2"].writes[2] == Rate(2000, DAY)
-    assert TIERS["enterprise-1"].reads == (Rate(120, 60.0), Rate(80000, DAY))
+    assert TIERS["2"].writes[2] == Rate(2000, DAY)
+    assert TIERS["1"].reads == (Rate(120, 60.0), Rate(80000, DAY))
     assert LIMITS.binding_write == Rate(60, 60.0)
 
 
 def test_the_generation_rate_follows_the_tier(emulator, clock):
-    client = _client(emulator.base_url, clock, limits=TIERS["enterprise-1"])
+    client = _client(emulator.base_url, clock, limits=TIERS["1"])
     assert client.capabilities.generation_rate == Rate(120, 60.0)
     assert client.pacing.generations.rate == Rate(120, 60.0)
 

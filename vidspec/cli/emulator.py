@@ -198,7 +198,8 @@ def _setting(
     type=click.FloatRange(min=0.0, min_open=True),
     default=1.0,
     show_default=True,
-    help="Synthesia: shorten every limit's window (0.01: a minute lasts 0.6 s, a day 864 s).",
+    help="Synthesia: shorten every limit's window, the test videos' day too (0.01: a minute "
+    "lasts 0.6 s, a day 864 s).",
 )
 @_setting(
     "--write-scope",

@@ -49,22 +49,23 @@ class Limits:
 
 TIERS: Mapping[str, Limits] = MappingProxyType(
     {
-        # [doc RL, the newer table] Creator is "Tier 3"; the older page gives reads 40,000/day
-        "creator": Limits(
+        # [doc RL, the newer table] "Tier 3" is Creator (the older page gives its reads
+        # 40,000/day); Tiers 2 and 1 are Enterprise
+        "3": Limits(
             writes=(Rate(60, MINUTE), Rate(300, HOUR), Rate(1000, DAY)),
             reads=(Rate(60, MINUTE), Rate(20000, DAY)),
         ),
-        "enterprise-2": Limits(
+        "2": Limits(
             writes=(Rate(80, MINUTE), Rate(400, HOUR), Rate(2000, DAY)),
             reads=(Rate(80, MINUTE), Rate(40000, DAY)),
         ),
-        "enterprise-1": Limits(
+        "1": Limits(
             writes=(Rate(120, MINUTE), Rate(600, HOUR), Rate(3000, DAY)),
             reads=(Rate(120, MINUTE), Rate(80000, DAY)),
         ),
     }
 )
-LIMITS = TIERS["creator"]  # [doc INTRO] API access needs Creator or above
+LIMITS = TIERS["3"]  # [doc INTRO] API access needs Creator (Tier 3) or above
 
 
 def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
