@@ -46,7 +46,7 @@ def run_once(creates: int, scale: float) -> dict[str, Any]:
     writes = tuple(Rate(r.count, r.seconds * scale) for r in LIMITS.writes)
     limits = Limits(writes=writes, reads=LIMITS.reads)
     settings = EmulatorSettings(
-        provider="synthesia", token=KEY, write_limits=writes, queue_seconds=0.0
+        provider="synthesia", token=KEY, synthesia_write_limits=writes, queue_seconds=0.0
     )
     with serve(settings) as server:
         client = SynthesiaProvider(

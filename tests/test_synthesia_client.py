@@ -344,7 +344,7 @@ def test_a_create_answer_without_an_id_is_an_unknown_outcome(emulator, clock):
 
 def test_the_client_keeps_every_window_and_meets_no_429(emulator, clock):
     limits = Limits(writes=(Rate(3, 60.0), Rate(5, 3600.0)), reads=(Rate(2, 60.0),))
-    emulator.configure(write_limits=limits.writes, read_limits=limits.reads)
+    emulator.configure(synthesia_write_limits=limits.writes, synthesia_read_limits=limits.reads)
     client = _client(emulator.base_url, clock, limits=limits)
     start = clock.monotonic()
     for _ in range(6):
@@ -379,7 +379,7 @@ def test_a_slower_generation_rate_of_the_users_is_kept_too(emulator, clock):
 
 
 def test_a_read_refused_with_429_is_repeated_after_ratelimit_reset(provider, emulator, clock):
-    emulator.configure(read_limits=(Rate(1, 60.0),))
+    emulator.configure(synthesia_read_limits=(Rate(1, 60.0),))
     assert _other_program(emulator, "GET", "/v2/videos") == 200  # another program's call
     start = clock.monotonic()
     assert provider.list_videos() == []
@@ -390,7 +390,7 @@ def test_a_read_refused_with_429_is_repeated_after_ratelimit_reset(provider, emu
 def test_a_create_refused_with_429_raises_rate_limited_and_holds_the_endpoint_off(
     provider, emulator, clock
 ):
-    emulator.configure(write_limits=(Rate(1, 60.0),))
+    emulator.configure(synthesia_write_limits=(Rate(1, 60.0),))
     _other_program(emulator, "POST", "/v2/videos", json=SPEC)
     clock.advance(20)
     with pytest.raises(RateLimited) as caught:
@@ -404,7 +404,7 @@ def test_a_create_refused_with_429_raises_rate_limited_and_holds_the_endpoint_of
 
 
 def test_a_wait_longer_than_max_wait_is_refused_naming_the_host(emulator, clock):
-    emulator.configure(read_limits=(Rate(1, DAY),))
+    emulator.configure(synthesia_read_limits=(Rate(1, DAY),))
     _other_program(emulator, "GET", "/v2/templates")
     client = _client(emulator.base_url, clock, policy=HttpPolicy(max_wait=120.0))
     with pytest.raises(WaitTooLong, match=r"127\.0\.0\.1:\d+ asked to wait 86400 s"):
@@ -458,7 +458,7 @@ def test_template_and_create_from_template_with_defaults_test_and_callback(
 
 
 def test_a_preview_is_a_free_watermarked_test_render_30_a_day(provider, emulator, clock):
-    emulator.configure(test_video_limit=Rate(2, DAY))
+    emulator.configure(synthesia_test_video_limit=Rate(2, DAY))
     first = provider.preview(SPEC, callback_key="p:1")
     provider.preview(SPEC)
     assert emulator.world.get(first).test and emulator.world.get(first).callback_id == "vs:p:1"
@@ -534,7 +534,7 @@ def test_a_download_link_refused_once_is_fetched_again(emulator, clock, tmp_path
 
 
 def test_a_link_refused_twice_is_an_error_saying_links_expire(emulator, clock, tmp_path):
-    emulator.configure(link_ttl_seconds=0.001)  # expired as soon as it is given
+    emulator.configure(synthesia_link_seconds=0.001)  # expired as soon as it is given
     video_id = emulator.world.add_video().id
     client = _client(emulator.base_url, clock)
     with pytest.raises(ProviderError, match="the file host refused the download link") as caught:

@@ -285,7 +285,7 @@ def test_test_hooks_end_a_video_in_error_or_rejected_without_a_file(api, clock, 
 
 
 def test_render_fail_rate_ends_videos_in_error(api, emulator, clock):
-    emulator.configure(render_fail_rate=1.0)
+    emulator.configure(synthesia_render_fail_rate=1.0)
     video = api.create()
     clock.advance(5)
     assert api("GET", f"/v2/videos/{video['id']}").json()["status"] == "error"
@@ -512,9 +512,12 @@ def test_from_template_checks_the_template_and_its_variables(
 
 def test_tier_3_is_the_default_every_window_of_writes_and_reads():
     settings = EmulatorSettings(provider="synthesia")
-    assert (settings.write_limits, settings.read_limits) == TIERS["3"]
-    assert settings.write_limits == (Rate(60, 60.0), Rate(300, 3600.0), Rate(1000, DAY))
-    assert settings.test_video_limit == Rate(30, DAY) and settings.write_scope == "endpoint"
+    assert (settings.synthesia_write_limits, settings.synthesia_read_limits) == TIERS["3"]
+    assert settings.synthesia_write_limits == (Rate(60, 60.0), Rate(300, 3600.0), Rate(1000, DAY))
+    assert (
+        settings.synthesia_test_video_limit == Rate(30, DAY)
+        and settings.synthesia_write_scope == "endpoint"
+    )
 
 
 def test_the_61st_create_in_a_minute_is_429_with_ratelimit_headers_and_not_counted(
@@ -536,7 +539,7 @@ def test_the_61st_create_in_a_minute_is_429_with_ratelimit_headers_and_not_count
 
 
 def test_the_hour_and_the_day_windows_answer_with_their_own_limit(api, emulator, clock):
-    emulator.configure(write_limits=(Rate(2, 60.0), Rate(3, 3600.0), Rate(4, DAY)))
+    emulator.configure(synthesia_write_limits=(Rate(2, 60.0), Rate(3, 3600.0), Rate(4, DAY)))
     for _ in range(2):
         api.create()
     assert api("POST", "/v2/videos", json=body()).headers["RateLimit-Limit"] == "2"
@@ -555,7 +558,7 @@ def test_the_hour_and_the_day_windows_answer_with_their_own_limit(api, emulator,
 
 
 def test_of_several_full_windows_the_one_that_frees_last_is_named(api, emulator):
-    emulator.configure(write_limits=(Rate(1, 60.0), Rate(1, 3600.0)))
+    emulator.configure(synthesia_write_limits=(Rate(1, 60.0), Rate(1, 3600.0)))
     api.create()
     refused = api("POST", "/v2/videos", json=body())
     assert refused.headers["RateLimit-Limit"] == "1"
@@ -563,21 +566,21 @@ def test_of_several_full_windows_the_one_that_frees_last_is_named(api, emulator)
 
 
 def test_write_limits_count_per_endpoint_or_shared(api, emulator, clock):
-    emulator.configure(write_limits=(Rate(1, 60.0),))
+    emulator.configure(synthesia_write_limits=(Rate(1, 60.0),))
     video = api.create()
     assert api("POST", "/v2/videos", json=body()).status_code == 429
     assert api("PATCH", f"/v2/videos/{video['id']}", json={"title": "x"}).status_code == 200
     template = {"templateId": PRODUCT, "templateData": {}}
     assert api("POST", "/v2/videos/fromTemplate", json=template).status_code == 201
     clock.advance(60)
-    emulator.configure(write_scope="shared")
+    emulator.configure(synthesia_write_scope="shared")
     assert api("PATCH", f"/v2/videos/{video['id']}", json={"title": "y"}).status_code == 200
     assert api("DELETE", f"/v2/videos/{video['id']}").status_code == 429
     assert api("POST", "/v2/videos", json=body()).status_code == 429
 
 
 def test_reads_have_their_own_windows_per_endpoint(api, emulator, clock):
-    emulator.configure(read_limits=(Rate(2, 60.0), Rate(3, DAY)))
+    emulator.configure(synthesia_read_limits=(Rate(2, 60.0), Rate(3, DAY)))
     video = api.create()
     for _ in range(2):
         assert api("GET", "/v2/videos").status_code == 200
@@ -592,13 +595,13 @@ def test_reads_have_their_own_windows_per_endpoint(api, emulator, clock):
 
 
 def test_a_refused_body_still_counts_in_its_window(api, emulator):
-    emulator.configure(write_limits=(Rate(1, 60.0),))
+    emulator.configure(synthesia_write_limits=(Rate(1, 60.0),))
     assert api("POST", "/v2/videos", json=body(titel="typo")).status_code == 400
     assert api("POST", "/v2/videos", json=body()).status_code == 429
 
 
 def test_test_videos_are_limited_a_day_apart_from_real_ones(api, emulator, clock):
-    emulator.configure(test_video_limit=Rate(2, DAY))
+    emulator.configure(synthesia_test_video_limit=Rate(2, DAY))
     api.create(test=True)
     clock.advance(10)
     api.create(test=True)
@@ -616,30 +619,30 @@ def test_test_videos_are_limited_a_day_apart_from_real_ones(api, emulator, clock
 
 
 def test_no_test_videos_at_all_is_a_setting(api, emulator):
-    emulator.configure(test_video_limit=Rate(0, DAY))
+    emulator.configure(synthesia_test_video_limit=Rate(0, DAY))
     refused = api("POST", "/v2/videos", json=body(test=True))
     assert (refused.status_code, refused.headers["RateLimit-Limit"]) == (429, "0")
     assert emulator.world.count() == 0
 
 
 def test_the_limits_are_changeable_while_serving_and_checked():
-    with pytest.raises(ValueError, match="write_limits must be rates"):
-        EmulatorSettings(provider="synthesia", write_limits=())
-    with pytest.raises(ValueError, match="write_scope must be one of endpoint, shared"):
-        EmulatorSettings(provider="synthesia", write_scope="global")
-    with pytest.raises(ValueError, match="render_fail_rate must be between 0 and 1"):
-        EmulatorSettings(provider="synthesia", render_fail_rate=2.0)
-    with pytest.raises(ValueError, match="link_ttl_seconds must be a number of seconds > 0"):
-        EmulatorSettings(provider="synthesia", link_ttl_seconds=0)
-    with pytest.raises(ValueError, match="read_limits must be rates"):
-        EmulatorSettings(provider="synthesia", read_limits=(Rate(0, 60.0),))
+    with pytest.raises(ValueError, match="synthesia_write_limits must be rates"):
+        EmulatorSettings(provider="synthesia", synthesia_write_limits=())
+    with pytest.raises(ValueError, match="synthesia_write_scope must be one of endpoint, shared"):
+        EmulatorSettings(provider="synthesia", synthesia_write_scope="global")
+    with pytest.raises(ValueError, match="synthesia_render_fail_rate must be between 0 and 1"):
+        EmulatorSettings(provider="synthesia", synthesia_render_fail_rate=2.0)
+    with pytest.raises(ValueError, match="synthesia_link_seconds must be a number of seconds > 0"):
+        EmulatorSettings(provider="synthesia", synthesia_link_seconds=0)
+    with pytest.raises(ValueError, match="synthesia_read_limits must be rates"):
+        EmulatorSettings(provider="synthesia", synthesia_read_limits=(Rate(0, 60.0),))
 
 
 # -- links, faults, persistence ------------------------------------------------------------------
 
 
 def test_download_links_expire_and_refuse_tampering_with_an_s3_style_403(api, emulator, clock):
-    emulator.configure(link_ttl_seconds=600)
+    emulator.configure(synthesia_link_seconds=600)
     video = api.create()
     clock.advance(5)
     link = api("GET", f"/v2/videos/{video['id']}").json()["download"]

@@ -5,50 +5,31 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 import secrets
 import signal
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from vidspec.cli.context import global_options
+from vidspec.cli.emulator_options import (
+    RATE_01,
+    SECONDS,
+    RateType,
+    setting,
+    synthesia_limits,
+    synthesia_options,
+)
 from vidspec.core.clock import SystemClock
 from vidspec.core.errors import UsageError
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
-from vidspec.emulator.common.settings import PROVIDERS, WRITE_SCOPES
+from vidspec.emulator.common.settings import PROVIDERS
 from vidspec.emulator.common.store import lock_data_dir
-from vidspec.emulator.synthesia.limits import TIERS, scaled
 from vidspec.providers.base import Rate
 from vidspec.state.lock import ProjectLock
-
-_RATE = re.compile(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?|\.\d+)?\s*(ms|s|m|min|h)?\s*")
-_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, None: 1.0}
-
-
-FC = TypeVar("FC", bound=Callable[..., Any])
-
-
-class RateType(click.ParamType[Rate]):
-    """``10/60s``, ``10/1m``, ``10/s``: calls per window."""
-
-    name = "N/WINDOW"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Rate:
-        if isinstance(value, Rate):
-            return value
-        match = _RATE.fullmatch(str(value))
-        if match is None or (match.group(2) is None and match.group(3) is None):
-            self.fail(f"{value!r} is not a rate; write it as N/WINDOW, e.g. 10/60s or 10/1m.")
-        count = int(match.group(1))
-        seconds = float(match.group(2) or 1) * _UNIT_SECONDS[match.group(3)]
-        if count < 1 or seconds <= 0:
-            self.fail(f"{value!r} must allow at least 1 call in a window longer than 0.")
-        return Rate(count, seconds)
 
 
 class _Stop(Exception):
@@ -59,36 +40,8 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
     raise _Stop
 
 
-_RATE_01 = click.FloatRange(0.0, 1.0)
-_SECONDS = click.FloatRange(min=0.0)
-_DEFAULTS = EmulatorSettings()
-
-
-def _setting(
-    flag: str,
-    text: str,
-    param_type: click.ParamType[Any] | None = None,
-    *,
-    field: str | None = None,
-    multiple: bool = False,
-) -> Callable[[FC], FC]:
-    """The option for the ``EmulatorSettings`` field of the same name (or ``field``), with its
-    default (the emulator's defaults live in one place)."""
-    name = field or flag.removeprefix("--").replace("-", "_")
-    default = getattr(_DEFAULTS, name)
-    return click.option(
-        flag,
-        name,
-        type=param_type,
-        default=default,
-        show_default=True,
-        help=text,
-        multiple=multiple,
-    )
-
-
 @click.command("emulator")
-@_setting(
+@setting(
     "--provider",
     "The API to serve: CDNvideo Talking Head, Vidnoz API v2, HeyGen API v3 or Synthesia API v2.",
     click.Choice(PROVIDERS),
@@ -117,103 +70,75 @@ def _setting(
 @click.option(
     "--account", help="CDNvideo: answer only for this account name. Default: any account."
 )
-@_setting("--username", "CDNvideo: username the login accepts.")
-@_setting("--password", "CDNvideo: password the login accepts (a made-up one, not a secret).")
-@_setting(
+@setting("--username", "CDNvideo: username the login accepts.")
+@setting("--password", "CDNvideo: password the login accepts (a made-up one, not a secret).")
+@setting(
     "--post-limit",
     "CDNvideo: generation requests (POST) allowed per window; more get 429.",
     RateType(),
 )
-@_setting(
+@setting(
     "--monthly-requests",
     "CDNvideo: requests allowed per calendar month.",
     click.IntRange(min=1),
 )
-@_setting("--fail-rate", "Share of API calls answered 500/503 before any work.", _RATE_01)
-@_setting(
+@setting("--fail-rate", "Share of API calls answered 500/503 before any work.", RATE_01)
+@setting(
     "--lose-response-rate",
     "Share of creates whose answer is lost (500 or dropped) after the work.",
-    _RATE_01,
+    RATE_01,
 )
-@_setting("--slow-seconds", "Latency added to every answer.", _SECONDS)
-@_setting("--queue-seconds", "How long a task waits in the queue.", _SECONDS)
-@_setting("--processing-seconds", "How long a task is processed after the queue.", _SECONDS)
+@setting("--slow-seconds", "Latency added to every answer.", SECONDS)
+@setting("--queue-seconds", "How long a task waits in the queue.", SECONDS)
+@setting("--processing-seconds", "How long a task is processed after the queue.", SECONDS)
 @click.option(
     "--list-in-progress",
     is_flag=True,
     help="CDNvideo: list queued and processing tasks in GET /videos too.",
 )
-@_setting(
+@setting(
     "--request-limit",
     "Vidnoz: API calls allowed per window (every call counts); more get code 803.",
     RateType(),
 )
-@_setting(
+@setting(
     "--credits-left",
     "Vidnoz: credits the account starts with (a video costs 4 a minute).",
     click.FloatRange(min=0.0),
 )
-@_setting(
+@setting(
     "--max-concurrent",
     "HeyGen: videos pending or processing at once; more creates get 429.",
     click.IntRange(min=1),
     field="heygen_max_concurrent",
 )
-@_setting(
+@setting(
     "--read-limit",
     "HeyGen: GET calls per window (repeat for several windows); more get 429.",
     RateType(),
     field="heygen_read_limits",
     multiple=True,
 )
-@_setting(
+@setting(
     "--write-limit",
     "HeyGen: POST and DELETE calls per window (repeatable); more get 429.",
     RateType(),
     field="heygen_write_limits",
     multiple=True,
 )
-@_setting(
+@setting(
     "--wallet",
     "HeyGen: US dollars the wallet starts with ($0.10 a second of video).",
     click.FloatRange(min=0.0),
     field="heygen_wallet_usd",
 )
-@_setting(
+@setting(
     "--render-fail-rate",
     "HeyGen, Synthesia: share of videos whose render ends failed (Synthesia: error).",
-    _RATE_01,
+    RATE_01,
     field="heygen_render_fail_rate",
 )
-@click.option(
-    "--tier",
-    type=click.Choice(sorted(TIERS)),
-    default="3",
-    show_default=True,
-    help="Synthesia: the rate limits of this tier (3 is Creator: writes 60/min, 300/h, "
-    "1000/day per endpoint; reads 60/min, 20000/day).",
-)
-@click.option(
-    "--window-scale",
-    type=click.FloatRange(min=0.0, min_open=True),
-    default=1.0,
-    show_default=True,
-    help="Synthesia: shorten every limit's window, the test videos' day too (0.01: a minute "
-    "lasts 0.6 s, a day 864 s).",
-)
-@_setting(
-    "--write-scope",
-    "Synthesia: count writes per endpoint, or shared by every write endpoint.",
-    click.Choice(WRITE_SCOPES),
-)
-@click.option(
-    "--test-videos-per-day",
-    type=click.IntRange(min=0),
-    default=_DEFAULTS.test_video_limit.count,
-    show_default=True,
-    help="Synthesia: test videos (test: true) allowed a day; more get 429.",
-)
-@_setting("--link-ttl-seconds", "Synthesia: how long a download link works.", _SECONDS)
+@synthesia_options
 @click.option("--seed", type=int, help="Seed for fault injection (reproducible runs).")
 @click.option("--quiet", is_flag=True, help="Do not log requests on stderr.")
 @click.pass_context
@@ -228,7 +153,7 @@ def command(ctx: click.Context, /, host: str, port: int, quiet: bool, **flags: A
     <api_key>" (Synthesia).
     """
     options = global_options(ctx)
-    settings = _settings(options.directory, **_synthesia_limits(flags))
+    settings = _settings(options.directory, **synthesia_limits(flags))
     if not quiet and options.verbose == 0:
         _log_requests()
     _serve_until_stopped(
@@ -242,20 +167,6 @@ def command(ctx: click.Context, /, host: str, port: int, quiet: bool, **flags: A
     )
     click.echo("vidspec emulator: stopped", err=True)
     return 0
-
-
-def _synthesia_limits(flags: dict[str, Any]) -> dict[str, Any]:
-    """``--tier``, ``--window-scale`` and ``--test-videos-per-day`` as the settings' limits;
-    ``--render-fail-rate`` serves both HeyGen and Synthesia."""
-    writes, reads = TIERS[flags.pop("tier")]
-    scale = flags.pop("window_scale")
-    test = Rate(flags.pop("test_videos_per_day"), 86400.0)
-    return flags | {
-        "write_limits": scaled(writes, scale),
-        "read_limits": scaled(reads, scale),
-        "test_video_limit": scaled((test,), scale)[0],
-        "render_fail_rate": flags["heygen_render_fail_rate"],
-    }
 
 
 def _settings(

@@ -38,33 +38,14 @@ class SlidingWindow:
         """Count one call and return ``None``, or return the whole seconds to wait."""
         with self._lock:
             now = self._clock.monotonic()
-            wait = self._wait(now)
-            if wait is None:
-                self._times.append(now)
-            return wait
-
-    def wait(self) -> int | None:
-        """The whole seconds until a call would be let through (at least 1), or ``None`` when
-        one would be now; counts nothing (a service with several windows asks them all first,
-        then ``take``s from each)."""
-        with self._lock:
-            return self._wait(self._clock.monotonic())
-
-    def take(self) -> None:
-        """Count one call, whatever the window holds."""
-        with self._lock:
-            self._times.append(self._clock.monotonic())
-
-    def _wait(self, now: float) -> int | None:
-        window = self._rate.seconds
-        if self._rate.count < 1:  # nothing allowed (Synthesia: no test videos a day)
-            return max(1, math.ceil(window))
-        while self._times and self._times[0] <= now - window:
-            self._times.popleft()
-        if len(self._times) >= self._rate.count:
-            oldest = self._times[len(self._times) - self._rate.count]
-            return max(1, math.ceil(oldest + window - now))
-        return None
+            window = self._rate.seconds
+            while self._times and self._times[0] <= now - window:
+                self._times.popleft()
+            if len(self._times) >= self._rate.count:
+                oldest = self._times[len(self._times) - self._rate.count]
+                return max(1, math.ceil(oldest + window - now))
+            self._times.append(now)
+            return None
 
 
 class SlidingWindows:
@@ -92,16 +73,27 @@ class SlidingWindows:
     def acquire(self) -> int | None:
         """Count one call and return ``None``, or return the whole seconds to wait (for the
         window that frees last)."""
+        refused = self.admit()
+        return None if refused is None else refused[1]
+
+    def admit(self) -> tuple[Rate, int] | None:
+        """Count one call and return ``None``, or return the window that frees last and the
+        whole seconds until it does (at least 1): what a 429 names (Synthesia's
+        ``RateLimit-Limit`` and ``RateLimit-Reset``). A window of 0 calls refuses every call
+        for its whole length."""
         with self._lock:
             now = self._clock.monotonic()
-            wait = 0.0
+            last: tuple[Rate, float] | None = None
             for rate, times in zip(self._rates, self._times, strict=True):
                 while times and times[0] <= now - rate.seconds:
                     times.popleft()
                 if len(times) >= rate.count:
-                    wait = max(wait, times[len(times) - rate.count] + rate.seconds - now)
-            if wait > 0:
-                return max(1, math.ceil(wait))
+                    frees = times[len(times) - rate.count] if rate.count else now
+                    wait = frees + rate.seconds - now
+                    if last is None or wait > last[1]:
+                        last = (rate, wait)
+            if last is not None:
+                return last[0], max(1, math.ceil(last[1]))
             for times in self._times:
                 times.append(now)
             return None

@@ -42,12 +42,12 @@ RUNTIME_FIELDS = frozenset(
         "heygen_create_seconds",
         "heygen_render_fail_rate",
         "heygen_link_seconds",
-        "write_limits",
-        "read_limits",
-        "write_scope",
-        "test_video_limit",
-        "render_fail_rate",
-        "link_ttl_seconds",
+        "synthesia_write_limits",
+        "synthesia_read_limits",
+        "synthesia_write_scope",
+        "synthesia_test_video_limit",
+        "synthesia_render_fail_rate",
+        "synthesia_link_seconds",
     }
 )
 """Fields ``configure`` may change on a running server. The others (identity, persistence,
@@ -63,9 +63,9 @@ class EmulatorSettings:
     ``account``, ``username``/``password``, ``post_limit``, ``monthly_requests``,
     ``list_in_progress``, ``retention_days`` and ``quota_*`` are CDNvideo's; ``request_limit``,
     ``credits_left`` and ``file_retention_days`` are Vidnoz's; the ``heygen_*`` fields are
-    HeyGen's (``token`` is its ``x-api-key``); ``write_limits`` to ``link_ttl_seconds`` are
-    Synthesia's (a video is ``in_progress`` for ``queue_seconds`` + ``processing_seconds``).
-    The rest apply to all.
+    HeyGen's (``token`` is its ``x-api-key``); the ``synthesia_*`` fields are Synthesia's (a
+    video is ``in_progress`` for ``queue_seconds`` + ``processing_seconds``). The rest apply to
+    all.
     """
 
     provider: str = "cdnvideo"
@@ -103,12 +103,16 @@ class EmulatorSettings:
     # -- Synthesia only ---------------------------------------------------------------------
     # Creator ("Tier 3"): every window of each write endpoint (POST, PATCH, DELETE) and of each
     # read endpoint (GET); a call over any of them is a 429 and is not counted.
-    write_limits: tuple[Rate, ...] = (Rate(60, 60.0), Rate(300, 3600.0), Rate(1000, 86400.0))
-    read_limits: tuple[Rate, ...] = (Rate(60, 60.0), Rate(20000, 86400.0))
-    write_scope: str = "endpoint"  # or "shared": one counter for every write endpoint
-    test_video_limit: Rate = field(default_factory=lambda: Rate(30, 86400.0))
-    render_fail_rate: float = 0.0  # share of videos that end in status "error"
-    link_ttl_seconds: float = 3600.0  # how long a download link works
+    synthesia_write_limits: tuple[Rate, ...] = (
+        Rate(60, 60.0),
+        Rate(300, 3600.0),
+        Rate(1000, 86400.0),
+    )
+    synthesia_read_limits: tuple[Rate, ...] = (Rate(60, 60.0), Rate(20000, 86400.0))
+    synthesia_write_scope: str = "endpoint"  # or "shared": one counter for every write endpoint
+    synthesia_test_video_limit: Rate = field(default_factory=lambda: Rate(30, 86400.0))
+    synthesia_render_fail_rate: float = 0.0  # share of videos that end in status "error"
+    synthesia_link_seconds: float = 3600.0  # how long a download link works
 
     def __post_init__(self) -> None:
         problems = list(_problems(self))
@@ -184,18 +188,19 @@ def _heygen_problems(s: EmulatorSettings) -> list[str]:
 
 def _synthesia_problems(s: EmulatorSettings) -> list[str]:
     out: list[str] = []
-    for name in ("write_limits", "read_limits"):
+    for name in ("synthesia_write_limits", "synthesia_read_limits"):
         rates = getattr(s, name)
         if not rates or any(r.count < 1 or not r.seconds > 0 for r in rates):
             out.append(f"{name} must be rates of at least 1 call per positive window")
-    if s.write_scope not in WRITE_SCOPES:
-        out.append(f"write_scope must be one of {', '.join(WRITE_SCOPES)}, not {s.write_scope!r}")
-    if s.test_video_limit.count < 0 or not s.test_video_limit.seconds > 0:
-        out.append(
-            f"test_video_limit {s.test_video_limit} must be a count >= 0 per positive window"
-        )
-    if not 0.0 <= s.render_fail_rate <= 1.0:
-        out.append(f"render_fail_rate must be between 0 and 1, not {s.render_fail_rate}")
-    if not (math.isfinite(s.link_ttl_seconds) and s.link_ttl_seconds > 0):
-        out.append(f"link_ttl_seconds must be a number of seconds > 0, not {s.link_ttl_seconds}")
+    scope, test = s.synthesia_write_scope, s.synthesia_test_video_limit
+    if scope not in WRITE_SCOPES:
+        choices = ", ".join(WRITE_SCOPES)
+        out.append(f"synthesia_write_scope must be one of {choices}, not {scope!r}")
+    if test.count < 0 or not test.seconds > 0:
+        out.append(f"synthesia_test_video_limit {test} must be a count >= 0 per positive window")
+    fail, link = s.synthesia_render_fail_rate, s.synthesia_link_seconds
+    if not 0.0 <= fail <= 1.0:
+        out.append(f"synthesia_render_fail_rate must be between 0 and 1, not {fail}")
+    if not (math.isfinite(link) and link > 0):
+        out.append(f"synthesia_link_seconds must be a number of seconds > 0, not {link}")
     return out

@@ -11,7 +11,7 @@ Where the docs are silent [vidspec]:
   all of them; a refused call is counted in none;
 - of several full windows, the answer names the one that frees a slot last, so waiting
   ``RateLimit-Reset`` seconds always suffices (at least 1);
-- ``write_scope: shared`` counts every write endpoint in one set of windows;
+- ``synthesia_write_scope: shared`` counts every write endpoint in one set of windows;
 - windows live in memory: a restarted emulator starts them empty.
 
 ``TIERS`` holds the documented tiers' windows (the settings' default is Tier 3, Creator);
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from vidspec.core.clock import Clock
 from vidspec.core.rate import Rate
-from vidspec.emulator.common.limits import SlidingWindow
+from vidspec.emulator.common.limits import SlidingWindows
 
 MINUTE, HOUR, DAY = 60.0, 3600.0, 86400.0
 
@@ -69,28 +69,15 @@ class Windows:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self._lock = threading.Lock()
-        self._windows: dict[tuple[str, int], SlidingWindow] = {}
+        self._windows: dict[str, SlidingWindows] = {}
 
     def admit(self, counter: str, rates: tuple[Rate, ...]) -> Breach | None:
         """Count one call of ``counter`` under every rate of ``rates``, or refuse it (and count
         nothing) with the breach that needs the longest wait."""
         with self._lock:
-            windows = [self._window(counter, i, rate) for i, rate in enumerate(rates)]
-            breaches = [
-                Breach(rate, wait)
-                for rate, window in zip(rates, windows, strict=True)
-                if (wait := window.wait()) is not None
-            ]
-            if breaches:
-                return max(breaches, key=lambda b: (b.reset, b.rate.seconds))
-            for window in windows:
-                window.take()
-            return None
-
-    def _window(self, counter: str, index: int, rate: Rate) -> SlidingWindow:
-        window = self._windows.get((counter, index))
-        if window is None:
-            window = self._windows[(counter, index)] = SlidingWindow(rate, self._clock)
-        else:
-            window.set_rate(rate)  # the settings may change while the server runs
-        return window
+            windows = self._windows.get(counter)
+            if windows is None:
+                windows = self._windows[counter] = SlidingWindows(rates, self._clock)
+        windows.set_rates(rates)  # the settings may change while the server runs
+        refused = windows.admit()
+        return None if refused is None else Breach(*refused)

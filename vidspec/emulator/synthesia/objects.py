@@ -8,7 +8,7 @@ than null]; once ``complete``, ``download``, ``duration`` (``"0:00:59.000000"``)
 get and list do not [vidspec, as the reference server].
 
 Links [vidspec: no lifetime is published]: ``/files/<id>/<name>?Expires=<unix>&Signature=…`` on
-the emulator's own address, valid ``link_ttl_seconds`` from when the object was answered, from
+the emulator's own address, valid ``synthesia_link_seconds`` from when the object was answered, from
 any address. A link expired, tampered with, or signed before a restart is a 403 with an S3-style
 XML ``AccessDenied`` body; the files are small stand-ins (a test video's differs: it carries the
 watermark).

@@ -27,8 +27,9 @@ Choices where the docs are silent [vidspec]:
   windows (a refused call is not counted; one let through counts, even when its body is then
   refused), the body, the id, and for a test video the day's test videos (counted when one is
   made; over the limit: 429 ``RateLimit-Limit: 30``).
-- Each write endpoint (POST, PATCH, DELETE) counts in ``write_limits``, each read endpoint
-  (GET) in ``read_limits``, per endpoint (``write_scope: shared``: one counter for writes).
+- Each write endpoint (POST, PATCH, DELETE) counts in ``synthesia_write_limits``, each read
+  endpoint (GET) in ``synthesia_read_limits``, per endpoint (``synthesia_write_scope:
+  shared``: one counter for writes).
   Test videos count in their endpoint's windows too (the same endpoint).
 - A path id that is not a UUID is a 400 ``video_id: Not a valid UUID.``.
 - The listing is newest first, every status included; ``nextOffset`` is there only while more
@@ -144,9 +145,11 @@ class SynthesiaService:
     def _admit(self, route: Route) -> Breach | None:
         settings = self._runtime.settings
         if not route.write:
-            return self._windows.admit(route.endpoint, settings.read_limits)
-        shared = settings.write_scope == "shared"
-        return self._windows.admit("writes" if shared else route.endpoint, settings.write_limits)
+            return self._windows.admit(route.endpoint, settings.synthesia_read_limits)
+        shared = settings.synthesia_write_scope == "shared"
+        return self._windows.admit(
+            "writes" if shared else route.endpoint, settings.synthesia_write_limits
+        )
 
     # -- videos ----------------------------------------------------------------------------
 
@@ -159,7 +162,9 @@ class SynthesiaService:
 
     def _make(self, request: Request, creation: Creation, status: int, endpoint: str) -> Reply:
         if creation.test:
-            breach = self._windows.admit(TEST_COUNTER, (self._runtime.settings.test_video_limit,))
+            breach = self._windows.admit(
+                TEST_COUNTER, (self._runtime.settings.synthesia_test_video_limit,)
+            )
             if breach is not None:
                 return _too_many(breach, endpoint, what="test videos")
         record = self._world.create(creation)
@@ -188,7 +193,7 @@ class SynthesiaService:
     def _video(self, request: Request, record: VideoRecord, *, echo: bool = False) -> Any:
         now = self._runtime.clock.now()
         expires = int(
-            (now + timedelta(seconds=self._runtime.settings.link_ttl_seconds)).timestamp()
+            (now + timedelta(seconds=self._runtime.settings.synthesia_link_seconds)).timestamp()
         )
 
         def link(name: str) -> str:

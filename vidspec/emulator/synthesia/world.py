@@ -2,9 +2,10 @@
 
 A video is ``in_progress`` for ``queue_seconds + processing_seconds`` after it was made (the
 API shows no queue), then ``complete``; or ``error`` / ``rejected`` when a test hook or
-``render_fail_rate`` says so [vidspec]. Videos are kept until deleted (the vendor documents no
-expiry; only links expire). A deleted video is gone: get, update and delete answer 404, the
-listing leaves it out [vidspec: the ``deleted`` status is in the enum but described nowhere].
+``synthesia_render_fail_rate`` says so [vidspec]. Videos are kept until deleted (the vendor
+documents no expiry; only links expire). A deleted video is gone: get, update and delete
+answer 404, the listing leaves it out [vidspec: the ``deleted`` status is in the enum but
+described nowhere].
 
 Credits are counted, never refused: 2 per started second of each complete video that is not a
 test [doc CRED; SW: test videos are free]; the API reports no balance and the emulator has
@@ -136,7 +137,7 @@ class SynthesiaWorld(World[VideoRecord]):
             settings = self._runtime.settings
             now = self.now
             outcome = creation.outcome
-            if outcome == COMPLETE and self._random.random() < settings.render_fail_rate:
+            if outcome == COMPLETE and self._random.random() < settings.synthesia_render_fail_rate:
                 outcome = ERROR
             busy = timedelta(seconds=settings.queue_seconds + settings.processing_seconds)
             record = VideoRecord(
