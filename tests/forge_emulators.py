@@ -6,6 +6,16 @@ What they enforce, after the vendors' docs: tokens (401 unknown, 403 read-only o
 GitLab's 1,000,000 (400), commit -> PR lookup, and injected faults (a secondary rate limit with
 ``Retry-After``, a 502 after the comment was made). Every request is logged (method, path,
 the auth header's presence, never its value) for the tests to assert on.
+
+Tokens map to users, and comments have authors, as on the real APIs: a comment is by the user
+of the token that posted it (GitHub ``user: {login, id, type}``, GitLab ``author: {id,
+username, name, state}``); a seeded comment is by ``by`` (default ``REVIEWER``, a person).
+``GET /user`` answers who a token is (GitLab: ``bot: true`` for a project access token's bot),
+but GitHub answers 403 "Resource not accessible by integration" to an installation token (a
+workflow's ``GITHUB_TOKEN``, whose comments are by ``github-actions[bot]``). A token given no
+user in ``world.users`` is the forge's usual CI token: GitHub's ``ACTIONS_BOT``, GitLab's
+``PROJECT_BOT``. As on the real forges, a token that may write may edit or delete anyone's
+comment: only the client can keep to its own.
 """
 
 from __future__ import annotations
@@ -22,6 +32,22 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 GITHUB_LIMIT = 65_536
 GITLAB_LIMIT = 1_000_000
+
+
+@dataclass(frozen=True)
+class User:
+    """Who a token is. ``integration``: a token that may not read ``GET /user`` (403): on
+    GitHub an App installation token, a workflow's ``GITHUB_TOKEN`` among them."""
+
+    login: str
+    id: int
+    bot: bool = False
+    integration: bool = False
+
+
+ACTIONS_BOT = User("github-actions[bot]", 41898282, bot=True, integration=True)
+PROJECT_BOT = User("project_42_bot_5f2a9c", 9042, bot=True)
+REVIEWER = User("reviewer", 501)
 
 
 @dataclass
@@ -48,6 +74,10 @@ class ForgeWorld:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.tokens: dict[str, str] = {}  # token -> "write" | "read"
+        self.users: dict[str, User] = {}  # token -> its user (default: ``default_user``)
+        self.default_user = ACTIONS_BOT
+        self.author_key = "user"  # where a comment names its author: GitHub "user"
+        self.author_doc: Any = _github_user
         self.comments: dict[tuple[str, int], list[dict[str, Any]]] = {}
         self.commits: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.faults: list[Fault] = []
@@ -57,10 +87,16 @@ class ForgeWorld:
     def add_request(self, repo: str, number: int) -> None:
         self.comments.setdefault((repo, number), [])
 
-    def seed(self, repo: str, number: int, body: str, **extra: Any) -> dict[str, Any]:
-        comment = {"id": next(self._ids), "body": body, **extra}
+    def seed(
+        self, repo: str, number: int, body: str, *, by: User = REVIEWER, **extra: Any
+    ) -> dict[str, Any]:
+        comment = {"id": next(self._ids), "body": body, self.author_key: self.author_doc(by)}
+        comment.update(extra)
         self.comments.setdefault((repo, number), []).append(comment)
         return comment
+
+    def user_of(self, token: str) -> User:
+        return self.users.get(token, self.default_user)
 
     def new_id(self) -> int:
         return next(self._ids)
@@ -140,9 +176,12 @@ class ForgeApi:
 
     def __init__(self) -> None:
         self.world = ForgeWorld()
+        self.caller = self.world.default_user  # the user of the request being answered
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.api = self
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )  # shut down within 50 ms, not the default 500
 
     @property
     def url(self) -> str:
@@ -171,6 +210,7 @@ class ForgeApi:
         fault = self.world.take_fault(method)
         if fault is not None and not fault.after_done:
             return fault.status, fault.body, fault.headers
+        self.caller = self.world.user_of(token or "")
         answer = self.route(method, [unquote(p) for p in path.split("/")[1:]], query, body)
         if fault is not None:
             return fault.status, fault.body, fault.headers
@@ -212,6 +252,10 @@ class GitHubApi(ForgeApi):
         return {"message": "Resource not accessible by integration"}
 
     def route(self, method: str, seg: list[str], query: dict[str, list[str]], body: Any) -> Answer:
+        if seg == ["user"] and method == "GET":
+            if self.caller.integration:
+                return 403, {"message": "Resource not accessible by integration"}, {}
+            return 200, _github_user(self.caller), {}
         if len(seg) < 3 or seg[0] != "repos":
             return self.not_found()
         repo, rest = f"{seg[1]}/{seg[2]}", seg[3:]
@@ -225,7 +269,7 @@ class GitHubApi(ForgeApi):
             if method == "POST":
                 if len(body.get("body", "")) > self.limit:
                     return self._too_long()
-                comment = w.seed(repo, key[1], body["body"])
+                comment = w.seed(repo, key[1], body["body"], by=self.caller)
                 return 201, comment, {}
         if len(rest) == 3 and rest[:2] == ["issues", "comments"] and method in ("PATCH", "DELETE"):
             for (r, _n), comments in w.comments.items():
@@ -281,6 +325,9 @@ class GitLabApi(ForgeApi):
     def __init__(self) -> None:
         super().__init__()
         self.project_ids: dict[str, str] = {}  # numeric id -> path
+        self.world.default_user = PROJECT_BOT
+        self.world.author_key = "author"
+        self.world.author_doc = _gitlab_author
 
     def token_of(self, headers: Any) -> str | None:
         token = headers.get("PRIVATE-TOKEN")
@@ -293,6 +340,10 @@ class GitLabApi(ForgeApi):
         return {"message": "403 Forbidden"}
 
     def route(self, method: str, seg: list[str], query: dict[str, list[str]], body: Any) -> Answer:
+        if seg == ["api", "v4", "user"] and method == "GET":
+            if self.caller.integration:  # a token that may not read its user
+                return 403, self.forbidden(), {}
+            return 200, {**_gitlab_author(self.caller), "bot": self.caller.bot}, {}
         if seg[:3] != ["api", "v4", "projects"] or len(seg) < 4:
             return self.not_found()
         project = self.project_ids.get(seg[3], seg[3])
@@ -310,7 +361,7 @@ class GitLabApi(ForgeApi):
             if len(rest) == 3 and method == "POST":
                 if len(body.get("body", "")) > self.limit:
                     return self._too_long()
-                return 201, w.seed(project, key[1], body["body"], system=False), {}
+                return 201, w.seed(project, key[1], body["body"], by=self.caller, system=False), {}
             if len(rest) == 4:
                 for note in notes:
                     if str(note["id"]) == rest[3]:
@@ -329,6 +380,14 @@ class GitLabApi(ForgeApi):
 
     def _too_long(self) -> Answer:
         return 400, {"message": {"note": ["is too long (maximum is 1000000 characters)"]}}, {}
+
+
+def _github_user(user: User) -> dict[str, Any]:
+    return {"login": user.login, "id": user.id, "type": "Bot" if user.bot else "User"}
+
+
+def _gitlab_author(user: User) -> dict[str, Any]:
+    return {"id": user.id, "username": user.login, "name": user.login.title(), "state": "active"}
 
 
 def serve(api: ForgeApi) -> Iterator[ForgeApi]:

@@ -159,7 +159,7 @@ def test_configure_refuses_unknown_and_fixed_settings(emulator: EmulatorServer) 
 
 
 def test_settings_refuse_nonsense() -> None:
-    with pytest.raises(ValueError, match="provider 'heygen' is not emulated"):
-        EmulatorSettings(provider="heygen")
+    with pytest.raises(ValueError, match="provider 'colossyan' is not emulated"):
+        EmulatorSettings(provider="colossyan")
     with pytest.raises(ValueError, match="post_limit 0/60s must allow at least 1 call"):
         EmulatorSettings(post_limit=Rate(0, 60.0))

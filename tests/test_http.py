@@ -255,6 +255,27 @@ def test_4xx_answers_map_to_their_errors_and_are_never_retried(scripted, clock, 
     assert len(scripted.seen) == 2
 
 
+def test_an_error_object_is_read_as_code_message_and_param(scripted, clock):
+    # HeyGen's shape: {"error": {"code", "message", "param", "doc_url"}}
+    error = {"code": "invalid_parameter", "message": "script is too long", "param": "script"}
+    scripted.script = [
+        (400, {"Content-Type": "application/json"}, {"error": error}),
+        (409, {"Content-Type": "application/json"}, {"error": {"code": "request_in_progress"}}),
+        (400, {"Content-Type": "application/json"}, {"error": "a plain string"}),
+    ]
+    client, _ = _client(clock)
+    messages = []
+    for _ in range(3):
+        with pytest.raises(ProviderError) as caught:
+            client.request("POST", scripted.url + "/v3/videos")
+        messages.append(caught.value.server_message)
+    assert messages == [
+        "invalid_parameter: script is too long (param: script)",
+        "request_in_progress",
+        "a plain string",
+    ]
+
+
 def test_errors_show_path_and_host_never_the_query_or_a_password(scripted, clock):
     scripted.script = [_error(404, "no such video")]
     client, _ = _client(clock)
@@ -337,3 +358,38 @@ def test_a_refused_download_link_says_so_and_the_file_request_carries_no_token(
     assert "6 hours" in str(caught.value)
     assert scripted.tokens == ["tok-xyz", None]  # the file host never sees the token
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_service_may_name_another_wait_header_and_only_it_is_read(scripted, clock):
+    # Synthesia's 429 says RateLimit-Reset (seconds); GitLab's RateLimit-Reset is a Unix time,
+    # so a client reads it only when it names it (HttpPolicy.wait_headers).
+    limited = _error(429, "slow down", **{"RateLimit-Reset": "30"})
+    scripted.script = [limited, OK]
+    client, _ = _client(clock, wait_headers=("Retry-After", "RateLimit-Reset"))
+    before = clock.monotonic()
+    assert client.request("GET", scripted.url + "/v2/videos").status_code == 200
+    assert clock.monotonic() - before == pytest.approx(30.0)
+    scripted.script = [limited]
+    with pytest.raises(RateLimited) as caught:
+        client.request("POST", scripted.url + "/v2/videos")
+    assert caught.value.retry_after == 30.0
+    epoch = _error(429, "slow down", **{"RateLimit-Reset": "1767225600"})
+    scripted.script = [epoch, OK]
+    plain, _ = _client(clock)
+    before = clock.monotonic()
+    assert plain.request("GET", scripted.url + "/projects").status_code == 200
+    assert clock.monotonic() - before == pytest.approx(0.0)  # backoff, not the Unix time
+    scripted.script = [epoch]
+    with pytest.raises(RateLimited) as caught:
+        plain.request("POST", scripted.url + "/projects")
+    assert caught.value.retry_after is None
+
+
+def test_an_error_with_a_context_shows_both(scripted, clock):
+    # Synthesia's error body: {"error": "Bad Request", "context": "<what was wrong>"}
+    document = {"error": "Bad Request", "context": "input.0.avatar: Unknown field."}
+    scripted.script = [(400, {"Content-Type": "application/json"}, document)]
+    client, _ = _client(clock)
+    with pytest.raises(InvalidRequest) as caught:
+        client.request("POST", scripted.url + "/v2/videos")
+    assert caught.value.server_message == "Bad Request: input.0.avatar: Unknown field."

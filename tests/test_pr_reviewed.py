@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import test_pr_comment
-from forge_emulators import GitHubApi, GitLabApi
+from forge_emulators import ACTIONS_BOT, PROJECT_BOT, GitHubApi, GitLabApi
 from test_pr_comment import PR, REPO, gh_env, gl_env, make_plan, run, save
 
 from vidspec.forges.marker import Marker, parse_marker
@@ -101,10 +101,11 @@ def test_an_older_comment_without_a_summary_still_gives_its_fingerprint(
     (repo / "videos" / "promo").mkdir(parents=True)
     (repo / "videos" / "promo" / "vidspec.yaml").write_text("version: 1\n", encoding="utf-8")
     if forge == "github":
-        github.world.seed(REPO, PR, OLD_MARKER + "\n### vidspec plan: 1 to create")
+        github.world.seed(REPO, PR, OLD_MARKER + "\n### vidspec plan: 1 to create", by=ACTIONS_BOT)
         env = gh_env(github, repo, GITHUB_SERVER_URL="")  # no server URL: the comment's id
     else:
-        gitlab.world.seed("group/videos", PR, OLD_MARKER + "\n### vidspec plan", system=False)
+        body = OLD_MARKER + "\n### vidspec plan"
+        gitlab.world.seed("group/videos", PR, body, by=PROJECT_BOT, system=False)
         env = gl_env(gitlab)  # no CI_PROJECT_URL: the note's id
     args = ["-C", str(repo / "videos" / "promo"), "pr", "fingerprint", "--pr", str(PR)]
     code, out, err = run(args, env, monkeypatch, capsys)

@@ -102,7 +102,7 @@ def test_a_curl_like_session_then_ctrl_c(running: Running) -> None:
 
 
 def test_an_unknown_provider_is_a_clear_click_error() -> None:
-    result = CliRunner().invoke(cli, ["emulator", "--provider", "heygen"])
+    result = CliRunner().invoke(cli, ["emulator", "--provider", "colossyan"])
     assert result.exit_code == 1  # every error exits 1 (2 means changes)
     assert "Invalid value for '--provider'" in result.output
-    assert "'heygen' is not one of 'cdnvideo', 'vidnoz'" in result.output
+    assert "'colossyan' is not one of 'cdnvideo', 'vidnoz'," in result.output

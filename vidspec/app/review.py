@@ -2,7 +2,9 @@
 project's sticky PR/MR comment, and the fingerprint a reviewer saw, read back from it.
 
 The project's name in the marker is its directory relative to the git root (``.`` at the
-root), so several projects in one repository keep one comment each.
+root), so several projects in one repository keep one comment each. Only comments by the
+identity vidspec posts as count (``forges.sticky``); forge calls keep the project's bounds
+(``safety.max_wait``, ``safety.request_deadline``), like the provider's.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from vidspec.app.providers import project_policy
 from vidspec.core.clock import Clock
 from vidspec.core.errors import ForgeError, OutcomeUnknown, RateLimited, UsageError
+from vidspec.core.escape import escape_text
+from vidspec.forges.base import Comment, Forge
 from vidspec.forges.factory import open_forge
-from vidspec.forges.sticky import Sticky, StickyResult, find_reviewed
+from vidspec.forges.sticky import Sticky, StickyResult
 from vidspec.forges.target import (
     ForgeFlags,
     ForgeTarget,
@@ -24,7 +29,9 @@ from vidspec.forges.target import (
     read_token,
     resolve_target,
 )
+from vidspec.forges.transport import FORGE_POLICY
 from vidspec.plan import load_saved_plan
+from vidspec.project.config import load_project
 from vidspec.render.comment import comment_body
 from vidspec.render.markdown import render_markdown
 
@@ -47,6 +54,8 @@ class Reviewed:
     summary: Mapping[str, int] | None
     where: str
     """``pull request #7, https://.../pull/7#issuecomment-1`` (or ``comment 1`` outside CI)."""
+    warnings: tuple[str, ...] = ()
+    """One per comment with this project's marker by anyone but vidspec: not read."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,8 @@ class CommentOutcome:
     result: StickyResult
     fingerprint: str
     has_changes: bool
+    warnings: tuple[str, ...] = ()
+    """One per comment with this project's marker by anyone but vidspec: left alone."""
 
 
 def project_name(root: Path) -> str:
@@ -101,14 +112,17 @@ def comment_on_pr(
     body = comment_body(plan, project, whole_plan_at=target.run_url)
     if target.forge == "github":
         append_step_summary(render_markdown(plan, whole_plan_at=target.run_url), environ)
-    forge = open_forge(target, token, clock)
+    forge, max_wait = _open(root, target, token, clock)
     try:
-        sticky = Sticky(forge, target.number, project, clock)
+        sticky = Sticky(
+            forge, target.number, project, clock, author=flags.comment_author, max_wait=max_wait
+        )
         skip = request.skip_no_changes and not plan.has_changes
         result = _settled(lambda: sticky.post(body, behavior=request.behavior, skip=skip), target)
     finally:
         forge.close()
-    return CommentOutcome(target, project, result, plan.fingerprint, plan.has_changes)
+    warnings = forged_warnings(result.ignored, result.author, _where(target, target.number))
+    return CommentOutcome(target, project, result, plan.fingerprint, plan.has_changes, warnings)
 
 
 def reviewed_fingerprint(
@@ -124,7 +138,7 @@ def reviewed_fingerprint(
     target = resolve_target(flags, environ, need_number=commit is None)
     token = read_token(target, environ)
     project = project_name(root)
-    forge = open_forge(target, token, clock)
+    forge, max_wait = _open(root, target, token, clock)
     try:
         number = target.number
         if commit is not None:
@@ -136,20 +150,48 @@ def reviewed_fingerprint(
                 )
             number = numbers[0]
         assert number is not None
-        sticky = Sticky(forge, number, project, clock)
-        found = find_reviewed(_settled(sticky.comments, target), project)
+        sticky = Sticky(
+            forge, number, project, clock, author=flags.comment_author, max_wait=max_wait
+        )
+        reviewed = _settled(sticky.reviewed, target)
     finally:
         forge.close()
-    sign = "#" if target.forge == "github" else "!"
-    if found is None:
+    warnings = forged_warnings(reviewed.ignored, reviewed.author, _where(target, number))
+    if reviewed.found is None:
         raise ForgeError(
-            f"{target.noun} {sign}{number} in {target.repo} has no vidspec plan comment for "
-            f"project {project}",
-            "Post one from the plan job (vidspec pr comment PLANFILE) before applying.",
+            f"{_where(target, number)} in {target.repo} has no vidspec plan comment for "
+            f"project {project} by {reviewed.author}"
+            + "".join(f"\n  Warning: {line}" for line in warnings),
+            "Post one from the plan job (vidspec pr comment PLANFILE) before applying; if "
+            "vidspec posts as another user there, name it with --comment-author.",
         )
-    comment, marker = found
-    where = f"{target.noun} {sign}{number}, {comment_url(target, number, comment.id, environ)}"
-    return Reviewed(marker.fingerprint, marker.summary, where)
+    comment, marker = reviewed.found
+    where = f"{_where(target, number)}, {comment_url(target, number, comment.id, environ)}"
+    return Reviewed(marker.fingerprint, marker.summary, where, warnings)
+
+
+def _open(root: Path, target: ForgeTarget, token: str, clock: Clock) -> tuple[Forge, float]:
+    """The forge's client within the project's bounds (``safety.request_deadline``,
+    ``safety.max_wait``, read through the providers' policy), and that ``max_wait``."""
+    policy = project_policy(load_project(root), FORGE_POLICY)
+    return open_forge(target, token, clock, policy), policy.max_wait
+
+
+def forged_warnings(ignored: tuple[Comment, ...], author: str, where: str) -> tuple[str, ...]:
+    """One line per marked comment by someone other than ``author``, for the job log: anyone
+    can copy the marker, so such a comment was neither read nor edited nor deleted."""
+    return tuple(
+        f"ignored comment {escape_text(c.id)} on {where}: it carries vidspec's marker for this "
+        f"project but is by {escape_text(c.author or 'an unknown user')}, and vidspec posts as "
+        f"{escape_text(author)}; only its own comments are read, edited or deleted (if vidspec "
+        "posts as another user, name it with --comment-author)"
+        for c in ignored
+    )
+
+
+def _where(target: ForgeTarget, number: int | None) -> str:
+    """``pull request #7`` or ``merge request !7``."""
+    return f"{target.noun} {'#' if target.forge == 'github' else '!'}{number}"
 
 
 def _settled(call: Callable[[], T], target: ForgeTarget) -> T:

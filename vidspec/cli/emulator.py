@@ -1,22 +1,28 @@
-"""``vidspec emulator``: serve an emulated API (CDNvideo by default, or Vidnoz) in the
-foreground for users' own CI."""
+"""``vidspec emulator``: serve an emulated API (CDNvideo by default, Vidnoz, HeyGen or
+Synthesia) in the foreground for users' own CI."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import re
 import secrets
 import signal
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from vidspec.cli.context import global_options
+from vidspec.cli.emulator_options import (
+    RATE_01,
+    SECONDS,
+    RateType,
+    setting,
+    synthesia_limits,
+    synthesia_options,
+)
 from vidspec.core.clock import SystemClock
 from vidspec.core.errors import UsageError
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
@@ -24,30 +30,6 @@ from vidspec.emulator.common.settings import PROVIDERS
 from vidspec.emulator.common.store import lock_data_dir
 from vidspec.providers.base import Rate
 from vidspec.state.lock import ProjectLock
-
-_RATE = re.compile(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?|\.\d+)?\s*(ms|s|m|min|h)?\s*")
-_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, None: 1.0}
-
-
-FC = TypeVar("FC", bound=Callable[..., Any])
-
-
-class RateType(click.ParamType[Rate]):
-    """``10/60s``, ``10/1m``, ``10/s``: calls per window."""
-
-    name = "N/WINDOW"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Rate:
-        if isinstance(value, Rate):
-            return value
-        match = _RATE.fullmatch(str(value))
-        if match is None or (match.group(2) is None and match.group(3) is None):
-            self.fail(f"{value!r} is not a rate; write it as N/WINDOW, e.g. 10/60s or 10/1m.")
-        count = int(match.group(1))
-        seconds = float(match.group(2) or 1) * _UNIT_SECONDS[match.group(3)]
-        if count < 1 or seconds <= 0:
-            self.fail(f"{value!r} must allow at least 1 call in a window longer than 0.")
-        return Rate(count, seconds)
 
 
 class _Stop(Exception):
@@ -58,24 +40,10 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
     raise _Stop
 
 
-_RATE_01 = click.FloatRange(0.0, 1.0)
-_SECONDS = click.FloatRange(min=0.0)
-_DEFAULTS = EmulatorSettings()
-
-
-def _setting(
-    flag: str, text: str, param_type: click.ParamType[Any] | None = None
-) -> Callable[[FC], FC]:
-    """The option for the ``EmulatorSettings`` field of the same name, with its default (the
-    emulator's defaults live in one place)."""
-    default = getattr(_DEFAULTS, flag.removeprefix("--").replace("-", "_"))
-    return click.option(flag, type=param_type, default=default, show_default=True, help=text)
-
-
 @click.command("emulator")
-@_setting(
+@setting(
     "--provider",
-    "The API to serve: CDNvideo Talking Head or Vidnoz API v2.",
+    "The API to serve: CDNvideo Talking Head, Vidnoz API v2, HeyGen API v3 or Synthesia API v2.",
     click.Choice(PROVIDERS),
 )
 @click.option(
@@ -96,48 +64,81 @@ def _setting(
     "--token",
     "--api-key",
     "token",
-    help="The CDN-AUTH-TOKEN (CDNvideo) or API key (Vidnoz) to accept. "
+    help="The CDN-AUTH-TOKEN (CDNvideo) or API key (Vidnoz, HeyGen, Synthesia) to accept. "
     "Default: a new one, printed.",
 )
 @click.option(
     "--account", help="CDNvideo: answer only for this account name. Default: any account."
 )
-@_setting("--username", "CDNvideo: username the login accepts.")
-@_setting("--password", "CDNvideo: password the login accepts (a made-up one, not a secret).")
-@_setting(
+@setting("--username", "CDNvideo: username the login accepts.")
+@setting("--password", "CDNvideo: password the login accepts (a made-up one, not a secret).")
+@setting(
     "--post-limit",
     "CDNvideo: generation requests (POST) allowed per window; more get 429.",
     RateType(),
 )
-@_setting(
+@setting(
     "--monthly-requests",
     "CDNvideo: requests allowed per calendar month.",
     click.IntRange(min=1),
 )
-@_setting("--fail-rate", "Share of API calls answered 500/503 before any work.", _RATE_01)
-@_setting(
+@setting("--fail-rate", "Share of API calls answered 500/503 before any work.", RATE_01)
+@setting(
     "--lose-response-rate",
     "Share of creates whose answer is lost (500 or dropped) after the work.",
-    _RATE_01,
+    RATE_01,
 )
-@_setting("--slow-seconds", "Latency added to every answer.", _SECONDS)
-@_setting("--queue-seconds", "How long a task waits in the queue.", _SECONDS)
-@_setting("--processing-seconds", "How long a task is processed after the queue.", _SECONDS)
+@setting("--slow-seconds", "Latency added to every answer.", SECONDS)
+@setting("--queue-seconds", "How long a task waits in the queue.", SECONDS)
+@setting("--processing-seconds", "How long a task is processed after the queue.", SECONDS)
 @click.option(
     "--list-in-progress",
     is_flag=True,
     help="CDNvideo: list queued and processing tasks in GET /videos too.",
 )
-@_setting(
+@setting(
     "--request-limit",
     "Vidnoz: API calls allowed per window (every call counts); more get code 803.",
     RateType(),
 )
-@_setting(
+@setting(
     "--credits-left",
     "Vidnoz: credits the account starts with (a video costs 4 a minute).",
     click.FloatRange(min=0.0),
 )
+@setting(
+    "--max-concurrent",
+    "HeyGen: videos pending or processing at once; more creates get 429.",
+    click.IntRange(min=1),
+    field="heygen_max_concurrent",
+)
+@setting(
+    "--read-limit",
+    "HeyGen: GET calls per window (repeat for several windows); more get 429.",
+    RateType(),
+    field="heygen_read_limits",
+    multiple=True,
+)
+@setting(
+    "--write-limit",
+    "HeyGen: POST and DELETE calls per window (repeatable); more get 429.",
+    RateType(),
+    field="heygen_write_limits",
+    multiple=True,
+)
+@setting(
+    "--wallet",
+    "HeyGen: US dollars the wallet starts with ($0.10 a second of video).",
+    click.FloatRange(min=0.0),
+    field="heygen_wallet_usd",
+)
+@setting(
+    "--render-fail-rate",
+    "HeyGen, Synthesia: share of videos whose render ends failed (Synthesia: error).",
+    RATE_01,
+    field="heygen_render_fail_rate",
+)
+@synthesia_options
 @click.option("--seed", type=int, help="Seed for fault injection (reproducible runs).")
 @click.option("--quiet", is_flag=True, help="Do not log requests on stderr.")
 @click.pass_context
@@ -145,12 +146,14 @@ def command(ctx: click.Context, /, host: str, port: int, quiet: bool, **flags: A
     """Serve the CDNvideo Talking Head API (or, with --provider vidnoz, the Vidnoz API v2) on
     HOST:PORT until Ctrl-C.
 
-    Point a vidspec project (provider.base_url) or curl at the printed base URL; send the
-    printed token as the CDN-AUTH-TOKEN header (CDNvideo), or as
-    "Authorization: Bearer <api_key>" (Vidnoz).
+    With --provider heygen, it serves the HeyGen API v3; with --provider synthesia, the
+    Synthesia API v2. Point a vidspec project (provider.base_url) or curl at the printed base
+    URL; send the printed token as the CDN-AUTH-TOKEN header (CDNvideo), as "Authorization:
+    Bearer <api_key>" (Vidnoz), as "x-api-key: <api_key>" (HeyGen), or as "Authorization:
+    <api_key>" (Synthesia).
     """
     options = global_options(ctx)
-    settings = _settings(options.directory, **flags)
+    settings = _settings(options.directory, **synthesia_limits(flags))
     if not quiet and options.verbose == 0:
         _log_requests()
     _serve_until_stopped(
@@ -186,6 +189,7 @@ def _settings(
     request_limit: Rate,
     credits_left: float,
     seed: int | None,
+    **services: Any,
 ) -> EmulatorSettings:
     """The emulator's settings from the command line's options (``UsageError`` if invalid)."""
     if data_dir is not None and not data_dir.is_absolute():
@@ -213,6 +217,7 @@ def _settings(
             credits_left=credits_left,
             seed=seed,
             data_dir=data_dir,
+            **services,
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
@@ -267,7 +272,18 @@ def _announce(
     account: str | None,
     username: str,
 ) -> None:
-    if settings.provider == "vidnoz":
+    if settings.provider == "heygen":
+        click.echo("vidspec emulator: HeyGen API v3")
+        click.echo(f"base_url: {server.base_url}")
+        click.echo(f"api_key: {settings.token}  (send it as x-api-key)")
+        click.echo(f"wallet: ${settings.heygen_wallet_usd:g}")
+        click.echo(f"max_concurrent: {settings.heygen_max_concurrent}")
+    elif settings.provider == "synthesia":
+        click.echo("vidspec emulator: Synthesia API v2")
+        click.echo(f"base_url: {server.base_url}")
+        click.echo(f"api_key: {settings.token}")
+        click.echo(f"catalog: GET {server.root_url}/_admin/catalog")
+    elif settings.provider == "vidnoz":
         click.echo("vidspec emulator: Vidnoz API v2")
         click.echo(f"base_url: {server.base_url}")
         click.echo(f"api_key: {settings.token}")

@@ -27,7 +27,8 @@ _SIGN = {"github": "#", "gitlab": "!"}
 
 
 def forge_options(function: Callable[..., Any]) -> Callable[..., Any]:
-    """``--forge``, ``--repo``, ``--api-url``, ``--token-env`` (both subcommands)."""
+    """``--forge``, ``--repo``, ``--api-url``, ``--token-env``, ``--comment-author`` (both
+    subcommands)."""
     for option in reversed(
         (
             click.option(
@@ -48,6 +49,12 @@ def forge_options(function: Callable[..., Any]) -> Callable[..., Any]:
                 "--token-env",
                 metavar="NAME",
                 help="The variable holding the token (default GITHUB_TOKEN / GITLAB_TOKEN).",
+            ),
+            click.option(
+                "--comment-author",
+                metavar="LOGIN",
+                help="The user vidspec's comments are by; only its comments are read, edited "
+                "or deleted. Default: the token's user (GET /user), else github-actions[bot].",
             ),
         )
     ):
@@ -92,10 +99,11 @@ def comment(
     repo: str | None,
     api_url: str | None,
     token_env: str | None,
+    comment_author: str | None,
 ) -> None:
     """Post PLANFILE (from `vidspec plan -o`) as this project's sticky PR/MR comment."""
     directory = global_options(ctx).directory
-    flags = ForgeFlags(forge=forge, repo=repo, pr=pr, api_url=api_url, token_env=token_env)
+    flags = _flags(forge, repo, pr, api_url, token_env, comment_author)
     request = CommentRequest(
         plan_file=in_directory(directory, planfile),
         behavior=behavior,
@@ -103,6 +111,7 @@ def comment(
     )
     outcome = comment_on_pr(_root(ctx), request, flags, os.environ, clock_factory())
     target, result = outcome.target, outcome.result
+    _warn(outcome.warnings)
     where = f"{target.noun} {_SIGN[target.forge]}{target.number} in {target.repo}"
     if result.outcome == "skipped":
         click.echo(f"No changes: nothing posted on {where}.", err=True)
@@ -128,6 +137,7 @@ def fingerprint(
     repo: str | None,
     api_url: str | None,
     token_env: str | None,
+    comment_author: str | None,
 ) -> None:
     """Print the plan fingerprint of this project's comment on a PR/MR (for
     `apply --expect-fingerprint`); stdout has the fingerprint alone, stderr the reviewed
@@ -136,8 +146,9 @@ def fingerprint(
         raise UsageError("--pr and --commit cannot be combined", "Pass one of them.")
     if commit is not None and not commit.strip():
         raise UsageError("--commit is empty", "Pass a commit SHA (GITHUB_SHA, CI_COMMIT_SHA).")
-    flags = ForgeFlags(forge=forge, repo=repo, pr=pr, api_url=api_url, token_env=token_env)
+    flags = _flags(forge, repo, pr, api_url, token_env, comment_author)
     found = reviewed_fingerprint(_root(ctx), flags, os.environ, clock_factory(), commit=commit)
+    _warn(found.warnings)
     click.echo(found.fingerprint)
     # stderr: `$(vidspec pr fingerprint ...)` takes stdout alone, and the job log shows this
     # line, the reviewed side of the comparison `apply --expect-fingerprint` makes.
@@ -147,3 +158,28 @@ def fingerprint(
         else f"fingerprint {found.fingerprint[:12]} (an older comment without counts: see it)"
     )
     click.echo(f"Reviewed plan ({found.where}): {summary}", err=True)
+
+
+def _flags(
+    forge: str | None,
+    repo: str | None,
+    pr: int | None,
+    api_url: str | None,
+    token_env: str | None,
+    comment_author: str | None,
+) -> ForgeFlags:
+    if comment_author is not None and not comment_author.strip():
+        raise UsageError("--comment-author is empty", "Pass the login vidspec posts as.")
+    return ForgeFlags(
+        forge=forge,
+        repo=repo,
+        pr=pr,
+        api_url=api_url,
+        token_env=token_env,
+        comment_author=comment_author.strip() if comment_author else None,
+    )
+
+
+def _warn(lines: tuple[str, ...]) -> None:
+    for line in lines:
+        click.echo(f"Warning: {line}", err=True)

@@ -4,7 +4,12 @@
   ``Link: <…>; rel="next"`` header;
 - ``POST`` the same path, ``PATCH``/``DELETE /repos/{owner}/{repo}/issues/comments/{id}``;
 - ``GET /repos/{owner}/{repo}/commits/{sha}/pulls``: the PRs a commit belongs to (the merged
-  one first).
+  one first);
+- ``GET /user``: who the token is (``login``). A workflow's ``GITHUB_TOKEN`` (an App
+  installation token) may not call it (403 "Resource not accessible by integration"): its
+  comments are by ``github-actions[bot]``, the ``DEFAULT_AUTHOR``.
+
+A comment's author is its ``user.login``.
 
 Authentication: ``Authorization: Bearer TOKEN``; API version header ``2022-11-28``.
 """
@@ -22,6 +27,7 @@ from vidspec.forges.transport import ForgeHttp, clean
 from vidspec.providers.http.client import HttpPolicy
 
 DEFAULT_API_URL = "https://api.github.com"
+DEFAULT_AUTHOR = "github-actions[bot]"
 PERMISSION_HINT = (
     "The token needs permission to write pull-request comments: `permissions: "
     "pull-requests: write` in the workflow (a fine-grained token: 'Pull requests: write')."
@@ -34,6 +40,7 @@ class GitHub:
     """Pull-request comments of one GitHub repository (``owner/name``)."""
 
     request_noun = "pull request"
+    default_author: str | None = DEFAULT_AUTHOR
 
     def __init__(
         self, api_url: str, repo: str, token: str, clock: Clock, policy: HttpPolicy | None = None
@@ -58,6 +65,13 @@ class GitHub:
             policy=policy,
         )
         self.host = self.http.host
+
+    def whoami(self) -> str | None:
+        doc, _ = self.http.send(
+            "GET", "/user", what="asking who the token is (GET /user)", forbidden_ok=True
+        )
+        login = _field(doc, "login")
+        return login if isinstance(login, str) and login else None
 
     def list_comments(self, number: int) -> list[Comment]:
         what = f"listing the comments of pull request #{number} in {self.repo}"
@@ -120,4 +134,9 @@ def _comment(doc: Any, host: str) -> Comment:
     cid, body = _field(doc, "id"), _field(doc, "body")
     if not isinstance(cid, int | str) or isinstance(cid, bool):
         raise ForgeError(f"{host} sent a comment without an id: {clean(repr(doc), 120)}")
-    return Comment(id=str(cid), body=body if isinstance(body, str) else "")
+    login = _field(_field(doc, "user"), "login")
+    return Comment(
+        id=str(cid),
+        body=body if isinstance(body, str) else "",
+        author=login if isinstance(login, str) and login else None,
+    )

@@ -3,7 +3,10 @@
 - ``GET /projects/:id/merge_requests/:iid/notes?per_page=100&sort=asc&order_by=created_at``,
   the next page number in the ``X-Next-Page`` header (empty on the last page);
 - ``POST`` the same path, ``PUT``/``DELETE …/notes/:note_id``;
-- ``GET /projects/:id/repository/commits/:sha/merge_requests``: the MRs of a commit.
+- ``GET /projects/:id/repository/commits/:sha/merge_requests``: the MRs of a commit;
+- ``GET /user``: who the token is (``username``; a project access token's bot user).
+
+A note's author is its ``author.username``.
 
 ``:id`` is the numeric project id or the URL-encoded path (``group%2Fproject``).
 Authentication: ``PRIVATE-TOKEN: TOKEN``. System notes ("added 1 commit") are skipped.
@@ -30,6 +33,7 @@ class GitLab:
     """Merge-request notes of one GitLab project (numeric id or ``group/project`` path)."""
 
     request_noun = "merge request"
+    default_author: str | None = None  # every token that may write a note may also read GET /user
 
     def __init__(
         self, api_url: str, project: str, token: str, clock: Clock, policy: HttpPolicy | None = None
@@ -48,6 +52,13 @@ class GitLab:
             policy=policy,
         )
         self.host = self.http.host
+
+    def whoami(self) -> str | None:
+        doc, _ = self.http.send(
+            "GET", "/user", what="asking who the token is (GET /user)", forbidden_ok=True
+        )
+        username = _field(doc, "username")
+        return username if isinstance(username, str) and username else None
 
     def _notes(self, number: int) -> str:
         return f"/projects/{self._id}/merge_requests/{number}/notes"
@@ -110,4 +121,9 @@ def _note(doc: Any, host: str) -> Comment:
     nid, body = _field(doc, "id"), _field(doc, "body")
     if not isinstance(nid, int | str) or isinstance(nid, bool):
         raise ForgeError(f"{host} sent a note without an id: {clean(repr(doc), 120)}")
-    return Comment(id=str(nid), body=body if isinstance(body, str) else "")
+    username = _field(_field(doc, "author"), "username")
+    return Comment(
+        id=str(nid),
+        body=body if isinstance(body, str) else "",
+        author=username if isinstance(username, str) and username else None,
+    )

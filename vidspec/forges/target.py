@@ -28,13 +28,16 @@ _EVENT_MAX_BYTES = 32 * 1024 * 1024
 
 @dataclass(frozen=True)
 class ForgeFlags:
-    """``--forge``, ``--repo``, ``--pr``, ``--api-url``, ``--token-env`` as given (or None)."""
+    """``--forge``, ``--repo``, ``--pr``, ``--api-url``, ``--token-env``, ``--comment-author``
+    as given (or None)."""
 
     forge: str | None = None
     repo: str | None = None
     pr: int | None = None
     api_url: str | None = None
     token_env: str | None = None
+    comment_author: str | None = None
+    """The login vidspec's comments are by, when the forge cannot tell (``forges.sticky``)."""
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,11 @@ kept as a secret, bounded JSON answers, and errors that name the host and say wh
 
 The token travels only in a header. ``HttpClient`` blanks it from any server message; the
 answers' text reaches a terminal only through ``clean`` (no control characters, bounded).
+
+The bounds are the providers' (``FORGE_POLICY`` bounded by the project's ``safety.max_wait`` and
+``safety.request_deadline``, ``app.providers.project_policy``), and so are the messages that
+name them: a trickled answer ends at the request deadline, a ``Retry-After`` longer than
+``max_wait`` ends the call.
 """
 
 from __future__ import annotations
@@ -32,6 +37,9 @@ from vidspec.providers.base import RequestLedger
 from vidspec.providers.http.client import HttpClient, HttpPolicy, new_session
 
 MAX_ANSWER_BYTES = 16 * 1024 * 1024  # one page of 100 comments of 65,536 characters, and more
+FORGE_POLICY = HttpPolicy(max_body=MAX_ANSWER_BYTES)
+"""The seam's policy for forge calls: a comments page needs far less than the default body
+bound. The project's bounds are applied on top (``HttpPolicy.bounded``)."""
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -78,9 +86,8 @@ class ForgeHttp:
         self.permission_hint = permission_hint
         self.ledger = RequestLedger()
         self._headers = dict(headers)
-        # The seam's deadline and body bound apply; a comments page needs far less than the
-        # default body bound, so the forge's is smaller.
-        policy = policy or HttpPolicy(max_body=MAX_ANSWER_BYTES)
+        policy = policy or FORGE_POLICY
+        self.max_wait = policy.max_wait
         self._client = HttpClient(
             new_session(self.ledger, policy=policy, clock=clock), secrets=[token], policy=policy
         )
@@ -93,12 +100,14 @@ class ForgeHttp:
         what: str,
         params: Mapping[str, str | int] | None = None,
         body: Any = None,
+        forbidden_ok: bool = False,
     ) -> tuple[Any, requests.structures.CaseInsensitiveDict[str]]:
         """Send one call; return its decoded JSON (``None`` for an empty answer) and headers.
 
         ``what`` names the call for errors (``listing the comments of pull request #7``).
         ``RateLimited`` and ``OutcomeUnknown`` pass through for the caller to handle;
-        everything else becomes a ``ForgeError``."""
+        everything else becomes a ``ForgeError``, but a 403 when ``forbidden_ok`` (a call the
+        token may not make): ``None`` and no headers."""
         url = path_or_url if "://" in path_or_url else self.api_url + path_or_url
         if not url.startswith(self.origin + "/"):
             raise ForgeError(
@@ -112,6 +121,10 @@ class ForgeHttp:
             )
         except (RateLimited, OutcomeUnknown):
             raise
+        except AuthError as exc:
+            if forbidden_ok and exc.status == 403:
+                return None, requests.structures.CaseInsensitiveDict()
+            raise self.error(exc, what) from exc
         except ProviderError as exc:
             raise self.error(exc, what) from exc
         try:
@@ -167,10 +180,16 @@ class ForgeHttp:
                 f"{where}: the answer was lost; the comment may or may not have been posted.",
                 "Run the job again: vidspec finds its comment by its marker and updates it.",
             )
-        if isinstance(exc, WaitTooLong):
-            return ForgeError(f"{where}: {exc.message}.", exc.hint)
+        if isinstance(exc, WaitTooLong):  # names safety.max_wait, as for providers
+            return ForgeError(f"{self.forge} ({self.host}) while {what}: {exc.message}", exc.hint)
         if isinstance(exc, TransportError):
-            return ForgeError(f"could not reach {where}.", "Check the network and --api-url.")
+            # The seam's words say how the call ended (past safety.request_deadline, a refused
+            # connection); its default hint names provider.base_url, which is not ours here.
+            hint = exc.hint if exc.hint != TransportError.default_hint else None
+            return ForgeError(
+                f"{self.forge} ({self.host}) while {what}: {exc.message}",
+                hint or "Check the network and --api-url.",
+            )
         return ForgeError(f"{where}: the call failed.", "Try again later; -v logs the requests.")
 
     def close(self) -> None:

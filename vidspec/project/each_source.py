@@ -2,8 +2,9 @@
 
 A file is a CSV (UTF-8, a header row, standard quoting, a BOM tolerated) or a YAML or JSON
 list of mappings; its path follows the ``{file:}`` rule (relative to the manifest, inside the
-project). Every problem is collected with its place: a CSV problem at ``data/promos.csv:ROW``
-naming the column, a YAML or JSON one at its line. A CSV cell is kept as the text written and
+project, none of git's or vidspec's files: ``protect.read_refusal``). Every problem is collected
+with its place: a CSV problem at ``data/promos.csv:ROW`` naming the column, a YAML or JSON one
+at its line. A CSV cell is kept as the text written and
 read as a YAML scalar only where a placeholder stands alone (``vidspec.project.placeholders``).
 """
 
@@ -22,7 +23,8 @@ from vidspec.core.errors import ManifestError, Problem
 from vidspec.core.location import SourceLocation
 from vidspec.project.loctree import LocTree, child
 from vidspec.project.pathrules import path_problem
-from vidspec.project.resolve import file_kind, is_inside
+from vidspec.project.protect import ProtectedPaths, read_refusal
+from vidspec.project.resolve import file_kind
 from vidspec.project.yamlload import display_path, load_yaml, read_text
 
 KEY = "key"
@@ -57,14 +59,19 @@ class EachSource:
 
 
 def read_source(
-    value: Any, locs: LocTree, where: SourceLocation, manifest: Path, real_root: Path
+    value: Any,
+    locs: LocTree,
+    where: SourceLocation,
+    manifest: Path,
+    root: Path,
+    own: ProtectedPaths,
 ) -> EachSource:
     """The rows of one ``for_each`` value (``where`` is its location, ``locs`` its tree)."""
     source = EachSource()
     if isinstance(value, list):
         _from_list(source, value, locs, where)
     elif isinstance(value, dict) and isinstance(value.get("file"), str):
-        _from_file(source, value, locs, where, manifest, real_root)
+        _from_file(source, value, locs, where, manifest, root, own)
     elif isinstance(value, dict):
         _from_mapping(source, value, locs, where)
     else:  # the schema reports the shape; nothing to expand
@@ -143,7 +150,8 @@ def _from_file(
     locs: LocTree,
     where: SourceLocation,
     manifest: Path,
-    real_root: Path,
+    root: Path,
+    own: ProtectedPaths,
 ) -> None:
     reference: str = spec["file"]
     file_at = child(locs, "file")
@@ -154,7 +162,7 @@ def _from_file(
     if not isinstance(column, str) or not column:
         source.add(where, "for_each: {file: …} needs `key: COLUMN`", "name the column of keys")
         return
-    target = _source_path(source, reference, file_where, manifest, real_root)
+    target = _source_path(source, reference, file_where, manifest, root, own)
     if target is None:
         return
     source.display = display_path(target)
@@ -223,10 +231,16 @@ def _empty(value: Any) -> bool:
 
 
 def _source_path(
-    source: EachSource, reference: str, where: SourceLocation, manifest: Path, real_root: Path
+    source: EachSource,
+    reference: str,
+    where: SourceLocation,
+    manifest: Path,
+    root: Path,
+    own: ProtectedPaths,
 ) -> Path | None:
     """The file ``{file: reference}`` names, or ``None`` and the problem: a path no system
-    accepts, one outside the project, or not a kind of rows vidspec reads."""
+    accepts, one outside the project or among git's and vidspec's files
+    (``protect.read_refusal``), or not a kind of rows vidspec reads."""
     refused = path_problem(reference, manifest.parent)
     if refused is not None:
         source.add(
@@ -236,12 +250,9 @@ def _source_path(
         )
         return None
     target = Path(os.path.normpath(manifest.parent / reference))
-    if os.path.isabs(reference) or not is_inside(target, real_root):
-        source.add(
-            where,
-            f"for_each: {{file: {reference}}} points outside the project directory",
-            "move the file into the project directory, where vidspec.yaml is",
-        )
+    refusal = read_refusal(root, reference, target, own)
+    if refusal is not None:
+        source.add(where, f"for_each: {{file: {reference}}} {refusal[0]}", refusal[1])
         return None
     if target.suffix.lower() not in FILE_KINDS:
         source.add(

@@ -20,10 +20,17 @@ from vidspec.core.addresses import instance_address
 from vidspec.core.errors import Problem
 from vidspec.core.location import SourceLocation
 from vidspec.project.each_source import KEY, EachRow, EachSource, read_source
-from vidspec.project.loctree import LocTree, child
+from vidspec.project.loctree import LocTree, child, locate
 from vidspec.project.model import row_note
-from vidspec.project.placeholders import FillNotes, check_names, compile_template, fill
+from vidspec.project.placeholders import (
+    FillNotes,
+    Template,
+    check_names,
+    compile_template,
+    fill,
+)
 from vidspec.project.problems import dotted, show
+from vidspec.project.protect import ProtectedPaths
 
 FOR_EACH = "for_each"
 _ROWS_SHOWN = 5  # lines of other rows an empty-cell warning names
@@ -99,13 +106,15 @@ def expand(
     locs: LocTree,
     *,
     manifest: Path,
-    real_root: Path,
+    root: Path,
+    own: ProtectedPaths,
 ) -> Expansion:
-    """The instances of one ``for_each`` video (``where``: its address's location)."""
+    """The instances of one ``for_each`` video (``where``: its address's location); ``own``:
+    vidspec's files, which its rows may not be read from (``protect.read_refusal``)."""
     entry = child(locs, FOR_EACH)
     each_where = entry[0] if entry else where
     source = read_source(
-        video.get(FOR_EACH), entry[1] if entry else None, each_where, manifest, real_root
+        video.get(FOR_EACH), entry[1] if entry else None, each_where, manifest, root, own
     )
     template_value = {k: v for k, v in video.items() if k != FOR_EACH}
     template_locs: LocTree = (
@@ -121,9 +130,7 @@ def expand(
     expansion.used = template.names
     if named or template.problems:
         return expansion  # the rows that were read are still checked: all problems at once
-    used = [(f, tuple(r.name for r in f.refs)) for f in template.fields]
-    row_fields = {f.location: names for f, names in used if names}
-    row_paths = {dotted(f.path): names for f, names in used if names}
+    row_fields, row_paths = _row_fields(template, where, template_locs)
     for row in source.rows:
         filled, notes = fill(template_value, template, row)
         if notes.problems:  # a row without a field: its video is not checked further
@@ -133,6 +140,26 @@ def expand(
         expansion.empty.add(row, address, notes)
         expansion.instances.append(Instance(address, filled, row, row_fields, row_paths))
     return expansion
+
+
+def _row_fields(
+    template: Template, where: SourceLocation, locs: LocTree
+) -> tuple[dict[SourceLocation, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """The location of each field filled from a row -> the placeholders in it, and the same
+    by dotted path. A ``{file:}`` path filled from a row also counts at its text field
+    (``script``), where the loader reports what is wrong with the file it names."""
+    fields: dict[SourceLocation, tuple[str, ...]] = {}
+    paths: dict[str, tuple[str, ...]] = {}
+    for f in template.fields:
+        names = tuple(r.name for r in f.refs)
+        if not names:
+            continue
+        fields[f.location] = names
+        paths[dotted(f.path)] = names
+        if f.path[-1:] == ("file",):
+            fields.setdefault(locate(where, locs, f.path[:-1]), names)
+            paths.setdefault(dotted(f.path[:-1]), names)
+    return fields, paths
 
 
 def data_files(docs: list[Any]) -> set[Path]:

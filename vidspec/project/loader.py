@@ -96,7 +96,7 @@ class _Loading:
         self.unmatched_globs = unmatched_globs
         self.family = schema_family(project.provider.kind)
         self.root = project.root
-        self.real_root = project.root.resolve()
+        self.own = protected_paths(self.root, vidspec_files(project), (), ())  # never read
         self.problems: list[Problem] = []
         self.videos: dict[str, DesiredVideo] = {}
         self.locations = LocationPool()  # compact field locations, shapes shared
@@ -112,7 +112,7 @@ class _Loading:
         self.unread = False  # a manifest could not be read: its addresses are unknown
         self.warnings: list[str] = []
         self.text_files = TextFiles(
-            self.real_root, text_paths(project.provider.kind), self.problems
+            self.root, self.own, text_paths(project.provider.kind), self.problems
         )
         self.file_validator = manifest_validator(f"manifest_{self.family}")
         self.video_validator = manifest_validator(f"complete_{self.family}")
@@ -300,7 +300,7 @@ class _Loading:
     ) -> None:
         """A for_each definition: each instance loaded as a video (``vidspec.project.foreach``)."""
         self._check_unique(name, where)
-        found = expand(name, video, where, locs, manifest=doc.path, real_root=self.real_root)
+        found = expand(name, video, where, locs, manifest=doc.path, root=self.root, own=self.own)
         self.problems += found.problems
         if found.problems or not found.instances:
             self.unexpanded.add(name)

@@ -1,4 +1,4 @@
-"""The paths a ``download:`` may not take: vidspec's own files and the project's.
+"""The paths a ``download:`` may not take, and the files a manifest may not read.
 
 Apply writes a video over whatever stands at a ``download:`` path. So a target may not be, or
 lie under: ``.git/`` or ``.vidspec/`` (at any depth and in any letter case: a case-insensitive
@@ -11,6 +11,11 @@ refuses such a path at ``validate`` and ``plan``, at the ``download:`` line
 
 Paths are compared as written (normalised) and as they resolve (symlinks followed), so a
 symlinked folder cannot lead a download onto a protected file either.
+
+Reads follow the same rule (``read_refusal``): a ``{file:}`` text or ``for_each`` rows may not
+be, or lie under, ``.git/``, ``.vidspec/``, the state or vidspec's files beside it, and may not
+lead out of the project. A manifest is what a pull request changes, and what it reads ends up
+in the plan posted on that pull request: ``.git/config`` holds the checkout's credentials.
 """
 
 from __future__ import annotations
@@ -109,6 +114,25 @@ def protected_paths(
             if key is not None:
                 paths.setdefault(key, what)
     return ProtectedPaths(paths)
+
+
+OUTSIDE = "points outside the project directory"
+
+
+def read_refusal(
+    root: Path, reference: str, target: Path, own: ProtectedPaths
+) -> tuple[str, str] | None:
+    """Why a manifest may not read ``target`` (its ``{file:}`` or ``for_each`` file, written
+    ``reference``), and what to do; ``None`` when it may. ``own``: the ``ProtectedPaths`` of
+    vidspec's files alone (``protected_paths`` of them): a text may read another text."""
+    real = target.resolve()
+    written, inside = relative_key(target, root), relative_key(real, root.resolve())
+    if os.path.isabs(reference) or written is None or inside is None:
+        return OUTSIDE, "move the file into the project directory, where vidspec.yaml is"
+    why = own.reason(written) or own.reason(inside)
+    if why is None:
+        return None
+    return why, "vidspec reads no file of git's or its own: point at a file of the project"
 
 
 def download_refused(raw: str, normal: str | None, root: Path) -> tuple[str, str] | None:

@@ -23,11 +23,11 @@ from vidspec.project.loctree import LocTree, locate
 from vidspec.project.pathrules import path_problem
 from vidspec.project.placeholders import Template, check_names, compile_text, fill_text
 from vidspec.project.problems import dotted
+from vidspec.project.protect import ProtectedPaths, read_refusal
 from vidspec.project.resolve import (
     file_kind,
     file_reference,
     get_path,
-    is_inside,
     replace_path,
     strip_final_newline,
 )
@@ -51,9 +51,14 @@ class TextFiles:
     """The ``{file:}`` texts of one load. Problems go to ``problems`` (the loader's list)."""
 
     def __init__(
-        self, real_root: Path, paths: tuple[tuple[str, ...], ...], problems: list[Problem]
+        self,
+        root: Path,
+        own: ProtectedPaths,
+        paths: tuple[tuple[str, ...], ...],
+        problems: list[Problem],
     ) -> None:
-        self.real_root = real_root
+        self.root = root
+        self.own = own  # vidspec's files, never read (``protect.read_refusal``)
         self.paths = paths  # the free-text fields of the provider's schema
         self.problems = problems
         self.texts: dict[Path, str | None] = {}  # every file read (no download may take it)
@@ -164,14 +169,10 @@ class TextFiles:
             )
             return None
         target = Path(os.path.normpath(doc.path.parent / reference))
-        if os.path.isabs(reference) or not is_inside(target, self.real_root):
-            self.problems.append(
-                Problem(
-                    where,
-                    f"{field}: {{file: {reference}}} points outside the project directory",
-                    "move the file into the project directory, where vidspec.yaml is",
-                )
-            )
+        refusal = read_refusal(self.root, reference, target, self.own)
+        if refusal is not None:
+            why, hint = refusal
+            self.problems.append(Problem(where, f"{field}: {{file: {reference}}} {why}", hint))
             return None
         return target
 

@@ -1,9 +1,11 @@
 """The sticky PR/MR comment's body: the hidden marker, the project, then the Markdown plan
-(summary and cost first, fingerprint last), within the forge's 65,536-character budget. Pure.
+(summary and cost first, fingerprint last), within the forge's 65,536-character budget, made
+safe by the Markdown plan's one rule (``render.markdown``). Pure.
 """
 
 from __future__ import annotations
 
+from vidspec.core.escape import document_safe
 from vidspec.forges.base import COMMENT_LIMIT
 from vidspec.forges.marker import Marker
 from vidspec.plan.model import Plan
@@ -21,5 +23,5 @@ def comment_body(
     summary |= {k: counts[k] for k in OPTIONAL_SUMMARY_KINDS if counts.get(k)}
     marker = Marker(project=project, fingerprint=plan.fingerprint, summary=summary).render()
     where = "the repository root" if project == "." else f"`{project}`"
-    head = f"{marker}\n<sub>vidspec project: {where}</sub>\n\n"
+    head = document_safe(f"{marker}\n<sub>vidspec project: {where}</sub>\n\n")
     return head + render_markdown(plan, limit=limit - len(head), whole_plan_at=whole_plan_at)

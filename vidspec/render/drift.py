@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import html
 
+from vidspec.core.escape import document_safe
 from vidspec.plan.driftreport import DriftReport
 from vidspec.render.jsonout import dump
+from vidspec.render.markdown import md_text
 
 _TITLES = {
     "renamed": "renamed outside vidspec",
@@ -36,21 +38,24 @@ def render_drift_json(report: DriftReport) -> str:
 
 
 def render_drift_markdown(report: DriftReport) -> str:
+    """The drift issue's body: the Markdown plan's rule (``render.markdown``), as what a
+    server said (a name given in the vendor's web UI) is posted on the forge."""
     if not report.drifted:
         return (
             f"### vidspec drift: none\n\nThe {report.checked} managed videos match the "
             f"service's listing.\n"
         )
     rows = "\n".join(
-        f"| `{_cell(i.address)}` | {_TITLES[i.kind]} | `{_cell(i.remote_id)}` | {_cell(i.detail)} |"
+        f"| `{_code(i.address)}` | {_TITLES[i.kind]} | `{_code(i.remote_id)}` "
+        f"| {md_text(i.detail)} |"
         for i in report.items
     )
-    return (
+    return document_safe(
         f"### vidspec drift: {len(report.items)} found\n\n"
         f"| Video | What | Id | Seen |\n|---|---|---|---|\n{rows}\n\n"
         f"Run `vidspec plan` to see what apply would do about it.\n"
     )
 
 
-def _cell(text: str) -> str:
+def _code(text: str) -> str:
     return " ".join(html.escape(text, quote=False).replace("|", "\\|").split())

@@ -9,6 +9,11 @@ A ``for_each`` definition with more than ``GROUP_OVER`` changed instances is one
 (``promo: 40 to create, 2 to regenerate``) with its instances' rows in a collapsed
 ``<details>`` block, so a 400-row change still reads well; their diffs are left to
 ``vidspec plan --target NAME``.
+
+Whoever reads it, on stdout, in the job summary or in the posted comment, reads the same
+text, made safe once here: control and bidi characters visible (``core.escape.
+document_safe``), and text from data outside code (a name a vendor's web UI gave a video, a
+warning) unable to mention anyone (``md_text``).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import html
 import re
 
 from vidspec.core.addresses import split_address
-from vidspec.core.escape import escape_text
+from vidspec.core.escape import document_safe, escape_text
 from vidspec.plan.actions import KIND_ORDER
 from vidspec.plan.fingerprint import short_fingerprint
 from vidspec.plan.model import Plan
@@ -36,13 +41,14 @@ def render_markdown(plan: Plan, *, limit: int = MAX_CHARS, whole_plan_at: str | 
     ``whole_plan_at`` (a CI run's URL) is where a shortened comment sends the reader for the
     whole plan; without it, the note says to run ``vidspec plan``."""
     rows = plan_rows(plan)
-    head, tail = _head(rows), [*_tail(rows), _fingerprint(plan)]
+    # every piece made safe before it is measured: the limit holds for the escaped text
+    head, tail = _safe(_head(rows)), _safe([*_tail(rows), _fingerprint(plan)])
     groups = _groups(rows.actions)
     grouped = {r.address for members in groups.values() for r in members}
     single = [r for r in rows.actions if r.address not in grouped]
-    table = [_table_row(r) for r in single]
-    details = [_group(name, members) for name, members in groups.items()]
-    details += [_details(r) for r in single]
+    table = _safe([_table_row(r) for r in single])
+    details = _safe([_group(name, members) for name, members in groups.items()])
+    details += _safe([_details(r) for r in single])
     videos = [len(m) for m in groups.values()] + [1] * len(single)  # videos behind each block
     text = _assemble(head, table, details, "", tail)
     if len(text) <= limit:
@@ -106,16 +112,16 @@ def _head(rows: PlanRows) -> list[str]:
 def _tail(rows: PlanRows) -> list[str]:
     tail = []
     if rows.pending:
-        lines = "\n".join(f"- {_cell(p)}" for p in rows.pending)
+        lines = "\n".join(f"- {md_text(p)}" for p in rows.pending)
         tail.append(f"**In flight** (shown, not created again):\n\n{lines}")
     if rows.abandoned:
-        lines = "\n".join(f"- {_cell(p)}" for p in rows.abandoned)
+        lines = "\n".join(f"- {md_text(p)}" for p in rows.abandoned)
         what = "(apply drops these records; nothing is created again)"
         tail.append(f"**Abandoned** {what}:\n\n{lines}")
     if rows.unmanaged:
         count = len(rows.unmanaged)
         listed = "\n".join(
-            f"- `{_cell(v.id)}` {_cell(v.name) if v.name is not None else '(no name)'}"
+            f"- `{md_text(v.id)}` {md_text(v.name) if v.name is not None else '(no name)'}"
             for v in rows.unmanaged[:UNMANAGED_SHOWN]
         )
         more = f"\n- … and {count - UNMANAGED_SHOWN} more" if count > UNMANAGED_SHOWN else ""
@@ -123,7 +129,7 @@ def _tail(rows: PlanRows) -> list[str]:
             f"**Not managed by vidspec** ({_videos(count)}, never touched):\n\n{listed}{more}"
         )
     if rows.warnings:
-        lines = "\n".join(f"- {_cell(w)}" for w in rows.warnings)
+        lines = "\n".join(f"- {md_text(w)}" for w in rows.warnings)
         tail.append(f"**Warnings**\n\n{lines}")
     return tail
 
@@ -134,7 +140,7 @@ def _table_row(row: ActionRow) -> str:
     if len(names) > TABLE_FIELDS:
         fields += f" +{len(names) - TABLE_FIELDS} more"
     action = f"`{row.symbol.mark}` {row.kind}"
-    return f"| {action} | `{row.address}` | {_cell(row.reason)} | {fields or '-'} |"
+    return f"| {action} | `{row.address}` | {md_text(row.reason)} | {fields or '-'} |"
 
 
 def _groups(actions: tuple[ActionRow, ...]) -> dict[str, list[ActionRow]]:
@@ -162,8 +168,7 @@ def _details(row: ActionRow) -> str:
     lines = [_diff_line(line) for line in render_action_block(row)]
     body = "\n".join(lines)
     fence = "`" * max(3, _longest_backtick_run(body) + 1)
-    reason = html.escape(row.reason, quote=False)
-    summary = f"<code>{html.escape(row.address)}</code>: {row.kind} ({reason})"
+    summary = f"<code>{html.escape(row.address)}</code>: {row.kind} ({md_text(row.reason)})"
     return f"<details><summary>{summary}</summary>\n\n{fence}diff\n{body}\n{fence}\n\n</details>"
 
 
@@ -183,7 +188,7 @@ def _note(diffs: int, table_rows: int, limit: int, where: str | None) -> str:
     if table_rows:
         parts.append(f"{_videos(table_rows)} from the table")
     see = f"the whole plan is at {where}" if where else "run `vidspec plan` for the whole plan"
-    return (
+    return document_safe(
         f"_{' and '.join(parts)} left out to keep this comment under {limit:,} characters; {see}._"
     )
 
@@ -192,10 +197,22 @@ def _fingerprint(plan: Plan) -> str:
     return f"Plan fingerprint: `{short_fingerprint(plan.fingerprint)}`"
 
 
-def _cell(text: str) -> str:
-    """Safe inside a table cell or list item: no pipes, tags, line breaks or controls."""
+WORD_JOINER = "\u2060"
+
+
+def md_text(text: str) -> str:
+    """Text from data, safe as Markdown text in a table cell, list item or summary: no pipes,
+    tags, line breaks or controls, and no mention. Every ``@`` is followed by a WORD JOINER
+    (U+2060): invisible, and not a username character, so neither GitHub's nor GitLab's
+    mention pattern (``@`` then a name) matches. A backslash would not do: GitLab honours
+    ``\\@`` but GitHub still mentions (cmark-gfm issue 181); a code span would also do, but
+    would show every name as code."""
     escaped = html.escape(escape_text(text), quote=False).replace("|", "\\|")
-    return " ".join(escaped.split())
+    return " ".join(escaped.split()).replace("@", "@" + WORD_JOINER)
+
+
+def _safe(pieces: list[str]) -> list[str]:
+    return [document_safe(piece) for piece in pieces]
 
 
 def _videos(count: int) -> str:

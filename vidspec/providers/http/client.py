@@ -157,6 +157,7 @@ def new_session(
         backoff_max=policy.backoff_max,
         backoff_jitter=policy.backoff_jitter,
         max_wait=policy.max_wait,
+        wait_headers=policy.wait_headers,
         retry_after_max=10**9,  # compare what was asked with max_wait, uncut
         respect_retry_after_header=True,
         raise_on_status=False,  # after the last retry, hand back the answer: it has the message
@@ -259,9 +260,14 @@ class HttpClient:
         """The error of an answer >= 400 (its body read and the response closed)."""
         try:
             error = to_provider_error(
-                method, url, response=response, creates=creates, secrets=self._secrets
+                method,
+                url,
+                response=response,
+                creates=creates,
+                secrets=self._secrets,
+                wait_headers=self.policy.wait_headers,
             )
-            asked = retry_after(response)
+            asked = retry_after(response, self.policy.wait_headers)
         finally:
             response.close()
         return self._bounded_wait(error, asked, url)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,28 +38,52 @@ def host_of(url: str) -> str:
 
 
 def server_message(response: requests.Response) -> str | None:
-    """The ``message`` of a JSON error answer, or ``None`` (gateways send HTML or nothing)."""
+    """The ``message`` of a JSON error answer, or ``None`` (gateways send HTML or nothing).
+
+    An ``error`` object (``{"error": {"code", "message", "param"}}``, HeyGen's shape) reads as
+    ``code: message (param: name)``, so a caller can tell its codes apart; an ``error`` string
+    with a ``context`` (Synthesia's ``{"error": "Bad Request", "context": "input.0.avatar:
+    Unknown field."}``) is both: the context says what was wrong."""
     try:
         body = response.json()
     except ValueError:
         return None
     if isinstance(body, Mapping):
-        message = body.get("message") or body.get("msg") or body.get("error")
+        nested = body.get("error")
+        if isinstance(nested, Mapping):
+            return _error_object(nested)
+        message = body.get("message") or body.get("msg") or nested
         if isinstance(message, str) and message.strip():
+            context = body.get("context")
+            if isinstance(context, str) and context.strip():
+                return f"{message.strip()}: {context.strip()}"
             return message.strip()
     return None
 
 
-def retry_after(response: requests.Response) -> float | None:
-    """The seconds a ``Retry-After`` header asks for (a number or an HTTP date), or ``None``
-    when the server sent none (or nothing readable)."""
-    value = response.headers.get("Retry-After", "").strip()
-    if not value:
-        return None
-    try:
-        return max(0.0, Retry(retry_after_max=_NO_CAP).parse_retry_after(value))
-    except InvalidHeader:
-        return None
+def _error_object(error: Mapping[str, Any]) -> str | None:
+    parts = [error.get(k) for k in ("code", "message")]
+    text = ": ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+    param = error.get("param")
+    if text and isinstance(param, str) and param.strip():
+        text += f" (param: {param.strip()})"
+    return text or None
+
+
+def retry_after(
+    response: requests.Response, headers: Sequence[str] = ("Retry-After",)
+) -> float | None:
+    """The seconds the first readable of ``headers`` asks for (a number or an HTTP date), or
+    ``None`` when the server sent none of them (or nothing readable)."""
+    for name in headers:
+        value = response.headers.get(name, "").strip()
+        if not value:
+            continue
+        try:
+            return max(0.0, Retry(retry_after_max=_NO_CAP).parse_retry_after(value))
+        except InvalidHeader:
+            continue
+    return None
 
 
 def _nothing_sent(exc: requests.RequestException) -> bool:
@@ -101,6 +125,7 @@ def to_provider_error(
     exc: requests.RequestException | None = None,
     creates: bool | None = None,
     secrets: Collection[str] = (),
+    wait_headers: Sequence[str] = ("Retry-After",),
 ) -> ProviderError:
     """Translate a failed request (an exception or an error answer) into a vidspec error.
 
@@ -108,6 +133,7 @@ def to_provider_error(
     such a request was sent and its answer was lost or is a 5xx, the result is
     ``OutcomeUnknown``: the work may be done. 4xx answers (429 included) prove nothing was done.
     ``secrets`` are blanked out of the server's message, in case a service echoes one.
+    ``wait_headers``: where a 429 says how long to wait (``HttpPolicy.wait_headers``).
     Raise the result ``from exc``.
     """
     method = method.upper()
@@ -136,7 +162,9 @@ def to_provider_error(
         return ServerError("the service failed", **kw)
     if status == 429 or (status == 403 and "rate limit" in (message or "").lower()):
         # GitHub answers its secondary rate limit with 403 + Retry-After: a wait, not a refusal.
-        return RateLimited("too many requests", retry_after=retry_after(response), **kw)
+        return RateLimited(
+            "too many requests", retry_after=retry_after(response, wait_headers), **kw
+        )
     if status in (401, 403):
         return AuthError("the service refused the credentials", **kw)
     if status == 404:

@@ -24,6 +24,11 @@ class HttpPolicy:
     max_bytes: int = 2 * 1024**3  # download.max_bytes: the largest file a download saves
     max_redirects: int = 3  # followed by downloads only (the file client sends no token)
     user_agent: str = f"vidspec/{__version__}"
+    # The headers that say how long to wait before a retry, read in this order: Retry-After
+    # (seconds or an HTTP date), then any a service uses instead (Synthesia's RateLimit-Reset,
+    # seconds). Only the headers a client names: another service's RateLimit-Reset may be a
+    # Unix time.
+    wait_headers: tuple[str, ...] = ("Retry-After",)
 
     @property
     def timeout(self) -> tuple[float, float]:

@@ -26,6 +26,7 @@ _SHOWN_WAIT = 1.0  # shorter waits pass unannounced
 class LedgerRetry(Retry):
     """urllib3's ``Retry`` that sleeps on the injected clock, counts and logs each retry, and
     never retries a method outside ``allowed_methods`` (POST), not even after a connect error.
+    The wait a server asks for is read from ``wait_headers`` (``HttpPolicy.wait_headers``).
 
     A ``Retry-After`` longer than ``max_wait`` is not waited for: the answer goes back to the
     caller (``HttpClient`` turns it into ``WaitTooLong``). Every wait of a second or more is
@@ -37,12 +38,14 @@ class LedgerRetry(Retry):
         clock: Clock | None = None,
         ledger: RequestLedger | None = None,
         max_wait: float = 120.0,
+        wait_headers: tuple[str, ...] = ("Retry-After",),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.clock: Clock = clock or SystemClock()
         self.ledger = ledger
         self.max_wait = max_wait
+        self.wait_headers = wait_headers
         self._next: tuple[str, str, str] | None = None  # method, path, host of the next retry
 
     def new(self, **kw: Any) -> LedgerRetry:
@@ -50,7 +53,17 @@ class LedgerRetry(Retry):
         retry.clock = self.clock
         retry.ledger = self.ledger
         retry.max_wait = self.max_wait
+        retry.wait_headers = self.wait_headers
         return retry
+
+    def get_retry_after(self, response: Any) -> float | None:
+        """The wait the first of ``wait_headers`` present asks for (urllib3 reads only
+        ``Retry-After``; Synthesia says ``RateLimit-Reset``)."""
+        for name in self.wait_headers:
+            value = response.headers.get(name)
+            if value is not None:
+                return self.parse_retry_after(value)
+        return None
 
     def increment(
         self,
