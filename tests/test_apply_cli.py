@@ -35,7 +35,9 @@ def test_the_answer_may_come_from_a_pipe_and_the_end_of_input_is_a_no(
         monkeypatch.setattr("sys.stdin", io.StringIO(piped))
         code, out, err = env.run("apply", monkeypatch=monkeypatch)
         assert code == 1, piped
-        assert "Apply cancelled." in err
+        # one wording for every prompt, never an error (issue 20 item 13)
+        assert "Apply cancelled: nothing was changed." in err
+        assert "Error" not in err, err
         assert ("stdin ended without an answer" in err) == (piped == ""), err
     assert env.server.world.videos == {}
     monkeypatch.setattr("sys.stdin", io.StringIO("yes"))  # `printf yes |`: no newline
@@ -53,7 +55,7 @@ def test_yes_applies_and_anything_else_cancels(
     code, out, err = env.run("apply", monkeypatch=monkeypatch)
     assert code == 1
     assert "Do you want to perform these actions? Only 'yes' will be accepted." in out
-    assert "Apply cancelled." in err
+    assert err == "Apply cancelled: nothing was changed.\n"
     assert env.server.world.videos == {}
     tty(monkeypatch, "yes")
     code, out, err = env.run("apply", monkeypatch=monkeypatch)
