@@ -86,7 +86,7 @@ def test_auto_approve_prints_plan_table_and_final_line(
         "Apply complete! Videos: 2 created, 0 renamed, 0 regenerated, 0 deleted.\n"
     )
     # CI (no terminal): a line per finished video on stderr
-    assert f"video-00: created (id {first}) [1/2]" in err
+    assert f"video-00: created (id {first}) [1/2 done, " in err
     code, out, err = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
     assert (code, out) == (0, "No changes. Your videos match the manifests.\n")
     videos["video-01"]["video_name"] = "Second, renamed"

@@ -37,6 +37,7 @@ from vidspec.plan.checks import catalog_problems, check_prevent_destroy, plan_co
 from vidspec.plan.compare import compare
 from vidspec.plan.diff import flatten
 from vidspec.plan.downloads import LocalFiles
+from vidspec.plan.duration import apply_time
 from vidspec.plan.hints import import_hints, moved_hints
 from vidspec.plan.model import Plan, UnmanagedVideo
 from vidspec.plan.pending import REASON_ADOPT, REASON_RETRY, resolve_pending
@@ -102,14 +103,18 @@ def plan(
         if problems:
             raise ManifestError(problems)
     check_prevent_destroy(found.actions, desired)
+    cost = plan_cost(
+        found.actions,
+        listing_size=len(remote) if remote is not None else len(videos),
+        catalog=catalog,
+        caps=capabilities,
+        requests_used=options.requests_used,
+    )
     return Plan(
         actions=found.actions,
-        cost=plan_cost(
-            found.actions,
-            listing_size=len(remote) if remote is not None else len(videos),
-            catalog=catalog,
-            caps=capabilities,
-            requests_used=options.requests_used,
+        cost=cost,
+        apply_time=apply_time(
+            cost.generation_requests, cost.api_requests, capabilities, cost.requests_cap
         ),
         pending=found.pending,
         unmanaged=tuple(UnmanagedVideo(v.id, v.name) for v in remote or () if v.id not in claimed),

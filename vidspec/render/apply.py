@@ -1,7 +1,8 @@
 """What apply prints: the lines of its progress, the table of every action, the final line.
 
-``render_results`` is the end table and final line (stdout); ``finished_line``, ``wait_text``
-and ``clock_text`` are the pieces the progress reporters of ``vidspec.cli.reporters`` write.
+``render_results`` is the end table and final line (stdout); ``finished_line``, ``wait_text``,
+``progress_text`` and ``clock_text`` are the pieces the progress reporters of
+``vidspec.cli.reporters`` write.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 import math
 
 from vidspec.core.escape import escape_text
+from vidspec.engine.progress import Progress
 from vidspec.engine.results import ALWAYS_COUNTED, VERBS, ActionResult, ApplyResults, Outcome
+from vidspec.render.durations import about
 from vidspec.render.style import style
 
 TONES = {
@@ -35,6 +38,14 @@ def wait_text(seconds: float, reason: str) -> str:
     second shows every second, and never "0 s" while some are left)."""
     left = math.ceil(seconds)
     return f"Waiting {clock_text(left) if left >= 60 else f'{left} s'} for {reason}..."
+
+
+def progress_text(progress: Progress) -> str:
+    """``10/200 done, 0:33 elapsed, about 19 min left`` (the plan's "Apply time" words)."""
+    text = f"{progress.done}/{progress.total} done, {clock_text(progress.elapsed)} elapsed"
+    if progress.eta is not None and progress.done < progress.total:
+        text += f", {about(progress.eta)} left"
+    return text
 
 
 def finished_line(result: ActionResult) -> str:

@@ -96,6 +96,8 @@ def _head(rows: PlanRows) -> list[str]:
         return ["### vidspec plan: no changes", "Your videos match the manifests."]
     counts = rows.summary_line.removeprefix("Plan: ").removesuffix(".")
     head = [f"### vidspec plan: {counts}", "**Cost:** " + rows.cost_line.removeprefix("Cost: ")]
+    if rows.time_line is not None:
+        head.append("**Apply time:** " + rows.time_line.removeprefix("Apply time: "))
     deletes, regenerates = rows.counts["delete"], rows.counts["regenerate"]
     if deletes or regenerates:
         what = []

@@ -17,6 +17,7 @@ from typing import Any
 from vidspec.core.times import format_time
 from vidspec.plan.actions import Action, Delete, Download, FieldChange, Forget, Move, Regenerate
 from vidspec.plan.model import PendingTask, Plan, UnmanagedVideo
+from vidspec.render.durations import apply_time_line
 
 # A string longer than this (or with a line break) is shown as a word diff or a text block.
 LONG_STRING = 60
@@ -105,6 +106,7 @@ class PlanRows:
     unmanaged: tuple[UnmanagedVideo, ...]
     warnings: tuple[str, ...]
     abandoned: tuple[str, ...] = ()  # dead write-ahead records apply drops (its only change)
+    time_line: str | None = None  # "Apply time: about 20 min (10 a minute) · 374 requests, ..."
 
     @property
     def empty(self) -> bool:
@@ -137,6 +139,7 @@ def plan_rows(plan: Plan, names: Mapping[str, str] | None = None) -> PlanRows:
         unmanaged=plan.unmanaged,
         warnings=plan.warnings,
         abandoned=tuple(_pending_line(p) for p in plan.pending if p.state == "abandoned"),
+        time_line=apply_time_line(plan.apply_time) if plan.apply_time is not None else None,
     )
 
 

@@ -54,6 +54,8 @@ class _TextRenderer:
                 lines += [*self.block(row), ""]
             lines.append(self._bold(rows.summary_line))
             lines.append(rows.cost_line)
+            if rows.time_line is not None:
+                lines.append(rows.time_line)
         if rows.pending:
             lines += ["", "In flight (shown, not created again):"]
             lines += [f"  {line}" for line in rows.pending]
