@@ -127,8 +127,13 @@ def test_a_refused_create_shows_in_the_table_and_exits_1(
     assert table[1].split()[:3] == ["video-00", "rename", "done"]
     assert table[2].split()[:3] == ["video-01", "create", "failed"]
     assert "not enough quota" in table[2]
-    assert table[3].split()[:4] == ["video-02", "create", "not", "attempted"]
-    assert "an earlier create was refused" in table[3]
+    # what was not attempted is below the table, a line per definition (issue 20 item 14)
+    assert table[3:6] == [
+        "",
+        "Not attempted:",
+        "  video-02: create not attempted (not sent: an earlier create was refused "
+        + table[5].split("refused ", 1)[1],
+    ]
     assert table[-1] == (
         "Apply finished with errors. Videos: 0 created, 1 renamed, 0 regenerated, 0 deleted; "
         "1 failed, 1 not done."

@@ -16,8 +16,14 @@ from collections.abc import Callable
 import click
 
 from vidspec.engine.progress import Progress
-from vidspec.engine.results import ActionResult
-from vidspec.render.apply import TONES, finished_line, progress_text, wait_text
+from vidspec.engine.results import ActionResult, Outcome
+from vidspec.render.apply import (
+    TONES,
+    finished_line,
+    not_attempted_lines,
+    progress_text,
+    wait_text,
+)
 from vidspec.render.style import style
 
 HEARTBEAT = 30.0  # a log says what it waits for at most, and at least, this often
@@ -36,6 +42,7 @@ class LineReporter:
     def __init__(self, echo: Callable[[str], None] = _echo) -> None:
         self._echo = echo
         self._last = 0.0  # progress.elapsed of the last line
+        self._not_attempted: list[ActionResult] = []  # said at the end, a line per definition
 
     def started(self, progress: Progress) -> None:
         noun = "action" if progress.total == 1 else "actions"
@@ -46,6 +53,9 @@ class LineReporter:
         pass
 
     def finished(self, result: ActionResult, progress: Progress) -> None:
+        if result.outcome is Outcome.NOT_ATTEMPTED:
+            self._not_attempted.append(result)
+            return
         self._echo(f"{finished_line(result)} [{progress_text(progress)}]")
         self._last = progress.elapsed
 
@@ -59,7 +69,8 @@ class LineReporter:
         self._last = progress.elapsed
 
     def closed(self, progress: Progress) -> None:
-        pass
+        for line in not_attempted_lines(self._not_attempted):
+            self._echo(line)
 
 
 class BarReporter:
@@ -77,6 +88,7 @@ class BarReporter:
         self._write = write or (lambda text: click.echo(text, err=True, nl=False))
         self._shown = False
         self._note = ""
+        self._not_attempted: list[ActionResult] = []
 
     def started(self, progress: Progress) -> None:
         self._draw(progress)
@@ -86,6 +98,10 @@ class BarReporter:
         self._draw(progress)
 
     def finished(self, result: ActionResult, progress: Progress) -> None:
+        if result.outcome is Outcome.NOT_ATTEMPTED:  # said at the end, a line per definition
+            self._not_attempted.append(result)
+            self._draw(progress)
+            return
         self._clear()
         text = finished_line(result)
         if self._color:
@@ -104,6 +120,10 @@ class BarReporter:
 
     def closed(self, progress: Progress) -> None:
         self._clear()
+        for line in not_attempted_lines(self._not_attempted):
+            self._write(
+                (style(line, fg=TONES[Outcome.NOT_ATTEMPTED]) if self._color else line) + "\n"
+            )
 
     def _draw(self, progress: Progress) -> None:
         self._write("\r" + self._line(progress) + "\x1b[K")
