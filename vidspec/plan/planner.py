@@ -36,7 +36,7 @@ from vidspec.plan.build import create_action
 from vidspec.plan.checks import catalog_problems, check_prevent_destroy, plan_cost
 from vidspec.plan.compare import compare
 from vidspec.plan.diff import flatten
-from vidspec.plan.downloads import LocalFiles
+from vidspec.plan.downloads import LocalFiles, saved_file_intact
 from vidspec.plan.duration import apply_time
 from vidspec.plan.hints import import_hints, moved_hints
 from vidspec.plan.model import Plan, UnmanagedVideo
@@ -86,7 +86,7 @@ def plan(
     Each part returns its ``Findings`` (immutable); they are joined in that order.
     """
     options = _replacing(options or PlanOptions(), desired, state)
-    state, moves = _apply_moves(desired, state)
+    state, moves = _apply_moves(desired, state, files or {})
     run = PlanInputs(desired, state, remote, catalog, capabilities, now, options, files or {})
     parts = [Findings(actions=moves), Findings(warnings=_check_options(run))]
     wanted = {} if options.destroy else dict(desired.videos)
@@ -170,8 +170,11 @@ def _plan_address(
     return parts
 
 
-def _apply_moves(desired: Desired, state: State) -> tuple[State, tuple[Move, ...]]:
-    """The state with the manifests' ``moved:`` blocks applied, and their ``Move`` actions."""
+def _apply_moves(
+    desired: Desired, state: State, files: LocalFiles
+) -> tuple[State, tuple[Move, ...]]:
+    """The state with the manifests' ``moved:`` blocks applied, and their ``Move`` actions; a
+    saved file moves with its video when the new address downloads elsewhere (``_file_move``)."""
     problems: list[Problem] = []
     moves: list[Move] = []
     for move, old, new in _each_move(desired, state):
@@ -189,18 +192,33 @@ def _apply_moves(desired: Desired, state: State) -> tuple[State, tuple[Move, ...
             continue
         moved = state.videos[old]
         state = state.moved(old, new)
-        moves.append(
-            Move(
-                address=new,
-                from_address=old,
-                reason=f"moved from {old}",
-                video_id=moved.id,
-                unchanged=len(flatten(moved.spec)),
-            )
+        action = Move(
+            address=new,
+            from_address=old,
+            reason=f"moved from {old}",
+            video_id=moved.id,
+            unchanged=len(flatten(moved.spec)),
         )
+        target = _file_move(moved, desired.videos.get(new), files)
+        if target is not None and moved.download is not None:
+            state = state.with_video(
+                new, replace(moved, download=replace(moved.download, path=target))
+            )
+            action = replace(action, file_from=moved.download.path, file_to=target)
+        moves.append(action)
     if problems:
         raise ManifestError(problems)
     return state, tuple(moves)
+
+
+def _file_move(record: VideoRecord, want: DesiredVideo | None, files: LocalFiles) -> str | None:
+    """Where the file vidspec saved for a moved video goes: the new address's ``download:``
+    when it names another path and the file is still what was saved (else ``None``: a changed
+    file stays, and the new path gets a download of its own)."""
+    saved = record.download
+    if saved is None or want is None or want.download in (None, saved.path):
+        return None
+    return want.download if saved_file_intact(saved, files) else None
 
 
 def _replacing(options: PlanOptions, desired: Desired, state: State) -> PlanOptions:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from vidspec.plan.actions import Action, Forget
 from vidspec.plan.build import delete_action
+from vidspec.plan.downloads import changed_file_note, saved_file_intact
 from vidspec.plan.run import Findings, PlanInputs
 from vidspec.providers.base import TaskState
 from vidspec.state.model import VideoRecord
@@ -31,6 +34,12 @@ def remove(run: PlanInputs, address: str, record: VideoRecord) -> Findings:
     delete = delete_action(
         address, record.id, reason, run.caps, in_flight=status.in_flight, spec=record.spec
     )
+    saved = record.download
+    intact = saved_file_intact(saved, run.files) if saved is not None else None
+    if saved is not None and intact:
+        delete = replace(delete, remove_file=saved.path)
+    elif saved is not None and intact is False:
+        return Findings((delete,), warnings=(changed_file_note(address, saved.path, "deleted"),))
     return Findings(actions=(delete,))
 
 

@@ -142,7 +142,8 @@ def _table_row(row: ActionRow) -> str:
     if len(names) > TABLE_FIELDS:
         fields += f" +{len(names) - TABLE_FIELDS} more"
     action = f"`{row.symbol.mark}` {row.kind}"
-    return f"| {action} | `{row.address}` | {md_text(row.reason)} | {fields or '-'} |"
+    reason = "; ".join([row.reason, *row.notes])
+    return f"| {action} | `{row.address}` | {md_text(reason)} | {fields or '-'} |"
 
 
 def _groups(actions: tuple[ActionRow, ...]) -> dict[str, list[ActionRow]]:

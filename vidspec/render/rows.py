@@ -93,6 +93,7 @@ class ActionRow:
     fields: tuple[FieldRow, ...]
     hidden: int
     field_names: tuple[str, ...]  # for the Markdown table
+    notes: tuple[str, ...] = ()  # "file out/x.mp4 will be removed" (renderers add "# ")
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,17 @@ def _action_row(action: Action, names: Mapping[str, str]) -> ActionRow:
         fields=tuple(_field_row(c, names) for c in action.changes),
         hidden=action.unchanged,
         field_names=tuple(c.path for c in action.changes),
+        notes=_file_notes(action),
     )
+
+
+def _file_notes(action: Action) -> tuple[str, ...]:
+    """What happens to a file vidspec saved: removed with its video, or moved with it."""
+    if isinstance(action, Delete) and action.remove_file is not None:
+        return (f"file {action.remove_file} will be removed",)
+    if isinstance(action, Move) and action.file_from is not None:
+        return (f"file {action.file_from} will be moved to {action.file_to}",)
+    return ()
 
 
 def _heading(action: Action) -> str:

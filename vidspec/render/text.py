@@ -82,7 +82,9 @@ class _TextRenderer:
 
     def block(self, row: ActionRow) -> list[str]:
         mark = self._tone(f"{row.symbol.mark:>3}", row.symbol.tone)
-        lines = [self._bold(f"  # {row.heading}"), f"{mark} video {_quote(row.address)} {{"]
+        lines = [self._bold(f"  # {row.heading}")]
+        lines += [f"  # {escape_text(note)}" for note in row.notes]
+        lines.append(f"{mark} video {_quote(row.address)} {{")
         width = max([len(f.path) for f in row.fields] + ([2] if row.remote_id else []), default=0)
         if row.remote_id:
             lines.append(f"        {'id':<{width}} = {_quote(row.remote_id)}")
