@@ -41,7 +41,7 @@ from vidspec.plan.duration import apply_time
 from vidspec.plan.hints import import_hints, moved_hints
 from vidspec.plan.model import Plan, UnmanagedVideo
 from vidspec.plan.pending import REASON_ADOPT, REASON_RETRY, resolve_pending
-from vidspec.plan.remove import previous_ids, remove
+from vidspec.plan.remove import forget_removed, previous_ids, remove
 from vidspec.plan.run import Findings, PlanInputs, PlanOptions
 from vidspec.project.model import Desired, DesiredVideo, MovedBlock
 from vidspec.providers.base import Capabilities, Catalog, RemoteVideo
@@ -157,6 +157,8 @@ def _plan_address(
         if outcome.kind != "retry":
             return parts
         retry = True
+    if want is None and record is not None and _kept(run.desired, address):
+        return [*parts, forget_removed(address, record)]
     if record is not None:
         parts.append(previous_ids(run, address, record, removing=want is None))
     if want is None:
@@ -209,6 +211,11 @@ def _apply_moves(
     if problems:
         raise ManifestError(problems)
     return state, tuple(moves)
+
+
+def _kept(desired: Desired, address: str) -> bool:
+    """A ``removed`` block with ``destroy: false`` covers ``address``: forget, never delete."""
+    return any(not block.destroy and block.covers(address) for block in desired.removed)
 
 
 def _file_move(record: VideoRecord, want: DesiredVideo | None, files: LocalFiles) -> str | None:

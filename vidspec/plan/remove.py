@@ -14,6 +14,19 @@ from vidspec.state.model import VideoRecord
 REASON_NOT_IN_MANIFEST = "not in any manifest"
 REASON_DESTROY = "destroy requested"
 REASON_SUPERSEDED = "superseded by a regenerate"
+REASON_REMOVED = "removed block, destroy: false: the video stays in the account"
+
+
+def forget_removed(address: str, record: VideoRecord) -> Findings:
+    """A ``removed`` block with ``lifecycle.destroy: false``: vidspec stops managing the video
+    (and the old ones a regenerate left) without a call; its saved file stays too."""
+    olds = tuple(
+        Forget(address=address, reason=REASON_REMOVED, video_id=old, superseded=True)
+        for old in record.previous
+    )
+    return Findings(
+        actions=(Forget(address=address, reason=REASON_REMOVED, video_id=record.id), *olds)
+    )
 
 
 def remove(run: PlanInputs, address: str, record: VideoRecord) -> Findings:
