@@ -146,6 +146,7 @@ def test_plan_json_keys_are_the_contract(every_kind: Plan) -> None:
         "actions",
         "summary",
         "cost",
+        "apply_time",
         "pending",
         "unmanaged",
         "warnings",

@@ -22,7 +22,7 @@ import click
 from vidspec import __version__
 from vidspec.cli.context import GlobalOptions, color_wanted
 from vidspec.cli.group import VidspecGroup
-from vidspec.core.errors import Interrupted, ManifestError, VidspecError
+from vidspec.core.errors import Cancelled, Interrupted, ManifestError, VidspecError
 from vidspec.core.escape import terminal_safe
 
 # name -> (module defining ``command``, its one-line help as ``--help`` lists it). The modules
@@ -212,6 +212,9 @@ def _run(argv: list[str] | None) -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(Interrupted.exit_code)
+    except Cancelled as exc:  # the user said no: not an error (exit 1, as Terraform)
+        click.echo(str(exc), err=True)
+        sys.exit(exc.exit_code)
     except ManifestError as exc:
         # One problem a line, each already saying file:line:column; a prefix would mark one.
         click.echo(str(exc), err=True)

@@ -145,6 +145,7 @@ class _Run:
             options,
             clock,
             engine._started,
+            provider.capabilities,
         )
         self.gate = Gate(
             provider.pacing, clock, engine._stop, reporter, self.tally.progress, self.results

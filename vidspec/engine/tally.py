@@ -17,7 +17,9 @@ from vidspec.engine.flights import LOST, Flights
 from vidspec.engine.options import EngineOptions
 from vidspec.engine.progress import ApplyReporter, Progress
 from vidspec.engine.results import ActionResult, ApplyResults, Outcome, result_of
-from vidspec.plan.actions import Action
+from vidspec.plan.actions import Action, Create, Regenerate
+from vidspec.plan.duration import time_left
+from vidspec.providers.base import Capabilities
 
 _INTERRUPTED = "interrupted (Ctrl-C)"
 
@@ -36,8 +38,11 @@ class Tally:
         options: EngineOptions,
         clock: Clock,
         started: float,
+        caps: Capabilities,
     ) -> None:
         self._actions = list(actions)
+        self._caps = caps
+        self._generations = sum(isinstance(a, (Create, Regenerate)) for a in self._actions)
         self._index = {id(a): i for i, a in enumerate(self._actions)}
         self._rows: dict[int, ActionResult] = {}
         self._failed_addresses: set[str] = set()
@@ -86,9 +91,18 @@ class Tally:
             self.set(queue.popleft(), Outcome.NOT_ATTEMPTED, why)
 
     def progress(self) -> Progress:
-        elapsed = self._clock.monotonic() - self._started
-        generating = len(self._flights.known_ids())
-        return Progress.of(len(self._rows), len(self._actions), elapsed, generating)
+        """Where the run stands; the time left is the plan's model (``plan.duration``) for
+        the generations not sent yet and the newest one in flight, on the engine's clock."""
+        now = self._clock.monotonic()
+        flights = self._flights
+        unsent = max(0, self._generations - flights.generations_sent)
+        newest = flights.last_sent if flights else None
+        done, total = len(self._rows), len(self._actions)
+        left = None
+        if done < total:
+            left = time_left(unsent, None if newest is None else now - newest, self._caps)
+        generating = len(flights.known_ids())
+        return Progress(done, total, now - self._started, left, generating)
 
     def finish(self) -> None:
         """Every action gets its row: what is still in flight, and what never started."""

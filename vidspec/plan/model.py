@@ -14,6 +14,8 @@ The plan's JSON document (``plan --json``, ``show --json PLANFILE``; JSON Schema
                  "download"},
      "cost": {"generation_requests", "api_requests", "refresh_requests", "minutes", "unit",
               "amount", "quota_left", "requests_used", "requests_cap"},
+     "apply_time"?: {"seconds", "generation_rate": {"count", "seconds"}, "generations",
+                     "requests", "requests_cap", "month_share"},
      "pending": [{"address", "remote_id", "state", "since", "note"}],
      "unmanaged": {"count", "videos": [{"id", "name"}]},
      "warnings": ["..."]}
@@ -33,6 +35,7 @@ from vidspec.core.addresses import natural_key
 from vidspec.core.errors import QuotaExceeded, UnsafePlan
 from vidspec.core.times import format_time, parse_time
 from vidspec.plan.actions import KIND_ORDER, Action, action_from_json
+from vidspec.plan.duration import ApplyTime
 from vidspec.plan.fingerprint import plan_fingerprint
 from vidspec.project.config import Safety
 
@@ -148,6 +151,8 @@ class Plan:
     unmanaged: tuple[UnmanagedVideo, ...] = ()
     warnings: tuple[str, ...] = ()
     refreshed: bool = True
+    apply_time: ApplyTime | None = None
+    """How long apply takes at the provider's limits (``vidspec.plan.duration``)."""
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.actions, key=lambda a: a.sort_key()))
@@ -243,6 +248,8 @@ class Plan:
             },
             "warnings": list(self.warnings),
         }
+        if self.apply_time is not None:
+            doc["apply_time"] = self.apply_time.to_json()
         if actions:
             doc["actions"] = [a.to_json(full=full) for a in self.actions]
         return doc
@@ -261,6 +268,7 @@ class Plan:
             ),
             warnings=tuple(str(w) for w in doc["warnings"]),
             refreshed=bool(doc["refreshed"]),
+            apply_time=ApplyTime.from_json(doc["apply_time"]) if "apply_time" in doc else None,
         )
 
 

@@ -24,6 +24,7 @@ from vidspec.project.placeholders import Template, check_names, compile_template
 from vidspec.project.protect import ProtectedPaths
 
 FOR_EACH = "for_each"
+_UNUSED_SHOWN = 5  # unused columns named in the one warning about them
 
 
 @dataclass(frozen=True)
@@ -125,16 +126,24 @@ def data_files(docs: list[Any]) -> set[Path]:
 
 
 def _warn_unused(expansion: Expansion, template: Template, where: SourceLocation) -> None:
+    """One warning for the columns no placeholder uses, however many (a sheet of 10,000
+    columns gives one line with the count and the first few names, not 10,000 lines)."""
     used = template.names
     source = expansion.source
-    for column in source.names:
-        if column == KEY or column in used or column == source.key_column:
-            continue
-        what = f"column `{column}` of {source.display}" if source.display else f"`{column}`"
-        expansion.warnings.append(
-            f"{where}: for_each of '{expansion.name}': {what} is not used by any placeholder "
-            f"(a typo in a placeholder or a header?)"
-        )
+    unused = [c for c in source.names if c != KEY and c not in used and c != source.key_column]
+    if not unused:
+        return
+    of = f" of {source.display}" if source.display else ""
+    if len(unused) == 1:
+        what = f"column `{unused[0]}`{of} is" if source.display else f"`{unused[0]}` is"
+    else:
+        names = ", ".join(f"`{c}`" for c in unused[:_UNUSED_SHOWN])
+        more = f" and {len(unused) - _UNUSED_SHOWN:,} more" if len(unused) > _UNUSED_SHOWN else ""
+        what = f"{len(unused):,} columns{of} ({names}{more}) are"
+    expansion.warnings.append(
+        f"{where}: for_each of '{expansion.name}': {what} not used by any placeholder "
+        f"(a typo in a placeholder or a header?)"
+    )
 
 
 def row_problems(problems: list[Problem], instance: Instance) -> list[Problem]:

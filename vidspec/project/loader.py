@@ -32,6 +32,7 @@ from vidspec.project.protect import (
     protected_paths,
     read_refusal,
 )
+from vidspec.project.removed import RemovedBlock, check_removed, collect_removed
 from vidspec.project.resolve import (
     download_path,
     file_kind,
@@ -48,7 +49,7 @@ from vidspec.project.schema import manifest_validator, schema_family, text_paths
 from vidspec.project.templates import stray_placeholders, without_templates
 from vidspec.project.yamlload import YamlDocument, display_path, load_yaml, read_text
 
-MANIFEST_KEYS = ("defaults", "videos", "moved")
+MANIFEST_KEYS = ("defaults", "videos", "moved", "removed")
 
 
 def load_desired(project: Project, *, unmatched_globs: bool = False) -> Desired:
@@ -89,6 +90,7 @@ class _Loading:
         self._lifecycles: dict[Lifecycle, Lifecycle] = {}  # equal lifecycles: one object
         self.first_seen: dict[str, SourceLocation] = {}
         self.moves: list[Move] = []
+        self.removed: list[RemovedBlock] = []
         self.downloads: list[DownloadTarget] = []
         self.data_files: set[Path] = set()  # for_each: {file: …} rows
         self.sources: list[Path] = []  # every file read for videos: vidspec.yaml, manifests
@@ -138,6 +140,7 @@ class _Loading:
                 continue
             self._load_source(doc, doc.value, project_defaults)
         self.problems += check_moves(self.moves, self.first_seen, self.definitions)
+        self.problems += check_removed(self.removed, self.first_seen, self.definitions)
         protected = protected_paths(
             self.root, vidspec_files(self.project), self.sources, self.texts, self.data_files
         )
@@ -148,6 +151,7 @@ class _Loading:
             provider_kind=self.project.provider.kind,
             videos=dict(sorted(self.videos.items(), key=lambda i: natural_key(i[0]))),
             moves=tuple(m.block for m in self.moves),
+            removed=tuple(self.removed),
             files=tuple(self.files),
             definitions=self.definitions,
             warnings=tuple(self.warnings),
@@ -191,6 +195,7 @@ class _Loading:
                     self.problems += stray_placeholders(video, locs, where, address)
                     self._load_video(doc, address, video, where, locs, merged_defaults)
         self._collect_moves(doc, data.get("moved"))
+        self.removed += collect_removed(doc.root, doc.locs, data.get("removed"))
         return merged_defaults
 
     def _check_file(self, doc: YamlDocument, data: Any) -> None:

@@ -96,6 +96,8 @@ def _head(rows: PlanRows) -> list[str]:
         return ["### vidspec plan: no changes", "Your videos match the manifests."]
     counts = rows.summary_line.removeprefix("Plan: ").removesuffix(".")
     head = [f"### vidspec plan: {counts}", "**Cost:** " + rows.cost_line.removeprefix("Cost: ")]
+    if rows.time_line is not None:
+        head.append("**Apply time:** " + rows.time_line.removeprefix("Apply time: "))
     deletes, regenerates = rows.counts["delete"], rows.counts["regenerate"]
     if deletes or regenerates:
         what = []
@@ -140,7 +142,8 @@ def _table_row(row: ActionRow) -> str:
     if len(names) > TABLE_FIELDS:
         fields += f" +{len(names) - TABLE_FIELDS} more"
     action = f"`{row.symbol.mark}` {row.kind}"
-    return f"| {action} | `{row.address}` | {md_text(row.reason)} | {fields or '-'} |"
+    reason = "; ".join([row.reason, *row.notes])
+    return f"| {action} | `{row.address}` | {md_text(reason)} | {fields or '-'} |"
 
 
 def _groups(actions: tuple[ActionRow, ...]) -> dict[str, list[ActionRow]]:

@@ -17,6 +17,7 @@ from typing import Any
 from vidspec.core.times import format_time
 from vidspec.plan.actions import Action, Delete, Download, FieldChange, Forget, Move, Regenerate
 from vidspec.plan.model import PendingTask, Plan, UnmanagedVideo
+from vidspec.render.durations import apply_time_line
 
 # A string longer than this (or with a line break) is shown as a word diff or a text block.
 LONG_STRING = 60
@@ -92,6 +93,7 @@ class ActionRow:
     fields: tuple[FieldRow, ...]
     hidden: int
     field_names: tuple[str, ...]  # for the Markdown table
+    notes: tuple[str, ...] = ()  # "file out/x.mp4 will be removed" (renderers add "# ")
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class PlanRows:
     unmanaged: tuple[UnmanagedVideo, ...]
     warnings: tuple[str, ...]
     abandoned: tuple[str, ...] = ()  # dead write-ahead records apply drops (its only change)
+    time_line: str | None = None  # "Apply time: about 20 min (10 a minute) · 374 requests, ..."
 
     @property
     def empty(self) -> bool:
@@ -137,6 +140,7 @@ def plan_rows(plan: Plan, names: Mapping[str, str] | None = None) -> PlanRows:
         unmanaged=plan.unmanaged,
         warnings=plan.warnings,
         abandoned=tuple(_pending_line(p) for p in plan.pending if p.state == "abandoned"),
+        time_line=apply_time_line(plan.apply_time) if plan.apply_time is not None else None,
     )
 
 
@@ -246,7 +250,17 @@ def _action_row(action: Action, names: Mapping[str, str]) -> ActionRow:
         fields=tuple(_field_row(c, names) for c in action.changes),
         hidden=action.unchanged,
         field_names=tuple(c.path for c in action.changes),
+        notes=_file_notes(action),
     )
+
+
+def _file_notes(action: Action) -> tuple[str, ...]:
+    """What happens to a file vidspec saved: removed with its video, or moved with it."""
+    if isinstance(action, Delete) and action.remove_file is not None:
+        return (f"file {action.remove_file} will be removed",)
+    if isinstance(action, Move) and action.file_from is not None:
+        return (f"file {action.file_from} will be moved to {action.file_to}",)
+    return ()
 
 
 def _heading(action: Action) -> str:

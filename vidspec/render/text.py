@@ -54,6 +54,8 @@ class _TextRenderer:
                 lines += [*self.block(row), ""]
             lines.append(self._bold(rows.summary_line))
             lines.append(rows.cost_line)
+            if rows.time_line is not None:
+                lines.append(rows.time_line)
         if rows.pending:
             lines += ["", "In flight (shown, not created again):"]
             lines += [f"  {line}" for line in rows.pending]
@@ -80,7 +82,9 @@ class _TextRenderer:
 
     def block(self, row: ActionRow) -> list[str]:
         mark = self._tone(f"{row.symbol.mark:>3}", row.symbol.tone)
-        lines = [self._bold(f"  # {row.heading}"), f"{mark} video {_quote(row.address)} {{"]
+        lines = [self._bold(f"  # {row.heading}")]
+        lines += [f"  # {escape_text(note)}" for note in row.notes]
+        lines.append(f"{mark} video {_quote(row.address)} {{")
         width = max([len(f.path) for f in row.fields] + ([2] if row.remote_id else []), default=0)
         if row.remote_id:
             lines.append(f"        {'id':<{width}} = {_quote(row.remote_id)}")
