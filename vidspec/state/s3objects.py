@@ -29,6 +29,7 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from vidspec.core.errors import BackendError
@@ -55,10 +56,12 @@ class ConditionFailed(Exception):
 
 @dataclass(frozen=True)
 class StoredObject:
-    """An object's bytes and the ETag that names this version of it."""
+    """An object's bytes and the ETag that names this version of it (``modified``: when the
+    store says it was written, if it says)."""
 
     body: bytes
     etag: str
+    modified: datetime | None = None
 
 
 def printable(text: str, limit: int = 200) -> str:
@@ -146,7 +149,12 @@ class S3Objects:
                 f"bytes",
                 "The store cut its answer short; run the command again.",
             )
-        return StoredObject(body=body, etag=str(answer["ETag"]))
+        modified = answer.get("LastModified")
+        return StoredObject(
+            body=body,
+            etag=str(answer["ETag"]),
+            modified=modified if isinstance(modified, datetime) else None,
+        )
 
     def put(
         self,
