@@ -123,3 +123,35 @@ def test_once_the_video_is_listed_the_plan_adopts_it_and_converges(
     assert hostile_env.env.run("apply", "--auto-approve", monkeypatch=monkeypatch)[0] == 0
     code, out, _ = hostile_env.env.run("plan", "--detailed-exitcode", monkeypatch=monkeypatch)
     assert (code, out) == (0, "No changes. Your videos match the manifests.\n")
+
+
+def test_an_abandoned_record_beside_an_unconfirmed_create_keeps_both_headers() -> None:
+    """The old note (issue 13 item 15) with issue 19's line: neither "No changes" nor "In
+    flight" for records whose videos may not exist."""
+    from test_plan_fixtures import CDN, NOW, desired, spec, state, want
+
+    from vidspec.plan.planner import plan
+    from vidspec.project.model import spec_hash
+    from vidspec.render.markdown import render_markdown
+    from vidspec.state.model import PendingRecord
+
+    def lost(address: str, age: timedelta) -> PendingRecord:
+        body = spec(address.title())
+        return PendingRecord(address, "create", spec_hash(body), body, NOW - age, "unknown")
+
+    records = (lost("welcome", timedelta(minutes=5)), lost("gone", timedelta(hours=2)))
+    result = plan(
+        desired(want("welcome", spec("Welcome"))), state(pending=records), [], None, CDN, NOW
+    )
+    assert [p.state for p in result.pending] == ["abandoned", "unknown"]
+    text = render_text(result)
+    assert text.startswith(
+        "No actions now; 1 create awaits confirmation until 09:25 UTC (not listed yet).\n"
+        "No videos to change. Apply drops 1 abandoned create record from the state "
+        "(nothing is created or paid).\n"
+    ), text
+    assert "No changes" not in text and "In flight" not in text
+    assert "\nAbandoned (apply drops these records" in text
+    markdown = render_markdown(result)
+    assert markdown.startswith("### vidspec plan: no actions now\n")
+    assert "Apply drops 1 abandoned create record" in markdown
