@@ -212,6 +212,7 @@ class _Run:
             stats=self.results.stats,
             desired=work.desired,
             started=engine._started,
+            seen=self.results.seen,
         )
 
     def execute(self, plan: Plan) -> ApplyResults:

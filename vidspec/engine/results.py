@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from vidspec.plan.actions import Action
+from vidspec.providers.base import RemoteVideo
 
 
 class Outcome(str, Enum):
@@ -67,6 +68,9 @@ class ApplyResults:
     interrupted: bool = False
     stats: ApplyStats = field(default_factory=ApplyStats)
     destroy: bool = False
+    # The videos polling saw finish, by id, as the listing reported them (status, link): what
+    # ``vidspec output`` shows right after apply (``.vidspec/observed.json``, kept by app).
+    seen: dict[str, RemoteVideo] = field(default_factory=dict)
 
     def count(self, outcome: Outcome, kind: str | None = None) -> int:
         return sum(
