@@ -212,7 +212,8 @@ class ApplySession:
         )
         results = engine.run(work)
         self._observed(results)
-        self._note_shown(work)
+        if results.state_error is None:  # a state that cannot be written is not written again
+            self._note_shown(work)
         return results
 
     def _observed(self, results: ApplyResults) -> None:
