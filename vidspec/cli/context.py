@@ -19,6 +19,11 @@ from typing import Any
 
 import click
 
+DIRECTORY_HELP = "Run as if vidspec was started in DIR (like git -C)."
+NO_COLOR_HELP = "No colour in output (also: NO_COLOR set)."
+VERBOSE_HELP = "More detail on stderr (-vv: request log; -vvv: libraries' debug lines too)."
+_MARK = "_vidspec_global_options"  # set on a command once it takes them after its name
+
 
 @dataclass(frozen=True)
 class GlobalOptions:
@@ -81,12 +86,6 @@ def _log_verbosely(verbose: int) -> None:
     # and whole bodies: never below WARNING, not even with -vvv.
     for name in ("botocore", "boto3", "s3transfer"):
         logging.getLogger(name).setLevel(logging.WARNING)
-
-
-DIRECTORY_HELP = "Run as if vidspec was started in DIR (like git -C)."
-NO_COLOR_HELP = "No colour in output (also: NO_COLOR set)."
-VERBOSE_HELP = "More detail on stderr (-vv: request log; -vvv: libraries' debug lines too)."
-_MARK = "_vidspec_global_options"
 
 
 def _after_name(ctx: click.Context, param: click.Parameter, value: Any) -> None:

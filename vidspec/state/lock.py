@@ -36,6 +36,7 @@ from vidspec.core.errors import LockHeld, StateError
 from vidspec.core.times import format_time, parse_time
 
 _POLL_SECONDS = 0.2
+_RELEASED_RETRIES = 3  # a lock found free when its holder was looked up is tried again at once
 
 
 def ci_run_url(environ: Mapping[str, str]) -> str | None:
@@ -146,6 +147,7 @@ class ProjectLock:
             raise StateError(f"{self.lock_path}: this command already holds the lock")
         self.lock_path.parent.mkdir(parents=True, exist_ok=True)
         deadline = self._clock.monotonic() + max(0.0, timeout)
+        again = _RELEASED_RETRIES
         while True:
             candidate = filelock.FileLock(str(self.lock_path))
             try:
@@ -153,7 +155,11 @@ class ProjectLock:
             except filelock.Timeout:
                 remaining = deadline - self._clock.monotonic()
                 if remaining <= 0:
-                    raise self._held_error(timeout) from None
+                    held = self._held_error(timeout)
+                    if held.lock_id is None and again:  # released just now: take it
+                        again -= 1
+                        continue
+                    raise held from None
                 self._clock.sleep(min(_POLL_SECONDS, remaining))
                 continue
             except OSError as exc:
@@ -202,38 +208,30 @@ class ProjectLock:
             return None
 
     def current(self) -> LockInfo | None:
-        """The holder with an ID ``force-unlock`` takes: the note's, or, for a note that cannot
-        be read or a held lock without one, an ID derived from the files; ``None``: no note
-        and no held lock."""
+        """The holder with an ID ``force-unlock`` takes: the note's (a killed holder's too),
+        or, while another process holds the lock and its note cannot be read (or is not
+        written), an ID derived from the note's bytes or the lock file; else ``None``."""
         holder = self.holder()
         if holder is not None:
             return holder
+        if self.held or not self.lock_path.exists() or not self._held_elsewhere():
+            return None  # an unreadable note beside a free lock blocks nothing
         try:
             note = self.info_path.read_bytes()
-            stamp = self.info_path.stat()
         except FileNotFoundError:
-            return self._without_note()
-        except OSError as exc:
             return LockInfo.unknown(
-                _file_id(self.info_path), f"its note {self.info_path} cannot be read ({exc})", None
+                _file_id(self.lock_path),
+                f"the lock {self.lock_path} is held by a process that has not recorded who it "
+                f"is in {self.info_path}",
+                _modified(self.lock_path),
             )
+        except OSError as exc:
+            why = f"its note {self.info_path} cannot be read ({exc.strerror or exc})"
+            return LockInfo.unknown(_file_id(self.info_path), why, None)
         return LockInfo.unknown(
             "n" + hashlib.sha256(note).hexdigest()[:15],
             f"its note {self.info_path} is not a vidspec lock note ({len(note)} bytes)",
-            datetime.fromtimestamp(stamp.st_mtime, timezone.utc).replace(microsecond=0),
-        )
-
-    def _without_note(self) -> LockInfo | None:
-        """A lock file held by a process that has not recorded itself (an older vidspec, or
-        one just starting): named by the file's identity."""
-        if self.held or not self.lock_path.exists() or not self._held_elsewhere():
-            return None
-        stamp = self.lock_path.stat()
-        return LockInfo.unknown(
-            _file_id(self.lock_path),
-            f"the lock {self.lock_path} is held by a process that has not recorded who it is "
-            f"in {self.info_path}",
-            datetime.fromtimestamp(stamp.st_mtime, timezone.utc).replace(microsecond=0),
+            _modified(self.info_path),
         )
 
     def _held_elsewhere(self) -> bool:
@@ -281,6 +279,14 @@ class ProjectLock:
             f"The state is locked by another vidspec command{waited}:\n{holder.describe()}",
             holder.id,
         )
+
+
+def _modified(path: Path) -> datetime | None:
+    try:
+        stamp = path.stat().st_mtime
+    except OSError:
+        return None
+    return datetime.fromtimestamp(stamp, timezone.utc).replace(microsecond=0)
 
 
 def _file_id(path: Path) -> str:

@@ -32,6 +32,7 @@ from vidspec.state.s3objects import ConditionFailed, S3Objects, StoredObject, pr
 FIRST_POLL = 0.5  # seconds before the first retry of a held lock
 MAX_POLL = 8.0  # the backoff stops doubling here
 _FIELD_LIMIT = 300  # a holder's field longer than this is cut (the body is untrusted)
+_RELEASED_RETRIES = 3  # a lock found gone when its holder was read is tried again at once
 _PLAIN_ETAG = re.compile(r"[0-9a-f]{32}(-[0-9]{1,5})?")  # an MD5, or a multipart upload's
 
 
@@ -62,6 +63,7 @@ class S3Lock:
         body = (json.dumps(info.to_json(), indent=2, sort_keys=True) + "\n").encode()
         deadline = self._clock.monotonic() + max(0.0, timeout)
         pause = FIRST_POLL
+        again = _RELEASED_RETRIES
         while True:
             try:
                 self._etag = self.objects.put(self.key, body, if_none_match=True)
@@ -73,6 +75,9 @@ class S3Lock:
                     # Our own first attempt created it and its answer was lost (then retried).
                     self._etag, self._info = etag, info
                     return info
+                if holder is None and again:  # released just now: try to take it at once
+                    again -= 1
+                    continue
             remaining = deadline - self._clock.monotonic()
             if remaining <= 0:
                 raise self._held_error(timeout)
