@@ -8,8 +8,9 @@ which lets the next command lock a fresh file even if a hung holder still sits o
 
 Every held lock has an ID vidspec can print, even when its note cannot be read (issue 19): a
 note that is not vidspec's (garbage, a truncated write, an older format) is named by a hash of
-its bytes; a held lock without a note, by the lock file's identity (device, inode and
-modification time). ``force-unlock ID`` reads the lock again and removes it only while it is
+its bytes; a held lock without a note, by the lock file's identity (device and inode: not its
+modification time, which older filelock versions touch at every attempt to lock).
+``force-unlock ID`` reads the lock again and removes it only while it is
 still that version.
 """
 
@@ -223,7 +224,7 @@ class ProjectLock:
                 _file_id(self.lock_path),
                 f"the lock {self.lock_path} is held by a process that has not recorded who it "
                 f"is in {self.info_path}",
-                _modified(self.lock_path),
+                None,  # the file's time: its last attempt to lock under filelock 3.x
             )
         except OSError as exc:
             why = f"its note {self.info_path} cannot be read ({exc.strerror or exc})"
@@ -290,12 +291,14 @@ def _modified(path: Path) -> datetime | None:
 
 
 def _file_id(path: Path) -> str:
-    """An ID for the version of ``path`` on disk: its device, inode and modification time."""
+    """An ID for the version of ``path`` on disk: its device and inode (a file made again is
+    another; its modification time is not stable, as filelock 3.x truncates the file at every
+    attempt to lock it)."""
     try:
         info = path.stat()
     except OSError:
         return "f" + "0" * 15
-    stamp = f"{info.st_dev}:{info.st_ino}:{info.st_mtime_ns}".encode()
+    stamp = f"{info.st_dev}:{info.st_ino}".encode()
     return "f" + hashlib.sha256(stamp).hexdigest()[:15]
 
 
