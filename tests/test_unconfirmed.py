@@ -40,7 +40,8 @@ def hostile_env(
 
 def lose_the_create(hostile_env: HostileEnv) -> str:
     """Apply one create whose POST is answered 502 (the service never made it); returns when
-    a plan would create it again if it stays unlisted, as the plan shows it (HH:MM UTC)."""
+    a plan would create it again if it stays unlisted, as the plan shows it (``HH:MM UTC``, or
+    with its date when that is past midnight)."""
     gateway = answer(502, b"<html>Bad Gateway</html>", {"Content-Type": "text/html"})
     hostile_env.hostile.add("POST", GENERATE, gateway, times=1)
     before = hostile_env.env.clock.now()
@@ -48,7 +49,10 @@ def lose_the_create(hostile_env: HostileEnv) -> str:
     assert outcome is Outcome.FAILED and "answer to the create was lost" in detail
     (pending,) = hostile_env.env.state().pending
     assert pending.started_at - before < timedelta(seconds=5)
-    return f"{pending.started_at + timedelta(minutes=30):%H:%M} UTC"
+    until = pending.started_at + timedelta(minutes=30)  # safety.pending_grace
+    if until.date() != pending.started_at.date():  # past midnight: the date is said too
+        return f"{until:%Y-%m-%d %H:%M} UTC"
+    return f"{until:%H:%M} UTC"
 
 
 LINE = "1 create awaits confirmation until {} (not listed yet)"
@@ -76,7 +80,8 @@ def test_an_unconfirmed_create_is_not_called_a_match_and_exits_2(
     assert doc["converged"] is False and doc["unconfirmed"]["count"] == 1
     (pending,) = doc["pending"]
     assert doc["unconfirmed"]["until"] == pending["until"]
-    assert pending["until"].startswith(format_time(hostile_env.env.clock.now())[:11])
+    (record,) = hostile_env.env.state().pending
+    assert pending["until"] == format_time(record.started_at + timedelta(minutes=30))
 
 
 def test_drift_reports_the_unconfirmed_create_and_exits_2(
