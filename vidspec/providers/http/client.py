@@ -328,13 +328,10 @@ class HttpClient:
         ) from cause
 
     def download(self, url: str, dest: Path, *, refused_hint: str) -> DownloadResult:
-        """Stream the video at ``url`` to ``dest`` atomically (``save_stream``), following at
-        most ``max_redirects`` http(s) redirects. Only the token-less file client calls this.
-        Each answer's head comes within the request deadline; the body, however long it takes,
-        never slower than the policy's speed floor (``min_speed`` over ``stall_time``). A file
-        host that refuses the link (401/403/404) is reported as that, with ``refused_hint``
-        saying why a link may stop working on this service; an answer that is not a video is
-        refused (``http_files.check_answer``)."""
+        """Stream the video at ``url`` to ``dest`` atomically (``save_stream``) through at most
+        ``max_redirects`` http(s) redirects (the token-less file client only): each head within
+        the request deadline, the body no slower than the speed floor. A refused link
+        (401/403/404) gets ``refused_hint``; an answer that is not a video is refused."""
         floor = SpeedFloor(self.policy.min_speed, self.policy.stall_time)
         bounds = BodyBounds.start("GET", url, self.policy.deadline, None, floor=floor)
         for _ in range(self.policy.max_redirects + 1):
