@@ -35,7 +35,9 @@ def test_the_answer_may_come_from_a_pipe_and_the_end_of_input_is_a_no(
         monkeypatch.setattr("sys.stdin", io.StringIO(piped))
         code, out, err = env.run("apply", monkeypatch=monkeypatch)
         assert code == 1, piped
-        assert "Apply cancelled." in err
+        # one wording for every prompt, never an error (issue 20 item 13)
+        assert "Apply cancelled: nothing was changed." in err
+        assert "Error" not in err, err
         assert ("stdin ended without an answer" in err) == (piped == ""), err
     assert env.server.world.videos == {}
     monkeypatch.setattr("sys.stdin", io.StringIO("yes"))  # `printf yes |`: no newline
@@ -53,7 +55,7 @@ def test_yes_applies_and_anything_else_cancels(
     code, out, err = env.run("apply", monkeypatch=monkeypatch)
     assert code == 1
     assert "Do you want to perform these actions? Only 'yes' will be accepted." in out
-    assert "Apply cancelled." in err
+    assert err == "Apply cancelled: nothing was changed.\n"
     assert env.server.world.videos == {}
     tty(monkeypatch, "yes")
     code, out, err = env.run("apply", monkeypatch=monkeypatch)
@@ -84,7 +86,7 @@ def test_auto_approve_prints_plan_table_and_final_line(
         "Apply complete! Videos: 2 created, 0 renamed, 0 regenerated, 0 deleted.\n"
     )
     # CI (no terminal): a line per finished video on stderr
-    assert f"video-00: created (id {first}) [1/2]" in err
+    assert f"video-00: created (id {first}) [1/2 done, " in err
     code, out, err = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
     assert (code, out) == (0, "No changes. Your videos match the manifests.\n")
     videos["video-01"]["video_name"] = "Second, renamed"
@@ -125,8 +127,13 @@ def test_a_refused_create_shows_in_the_table_and_exits_1(
     assert table[1].split()[:3] == ["video-00", "rename", "done"]
     assert table[2].split()[:3] == ["video-01", "create", "failed"]
     assert "not enough quota" in table[2]
-    assert table[3].split()[:4] == ["video-02", "create", "not", "attempted"]
-    assert "an earlier create was refused" in table[3]
+    # what was not attempted is below the table, a line per definition (issue 20 item 14)
+    assert table[3:6] == [
+        "",
+        "Not attempted:",
+        "  video-02: create not attempted (not sent: an earlier create was refused "
+        + table[5].split("refused ", 1)[1],
+    ]
     assert table[-1] == (
         "Apply finished with errors. Videos: 0 created, 1 renamed, 0 regenerated, 0 deleted; "
         "1 failed, 1 not done."

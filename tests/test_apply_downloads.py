@@ -150,7 +150,7 @@ def test_a_finished_video_whose_file_is_missing_is_planned_and_saved_by_the_next
         code, out, err = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
         assert code == 0, out
         # issue 10 item 21: once "saved", not "saved (saved out/first.mp4 (file missing))"
-        assert "video-00: saved (out/first.mp4) [1/1]\n" in err
+        assert "video-00: saved (out/first.mp4) [1/1 done, 0:00 elapsed]\n" in err
         assert "\nvideo-00  download  done    out/first.mp4\n" in out
         assert (env.root / "out" / "first.mp4").is_file()
         assert sum(1 for m, _, _ in env.server.request_log if m == "POST") == posts

@@ -196,11 +196,13 @@ def test_prevent_destroy_still_refuses_a_changed_script_near_expiry(
 
 
 def test_the_readme_quick_start_command(tmp_path: Path) -> None:
-    """``vidspec -C examples/quickstart apply --auto-approve``, as the README says, in a fresh
-    process with the real clock (the sandbox's 2.5 s videos: about five seconds)."""
-    root = tmp_path / "quickstart"
-    shutil.copytree(QUICKSTART, root, ignore=shutil.ignore_patterns(".vidspec", "out"))
+    """``vidspec init --example quickstart DIR && vidspec -C DIR apply --auto-approve``, as the
+    README says, in fresh processes with the real clock (the sandbox's 2.5 s videos: about five
+    seconds)."""
+    root = tmp_path / "vidspec-demo"
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    init = [sys.executable, "-m", "vidspec", "init", "--example", "quickstart", str(root)]
+    assert subprocess.run(init, capture_output=True, env=env, timeout=60).returncode == 0
     run = [sys.executable, "-m", "vidspec", "-C", str(root)]
     done = subprocess.run(
         [*run, "apply", "--auto-approve"], capture_output=True, text=True, env=env, timeout=60

@@ -77,10 +77,11 @@ def test_line_reporter_prints_finished_videos_and_a_wait_line_every_30_seconds()
     reporter.ticking(0.5, "2 videos to finish", Progress.of(1, 4, 125.0))  # nothing left
     assert lines == [
         "Applying 4 actions...",
-        "a: created (id 1) [1/4]",
-        "b: create failed: no quota [1/4]",
-        "Waiting 24 s for the generation rate limit (10 per 60 s)... [1/4 done, 1:00 elapsed]",
-        "Waiting 20 s for 2 videos to finish... [1/4 done, 1:30 elapsed]",
+        "a: created (id 1) [1/4 done, 0:30 elapsed, about 2 min left]",
+        "b: create failed: no quota [1/4 done, 0:30 elapsed, about 2 min left]",
+        "Waiting 24 s for the generation rate limit (10 per 60 s)... "
+        "[1/4 done, 1:00 elapsed, about 3 min left]",
+        "Waiting 20 s for 2 videos to finish... [1/4 done, 1:30 elapsed, about 5 min left]",
     ]
 
 
@@ -94,10 +95,10 @@ def test_bar_reporter_redraws_one_line_with_eta() -> None:
     )
     bar.closed(Progress.of(4, 4, 90.0))
     text = "".join(written)
-    assert "\r[------------------------] 0/4 done  0:00 elapsed  ETA --:--\x1b[K" in text
+    assert "\r[------------------------] 0/4 done, 0:00 elapsed\x1b[K" in text
     assert "\r\x1b[Ka: created (id 1)\n" in text  # cleared, printed above the bar
-    assert "[######------------------] 1/4 done  0:30 elapsed  ETA 1:30\x1b[K" in text
-    assert "ETA 1:33  Waiting 6 s for the generation rate limit (10 per 60 s)..." in text
+    assert "[######------------------] 1/4 done, 0:30 elapsed, about 2 min left\x1b[K" in text
+    assert "about 2 min left  Waiting 6 s for the generation rate limit (10 per 60 s)..." in text
     assert text.endswith("\r\x1b[K")  # the bar is gone at the end
 
 
@@ -106,4 +107,4 @@ def test_the_bar_never_wraps() -> None:
     BarReporter(write=written.append, width=40).waiting(
         6.0, "the generation rate limit", Progress.of(1, 4, 31.0), pacing=True
     )
-    assert written == ["\r" + "[######------------------] 1/4 done  0:31 elapsed"[:40] + "\x1b[K"]
+    assert written == ["\r" + "[######------------------] 1/4 done, 0:31 elapsed"[:40] + "\x1b[K"]

@@ -70,7 +70,8 @@ def test_destroy_asks_first(env: ApplyEnv, monkeypatch: pytest.MonkeyPatch) -> N
     assert env.run("apply", "--auto-approve", monkeypatch=monkeypatch)[0] == 0
     monkeypatch.setattr("sys.stdin", io.StringIO(""))  # no answer: a no
     code, _, err = env.run("destroy", monkeypatch=monkeypatch)
-    assert code == 1 and "Destroy cancelled." in err
+    assert code == 1 and "Destroy cancelled: nothing was changed." in err
+    assert "Error" not in err, err
     assert "vidspec plan --destroy -o plan.bin" in err
     monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
     code, out, err = env.run("destroy", monkeypatch=monkeypatch)

@@ -3,6 +3,7 @@ terminal. The holder is a real second process, as a hung ``vidspec apply`` would
 
 from __future__ import annotations
 
+import io
 import os
 import select
 import subprocess
@@ -141,13 +142,35 @@ def test_without_a_lock_there_is_nothing_to_unlock(
     assert "there is nothing to unlock" in err
 
 
-def test_without_a_terminal_it_needs_force(
-    root: Path, stale: LockInfo, capsys: pytest.CaptureFixture[str]
+def test_a_piped_yes_breaks_the_lock(
+    root: Path, stale: LockInfo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """`echo yes | vidspec force-unlock ID`, as `echo yes | vidspec apply` (issue 20 item 13)."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
+    code, out, err = run(root, capsys, "force-unlock", stale.id)
+    assert code == 0, err
+    assert "Do you really want to force-unlock?" in out
+    assert f"ID:      {stale.id}" in out
+    assert "The lock was removed" in out
+    assert lock_is_free(root)
+
+
+@pytest.mark.parametrize("piped", ["", "no\n", "y\n"])
+def test_anything_but_yes_cancels_without_an_error(
+    root: Path,
+    stale: LockInfo,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    piped: str,
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(piped))
     code, _, err = run(root, capsys, "force-unlock", stale.id)
     assert code == 1
-    assert "there is no terminal to ask" in err
-    assert f"vidspec force-unlock --force {stale.id}" in err
+    assert err.startswith("Force-unlock cancelled: nothing was changed.\n"), err
+    assert "Error" not in err
+    if not piped:  # nothing to read: say how to answer
+        assert f"echo yes | vidspec force-unlock {stale.id}" in err
+        assert "--force" in err
     assert LocalStateStore(load_project(root)).lock_holder() == stale
 
 
@@ -199,5 +222,5 @@ def test_on_a_terminal_yes_breaks_the_lock(root: Path, stale: LockInfo) -> None:
 def test_on_a_terminal_anything_but_yes_keeps_the_lock(root: Path, stale: LockInfo) -> None:
     code, printed = _on_a_terminal(root, stale.id, "y")
     assert code == 1, printed
-    assert "Force-unlock cancelled; the lock is unchanged." in printed
+    assert "Force-unlock cancelled: nothing was changed." in printed
     assert LocalStateStore(load_project(root)).lock_holder() == stale

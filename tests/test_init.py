@@ -104,3 +104,107 @@ def test_item10_17_init_never_writes_through_a_planted_symlink(
         "pick an empty directory (vidspec init DIR)\n"
     )
     assert list(elsewhere.iterdir()) == []
+
+
+# --- init --example (issue 20 item 11) -----------------------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not {".vidspec", "out"} & set(p.relative_to(root).parts)
+    }
+
+
+@pytest.mark.parametrize("example", ["quickstart", "bulk", "vidnoz"])
+def test_init_example_writes_the_example_shipped_in_the_package(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    example: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("VIDNOZ_API_KEY", "k")
+    code, out, err = run(capsys, "init", "--example", example, "demo")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-1] == "Next: vidspec -C demo validate"
+    written = _tree(tmp_path / "demo")
+    assert ".gitignore" in written and "vidspec.yaml" in written
+    # the repository's examples/ are the package's files, one copy (a link each)
+    assert (REPO / "examples" / example).resolve() == REPO / "vidspec" / "examples" / example
+    assert written == _tree(REPO / "examples" / example)
+    code, out, _ = run(capsys, "-C", "demo", "validate")
+    assert code == 0 and out.endswith("are valid.\n")
+
+
+def test_init_example_runs_again_and_never_overwrites_another_text(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "init", "--example", "quickstart", "demo")[0] == 0
+    # the same text already there is kept: the README's Quick start may run twice
+    assert run(capsys, "init", "--example", "quickstart", "demo") == (
+        0,
+        "Next: vidspec -C demo validate\n",
+        "",
+    )
+    (tmp_path / "demo" / "vidspec.yaml").write_text("version: 1\n# mine\n", encoding="utf-8")
+    code, out, err = run(capsys, "init", "--example", "quickstart", "demo")
+    assert (code, out) == (1, "")
+    assert err.startswith("Error: init would overwrite demo/vidspec.yaml\n")
+    assert (tmp_path / "demo" / "vidspec.yaml").read_text(
+        encoding="utf-8"
+    ) == "version: 1\n# mine\n"
+
+
+def test_an_unknown_example_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "init", "--example", "nope", "demo")
+    assert (code, out) == (1, "")
+    assert "'nope' is not one of 'quickstart', 'bulk', 'vidnoz'" in err
+    assert not (tmp_path / "demo").exists()
+
+
+def test_the_readme_quick_start_writes_the_example_outside_the_source_tree() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Quick start", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    first, _tests = block.splitlines()
+    assert "vidspec init --example quickstart vidspec-demo" in first
+    assert first.endswith("vidspec -C vidspec-demo apply --auto-approve")
+    assert "examples/" not in first
+
+
+# --- the sandbox's settings and base_url in the README (issue 20 item 12) -----------------------
+
+
+def test_the_readme_documents_every_sandbox_option_with_its_default_and_base_urls() -> None:
+    from dataclasses import fields
+
+    from vidspec.app.sandbox import SandboxOptions
+    from vidspec.providers.cdnvideo.api import API as CDNVIDEO_API
+    from vidspec.providers.vidnoz.api import API as VIDNOZ_API
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    defaults = SandboxOptions()
+    rows = {
+        line.split("|")[1].strip(): line for line in readme.splitlines() if line.startswith("| `")
+    }
+    for option in fields(SandboxOptions):
+        row = rows.get(f"`{option.name}`")
+        assert row is not None, f"provider.options.{option.name} is not in the README's table"
+        value = getattr(defaults, option.name)
+        if isinstance(value, bool):
+            shown = "true" if value else "false"
+        elif hasattr(value, "count"):  # a Rate
+            shown = f"{value.count}/{value.seconds:g}s"
+        else:
+            shown = f"{value:g}"
+        assert row.split("|")[2].strip() == f"`{shown}`", row
+    for url in (CDNVIDEO_API.default_base_url, VIDNOZ_API.default_base_url):
+        assert f"`{url}`" in readme
+    assert "`provider.base_url`" in readme

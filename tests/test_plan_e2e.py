@@ -173,8 +173,9 @@ def test_text_plan_and_detailed_exit_code(env: Env) -> None:
     code, out, err = env.run("plan", "--detailed-exitcode")
     assert code == 2, err
     assert "  # welcome will be created (new)" in out
-    *_, cost, blank, last = out.splitlines()
+    *_, cost, time, blank, last = out.splitlines()
     assert cost.startswith("Cost: 2 generation requests, ~0.1 video minutes")
+    assert time.startswith("Apply time: about 2 min (10 a minute) · ")
     assert (blank, last) == (
         "",
         f"Plan fingerprint: {json.loads(env.run('plan', '--json')[1])['fingerprint'][:12]}",

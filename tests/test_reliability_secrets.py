@@ -84,12 +84,14 @@ def test_a_token_never_leaks(tmp_path: Path) -> None:
             code, output = _run(root, environ, *args)
             assert code == 0, output
             outputs.append(output)
+            if args[0] == "apply":
+                assert (root / "out" / "first.mp4").is_file()
         environ["CDN_TOKEN"] = WRONG  # refused: the error message must not echo it either
         code, output = _run(root, environ, "apply", "--auto-approve")
         assert code == 1 and "the service refused the credentials" in output
         outputs.append(output)
     assert (root / "plan.json").is_file() and (root / ".vidspec" / "state.json").is_file()
-    assert (root / "out" / "first.mp4").is_file()
+    assert not (root / "out" / "first.mp4").exists()  # destroyed with its video (issue 20)
     _assert_clean(outputs, root, (TOKEN, WRONG))
 
 

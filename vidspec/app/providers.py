@@ -31,11 +31,14 @@ __all__ = ["open_provider", "project_policy"]
 
 def project_policy(project: Project, base: HttpPolicy | None = None) -> HttpPolicy:
     """``base`` (default: the standard policy) bounded by the project's ``safety.max_wait``,
-    ``safety.request_deadline`` and ``download.max_bytes``."""
+    ``safety.request_deadline`` and ``download:`` bounds (``max_bytes``, ``min_speed``,
+    ``stall_time``)."""
     return (base or HttpPolicy()).bounded(
         max_wait=project.safety.max_wait.total_seconds(),
         deadline=project.safety.request_deadline.total_seconds(),
         max_bytes=project.download.max_bytes,
+        min_speed=project.download.min_speed,
+        stall_time=project.download.stall_time.total_seconds(),
     )
 
 

@@ -143,10 +143,8 @@ def make_plan(
     spent = provider.ledger.total
     now = clock.now()
     options = _planner_options(project, request, store.usage().used(now))
-    files = (
-        {}
-        if request.destroy
-        else local_files(desired, state, project.root, targets=request.targets)
+    files = local_files(
+        desired, state, project.root, targets=request.targets, destroy=request.destroy
     )
     result = plan(desired, state, remote, catalog, provider.capabilities, now, options, files=files)
     return PlanResult(

@@ -21,11 +21,12 @@ import click
 
 from vidspec.app.apply import ApplyRequest, apply_session
 from vidspec.app.catalog_cache import catalog_names
+from vidspec.cli.confirm import Question, confirm
 from vidspec.cli.context import GlobalOptions, global_options
 from vidspec.cli.options import in_directory, lock_timeout_option
 from vidspec.cli.reporters import BarReporter, LineReporter
 from vidspec.core.clock import Clock, SystemClock
-from vidspec.core.errors import ApplyFailed, Interrupted, PlanError, UsageError, VidspecError
+from vidspec.core.errors import ApplyFailed, Interrupted, PlanError, UsageError
 from vidspec.engine import EngineOptions
 from vidspec.engine.progress import ApplyReporter
 from vidspec.plan import Plan
@@ -91,6 +92,8 @@ def run_apply(options: GlobalOptions, request: ApplyRequest, confirm: Confirmati
                 work, options=request.engine, reporter=_reporter(options), stop=stop
             )
     click.echo(render_results(results, color=options.color), nl=False)
+    if results.state_error is not None:  # the table says what was sent; this, why it stopped
+        raise results.state_error
     if results.interrupted:
         raise Interrupted(
             f"{word.capitalize()} interrupted; everything sent was recorded in the state.",
@@ -152,24 +155,14 @@ def fingerprint_prefix(value: str | None) -> str | None:
 
 
 def _ask(question: str, word: str) -> None:
-    """Read the answer from stdin, a terminal or a pipe (``echo yes | vidspec apply``, as
-    Terraform does). Only the exact line ``yes`` approves; the end of input is a no."""
-    click.echo(f"\n{question}")
-    click.echo("  Enter a value: ", nl=False)
-    line = sys.stdin.readline()
-    if not line.endswith("\n"):
-        click.echo("")  # no newline came from the user: end the prompt's line ourselves
-    if line.rstrip("\r\n") != "yes":
-        saved = "vidspec plan" + (" --destroy" if word == "destroy" else "") + " -o plan.bin"
-        hint = (
-            "Nothing was changed."
-            if line
-            else f"Nothing was changed: stdin ended without an answer. Pipe one (echo yes | "
-            f"vidspec {word}), pass --auto-approve, or review a saved plan: {saved}, then "
-            f"vidspec apply plan.bin."
-        )
-        raise VidspecError(f"{word.capitalize()} cancelled.", hint)
-    click.echo("")
+    """``yes`` from stdin, a terminal or a pipe (``echo yes | vidspec apply``), or
+    ``Cancelled``; the end of input is a no."""
+    saved = "vidspec plan" + (" --destroy" if word == "destroy" else "") + " -o plan.bin"
+    instead = (
+        f"Pipe one (echo yes | vidspec {word}), pass --auto-approve, or review a saved plan: "
+        f"{saved}, then vidspec apply plan.bin."
+    )
+    confirm(Question(word.capitalize(), question, instead))
 
 
 def _reporter(options: GlobalOptions) -> ApplyReporter:

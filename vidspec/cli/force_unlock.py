@@ -1,30 +1,35 @@
 """``vidspec force-unlock ID``: break a stale project lock, naming whose it was.
 
+Every held lock has an ID, also one whose note vidspec cannot read (derived from the lock
+itself: the S3 object's ETag, the local note's bytes or lock file); the store removes the
+lock only while it is still the version that ID names.
+
 The OS releases the lock of a process that dies, so a lock that stays is held by a process
 that hangs (or lives on another machine sharing the directory). Breaking it lets two commands
 write at once if that process wakes up; the state store's serial check then refuses the
 second write, but only a person can judge whether the holder is really gone: so the ID must
-match, and a terminal user confirms. A holder whose process still runs on this machine is not
-gone: it is refused, naming its pid, unless ``--force`` is given twice.
+match, and the user confirms (typed, or piped: ``echo yes | vidspec force-unlock ID``). A
+holder whose process still runs on this machine is not gone: it is refused, naming its pid,
+unless ``--force`` is given twice.
 """
 
 from __future__ import annotations
 
 import os
 import socket
-import sys
 
 import click
 
+from vidspec.cli.confirm import Question, confirm
 from vidspec.cli.context import global_options
-from vidspec.core.errors import UsageError, VidspecError
+from vidspec.core.errors import VidspecError
 from vidspec.project.config import load_project
 from vidspec.state import LockInfo, open_state_store
 
 
 def _alive_here(info: LockInfo) -> bool:
     """True when the holder is a running process on this machine (as far as we can tell)."""
-    if info.host != socket.gethostname():
+    if info.unreadable is not None or info.host != socket.gethostname():
         return False
     try:
         os.kill(info.pid, 0)
@@ -35,15 +40,19 @@ def _alive_here(info: LockInfo) -> bool:
     return True
 
 
-def _confirm(info: LockInfo, location: str) -> bool:
-    click.echo("Do you really want to force-unlock?", err=True)
-    click.echo(f"  vidspec will remove the lock of {location} held by:", err=True)
-    click.echo(info.describe(), err=True)
-    click.echo("  Only 'yes' will be accepted to confirm.", err=True)
-    answer: str = click.prompt(
-        "\n  Enter a value", default="", show_default=False, err=True, prompt_suffix=": "
+def _confirm(info: LockInfo, location: str, lock_id: str) -> None:
+    """``yes`` from a terminal or a pipe (``echo yes | vidspec force-unlock ID``), or
+    ``Cancelled`` (the lock is kept)."""
+    text = (
+        "Do you really want to force-unlock?\n"
+        f"  vidspec will remove the lock of {location} held by:\n{info.describe()}\n"
+        "  Only 'yes' will be accepted to confirm."
     )
-    return answer.strip() == "yes"
+    instead = (
+        f"Pipe one (echo yes | vidspec force-unlock {lock_id}), or pass --force if you are "
+        "sure the holder is gone."
+    )
+    confirm(Question("Force-unlock", text, instead))
 
 
 @click.command("force-unlock")
@@ -71,17 +80,13 @@ def command(ctx: click.Context, lock_id: str, force: int) -> int:
         click.echo(f"Removing the lock of {store.location}, held by:", err=True)
         click.echo(holder.describe(), err=True)
     if holder is not None and holder.id == lock_id and not force:
-        if not sys.stdin.isatty():
-            raise UsageError(
-                "force-unlock needs a confirmation and there is no terminal to ask",
-                f"If you are sure the holder is gone, run: vidspec force-unlock --force {lock_id}",
-            )
-        if not _confirm(holder, store.location):
-            click.echo("Force-unlock cancelled; the lock is unchanged.", err=True)
-            return 1
-    broken = store.force_unlock(lock_id)  # refuses a wrong ID, naming the holder
-    click.echo(
-        f"The lock was removed (it was held by {broken.user}@{broken.host}, pid {broken.pid}, "
-        f"running `{broken.command}`). vidspec commands can run again."
+        _confirm(holder, store.location, lock_id)
+    broken = store.force_unlock(lock_id)  # refuses a wrong ID (or version), naming the holder
+    held_by = (
+        f"its holder was unknown: {broken.unreadable}"
+        if broken.unreadable is not None
+        else f"it was held by {broken.user}@{broken.host}, pid {broken.pid}, running "
+        f"`{broken.command}`"
     )
+    click.echo(f"The lock was removed ({held_by}). vidspec commands can run again.")
     return 0

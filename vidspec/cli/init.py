@@ -1,4 +1,6 @@
-"""``vidspec init [DIR]``: write a working sandbox project; never overwrite a file."""
+"""``vidspec init [DIR] [--example NAME]``: write a working sandbox project, or one of the
+examples shipped in the package (``vidspec/examples/``, which the repository's ``examples/``
+links to: one copy); never overwrite a file (one already holding the same text is kept)."""
 
 from __future__ import annotations
 
@@ -17,30 +19,54 @@ if TYPE_CHECKING:
 
 # Template names that cannot be stored as they are written (package data skips dotfiles).
 _RENAMES = {"gitignore": ".gitignore"}
+EXAMPLES = ("quickstart", "bulk", "vidnoz")
+"""The example projects ``init --example`` writes (``vidspec/examples/NAME``)."""
 
 
-def template_files() -> dict[str, str]:
-    """The project ``init`` writes: relative POSIX path -> text."""
+def template_files(example: str | None = None) -> dict[str, str]:
+    """The project ``init`` writes (the template, or ``example``): relative POSIX path -> text.
+    An example's own ``.gitignore`` comes along; what it ignores at its top (``out/``,
+    ``.vidspec/``: left by a run in the repository's ``examples/``) does not."""
     files: dict[str, str] = {}
-    _collect(resources.files("vidspec") / "templates" / "init", "", files)
+    if example is None:
+        _collect(resources.files("vidspec") / "templates" / "init", "", files, _RENAMES)
+        return files
+    folder = resources.files("vidspec") / "examples" / example
+    ignore = folder / ".gitignore"
+    skipped = {
+        line.strip().rstrip("/")
+        for line in (ignore.read_text("utf-8").splitlines() if ignore.is_file() else ())
+        if line.strip().endswith("/") and "/" not in line.strip().rstrip("/")
+    }
+    _collect(folder, "", files, {".gitignore": ".gitignore"}, skipped)
     return files
 
 
-def _collect(folder: Traversable, prefix: str, files: dict[str, str]) -> None:
+def _collect(
+    folder: Traversable,
+    prefix: str,
+    files: dict[str, str],
+    renames: dict[str, str],
+    skipped: set[str] | frozenset[str] = frozenset(),
+) -> None:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        name = _RENAMES.get(entry.name, entry.name) if not prefix else entry.name
+        name = renames.get(entry.name, entry.name) if not prefix else entry.name
+        if not prefix and entry.name in skipped:
+            continue
         if entry.is_dir():
-            _collect(entry, f"{prefix}{name}/", files)
-        elif not entry.name.startswith((".", "__")):
+            if not entry.name.startswith((".", "__")):
+                _collect(entry, f"{prefix}{name}/", files, renames)
+        elif not name.startswith(("__", ".")) or (not prefix and name in renames.values()):
             files[f"{prefix}{name}"] = entry.read_text("utf-8")
 
 
-def init_project(target: Path) -> list[Path]:
-    """Write the template project into ``target``; ``.gitignore`` lines are appended to an
-    existing one. Refuses (writing nothing) if any other file exists already."""
+def init_project(target: Path, example: str | None = None) -> list[Path]:
+    """Write the template project (or ``example``) into ``target``; ``.gitignore`` lines are
+    appended to an existing one, a file already holding the same text is kept. Refuses
+    (writing nothing) if any other file exists already."""
     if target.exists() and not target.is_dir():
         raise ProjectError(f"{display_path(target)} is a file, not a directory")
-    files = template_files()
+    files = template_files(example)
     links = sorted({link for name in files if (link := _symlink_on_the_way(target, name))})
     if links:
         shown = ", ".join(display_path(link) for link in links)
@@ -49,7 +75,11 @@ def init_project(target: Path) -> list[Path]:
             "vidspec init never writes through a symlink (it may point anywhere): remove it, "
             "or pick an empty directory (vidspec init DIR)",
         )
-    existing = [name for name in files if name != ".gitignore" and (target / name).exists()]
+    existing = [
+        name
+        for name, text in files.items()
+        if name != ".gitignore" and (target / name).exists() and not _same(target / name, text)
+    ]
     if existing:
         shown = ", ".join(display_path(target / name) for name in existing)
         raise ProjectError(
@@ -63,6 +93,8 @@ def init_project(target: Path) -> list[Path]:
         if name == ".gitignore" and path.exists():
             if not _append_missing_lines(path, text):
                 continue
+        elif path.exists():  # the same text already (checked above): nothing to write
+            continue
         else:
             try:
                 with open(path, "x", encoding="utf-8") as handle:  # O_EXCL: never via a link
@@ -71,6 +103,13 @@ def init_project(target: Path) -> list[Path]:
                 raise ProjectError(f"init would overwrite {display_path(path)}") from exc
         written.append(path)
     return written
+
+
+def _same(path: Path, text: str) -> bool:
+    try:
+        return path.is_file() and path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _symlink_on_the_way(target: Path, name: str) -> Path | None:
@@ -97,12 +136,18 @@ def _append_missing_lines(path: Path, text: str) -> bool:
 
 @click.command("init")
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--example",
+    type=click.Choice(EXAMPLES),
+    help="Write this example project instead: quickstart (three videos on the sandbox), bulk "
+    "(for_each over a spreadsheet, on the sandbox) or vidnoz (a Vidnoz project).",
+)
 @click.pass_context
-def command(ctx: click.Context, directory: Path | None) -> None:
+def command(ctx: click.Context, directory: Path | None, example: str | None) -> None:
     """Create a sandbox project (vidspec.yaml, videos/, .gitignore) in DIR (default: here)."""
     base = global_options(ctx).directory
     target = base / directory if directory is not None else base
-    written = init_project(target)
+    written = init_project(target, example)
     for path in written:
         click.echo(f"wrote {display_path(path)}")
     where = display_path(target)

@@ -1,10 +1,11 @@
 """Apply's progress on stderr: the engine's events (``vidspec.engine.progress.ApplyReporter``).
 
-``BarReporter`` redraws one progress line on a terminal (done/total, elapsed, ETA, what it waits
-for and how long is left), every second of a wait too (the engine's ``ticking``), and prints a
-line per finished video above it; ``LineReporter`` prints a plain line per finished video, and
-during waits one line every 30 seconds (of the engine's clock) saying what it waits for, for CI
-logs. The words come from ``vidspec.render.apply``.
+``BarReporter`` redraws one progress line on a terminal (done/total, elapsed, the time left as
+the plan's model estimates it, what it waits for and how long is left), every second of a wait
+too (the engine's ``ticking``), and prints a line per finished video above it;
+``LineReporter`` prints a plain line per finished video (``[10/200 done, 0:33 elapsed, about
+19 min left]``), and during waits one line every 30 seconds (of the engine's clock) saying
+what it waits for, for CI logs. The words come from ``vidspec.render.apply``.
 """
 
 from __future__ import annotations
@@ -15,8 +16,14 @@ from collections.abc import Callable
 import click
 
 from vidspec.engine.progress import Progress
-from vidspec.engine.results import ActionResult
-from vidspec.render.apply import TONES, clock_text, finished_line, wait_text
+from vidspec.engine.results import ActionResult, Outcome
+from vidspec.render.apply import (
+    TONES,
+    finished_line,
+    not_attempted_lines,
+    progress_text,
+    wait_text,
+)
 from vidspec.render.style import style
 
 HEARTBEAT = 30.0  # a log says what it waits for at most, and at least, this often
@@ -35,6 +42,7 @@ class LineReporter:
     def __init__(self, echo: Callable[[str], None] = _echo) -> None:
         self._echo = echo
         self._last = 0.0  # progress.elapsed of the last line
+        self._not_attempted: list[ActionResult] = []  # said at the end, a line per definition
 
     def started(self, progress: Progress) -> None:
         noun = "action" if progress.total == 1 else "actions"
@@ -45,7 +53,10 @@ class LineReporter:
         pass
 
     def finished(self, result: ActionResult, progress: Progress) -> None:
-        self._echo(f"{finished_line(result)} [{progress.done}/{progress.total}]")
+        if result.outcome is Outcome.NOT_ATTEMPTED:
+            self._not_attempted.append(result)
+            return
+        self._echo(f"{finished_line(result)} [{progress_text(progress)}]")
         self._last = progress.elapsed
 
     def waiting(self, seconds: float, reason: str, progress: Progress, *, pacing: bool) -> None:
@@ -54,14 +65,12 @@ class LineReporter:
     def ticking(self, left: float, reason: str, progress: Progress) -> None:
         if left < 1.0 or progress.elapsed - self._last < HEARTBEAT:
             return
-        self._echo(
-            f"{wait_text(left, reason)} [{progress.done}/{progress.total} done, "
-            f"{clock_text(progress.elapsed)} elapsed]"
-        )
+        self._echo(f"{wait_text(left, reason)} [{progress_text(progress)}]")
         self._last = progress.elapsed
 
     def closed(self, progress: Progress) -> None:
-        pass
+        for line in not_attempted_lines(self._not_attempted):
+            self._echo(line)
 
 
 class BarReporter:
@@ -79,6 +88,7 @@ class BarReporter:
         self._write = write or (lambda text: click.echo(text, err=True, nl=False))
         self._shown = False
         self._note = ""
+        self._not_attempted: list[ActionResult] = []
 
     def started(self, progress: Progress) -> None:
         self._draw(progress)
@@ -88,6 +98,10 @@ class BarReporter:
         self._draw(progress)
 
     def finished(self, result: ActionResult, progress: Progress) -> None:
+        if result.outcome is Outcome.NOT_ATTEMPTED:  # said at the end, a line per definition
+            self._not_attempted.append(result)
+            self._draw(progress)
+            return
         self._clear()
         text = finished_line(result)
         if self._color:
@@ -106,6 +120,10 @@ class BarReporter:
 
     def closed(self, progress: Progress) -> None:
         self._clear()
+        for line in not_attempted_lines(self._not_attempted):
+            self._write(
+                (style(line, fg=TONES[Outcome.NOT_ATTEMPTED]) if self._color else line) + "\n"
+            )
 
     def _draw(self, progress: Progress) -> None:
         self._write("\r" + self._line(progress) + "\x1b[K")
@@ -120,11 +138,7 @@ class BarReporter:
         share = progress.done / progress.total if progress.total else 1.0
         filled = round(share * _BAR)
         bar = "#" * filled + "-" * (_BAR - filled)
-        eta = "--:--" if progress.eta is None else clock_text(progress.eta)
-        text = (
-            f"[{bar}] {progress.done}/{progress.total} done  "
-            f"{clock_text(progress.elapsed)} elapsed  ETA {eta}"
-        )
+        text = f"[{bar}] {progress_text(progress)}"
         if self._note:
             text += f"  {self._note}"
         width = self._width or shutil.get_terminal_size((100, 20)).columns - 1

@@ -35,6 +35,7 @@ and chained with ``raise ... from exc``.
     ├── DownloadWriteError            a fetched video could not be written here (disk, path)
     ├── ForgeError                    GitHub/GitLab refused a comment call; names the host
     ├── ApplyFailed                   apply finished but some actions failed
+    ├── Cancelled                     a question before a change was not answered yes
     └── Interrupted                   Ctrl-C                                 exit 130
 """
 
@@ -50,6 +51,7 @@ __all__ = [
     "ApplyFailed",
     "AuthError",
     "BackendError",
+    "Cancelled",
     "DownloadWriteError",
     "ForgeError",
     "Interrupted",
@@ -309,6 +311,12 @@ class ForgeError(VidspecError):
 
 class ApplyFailed(VidspecError):
     """Apply ran to the end but some actions failed; the summary table says which."""
+
+
+class Cancelled(VidspecError):
+    """A question asked before a change (apply, destroy, force-unlock) was answered anything
+    but ``yes``, or not at all: nothing was changed. Not a failure of vidspec nor of the
+    user's files, so the CLI prints it without the ``Error:`` prefix (exit 1, as Terraform)."""
 
 
 class Interrupted(VidspecError):

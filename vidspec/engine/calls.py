@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from vidspec.core.errors import NotFound, UsageError
+from vidspec.engine import localfiles
 from vidspec.engine.downloads import save_video
 from vidspec.engine.gate import Gate
 from vidspec.project.protect import ProtectedPaths
@@ -85,6 +86,14 @@ class Calls:
             )
         )
         return record
+
+    def remove_saved(self, saved: DownloadRecord) -> str:
+        """The file vidspec saved for a deleted video, removed if unchanged (no call)."""
+        return localfiles.remove_saved(self._root, saved)
+
+    def move_saved(self, saved: DownloadRecord, relative: str) -> DownloadRecord | str:
+        """The file vidspec saved for a moved video, moved to ``relative`` (no call)."""
+        return localfiles.move_saved(self._root, saved, relative, self._protected)
 
     def _unable(self, what: str) -> UsageError:
         name = self._provider.capabilities.display_name

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from vidspec.plan.actions import Action
+from vidspec.plan.actions import Action, Create, Regenerate
 from vidspec.state import PendingRecord, VideoRecord
 
 LOST = (
@@ -44,9 +44,14 @@ class Flights:
 
     def __init__(self) -> None:
         self._items: list[Flight] = []
+        self.generations_sent = 0  # creates and regenerates sent in this run (apply's progress)
+        self.last_sent: float | None = None  # when the newest of them was sent (monotonic)
 
     def add(self, flight: Flight) -> None:
         self._items.append(flight)
+        if isinstance(flight.action, (Create, Regenerate)):
+            self.generations_sent += 1
+            self.last_sent = max(self.last_sent or flight.sent_at, flight.sent_at)
 
     def discard(self, flight: Flight) -> None:
         if flight in self._items:

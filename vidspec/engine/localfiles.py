@@ -1,10 +1,12 @@
 """What is on disk at the ``download:`` paths: the facts the pure planner is given.
 
 ``local_files`` looks at every path the manifests want that the state recorded a saved file
-for: its size, and its sha256 when the size matches the record (a different size cannot be
-the same file, so it is not read). The planner turns these values into ``download`` actions
-(``vidspec.plan.downloads``); apply uses ``already_saved``, the same rule, to skip a file that
-is in place by the time it gets there.
+for, and at the saved files of videos no manifest wants: its size, and its sha256 when the
+size matches the record (a different size cannot be the same file, so it is not read). The
+planner turns these values into ``download`` actions and the files a delete removes or a move
+takes along (``vidspec.plan.downloads``); apply uses ``already_saved``, the same rule, to skip
+a file that is in place by the time it gets there, and checks a file again before it removes
+(``remove_saved``) or moves (``move_saved``) it: only what vidspec saved, unchanged.
 
 A ``download:`` path must resolve inside the project directory: ``download_target`` refuses a
 path that leaves it, also through a symlinked folder, whatever the manifest said.
@@ -13,6 +15,7 @@ path that leaves it, also through a symlinked folder, whatever the manifest said
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 from collections.abc import Collection
 from pathlib import Path
@@ -94,10 +97,16 @@ def look_at(root: Path, relative: str, sizes: Collection[int]) -> LocalFile | No
 
 
 def local_files(
-    desired: Desired, state: State, root: Path, *, targets: Collection[str] = ()
+    desired: Desired,
+    state: State,
+    root: Path,
+    *,
+    targets: Collection[str] = (),
+    destroy: bool = False,
 ) -> dict[str, LocalFile | None]:
     """What is at each ``download:`` path that a wanted video (of ``targets``, when given)
-    names and the state recorded a file at."""
+    names and the state recorded a file at, and at the files the state recorded for videos no
+    manifest wants (every video, for ``destroy``): removed, or moved, with their video."""
     sizes: dict[str, set[int]] = {}
     for record in state.videos.values():
         if record.download is not None:
@@ -106,9 +115,18 @@ def local_files(
     wanted = {
         video.download
         for address, video in desired.videos.items()
-        if video.download is not None and (not targets or address in chosen)
+        if video.download is not None and (not targets or address in chosen) and not destroy
     }
-    return {path: look_at(root, path, sizes[path]) for path in sorted(wanted & sizes.keys())}
+    leaving_ones = select(targets, state.videos) if targets else state.videos.keys()
+    leaving = {
+        record.download.path
+        for address, record in state.videos.items()
+        if record.download is not None
+        and (destroy or address not in desired.videos)
+        and address in leaving_ones
+    }
+    paths = (wanted | leaving) & sizes.keys()
+    return {path: look_at(root, path, sizes[path]) for path in sorted(paths)}
 
 
 def already_saved(root: Path, known: DownloadRecord | None, relative: str) -> bool:
@@ -118,3 +136,37 @@ def already_saved(root: Path, known: DownloadRecord | None, relative: str) -> bo
         return False
     found = look_at(root, relative, (known.size,))
     return download_reason(relative, known, {relative: found}) is None
+
+
+def remove_saved(root: Path, saved: DownloadRecord) -> str:
+    """Remove the file vidspec saved for a deleted video, if it is still what was saved (its
+    size and sha256): a file the user changed since is theirs and stays. Returns what became
+    of it, for the results table."""
+    found = look_at(root, saved.path, (saved.size,))
+    if found is None:
+        return ""  # gone already
+    if found.size != saved.size or found.sha256 != saved.sha256:
+        return f"{saved.path} changed since vidspec saved it: left as it is"
+    try:
+        download_target(root, saved.path).unlink()
+    except (OSError, DownloadPathError) as exc:
+        return f"{saved.path} not removed: {getattr(exc, 'strerror', None) or exc}"
+    return f"removed {saved.path}"
+
+
+def move_saved(
+    root: Path, saved: DownloadRecord, relative: str, protected: ProtectedPaths | None
+) -> DownloadRecord | str:
+    """Move the file vidspec saved to ``relative`` (a moved video's new ``download:``), if it
+    is still what was saved and nothing is there yet: its new record, or why it stayed."""
+    if not already_saved(root, saved, saved.path):
+        return f"{saved.path} is not the file vidspec saved any more: not moved"
+    try:
+        target = download_target(root, relative, protected)
+        if target.exists() or target.is_symlink():
+            return f"{relative} exists already: {saved.path} not moved"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(download_target(root, saved.path), target)
+    except (OSError, DownloadPathError) as exc:
+        return f"{saved.path} not moved: {getattr(exc, 'strerror', None) or exc}"
+    return DownloadRecord(path=relative, size=saved.size, sha256=saved.sha256)

@@ -16,7 +16,9 @@ from vidspec.engine.results import ActionResult
 @dataclass(frozen=True)
 class Progress:
     """Where the run stands: ``done`` of ``total`` actions finished (done, failed or skipped),
-    seconds ``elapsed``, and an estimate of the seconds left (``None`` until one finished)."""
+    seconds ``elapsed``, and an estimate of the seconds left (``None``: none). The engine's
+    ``Tally`` estimates it with the plan's model (``vidspec.plan.duration.time_left``);
+    ``of`` extrapolates from the pace so far, for callers without capabilities."""
 
     done: int
     total: int

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 
 from vidspec.core.clock import Clock
@@ -65,6 +66,8 @@ class Steps:
         if not self._tally.may_start():
             self._tally.set(action, Outcome.NOT_ATTEMPTED, self._tally.halt_all or "")
             return
+        if not isinstance(action, (Move, Forget, Adopt)):  # these only write the state
+            self._tally.begun(action)
         try:
             if isinstance(action, Move):
                 self._move(action)
@@ -90,8 +93,17 @@ class Steps:
         if action.from_address not in state.videos or action.address in state.videos:
             self._tally.set(action, Outcome.FAILED, "the state changed; run vidspec plan again")
             return
-        self._recorder.save(state.moved(action.from_address, action.address))
-        self._tally.set(action, Outcome.DONE, f"from {action.from_address}")
+        state = state.moved(action.from_address, action.address)
+        record, detail = state.videos[action.address], f"from {action.from_address}"
+        if action.file_to is not None and record.download is not None:
+            moved = self._calls.move_saved(record.download, action.file_to)
+            if isinstance(moved, str):  # left where it is: the next plan downloads anew
+                detail += f"; {moved}"
+            else:
+                state = state.with_video(action.address, replace(record, download=moved))
+                detail += f"; {record.download.path} moved to {moved.path}"
+        self._recorder.save(state)
+        self._tally.set(action, Outcome.DONE, detail)
 
     def _rename(self, action: Rename) -> None:
         refused = unfilled_reason({self._caps.name_field: action.name})
@@ -113,11 +125,16 @@ class Steps:
                 self._calls.cancel(action.video_id)
         gone = self._calls.delete(action.video_id)
         state = self._recorder.state
+        detail = f"id {action.video_id}" + (", was already gone" if gone else "")
         if action.superseded:
             self._recorder.save(records.without_previous(state, action.address, action.video_id))
         else:
+            current = state.videos.get(action.address)
             self._recorder.save(records.removed(state, action.address))
-        detail = f"id {action.video_id}" + (", was already gone" if gone else "")
+            # the state's own record decides, not the plan: only what vidspec saved, unchanged
+            if current is not None and current.download is not None:
+                what = self._calls.remove_saved(current.download)
+                detail += f", {what}" if what else ""
         self._tally.set(action, Outcome.DONE, detail)
 
     def _download(self, action: Download) -> None:
@@ -153,6 +170,7 @@ class Steps:
                 action.replaces,
             )
         )
+        self._tally.begun(action, "adopted")  # recorded; how it ends may not be
         want = self._desired.videos.get(action.address) if self._desired else None
         flight = Flight(
             action=action,

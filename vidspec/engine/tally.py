@@ -12,14 +12,17 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from vidspec.core.clock import Clock
-from vidspec.core.errors import AuthError, ProviderError, QuotaExhausted
+from vidspec.core.errors import AuthError, ProviderError, QuotaExhausted, StateError
 from vidspec.engine.flights import LOST, Flights
 from vidspec.engine.options import EngineOptions
 from vidspec.engine.progress import ApplyReporter, Progress
 from vidspec.engine.results import ActionResult, ApplyResults, Outcome, result_of
-from vidspec.plan.actions import Action
+from vidspec.plan.actions import Action, Create, Regenerate
+from vidspec.plan.duration import time_left
+from vidspec.providers.base import Capabilities
 
 _INTERRUPTED = "interrupted (Ctrl-C)"
+UNRECORDED = "its outcome could not be recorded (state write failed): the next plan resolves it"
 
 A = TypeVar("A", bound=Action)
 
@@ -36,10 +39,14 @@ class Tally:
         options: EngineOptions,
         clock: Clock,
         started: float,
+        caps: Capabilities,
     ) -> None:
         self._actions = list(actions)
+        self._caps = caps
+        self._generations = sum(isinstance(a, (Create, Regenerate)) for a in self._actions)
         self._index = {id(a): i for i, a in enumerate(self._actions)}
         self._rows: dict[int, ActionResult] = {}
+        self._begun: dict[int, str] = {}  # actions under way ("sent"...) whose row is not set
         self._failed_addresses: set[str] = set()
         self._results = results
         self._flights = flights
@@ -66,6 +73,17 @@ class Tally:
                 self.halt_all = "--fail-fast: an earlier action failed"
         self._reporter.finished(result, self.progress())
 
+    def begun(self, action: Action, what: str = "sent") -> None:
+        """``action``'s call is about to go out (a POST, PATCH, DELETE, a file; or an adopted
+        video is watched): if its row is never set (a state write failed first), the row says
+        ``what`` happened, not "not attempted"."""
+        self._begun[self._index[id(action)]] = what
+
+    def state_failed(self, exc: StateError) -> None:
+        """A state write failed: the run stops; ``finish`` says what was sent."""
+        if self._results.state_error is None:
+            self._results.state_error = exc
+
     def halt(self, exc: ProviderError) -> None:
         """A refusal that every other generation would meet too: start no more of them."""
         if isinstance(exc, (AuthError, QuotaExhausted)) and self.halt_generations is None:
@@ -86,9 +104,18 @@ class Tally:
             self.set(queue.popleft(), Outcome.NOT_ATTEMPTED, why)
 
     def progress(self) -> Progress:
-        elapsed = self._clock.monotonic() - self._started
-        generating = len(self._flights.known_ids())
-        return Progress.of(len(self._rows), len(self._actions), elapsed, generating)
+        """Where the run stands; the time left is the plan's model (``plan.duration``) for
+        the generations not sent yet and the newest one in flight, on the engine's clock."""
+        now = self._clock.monotonic()
+        flights = self._flights
+        unsent = max(0, self._generations - flights.generations_sent)
+        newest = flights.last_sent if flights else None
+        done, total = len(self._rows), len(self._actions)
+        left = None
+        if done < total:
+            left = time_left(unsent, None if newest is None else now - newest, self._caps)
+        generating = len(flights.known_ids())
+        return Progress(done, total, now - self._started, left, generating)
 
     def finish(self) -> None:
         """Every action gets its row: what is still in flight, and what never started."""
@@ -104,10 +131,16 @@ class Tally:
                     f"id {flight.video_id}, {why}still generating; the next plan shows it",
                 )
         self._flights.clear()
+        failed_write = self._results.state_error
         if interrupted:
             why = _INTERRUPTED
+        elif failed_write is not None:
+            why = f"not started: the state could not be written ({failed_write.message})"
         else:
             why = self.halt_all or self.halt_generations or "not reached"
-        for action in self._actions:
-            self.set(action, Outcome.NOT_ATTEMPTED, why)
+        for index, action in enumerate(self._actions):
+            if failed_write is not None and index in self._begun:
+                self.set(action, Outcome.FAILED, f"{self._begun[index]}; {UNRECORDED}")
+            else:
+                self.set(action, Outcome.NOT_ATTEMPTED, why)
         self._results.rows = [self._rows[i] for i in sorted(self._rows)]

@@ -30,6 +30,8 @@ from vidspec.core.addresses import natural_key
 KIND_ORDER = ("move", "adopt", "create", "rename", "regenerate", "delete", "forget", "download")
 # JSON keys every action has; the rest are the kind's own fields.
 _COMMON = ("address", "reason", "changes", "cost")
+# Files vidspec saved that an action removes or moves (shown in every form of the plan).
+_FILES = ("remove_file", "file_from", "file_to")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,9 @@ class Action:
             doc["from_address"] = self.from_address
         if isinstance(self, Download):
             doc["download"] = self.download
+        for name in _FILES:
+            if getattr(self, name, None) is not None:
+                doc[name] = getattr(self, name)
         if full:
             for f in fields(self):
                 if f.name not in _COMMON and f.name not in doc:
@@ -168,13 +173,15 @@ class Regenerate(Action):
 @dataclass(frozen=True, kw_only=True)
 class Delete(Action):
     """Delete ``video_id`` (cancel it first when ``in_flight``). ``superseded``: the id is a
-    leftover of a regenerate, and the address itself stays managed."""
+    leftover of a regenerate, and the address itself stays managed. ``remove_file``: the file
+    vidspec saved for it (project-relative), removed with it if it is still what was saved."""
 
     kind: ClassVar[str] = "delete"
 
     video_id: str
     in_flight: bool = False
     superseded: bool = False
+    remove_file: str | None = None
 
     @property
     def remote_id(self) -> str | None:
@@ -198,12 +205,16 @@ class Forget(Action):
 
 @dataclass(frozen=True, kw_only=True)
 class Move(Action):
-    """``moved:``: the state record of ``from_address`` now lives at ``address``."""
+    """``moved:``: the state record of ``from_address`` now lives at ``address``. ``file_from``
+    -> ``file_to``: the file vidspec saved moves with it, when the new address downloads to
+    another path (instead of a new download; only if it is still what was saved)."""
 
     kind: ClassVar[str] = "move"
 
     from_address: str
     video_id: str | None = None
+    file_from: str | None = None
+    file_to: str | None = None
 
     @property
     def remote_id(self) -> str | None:

@@ -17,6 +17,17 @@ from vidspec.project.model import Desired, DesiredVideo
 from vidspec.providers.base import Capabilities, Catalog
 
 
+def sent_problems(
+    actions: Sequence[Action], desired: Desired, catalog: Catalog | None, caps: Capabilities
+) -> list[Problem]:
+    """What must stop a plan before approval, at its manifest location: a placeholder nothing
+    filled (``unfilled_problems``), and what the catalog (when read) does not offer."""
+    problems = unfilled_problems(actions, desired, caps)
+    if catalog is not None:
+        problems += catalog_problems(actions, desired, catalog)
+    return problems
+
+
 def catalog_problems(
     actions: Sequence[Action], desired: Desired, catalog: Catalog
 ) -> list[Problem]:

@@ -69,3 +69,23 @@ def download_action(want: DesiredVideo, record: VideoRecord, files: LocalFiles) 
         video_id=record.id,
         download=want.download,
     )
+
+
+def saved_file_intact(saved: DownloadRecord, files: LocalFiles) -> bool | None:
+    """Whether the file vidspec saved (``saved``) is still on disk as it was saved: ``True``
+    (or not looked at: the state is trusted, and apply checks again before it touches the
+    file), ``False`` when it changed since, ``None`` when it is gone."""
+    if saved.path not in files:
+        return True
+    found = files[saved.path]
+    if found is None:
+        return None
+    return found.size == saved.size and found.sha256 == saved.sha256
+
+
+def changed_file_note(address: str, path: str, what: str) -> str:
+    """The plan's warning for a saved file that changed since: vidspec leaves it."""
+    return (
+        f"{address}: {path} changed since vidspec saved it, so it stays where it is when the "
+        f"video is {what} (remove it yourself if you do not need it)."
+    )

@@ -1,10 +1,11 @@
 """A plan's fingerprint: what a reviewer approved, as 64 hex characters. Pure.
 
 The sha256 of the plan's canonical actions (address, kind, remote id, the desired spec's hash,
-where a move comes from, a download's path, and every changed field before -> after), plus the
-abandoned in-flight records apply would drop. Nothing that varies between two runs over the
-same manifests, state and remote goes in: no time, no state serial, no cost (the month's
-request count moves on every run), no file order (actions are sorted by the ``Plan``).
+where a move comes from, a download's path, a saved file removed or moved, and every changed
+field before -> after), plus the abandoned in-flight records apply would drop. Nothing that
+varies between two runs over the same manifests, state and remote goes in: no time, no state
+serial, no cost (the month's request count moves on every run), no file order (actions are
+sorted by the ``Plan``).
 ``apply --expect-fingerprint`` compares it; the sticky PR comment carries it.
 """
 
@@ -34,6 +35,7 @@ def short_fingerprint(fingerprint: str) -> str:
 
 
 def _action_row(action: Action) -> list[Any]:
+    files = [getattr(action, n, None) for n in ("remove_file", "file_from", "file_to")]
     return [
         action.address,
         action.kind,
@@ -42,4 +44,5 @@ def _action_row(action: Action) -> list[Any]:
         getattr(action, "from_address", None),
         getattr(action, "download", None),
         [[c.path, c.before, c.after] for c in action.changes],
+        *([files] if any(files) else []),  # a saved file removed or moved (absent: as before)
     ]

@@ -14,7 +14,11 @@ The plan's JSON document (``plan --json``, ``show --json PLANFILE``; JSON Schema
                  "download"},
      "cost": {"generation_requests", "api_requests", "refresh_requests", "minutes", "unit",
               "amount", "quota_left", "requests_used", "requests_cap"},
-     "pending": [{"address", "remote_id", "state", "since", "note"}],
+     "apply_time"?: {"seconds", "generation_rate": {"count", "seconds"}, "generations",
+                     "requests", "requests_cap", "month_share"},
+     "pending": [{"address", "remote_id", "state", "since", "note", "until"}],
+     "unconfirmed": {"count", "until"},
+     "converged": true,
      "unmanaged": {"count", "videos": [{"id", "name"}]},
      "warnings": ["..."]}
 
@@ -33,6 +37,7 @@ from vidspec.core.addresses import natural_key
 from vidspec.core.errors import QuotaExceeded, UnsafePlan
 from vidspec.core.times import format_time, parse_time
 from vidspec.plan.actions import KIND_ORDER, Action, action_from_json
+from vidspec.plan.duration import ApplyTime
 from vidspec.plan.fingerprint import plan_fingerprint
 from vidspec.project.config import Safety
 
@@ -44,14 +49,17 @@ class PendingTask:
     """Something in flight: shown in the plan, never created again.
 
     ``state`` is ``queued``/``running`` (a task the service reports), ``unknown`` (a create
-    whose answer was lost and that the listing has not shown yet) or ``abandoned`` (such a
-    create that never appeared within the grace period: apply drops its record)."""
+    whose answer was lost and that the listing has not shown yet: unconfirmed, the video may
+    not exist) or ``abandoned`` (such a create that never appeared within the grace period:
+    apply drops its record). ``until``: for ``unknown``, when a plan creates it again if it is
+    still not listed (``None``: not known, the listing was not read)."""
 
     address: str
     remote_id: str | None
     state: str
     since: datetime
     note: str
+    until: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -60,16 +68,19 @@ class PendingTask:
             "state": self.state,
             "since": format_time(self.since),
             "note": self.note,
+            "until": None if self.until is None else format_time(self.until),
         }
 
     @classmethod
     def from_json(cls, doc: Mapping[str, Any]) -> PendingTask:
+        until = doc.get("until")
         return cls(
             address=str(doc["address"]),
             remote_id=doc.get("remote_id"),
             state=str(doc["state"]),
             since=parse_time(str(doc["since"])),
             note=str(doc["note"]),
+            until=None if until is None else parse_time(str(until)),
         )
 
 
@@ -148,6 +159,8 @@ class Plan:
     unmanaged: tuple[UnmanagedVideo, ...] = ()
     warnings: tuple[str, ...] = ()
     refreshed: bool = True
+    apply_time: ApplyTime | None = None
+    """How long apply takes at the provider's limits (``vidspec.plan.duration``)."""
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.actions, key=lambda a: a.sort_key()))
@@ -160,6 +173,18 @@ class Plan:
         """True when apply would do anything, a download alone included (``--detailed-exitcode``
         2)."""
         return bool(self.actions) or any(p.state == "abandoned" for p in self.pending)
+
+    @property
+    def unconfirmed(self) -> tuple[PendingTask, ...]:
+        """Creates whose answer was lost and that the listing does not show yet: their videos
+        may not exist, so nothing to do now is not "the videos match"."""
+        return tuple(p for p in self.pending if p.state == "unknown")
+
+    @property
+    def converged(self) -> bool:
+        """Nothing to apply and no create awaiting confirmation: ``plan --detailed-exitcode``
+        exits 0 only then (2 otherwise)."""
+        return not self.has_changes and not self.unconfirmed
 
     @property
     def summary(self) -> dict[str, int]:
@@ -237,15 +262,28 @@ class Plan:
             "summary": self.summary,
             "cost": self.cost.to_json(),
             "pending": [p.to_json() for p in self.pending],
+            "unconfirmed": self._unconfirmed_json(),
+            "converged": self.converged,
             "unmanaged": {
                 "count": len(self.unmanaged),
                 "videos": [u.to_json() for u in self.unmanaged],
             },
             "warnings": list(self.warnings),
         }
+        if self.apply_time is not None:
+            doc["apply_time"] = self.apply_time.to_json()
         if actions:
             doc["actions"] = [a.to_json(full=full) for a in self.actions]
         return doc
+
+    def _unconfirmed_json(self) -> dict[str, Any]:
+        """How many creates await confirmation, and until when at the latest (``None``: none,
+        or a plan made without reading the listing)."""
+        waiting = self.unconfirmed
+        untils = [p.until for p in waiting]
+        known = [u for u in untils if u is not None]
+        until = max(known) if waiting and len(known) == len(untils) else None
+        return {"count": len(waiting), "until": None if until is None else format_time(until)}
 
     @classmethod
     def from_json(cls, doc: Mapping[str, Any]) -> Plan:
@@ -261,6 +299,7 @@ class Plan:
             ),
             warnings=tuple(str(w) for w in doc["warnings"]),
             refreshed=bool(doc["refreshed"]),
+            apply_time=ApplyTime.from_json(doc["apply_time"]) if "apply_time" in doc else None,
         )
 
 

@@ -33,19 +33,15 @@ from vidspec.core.addresses import natural_key, select, split_address
 from vidspec.core.errors import ManifestError, Problem, UsageError
 from vidspec.plan.actions import Action, Create, Move, Regenerate
 from vidspec.plan.build import create_action
-from vidspec.plan.checks import (
-    catalog_problems,
-    check_prevent_destroy,
-    plan_cost,
-    unfilled_problems,
-)
+from vidspec.plan.checks import check_prevent_destroy, plan_cost, sent_problems
 from vidspec.plan.compare import compare
 from vidspec.plan.diff import flatten
-from vidspec.plan.downloads import LocalFiles
+from vidspec.plan.downloads import LocalFiles, saved_file_intact
+from vidspec.plan.duration import apply_time
 from vidspec.plan.hints import import_hints, moved_hints
 from vidspec.plan.model import Plan, UnmanagedVideo
 from vidspec.plan.pending import REASON_ADOPT, REASON_RETRY, resolve_pending
-from vidspec.plan.remove import previous_ids, remove
+from vidspec.plan.remove import forget_removed, previous_ids, remove
 from vidspec.plan.run import Findings, PlanInputs, PlanOptions
 from vidspec.project.model import Desired, DesiredVideo, MovedBlock
 from vidspec.providers.base import Capabilities, Catalog, RemoteVideo
@@ -90,7 +86,7 @@ def plan(
     Each part returns its ``Findings`` (immutable); they are joined in that order.
     """
     options = _replacing(options or PlanOptions(), desired, state)
-    state, moves = _apply_moves(desired, state)
+    state, moves = _apply_moves(desired, state, files or {})
     run = PlanInputs(desired, state, remote, catalog, capabilities, now, options, files or {})
     parts = [Findings(actions=moves), Findings(warnings=_check_options(run))]
     wanted = {} if options.destroy else dict(desired.videos)
@@ -102,22 +98,22 @@ def plan(
     for address in addresses:
         parts += _plan_address(run, address, wanted.get(address), videos.get(address), claimed)
     found = _targeting(Findings.join(parts), options.targets)
-    unfilled = unfilled_problems(found.actions, desired, capabilities)
-    if unfilled:
-        raise ManifestError(unfilled)
-    if catalog is not None:
-        problems = catalog_problems(found.actions, desired, catalog)
-        if problems:
-            raise ManifestError(problems)
+    problems = sent_problems(found.actions, desired, catalog, capabilities)
+    if problems:
+        raise ManifestError(problems)
     check_prevent_destroy(found.actions, desired)
+    cost = plan_cost(
+        found.actions,
+        listing_size=len(remote) if remote is not None else len(videos),
+        catalog=catalog,
+        caps=capabilities,
+        requests_used=options.requests_used,
+    )
     return Plan(
         actions=found.actions,
-        cost=plan_cost(
-            found.actions,
-            listing_size=len(remote) if remote is not None else len(videos),
-            catalog=catalog,
-            caps=capabilities,
-            requests_used=options.requests_used,
+        cost=cost,
+        apply_time=apply_time(
+            cost.generation_requests, cost.api_requests, capabilities, cost.requests_cap
         ),
         pending=found.pending,
         unmanaged=tuple(UnmanagedVideo(v.id, v.name) for v in remote or () if v.id not in claimed),
@@ -160,6 +156,8 @@ def _plan_address(
         if outcome.kind != "retry":
             return parts
         retry = True
+    if want is None and record is not None and _kept(run.desired, address):
+        return [*parts, forget_removed(address, record)]
     if record is not None:
         parts.append(previous_ids(run, address, record, removing=want is None))
     if want is None:
@@ -173,8 +171,11 @@ def _plan_address(
     return parts
 
 
-def _apply_moves(desired: Desired, state: State) -> tuple[State, tuple[Move, ...]]:
-    """The state with the manifests' ``moved:`` blocks applied, and their ``Move`` actions."""
+def _apply_moves(
+    desired: Desired, state: State, files: LocalFiles
+) -> tuple[State, tuple[Move, ...]]:
+    """The state with the manifests' ``moved:`` blocks applied, and their ``Move`` actions; a
+    saved file moves with its video when the new address downloads elsewhere (``_file_move``)."""
     problems: list[Problem] = []
     moves: list[Move] = []
     for move, old, new in _each_move(desired, state):
@@ -192,18 +193,38 @@ def _apply_moves(desired: Desired, state: State) -> tuple[State, tuple[Move, ...
             continue
         moved = state.videos[old]
         state = state.moved(old, new)
-        moves.append(
-            Move(
-                address=new,
-                from_address=old,
-                reason=f"moved from {old}",
-                video_id=moved.id,
-                unchanged=len(flatten(moved.spec)),
-            )
+        action = Move(
+            address=new,
+            from_address=old,
+            reason=f"moved from {old}",
+            video_id=moved.id,
+            unchanged=len(flatten(moved.spec)),
         )
+        target = _file_move(moved, desired.videos.get(new), files)
+        if target is not None and moved.download is not None:
+            state = state.with_video(
+                new, replace(moved, download=replace(moved.download, path=target))
+            )
+            action = replace(action, file_from=moved.download.path, file_to=target)
+        moves.append(action)
     if problems:
         raise ManifestError(problems)
     return state, tuple(moves)
+
+
+def _kept(desired: Desired, address: str) -> bool:
+    """A ``removed`` block with ``destroy: false`` covers ``address``: forget, never delete."""
+    return any(not block.destroy and block.covers(address) for block in desired.removed)
+
+
+def _file_move(record: VideoRecord, want: DesiredVideo | None, files: LocalFiles) -> str | None:
+    """Where the file vidspec saved for a moved video goes: the new address's ``download:``
+    when it names another path and the file is still what was saved (else ``None``: a changed
+    file stays, and the new path gets a download of its own)."""
+    saved = record.download
+    if saved is None or want is None or want.download in (None, saved.path):
+        return None
+    return want.download if saved_file_intact(saved, files) else None
 
 
 def _replacing(options: PlanOptions, desired: Desired, state: State) -> PlanOptions:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from vidspec.plan.actions import Action, Forget
 from vidspec.plan.build import delete_action
+from vidspec.plan.downloads import changed_file_note, saved_file_intact
 from vidspec.plan.run import Findings, PlanInputs
 from vidspec.providers.base import TaskState
 from vidspec.state.model import VideoRecord
@@ -11,6 +14,19 @@ from vidspec.state.model import VideoRecord
 REASON_NOT_IN_MANIFEST = "not in any manifest"
 REASON_DESTROY = "destroy requested"
 REASON_SUPERSEDED = "superseded by a regenerate"
+REASON_REMOVED = "removed block, destroy: false: the video stays in the account"
+
+
+def forget_removed(address: str, record: VideoRecord) -> Findings:
+    """A ``removed`` block with ``lifecycle.destroy: false``: vidspec stops managing the video
+    (and the old ones a regenerate left) without a call; its saved file stays too."""
+    olds = tuple(
+        Forget(address=address, reason=REASON_REMOVED, video_id=old, superseded=True)
+        for old in record.previous
+    )
+    return Findings(
+        actions=(Forget(address=address, reason=REASON_REMOVED, video_id=record.id), *olds)
+    )
 
 
 def remove(run: PlanInputs, address: str, record: VideoRecord) -> Findings:
@@ -31,6 +47,12 @@ def remove(run: PlanInputs, address: str, record: VideoRecord) -> Findings:
     delete = delete_action(
         address, record.id, reason, run.caps, in_flight=status.in_flight, spec=record.spec
     )
+    saved = record.download
+    intact = saved_file_intact(saved, run.files) if saved is not None else None
+    if saved is not None and intact:
+        delete = replace(delete, remove_file=saved.path)
+    elif saved is not None and intact is False:
+        return Findings((delete,), warnings=(changed_file_note(address, saved.path, "deleted"),))
     return Findings(actions=(delete,))
 
 

@@ -34,6 +34,7 @@ from vidspec.project.protect import ProtectedPaths
 
 FOR_EACH = "for_each"
 _ROWS_SHOWN = 5  # lines of other rows an empty-cell warning names
+_UNUSED_SHOWN = 5  # unused columns named in the one warning about them
 
 
 @dataclass(frozen=True)
@@ -177,20 +178,24 @@ def data_files(docs: list[Any]) -> set[Path]:
 
 
 def unused_columns(expansion: Expansion, used: set[str]) -> list[str]:
-    """A warning for each name of the source that no placeholder uses (``used``: those of
-    the template and of the ``{file:}`` texts its instances read)."""
+    """One warning for the names of the source that no placeholder uses (``used``: those of
+    the template and of the ``{file:}`` texts its instances read), however many (a sheet of
+    10,000 columns gives one line with the count and the first few names, not 10,000 lines)."""
     source = expansion.source
-    where = expansion.each_where
-    warnings = []
-    for column in source.names:
-        if column == KEY or column in used or column == source.key_column:
-            continue
-        what = f"column `{column}` of {source.display}" if source.display else f"`{column}`"
-        warnings.append(
-            f"{where}: for_each of '{expansion.name}': {what} is not used by any placeholder "
-            f"(a typo in a placeholder or a header?)"
-        )
-    return warnings
+    unused = [c for c in source.names if c != KEY and c not in used and c != source.key_column]
+    if not unused:
+        return []
+    of = f" of {source.display}" if source.display else ""
+    if len(unused) == 1:
+        what = f"column `{unused[0]}`{of} is" if source.display else f"`{unused[0]}` is"
+    else:
+        names = ", ".join(f"`{c}`" for c in unused[:_UNUSED_SHOWN])
+        more = f" and {len(unused) - _UNUSED_SHOWN:,} more" if len(unused) > _UNUSED_SHOWN else ""
+        what = f"{len(unused):,} columns{of} ({names}{more}) are"
+    return [
+        f"{expansion.each_where}: for_each of '{expansion.name}': {what} not used by any "
+        "placeholder (a typo in a placeholder or a header?)"
+    ]
 
 
 def row_problems(

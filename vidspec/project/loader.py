@@ -45,6 +45,7 @@ from vidspec.project.protect import (
     download_refused,
     protected_paths,
 )
+from vidspec.project.removed import RemovedBlock, check_removed, collect_removed
 from vidspec.project.resolve import (
     download_path,
     lifecycle_of,
@@ -61,7 +62,7 @@ from vidspec.project.templates import (
 from vidspec.project.texts import EachFill, Filled, TextFiles
 from vidspec.project.yamlload import YamlDocument, load_yaml
 
-MANIFEST_KEYS = ("defaults", "videos", "moved")
+MANIFEST_KEYS = ("defaults", "videos", "moved", "removed")
 DEFAULTS_OWNER = "defaults, which are merged after for_each fills a video"
 
 
@@ -103,6 +104,7 @@ class _Loading:
         self._lifecycles: dict[Lifecycle, Lifecycle] = {}  # equal lifecycles: one object
         self.first_seen: dict[str, SourceLocation] = {}
         self.moves: list[Move] = []
+        self.removed: list[RemovedBlock] = []
         self.downloads: list[DownloadTarget] = []
         self.data_files: set[Path] = set()  # for_each: {file: …} rows
         self.sources: list[Path] = []  # every file read for videos: vidspec.yaml, manifests
@@ -155,9 +157,7 @@ class _Loading:
                 )
                 continue
             self._load_source(doc, doc.value, project_defaults)
-        # what could not be read or expanded may hold the address a move names: not "unknown"
-        unsure = None if self.unread else self.unexpanded
-        self.problems += check_moves(self.moves, self.first_seen, self.definitions, unsure)
+        self._check_addresses()
         protected = protected_paths(
             self.root,
             vidspec_files(self.project),
@@ -172,11 +172,19 @@ class _Loading:
             provider_kind=self.project.provider.kind,
             videos=dict(sorted(self.videos.items(), key=lambda i: natural_key(i[0]))),
             moves=tuple(m.block for m in self.moves),
+            removed=tuple(self.removed),
             files=tuple(self.files),
             definitions=self.definitions,
             warnings=tuple(self.warnings),
             protected=protected,
         )
+
+    def _check_addresses(self) -> None:
+        """The ``moved`` and ``removed`` blocks, once every video is known. What could not be
+        read or expanded may hold the address a move names: it is not "unknown"."""
+        unsure = None if self.unread else self.unexpanded
+        self.problems += check_moves(self.moves, self.first_seen, self.definitions, unsure)
+        self.problems += check_removed(self.removed, self.first_seen, self.definitions)
 
     def _read(self, path: Path) -> YamlDocument | None:
         try:
@@ -219,6 +227,7 @@ class _Loading:
                     self.problems += stray_placeholders(video, locs, where, address)
                     self._load_video(doc, address, video, where, locs, merged_defaults, since)
         self._collect_moves(doc, data.get("moved"))
+        self.removed += collect_removed(doc.root, doc.locs, data.get("removed"))
         return merged_defaults
 
     def _check_file(self, doc: YamlDocument, data: Any) -> None:

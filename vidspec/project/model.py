@@ -119,12 +119,31 @@ class MovedBlock:
 
 
 @dataclass(frozen=True)
+class RemovedBlock:
+    """``removed: [{from: ADDR, lifecycle: {destroy: false}}]`` (Terraform's ``removed``):
+    ``from_address`` (a video, an instance ``NAME[KEY]``, or a for_each ``NAME``: every
+    instance) is no longer in any manifest; ``destroy`` false stops managing it without
+    deleting it (``forget``), true deletes it as any removed video."""
+
+    from_address: str
+    destroy: bool
+    location: SourceLocation
+
+    def covers(self, address: str) -> bool:
+        """True for ``address`` itself, and for every instance when ``from`` is a bare name."""
+        return address == self.from_address or (
+            "[" not in self.from_address and address.startswith(self.from_address + "[")
+        )
+
+
+@dataclass(frozen=True)
 class Desired:
     """Everything the manifests ask for. ``videos`` is ordered by address."""
 
     provider_kind: str
     videos: Mapping[str, DesiredVideo]
     moves: tuple[MovedBlock, ...] = ()
+    removed: tuple[RemovedBlock, ...] = ()
     files: tuple[str, ...] = ()
     # for_each: each definition's name -> its instances' addresses (``promo`` -> ``promo[de]``)
     definitions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

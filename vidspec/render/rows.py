@@ -17,6 +17,7 @@ from typing import Any
 from vidspec.core.times import format_time
 from vidspec.plan.actions import Action, Delete, Download, FieldChange, Forget, Move, Regenerate
 from vidspec.plan.model import PendingTask, Plan, UnmanagedVideo
+from vidspec.render.durations import apply_time_line
 
 # A string longer than this (or with a line break) is shown as a word diff or a text block.
 LONG_STRING = 60
@@ -92,6 +93,7 @@ class ActionRow:
     fields: tuple[FieldRow, ...]
     hidden: int
     field_names: tuple[str, ...]  # for the Markdown table
+    notes: tuple[str, ...] = ()  # "file out/x.mp4 will be removed" (renderers add "# ")
 
 
 @dataclass(frozen=True)
@@ -101,10 +103,15 @@ class PlanRows:
     counts: dict[str, int]
     summary_line: str  # "Plan: 2 to create, ..."
     cost_line: str  # "Cost: ..."
-    pending: tuple[str, ...]  # in flight: waited for, not created again
+    pending: tuple[str, ...]  # in flight (the service reports them): waited for
     unmanaged: tuple[UnmanagedVideo, ...]
     warnings: tuple[str, ...]
     abandoned: tuple[str, ...] = ()  # dead write-ahead records apply drops (its only change)
+    time_line: str | None = None  # "Apply time: about 20 min (10 a minute) · 374 requests, ..."
+    # "1 create awaits confirmation until 20:25 UTC (not listed yet)": the plan has not
+    # converged while a create's answer was lost and the listing does not show its video
+    unconfirmed: str | None = None
+    awaiting: tuple[str, ...] = ()  # those creates, one line each (not "in flight")
 
     @property
     def empty(self) -> bool:
@@ -133,11 +140,32 @@ def plan_rows(plan: Plan, names: Mapping[str, str] | None = None) -> PlanRows:
         counts=plan.summary,
         summary_line=summary_line(plan.summary),
         cost_line=cost_line(plan),
-        pending=tuple(_pending_line(p) for p in plan.pending if p.state != "abandoned"),
+        pending=tuple(
+            _pending_line(p) for p in plan.pending if p.state not in ("abandoned", "unknown")
+        ),
         unmanaged=plan.unmanaged,
         warnings=plan.warnings,
         abandoned=tuple(_pending_line(p) for p in plan.pending if p.state == "abandoned"),
+        time_line=apply_time_line(plan.apply_time) if plan.apply_time is not None else None,
+        unconfirmed=unconfirmed_line(plan),
+        awaiting=tuple(_pending_line(p) for p in plan.unconfirmed),
     )
+
+
+def unconfirmed_line(plan: Plan) -> str | None:
+    """``1 create awaits confirmation until 20:25 UTC (not listed yet)``, or ``None`` when no
+    create does. The time is when the last of them is sent again if still not listed."""
+    waiting = plan.unconfirmed
+    if not waiting:
+        return None
+    what = "1 create awaits" if len(waiting) == 1 else f"{len(waiting)} creates await"
+    untils = [p.until for p in waiting if p.until is not None]
+    if len(untils) < len(waiting):
+        return f"{what} confirmation (the listing was not read: plan with refresh)"
+    until = max(untils)
+    since = min(p.since for p in waiting)
+    shown = f"{until:%H:%M} UTC" if until.date() == since.date() else f"{until:%Y-%m-%d %H:%M} UTC"
+    return f"{what} confirmation until {shown} (not listed yet)"
 
 
 def _pending_line(p: PendingTask) -> str:
@@ -246,7 +274,17 @@ def _action_row(action: Action, names: Mapping[str, str]) -> ActionRow:
         fields=tuple(_field_row(c, names) for c in action.changes),
         hidden=action.unchanged,
         field_names=tuple(c.path for c in action.changes),
+        notes=_file_notes(action),
     )
+
+
+def _file_notes(action: Action) -> tuple[str, ...]:
+    """What happens to a file vidspec saved: removed with its video, or moved with it."""
+    if isinstance(action, Delete) and action.remove_file is not None:
+        return (f"file {action.remove_file} will be removed",)
+    if isinstance(action, Move) and action.file_from is not None:
+        return (f"file {action.file_from} will be moved to {action.file_to}",)
+    return ()
 
 
 def _heading(action: Action) -> str:
