@@ -190,3 +190,23 @@ def test_apply_refuses_such_a_path_before_it_writes(tmp_path: Path, path: str) -
     (tmp_path / "out").mkdir()
     with pytest.raises(DownloadPathError, match="nothing was written"):
         download_target(tmp_path, path)
+
+
+def test_deleting_a_video_whose_recorded_file_no_system_accepts(tmp_path: Path, cli: Cli) -> None:
+    """The saved file goes with its deleted video (issue 20 item 9); a recorded path that no
+    filesystem accepts is looked at, and left, without a traceback."""
+    root = sandbox_project(
+        tmp_path, {"videos/data/p.csv": "sku,file\na,good\n", "videos/main.yaml": PROMO}
+    )
+    assert cli(root, "apply", "--auto-approve")[0] == 0
+    store = LocalStateStore(load_project(root))
+    with store.lock("test"):
+        state = store.load()
+        record = state.videos["promo[a]"]
+        assert record.download is not None
+        bad = replace(record.download, path="out/a\x00b.mp4")
+        store.save(state.with_video("promo[a]", replace(record, download=bad)))
+    code, out, err = cli(root, "destroy", "--auto-approve")
+    assert code == 0, err
+    assert "Destroy complete! Videos: 1 deleted." in out
+    assert account_videos(root) == []  # deleted from the account
