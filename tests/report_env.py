@@ -19,6 +19,16 @@ from vidspec.project.config import load_project
 IMG_NAME = "<img src=x onerror=window.pwned=1>"
 SCRIPT_NAME = "</script><b>x</b>\u202egnp.exe\u2028"
 ROWS = {"a1": "Garden chair", "b2": "Patio table", "c3": "Hammock"}
+# Every address of the applied project, as the page lists them (``later`` is not made yet).
+ADDRESSES = [
+    "hostile-img",
+    "hostile-script",
+    "later",
+    "promo[a1]",
+    "promo[b2]",
+    "promo[c3]",
+    "welcome",
+]
 
 PROJECT = """\
 version: 1

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from report_env import IMG_NAME, SCRIPT_NAME, applied_project, page_data
+from report_env import ADDRESSES, IMG_NAME, SCRIPT_NAME, applied_project, page_data
 
 import vidspec.cli.report as cli_report
 from vidspec.app.report import folder_href, gallery
@@ -72,15 +72,7 @@ def test_the_page_holds_every_video_grouped_in_natural_order(applied, report) ->
     )
     doc = page_data((root / "vidspec-report" / "index.html").read_text("utf-8"))
     videos = {v["address"]: v for v in doc["videos"]}
-    assert list(videos) == [
-        "hostile-img",
-        "hostile-script",
-        "later",
-        "promo[a1]",
-        "promo[b2]",
-        "promo[c3]",
-        "welcome",
-    ]
+    assert list(videos) == ADDRESSES
     assert (doc["format_version"], doc["project"], doc["provider"]) == (1, "acme", "sandbox")
     assert [videos[a]["definition"] for a in ("promo[b2]", "welcome")] == ["promo", None]
     b2 = videos["promo[b2]"]
