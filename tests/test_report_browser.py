@@ -105,6 +105,9 @@ def test_every_video_has_a_card_and_instances_sit_under_their_definition(page: P
     assert group.locator("h2").text_content() == "promo"
     assert group.locator(".members").text_content() == "3 videos"
     assert page.tab.title() == "vidspec report: acme"
+    later = page.tab.locator("article.card[id='later']")
+    assert later.locator(".badge").first.text_content() == "planned"
+    assert later.locator(".media").text_content() == "Not made yet: the next apply makes it."
 
 
 def test_the_search_box_matches_names_text_and_addresses(page: Page) -> None:

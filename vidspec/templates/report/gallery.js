@@ -185,7 +185,10 @@
     if (!source) {
       var why = v.file && v.file.on_disk !== "saved"
         ? "The saved file is " + v.file.on_disk + ": " + v.file.path
-        : linkOf(v) ? "Watch it at the service's link (below)." : "No file saved for this video.";
+        : linkOf(v) ? "Watch it at the service's link (below)."
+        : v.status === "planned" ? "Not made yet: the next apply makes it."
+        : v.status === "pending" ? "Sent; waiting for the service to list it."
+        : "No file saved for this video.";
       return el("div", "media none", why);
     }
     var box = el("div", "media");
