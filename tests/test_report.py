@@ -377,3 +377,24 @@ def test_without_chromium_the_browser_tests_skip_or_fail_when_required(
     else:
         assert done.returncode == 0, done.stdout
         assert "SKIPPED [1]" in done.stdout and why in done.stdout
+
+
+def test_a_vidnoz_project_shows_its_name_and_spoken_text_fields(tmp_path: Path) -> None:
+    from apply_env import VIDNOZ_DEFAULTS, manifest, vidnoz_videos
+
+    (tmp_path / "videos").mkdir()
+    (tmp_path / "vidspec.yaml").write_text(
+        "version: 1\nprovider: {kind: vidnoz, api_key: env/VIDNOZ_API_KEY}\n"
+        'manifests: ["videos/*.yaml"]\n',
+        encoding="utf-8",
+    )
+    text = manifest(vidnoz_videos(1), defaults=VIDNOZ_DEFAULTS)
+    (tmp_path / "videos" / "main.yaml").write_text(text, encoding="utf-8")
+    (video,) = gallery(load_project(tmp_path), tmp_path, NOW).videos
+    assert (video.address, video.provider, video.name, video.text, video.status) == (
+        "video-00",
+        "vidnoz",
+        "Video 0",
+        "This is video number 0, said well.",
+        "planned",
+    )
