@@ -174,8 +174,32 @@ def test_a_recorded_path_leaving_the_project_is_not_looked_at(applied) -> None:
     )
 
 
+def as_cdnvideo(root: Path) -> None:
+    """The applied sandbox project, as if its videos were a CDNvideo account's (no request is
+    sent: the report reads files only)."""
+    config = root / "vidspec.yaml"
+    config.write_text(
+        config.read_text().replace(
+            "  kind: sandbox\n",
+            "  kind: cdnvideo\n  account: acme\n  token: env/CDN_TOKEN\n",
+        )
+    )
+    state = root / ".vidspec" / "state.json"
+    state.write_text(
+        state.read_text().replace(
+            '"provider": {"account": null, "kind": "sandbox"}',
+            '"provider": {"account": "acme", "kind": "cdnvideo"}',
+        )
+    )
+
+
 def test_links_are_shown_only_while_valid_and_only_http(applied, report) -> None:
     root, clock = applied
+    project = load_project(root)
+    # the sandbox's own links (apply kept them) die with its command: none is shown
+    assert {v.url for v in gallery(project, root, clock.now()).videos} == {None}
+    assert "127.0.0.1" in project.observed_path.read_text()
+    as_cdnvideo(root)
     project = load_project(root)
     state = open_state_store(project).load()
     ids = {a: r.id for a, r in state.videos.items()}

@@ -128,9 +128,10 @@ class _Views:
         )
 
     def _link(self, record: VideoRecord, status: str) -> str | None:
-        """The service's link while the video is valid; only an http(s) URL, as written."""
+        """The service's link while the video is valid; only an http(s) URL, as written, and
+        none of the sandbox's (its server ends with the command that started it)."""
         url = self.observed.url(record)
-        if url is None or status == EXPIRED:
+        if url is None or status == EXPIRED or self.kind == "sandbox":
             return None
         if urlsplit(url).scheme not in ("http", "https") or escape_text(url) != url:
             return None
