@@ -17,7 +17,7 @@ from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import ProjectError, VidspecError
 from vidspec.project.config import PROVIDER_KINDS, Project, ProviderConfig
 from vidspec.project.rates import lowered
-from vidspec.providers.base import Provider
+from vidspec.providers.base import Capabilities, Provider
 from vidspec.providers.cdnvideo.api import API, capabilities
 from vidspec.providers.cdnvideo.api import CAPABILITIES as CDNVIDEO
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider
@@ -26,7 +26,7 @@ from vidspec.providers.vidnoz.api import CAPABILITIES as VIDNOZ
 from vidspec.providers.vidnoz.provider import VidnozProvider
 from vidspec.state import open_usage
 
-__all__ = ["open_provider", "project_policy"]
+__all__ = ["kind_capabilities", "open_provider", "project_policy"]
 
 
 def project_policy(project: Project, base: HttpPolicy | None = None) -> HttpPolicy:
@@ -56,6 +56,18 @@ def open_provider(
     provider = _open(project, environ=environ, clock=clock)
     provider.ledger.listener = _usage_counter(project, clock or SystemClock())
     return provider
+
+
+def kind_capabilities(kind: str) -> Capabilities:
+    """What a provider kind can do and where its request bodies keep the name and the
+    spoken text, without opening a client (offline commands: ``report``)."""
+    if kind in ("sandbox", "cdnvideo"):
+        return CDNVIDEO if kind == "cdnvideo" else replace(CDNVIDEO, kind=kind)
+    if kind == "vidnoz":
+        return VIDNOZ
+    raise ProjectError(
+        f"unknown provider kind {kind!r}", f"Use one of: {', '.join(PROVIDER_KINDS)}."
+    )
 
 
 def _usage_counter(project: Project, clock: Clock) -> Callable[[str], bool]:

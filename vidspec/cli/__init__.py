@@ -104,6 +104,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "vidspec.cli.pr",
         "Post the plan on the pull/merge request; read back the reviewed fingerprint.",
     ),
+    "report": (
+        "vidspec.cli.report",
+        "Write a gallery page of the videos (DIR/index.html): watch, search and link each one.",
+    ),
 }
 
 
