@@ -161,3 +161,34 @@ def test_a_process_killed_while_it_writes_leaves_a_world_that_loads(tmp_path: Pa
         names = {r.generation.video_name for r in server.world.videos.values()}
     assert {f"Made {n}" for n in range(50)} <= names
     assert names == {f"Made {n}" for n in range(len(names))}  # none lost before the last
+
+
+@pytest.mark.parametrize("provider", ["cdnvideo", "vidnoz", "heygen", "synthesia"])
+def test_every_services_changes_survive_a_restart(
+    tmp_path: Path, clock: ManualClock, provider: str
+) -> None:
+    """Each world journals what it changes in place (``_persist``), not only new videos."""
+    with serve(EmulatorSettings(provider=provider, data_dir=tmp_path), clock=clock) as server:
+        world = server.world
+        kept, changed, gone = (world.add_video(status=s) for s in _STATUSES[provider])
+        if hasattr(world, "fail"):
+            world.fail(changed.id)
+        if hasattr(world, "rename"):
+            world.rename(changed.id, "Renamed")
+        if hasattr(world, "update"):
+            world.update(changed.id, {"title": "Renamed"})
+        if hasattr(world, "delete"):
+            world.delete(gone.id)
+        clock.advance(3600)  # the one in flight finishes: charged
+        before = {i: r.to_json() for i, r in world.videos.items()}
+        assert kept.id in before
+    with serve(EmulatorSettings(provider=provider, data_dir=tmp_path), clock=clock) as server:
+        assert {i: r.to_json() for i, r in server.world.videos.items()} == before
+
+
+_STATUSES = {  # a video done, one in flight, a third: each service's own words
+    "cdnvideo": ("processed", "in_queue", "processed"),
+    "vidnoz": ("generated", "generating", "generated"),
+    "heygen": ("completed", "processing", "completed"),
+    "synthesia": ("complete", "in_progress", "complete"),
+}
