@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import requests
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_listing import page_times
 
 from vidspec.app.providers import open_provider
 from vidspec.app.sandbox import SANDBOX_ACCOUNT, SANDBOX_TOKEN
@@ -130,21 +132,7 @@ def bench_listing(count: int, repeat: int) -> None:
             session = requests.Session()
             session.trust_env = False
             url = f"{server.base_url}/accounts/{SANDBOX_ACCOUNT}/videos"
-            for name, params in pages.items():
-                times = []
-                for _ in range(repeat):
-                    begun = time.perf_counter()
-                    answer = session.get(
-                        url,
-                        params={"limit": 1000, **params},
-                        headers={"CDN-AUTH-TOKEN": SANDBOX_TOKEN},
-                        timeout=300,
-                    )
-                    answer.raise_for_status()
-                    times.append((time.perf_counter() - begun) * 1000)
-                spread = " / ".join(
-                    f"{v:.0f}" for v in (min(times), statistics.median(times), max(times))
-                )
+            for name, spread in page_times(session, url, SANDBOX_TOKEN, pages, repeat):
                 print(f"  page {name:<23} {spread} ms (min / median / max; goal <= 50)")
         finally:
             provider.close()
