@@ -85,7 +85,11 @@ class LocationPool:
             shared = self._shapes[shape] = (keys, {k: i for i, k in enumerate(keys)})
         numbers: list[int] = []
         for where in locations:
-            numbers += (max(0, where.line), max(0, where.column))
+            numbers += (where.line, where.column)
+        try:
+            points = array("I", numbers)
+        except OverflowError:  # a negative number (no file makes one): kept as 0
+            points = array("I", (max(0, n) for n in numbers))
         file_tuple = tuple([where.path for where in locations])
         file_tuple = self._files.setdefault(file_tuple, file_tuple)
-        return FieldLocations(shared[0], shared[1], file_tuple, array("I", numbers))
+        return FieldLocations(shared[0], shared[1], file_tuple, points)

@@ -201,7 +201,8 @@ class _Loading:
                 if isinstance(video, dict) and FOR_EACH in video:
                     self._load_each(doc, address, video, where, locs, merged_defaults)
                 elif isinstance(video, dict):
-                    self.problems += stray_placeholders(video, locs, where, address)
+                    if doc.placeholders:  # no "${" in the file: none to look for
+                        self.problems += stray_placeholders(video, locs, where, address)
                     self._load_video(doc, address, video, where, locs, merged_defaults)
         self._collect_moves(doc, data.get("moved"))
         self.removed += collect_removed(doc.root, doc.locs, data.get("removed"))

@@ -76,6 +76,7 @@ class Composer:
         self.libyaml_stop: Any = None  # the mark where libyaml met its own nesting cap
         self.problems: list[Problem] = []
         self.empty = True
+        self.placeholders = False  # a text value holds "${"
         self.anchors: dict[str, tuple[Any, LocTree, int]] = {}
         self.values = 0
         self._constructor = SafeConstructor()
@@ -310,6 +311,8 @@ class Composer:
         value: str = event.value
         if len(value) <= _SHARED_TEXT:  # voices, actors, styles repeat: keep one copy of each
             value = sys.intern(value)
+        if "${" in value:
+            self.placeholders = True
         if tag is None or tag == "!":
             if not event.implicit[0]:
                 return value
