@@ -53,6 +53,7 @@ class Hostile:
     seen: list[tuple[str, str]] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
     root_url: str = ""
+    keep_headers: bool = False  # pass the upstream's headers on (an S3 store's ETag...)
 
     def add(self, method: str, path: str, action: Action, *, times: int | None = None) -> Rule:
         rule = Rule(method, path, action, times)
@@ -85,7 +86,7 @@ class _Handler(BaseHTTPRequestHandler):
         with suppress(OSError):
             reply(self, *forward(self, hostile))
 
-    do_GET = do_POST = do_PATCH = do_DELETE = _any
+    do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = _any
 
 
 class _Server(ThreadingHTTPServer):
@@ -94,9 +95,10 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve_hostile(upstream: str) -> Iterator[Hostile]:
-    """A hostile proxy in front of ``upstream`` (an emulator's root URL), closed on leaving."""
-    hostile = Hostile(upstream)
+def serve_hostile(upstream: str, *, keep_headers: bool = False) -> Iterator[Hostile]:
+    """A hostile proxy in front of ``upstream`` (an emulator's root URL, or an S3 server's
+    with ``keep_headers``), closed on leaving."""
+    hostile = Hostile(upstream, keep_headers=keep_headers)
     server = _Server(("127.0.0.1", 0), _Handler)
     server.hostile = hostile
     hostile.root_url = f"http://127.0.0.1:{server.server_address[1]}"
@@ -123,9 +125,16 @@ def forward(handler: _Handler, hostile: Hostile) -> tuple[int, dict[str, str], b
     answer = conn.getresponse()
     body = answer.read().replace(hostile.upstream.encode(), hostile.root_url.encode())
     keep = {"content-type", "retry-after"}
-    out = {k: v for k, v in answer.getheaders() if k.lower() in keep}
+    out = {
+        k: v
+        for k, v in answer.getheaders()
+        if k.lower() in keep or (hostile.keep_headers and k.lower() not in _HOP_BY_HOP)
+    }
     conn.close()
     return answer.status, out, body
+
+
+_HOP_BY_HOP = {"connection", "content-length", "transfer-encoding", "keep-alive", "date", "server"}
 
 
 def reply(handler: _Handler, status: int, headers: dict[str, str], body: bytes) -> None:
@@ -180,6 +189,39 @@ def trickle(body: bytes, *, every: float, content_type: str = "application/json"
                 return
             handler.wfile.write(bytes([byte]))
             handler.wfile.flush()
+
+    return action
+
+
+def drip(body: bytes, *, size: int, every: float, content_type: str = "video/mp4") -> Action:
+    """Headers at once, then the body ``size`` bytes every ``every`` seconds: slow but steady
+    (``trickle`` with a speed of one's choosing)."""
+
+    def action(handler: _Handler, hostile: Hostile) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        for start in range(0, len(body), size):
+            if start and hostile.stop.wait(every):
+                return
+            handler.wfile.write(body[start : start + size])
+            handler.wfile.flush()
+
+    return action
+
+
+def stall_after(head: bytes, *, content_type: str = "video/mp4") -> Action:
+    """Headers and the first ``head`` bytes of a longer body, then nothing at all."""
+
+    def action(handler: _Handler, hostile: Hostile) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(head) * 1000))
+        handler.end_headers()
+        handler.wfile.write(head)
+        handler.wfile.flush()
+        hostile.stop.wait(60)
 
     return action
 

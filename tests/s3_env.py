@@ -16,6 +16,7 @@ from typing import Any
 
 import boto3
 import pytest
+import requests
 
 from vidspec.project.config import Project, load_project
 from vidspec.state import State, open_state_store
@@ -100,6 +101,17 @@ def make_s3_env(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> S3Env:
     bucket = f"vidspec-{uuid.uuid4().hex[:12]}"
     client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
     return S3Env(endpoint=endpoint, bucket=bucket, client=client)
+
+
+def fail_puts(s3: S3Env, first: int) -> None:
+    """From now on, the ``first``-th PUT into the bucket and every later one fail (403
+    AccessDenied; ``tests/s3server.py``); ``first=0`` lifts the rule."""
+    answer = requests.post(
+        f"{s3.endpoint}/__vidspec__/fail-puts",
+        params={"bucket": s3.bucket, "from": str(first)},
+        timeout=10,
+    )
+    answer.raise_for_status()
 
 
 def assert_no_credentials(*texts: str | bytes) -> None:

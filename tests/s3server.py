@@ -6,6 +6,10 @@ does, with one difference: requests are handled one at a time. moto checks ``If-
 and ``If-Match`` and then writes, as two steps; S3 makes a conditional write atomic. Serving
 one request at a time gives moto S3's atomicity, so a test of 16 racing lockers measures
 vidspec, not a race inside the test server.
+
+A failing-put rule (``FailingPuts``): ``POST /__vidspec__/fail-puts?bucket=B&from=N`` makes
+the N-th PUT into bucket B from then on, and every later one, fail with 403 AccessDenied (at
+once: no retry spends real time); ``from=0`` lifts the rule. Test helper: ``s3_env.fail_puts``.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qs
 
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
@@ -37,8 +42,44 @@ class OneAtATime:
             return list(self.app(environ, start_response))
 
 
+_DENIED = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code>'
+    b"<Message>Access Denied (a failing-put rule of the test server)</Message></Error>"
+)
+
+
+class FailingPuts:
+    """A WSGI middleware: PUTs into a bucket fail from the N-th on, once a test asks."""
+
+    def __init__(self, app: WSGIApp) -> None:
+        self.app = app
+        self.rules: dict[str, list[int]] = {}  # bucket -> [the first PUT to fail, PUTs seen]
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == "/__vidspec__/fail-puts":
+            query = parse_qs(environ.get("QUERY_STRING", ""))
+            self.rules[query["bucket"][0]] = [int(query["from"][0]), 0]
+            start_response("204 No Content", [])
+            return [b""]
+        rule = self.rules.get(path.lstrip("/").split("/", 1)[0])
+        if environ.get("REQUEST_METHOD") == "PUT" and rule and rule[0]:
+            rule[1] += 1
+            if rule[1] >= rule[0]:
+                environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+                headers = [
+                    ("Content-Type", "application/xml"),
+                    ("Content-Length", str(len(_DENIED))),
+                ]
+                start_response("403 Forbidden", headers)
+                return [_DENIED]
+        return self.app(environ, start_response)
+
+
 def main() -> None:
-    app = OneAtATime(DomainDispatcherApplication(create_backend_app))
+    app = OneAtATime(FailingPuts(DomainDispatcherApplication(create_backend_app)))
     server = make_server("127.0.0.1", 0, app, True, request_handler=MotoRequestHandler)
     print(f"PORT {server.server_address[1]}", flush=True)
     server.serve_forever()

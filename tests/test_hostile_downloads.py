@@ -91,15 +91,19 @@ def test_item04_a_body_without_an_ftyp_box_is_not_saved(hostile_env: HostileEnv)
 # -- 5, 11: trickled and endless bodies --------------------------------------------------------
 
 
-def test_item05_a_trickled_download_ends_at_the_deadline_and_leaves_no_part_file(
+def test_item05_a_trickled_download_is_ended_by_its_speed_floor_and_leaves_no_part_file(
     hostile_env: HostileEnv,
 ) -> None:
-    hostile_env.configure("safety: {request_deadline: 500ms}\n")
+    # issue 19: a download has no fixed deadline, but a floor (download.min_speed/stall_time)
+    hostile_env.configure("download: {min_speed: 1000, stall_time: 500ms}\n")
     hostile_env.hostile.add(
         "GET", FILES, trickle(FTYP + b"\0" * 400, every=0.05, content_type="video/mp4")
     )
     took, detail = elapsed(lambda: failed_saving(hostile_env))
-    assert "did not finish answering within the request deadline (0.5s)" in detail
+    assert (
+        f"the download from {hostile_env.host} stalled: fewer than 1000 B/s "
+        "(download.min_speed) over 0.5s (download.stall_time)" in detail
+    )
     assert took < 5
     assert_not_saved(hostile_env)
 

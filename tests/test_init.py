@@ -43,6 +43,7 @@ def test_gitignore_keeps_local_files_out_but_not_the_state(tmp_path: Path) -> No
         main(["-C", str(tmp_path), "init"])
     lines = (tmp_path / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert {".vidspec/lock*", ".vidspec/usage.json", ".vidspec/sandbox/"} <= set(lines)
+    assert "vidspec-report/" in lines  # its page may show the service's links to the videos
     assert not any(
         line in (".vidspec/", ".vidspec", ".vidspec/*", ".vidspec/state.json") for line in lines
     )

@@ -148,6 +148,8 @@ def test_plan_json_keys_are_the_contract(every_kind: Plan) -> None:
         "cost",
         "apply_time",
         "pending",
+        "unconfirmed",  # issue 19: creates awaiting confirmation
+        "converged",
         "unmanaged",
         "warnings",
     }

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from test_plan_fixtures import (
+    CDN,
     NOW,
     NOZ,
     SCRIPT,
@@ -22,6 +23,7 @@ from test_plan_fixtures import (
     every_kind_plan,
     listed,
     record,
+    spec,
     state,
     want,
 )
@@ -29,12 +31,14 @@ from test_plan_fixtures import (
 from vidspec.emulator.vidnoz.catalog import AVATARS, VOICES, avatar_list, voice_list
 from vidspec.plan import Plan
 from vidspec.plan.planner import plan
+from vidspec.project.model import spec_hash
 from vidspec.providers.vidnoz.api import CAPABILITIES as VIDNOZ
 from vidspec.providers.vidnoz.catalog import VidnozCatalog
 from vidspec.render.jsonout import render_json
 from vidspec.render.markdown import render_markdown
 from vidspec.render.rows import word_diff, word_diff_plain
 from vidspec.render.text import render_text
+from vidspec.state.model import PendingRecord
 
 GOLDEN = Path(__file__).parent / "golden"
 ANNA, JENNY = AVATARS[0]["id"], VOICES[0]["id"]
@@ -69,6 +73,21 @@ def every_kind() -> Plan:
 
 def empty_plan() -> Plan:
     return plan(desired(), state(), [], None, replace(NOZ, listing_fields=("name",)), NOW)
+
+
+def unconfirmed_plan() -> Plan:
+    """A create whose answer was lost 5 minutes ago, not listed yet (issue 19 item 3): no
+    action now, and not converged."""
+    body = spec("Welcome")
+    lost = PendingRecord(
+        address="welcome",
+        action="create",
+        spec_hash=spec_hash(body),
+        spec=body,
+        started_at=NOW - timedelta(minutes=5),
+        outcome="unknown",
+    )
+    return plan(desired(want("welcome", body)), state(pending=(lost,)), [], None, CDN, NOW)
 
 
 def vidnoz_plan() -> Plan:
@@ -119,6 +138,14 @@ def test_markdown_truncated_golden(every_kind: Plan) -> None:
 def test_empty_plan_goldens() -> None:
     check_golden("plan_empty.txt", render_text(empty_plan()))
     check_golden("plan_empty.md", render_markdown(empty_plan()))
+
+
+def test_unconfirmed_create_goldens() -> None:
+    result = unconfirmed_plan()
+    assert result.actions == () and not result.has_changes and not result.converged
+    check_golden("plan_unconfirmed.txt", render_text(result))
+    check_golden("plan_unconfirmed.json", render_json(result))
+    check_golden("plan_unconfirmed.md", render_markdown(result))
 
 
 def test_vidnoz_like_goldens() -> None:

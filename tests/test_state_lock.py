@@ -72,23 +72,29 @@ def test_lock_held_by_another_process_names_the_holder(
     assert caught.value.lock_id == info.id
 
 
-def test_item10_20_a_lock_without_its_note_says_how_to_remove_it(
+def test_item10_20_a_lock_without_its_note_has_an_id_force_unlock_takes(
     tmp_path: Path, holder: subprocess.Popen[str]
 ) -> None:
-    """Issue 10 item 20: no note, no ID: the hint names the file to remove, not an ID."""
+    """Issue 10 item 20, issue 19 item 4: no note, still an ID (the lock file's), which
+    force-unlock takes: the next command locks a fresh file."""
     work = tmp_path / ".vidspec"
     (work / "lock.info").unlink()
     store = LocalStateStore(project(tmp_path))
     with pytest.raises(LockHeld) as caught, store.lock("vidspec plan"):
         pass
+    lock_id = caught.value.lock_id
+    assert lock_id is not None
     assert str(caught.value) == (
-        "The state is locked by another vidspec command; it has not recorded who it is in "
-        f"{work / 'lock.info'}.\n"
-        "  Wait for it to finish (or pass --lock-timeout 5m). If no vidspec command is running "
-        f"on this project, remove the lock file: rm {work / 'lock'}"
+        "The state is locked by another vidspec command:\n"
+        f"  ID:      {lock_id}\n"
+        f"  Holder:  unknown: the lock {work / 'lock'} is held by a process that has not "
+        f"recorded who it is in {work / 'lock.info'}\n"
+        "  Since:   unknown\n"
+        "  Wait for it to finish (or pass --lock-timeout 5m), or, if that process is gone, "
+        f"run: vidspec force-unlock {lock_id}"
     )
-    assert caught.value.lock_id is None
-    (work / "lock").unlink()  # what the hint says: the next command locks a fresh file
+    store.force_unlock(lock_id)
+    assert not (work / "lock").exists()
     with store.lock("vidspec plan") as info:
         assert store.lock_holder() == info
 

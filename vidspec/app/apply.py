@@ -39,7 +39,7 @@ from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
 from vidspec.providers.base import Provider
 from vidspec.state import StateStore, backend_name, open_state_store, provider_ref
-from vidspec.state.observed import Observed, save_observed
+from vidspec.state.observed import Observed, load_observed, save_observed
 
 ProviderFactory = Callable[[Project, Mapping[str, str], Clock], Provider]
 """Opens the provider apply drives (default: ``open_provider``). Tests and benchmarks pass
@@ -211,8 +211,17 @@ class ApplySession:
             stop=stop,
         )
         results = engine.run(work)
-        self._note_shown(work)
+        self._observed(results)
+        if results.state_error is None:  # a state that cannot be written is not written again
+            self._note_shown(work)
         return results
+
+    def _observed(self, results: ApplyResults) -> None:
+        """Keep the links of the videos apply saw finish (the listing it polls carries them),
+        so ``vidspec output`` and ``state show`` have them as soon as apply ends (issue 19)."""
+        if results.seen:
+            path = self.project.observed_path
+            save_observed(path, load_observed(path).with_videos(results.seen.values()))
 
     def _note_shown(self, work: ApplyInput) -> None:
         """The user has seen the once-per-project note this plan carried: record it, so the

@@ -17,7 +17,7 @@ from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import ProjectError, VidspecError
 from vidspec.project.config import PROVIDER_KINDS, Project, ProviderConfig
 from vidspec.project.rates import lowered
-from vidspec.providers.base import Provider
+from vidspec.providers.base import Capabilities, Provider
 from vidspec.providers.cdnvideo.api import API, capabilities
 from vidspec.providers.cdnvideo.api import CAPABILITIES as CDNVIDEO
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider
@@ -26,16 +26,19 @@ from vidspec.providers.vidnoz.api import CAPABILITIES as VIDNOZ
 from vidspec.providers.vidnoz.provider import VidnozProvider
 from vidspec.state import UsageCounter, open_usage
 
-__all__ = ["open_provider", "project_policy", "usage_listener"]
+__all__ = ["kind_capabilities", "open_provider", "project_policy", "usage_listener"]
 
 
 def project_policy(project: Project, base: HttpPolicy | None = None) -> HttpPolicy:
     """``base`` (default: the standard policy) bounded by the project's ``safety.max_wait``,
-    ``safety.request_deadline`` and ``download.max_bytes``."""
+    ``safety.request_deadline`` and ``download:`` bounds (``max_bytes``, ``min_speed``,
+    ``stall_time``)."""
     return (base or HttpPolicy()).bounded(
         max_wait=project.safety.max_wait.total_seconds(),
         deadline=project.safety.request_deadline.total_seconds(),
         max_bytes=project.download.max_bytes,
+        min_speed=project.download.min_speed,
+        stall_time=project.download.stall_time.total_seconds(),
     )
 
 
@@ -57,6 +60,18 @@ def open_provider(
     counter = usage if usage is not None else open_usage(project)
     provider.ledger.listener = usage_listener(counter, clock or SystemClock())
     return provider
+
+
+def kind_capabilities(kind: str) -> Capabilities:
+    """What a provider kind can do and where its request bodies keep the name and the
+    spoken text, without opening a client (offline commands: ``report``)."""
+    if kind in ("sandbox", "cdnvideo"):
+        return CDNVIDEO if kind == "cdnvideo" else replace(CDNVIDEO, kind=kind)
+    if kind == "vidnoz":
+        return VIDNOZ
+    raise ProjectError(
+        f"unknown provider kind {kind!r}", f"Use one of: {', '.join(PROVIDER_KINDS)}."
+    )
 
 
 def usage_listener(usage: UsageCounter, clock: Clock) -> Callable[[str], bool]:

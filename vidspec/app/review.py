@@ -117,7 +117,7 @@ def comment_on_pr(
         sticky = Sticky(
             forge, target.number, project, clock, author=flags.comment_author, max_wait=max_wait
         )
-        skip = request.skip_no_changes and not plan.has_changes
+        skip = request.skip_no_changes and plan.converged  # an unconfirmed create is news
         result = _settled(lambda: sticky.post(body, behavior=request.behavior, skip=skip), target)
     finally:
         forge.close()

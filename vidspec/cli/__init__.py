@@ -23,7 +23,12 @@ from typing import Any, TextIO
 import click
 
 from vidspec import __version__
-from vidspec.cli.context import GlobalOptions, color_wanted
+from vidspec.cli.context import (
+    DIRECTORY_HELP,
+    NO_COLOR_HELP,
+    VERBOSE_HELP,
+    set_global_options,
+)
 from vidspec.cli.group import VidspecGroup
 from vidspec.core.errors import Cancelled, Interrupted, ManifestError, VidspecError
 from vidspec.core.escape import terminal_safe
@@ -102,6 +107,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "vidspec.cli.pr",
         "Post the plan on the pull/merge request; read back the reviewed fingerprint.",
     ),
+    "report": (
+        "vidspec.cli.report",
+        "Write a gallery page of the videos (DIR/index.html): watch, search and link each one.",
+    ),
 }
 
 
@@ -113,37 +122,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "directory",
     type=click.Path(file_okay=False, path_type=Path),
     default=".",
-    help="Run as if vidspec was started in DIR (like git -C).",
+    help=DIRECTORY_HELP,
     metavar="DIR",
 )
-@click.option("--no-color", is_flag=True, help="No colour in output (also: NO_COLOR set).")
-@click.option(
-    "-v",
-    "--verbose",
-    count=True,
-    help="More detail on stderr (-vv: request log; -vvv: libraries' debug lines too).",
-)
+@click.option("--no-color", is_flag=True, help=NO_COLOR_HELP)
+@click.option("-v", "--verbose", count=True, help=VERBOSE_HELP)
 @click.version_option(__version__, prog_name="vidspec")
 @click.pass_context
 def cli(ctx: click.Context, directory: Path, no_color: bool, verbose: int) -> None:
     """vidspec: keep AI talking-head videos in git; plan and apply them like Terraform."""
-    if not directory.is_dir():
-        raise click.UsageError(f"-C {directory}: no such directory")
-    ctx.obj = GlobalOptions(directory=directory, color=color_wanted(no_color), verbose=verbose)
-    if verbose:
-        # -v: vidspec's notes; -vv: and its request log (vidspec.http: method, path, status,
-        # time); -vvv: and every library's debug lines too (filelock, urllib3). Secrets travel
-        # in headers, which none of them logs.
-        logging.basicConfig(
-            level=logging.DEBUG if verbose > 2 else logging.WARNING,
-            format="vidspec: %(message)s",
-            stream=sys.stderr,
-        )
-        logging.getLogger("vidspec").setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
-        # botocore's DEBUG lines print signed request headers (the access key id among them)
-        # and whole bodies: never below WARNING, not even with -vvv.
-        for name in ("botocore", "boto3", "s3transfer"):
-            logging.getLogger(name).setLevel(logging.WARNING)
+    # Every command also takes these options after its name (``context.with_global_options``).
+    set_global_options(ctx, directory=directory, no_color=no_color, verbose=verbose)
     _show_waits()
 
 

@@ -92,6 +92,8 @@ def run_apply(options: GlobalOptions, request: ApplyRequest, confirm: Confirmati
                 work, options=request.engine, reporter=_reporter(options), stop=stop
             )
     click.echo(render_results(results, color=options.color), nl=False)
+    if results.state_error is not None:  # the table says what was sent; this, why it stopped
+        raise results.state_error
     if results.interrupted:
         raise Interrupted(
             f"{word.capitalize()} interrupted; everything sent was recorded in the state.",

@@ -1,5 +1,9 @@
 """``vidspec force-unlock ID``: break a stale project lock, naming whose it was.
 
+Every held lock has an ID, also one whose note vidspec cannot read (derived from the lock
+itself: the S3 object's ETag, the local note's bytes or lock file); the store removes the
+lock only while it is still the version that ID names.
+
 The OS releases the lock of a process that dies, so a lock that stays is held by a process
 that hangs (or lives on another machine sharing the directory). Breaking it lets two commands
 write at once if that process wakes up; the state store's serial check then refuses the
@@ -25,7 +29,7 @@ from vidspec.state import LockInfo, open_state_store
 
 def _alive_here(info: LockInfo) -> bool:
     """True when the holder is a running process on this machine (as far as we can tell)."""
-    if info.host != socket.gethostname():
+    if info.unreadable is not None or info.host != socket.gethostname():
         return False
     try:
         os.kill(info.pid, 0)
@@ -77,9 +81,12 @@ def command(ctx: click.Context, lock_id: str, force: int) -> int:
         click.echo(holder.describe(), err=True)
     if holder is not None and holder.id == lock_id and not force:
         _confirm(holder, store.location, lock_id)
-    broken = store.force_unlock(lock_id)  # refuses a wrong ID, naming the holder
-    click.echo(
-        f"The lock was removed (it was held by {broken.user}@{broken.host}, pid {broken.pid}, "
-        f"running `{broken.command}`). vidspec commands can run again."
+    broken = store.force_unlock(lock_id)  # refuses a wrong ID (or version), naming the holder
+    held_by = (
+        f"its holder was unknown: {broken.unreadable}"
+        if broken.unreadable is not None
+        else f"it was held by {broken.user}@{broken.host}, pid {broken.pid}, running "
+        f"`{broken.command}`"
     )
+    click.echo(f"The lock was removed ({held_by}). vidspec commands can run again.")
     return 0

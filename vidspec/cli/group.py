@@ -10,6 +10,11 @@ Terraform habits: Terraform spells long options with one dash (``-out=plan.bin``
 read as that long option, and ``-refresh=false`` as ``--no-refresh``. Nothing is misread.
 The group's own options are rewritten when it parses its arguments; a command's when it is
 resolved (commands load lazily, see ``lazy``: only the one that runs is known).
+
+Terraform habits, too: the global options (``-C DIR``, ``--no-color``, ``-v``) are accepted
+after a command's name (``vidspec plan -no-color``, ``vidspec state list -C dir``); each command
+is given them when it is loaded (``context.with_global_options``), so ``--help`` and
+``--version`` still load none.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any
 
 import click
 
+from vidspec.cli.context import with_global_options
 from vidspec.cli.lazy import LazyGroup
 
 # Terraform spellings whose vidspec form differs from "--" + the same text.
@@ -78,6 +84,10 @@ class VidspecGroup(LazyGroup):
     ) -> click.Context:
         with _usage_exits_one():
             return super().make_context(info_name, args, parent, **extra)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        return None if command is None else with_global_options(command)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         own = long_option_names(click.Command(None, params=self.params))

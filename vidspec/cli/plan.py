@@ -39,7 +39,8 @@ def clock_factory() -> Clock:
 @click.option(
     "--detailed-exitcode",
     is_flag=True,
-    help="Exit 0 when there are no changes, 2 when there are, 1 on error.",
+    help="Exit 0 when there are no changes, 2 when there are (or a create awaits "
+    "confirmation: not converged), 1 on error.",
 )
 @click.option("--target", multiple=True, metavar="ADDR", help="Only plan these videos.")
 @click.option(
@@ -111,4 +112,5 @@ def command(
         path = in_directory(options.directory, out)
         save_plan(path, result, forced=force)
         click.echo(f"Saved the plan to {out}. Apply exactly it with: vidspec apply {out}", err=True)
-    return 2 if detailed_exitcode and result.plan.has_changes else 0
+    # a create awaiting confirmation is no convergence: its video may not exist (issue 19)
+    return 2 if detailed_exitcode and not result.plan.converged else 0

@@ -34,6 +34,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from vidspec.core.clock import Clock
+from vidspec.core.errors import StateError
 from vidspec.engine.calls import Calls
 from vidspec.engine.fetching import DownloadPool
 from vidspec.engine.finisher import Finisher
@@ -119,10 +120,9 @@ class Engine:
         self._started = clock.monotonic()
 
     def run(self, work: ApplyInput) -> ApplyResults:
-        """Execute ``work.plan``; returns one result per action (also when interrupted).
-
-        Raises only what must stop everything: a state that cannot be written (``StateError``).
-        """
+        """Execute ``work.plan``; returns one result per action (also when interrupted, and
+        when a state write failed: the run stops there, ``results.state_error`` holds the
+        error, and an action whose call went out says so rather than "not attempted")."""
         run = _Run(self, work)
         return run.execute(work.plan)
 
@@ -217,16 +217,17 @@ class _Run:
             stats=self.results.stats,
             desired=work.desired,
             started=engine._started,
+            seen=self.results.seen,
         )
 
     def execute(self, plan: Plan) -> ApplyResults:
-        self._drop_abandoned(plan)
         self.reporter.started(self.tally.progress())
         ordered = sorted(plan.actions, key=lambda a: (_phase(a), self.tally.position(a)))
         generations: deque[Create | Regenerate] = deque(
             a for a in ordered if isinstance(a, (Create, Regenerate))
         )
         try:
+            self._drop_abandoned(plan)
             for action in ordered:
                 if isinstance(action, (Create, Regenerate)):
                     break
@@ -234,9 +235,13 @@ class _Run:
             self._loop(generations)
         except KeyboardInterrupt:
             self.results.interrupted = True
+        except StateError as exc:  # nothing more may be done that could not be recorded
+            self.tally.state_failed(exc)
         finally:
             try:
                 self.finisher.close()  # the files fetched are recorded, also on Ctrl-C
+            except StateError as exc:
+                self.tally.state_failed(exc)
             finally:
                 self.tally.finish()
                 self.reporter.closed(self.tally.progress())

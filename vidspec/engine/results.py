@@ -1,9 +1,10 @@
 """What apply did, per action: the rows of the end table and the counts of the final line.
 
 Every action of the plan gets exactly one ``ActionResult``: ``done``, ``failed`` (with the
-reason), ``skipped`` (not run because an earlier action on the same video failed),
-``not attempted`` (``--fail-fast``, Ctrl-C, or a refusal that stops all generation) or
-``submitted`` (generating, not waited for: ``--no-wait``).
+reason; also a call that was sent but whose outcome could not be recorded because a state
+write failed), ``skipped`` (not run because an earlier action on the same video failed),
+``not attempted`` (``--fail-fast``, Ctrl-C, a refusal that stops all generation, a state that
+could not be written) or ``submitted`` (generating, not waited for: ``--no-wait``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from vidspec.core.errors import StateError
 from vidspec.plan.actions import Action
+from vidspec.providers.base import RemoteVideo
 
 
 class Outcome(str, Enum):
@@ -67,6 +70,12 @@ class ApplyResults:
     interrupted: bool = False
     stats: ApplyStats = field(default_factory=ApplyStats)
     destroy: bool = False
+    # The videos polling saw finish, by id, as the listing reported them (status, link): what
+    # ``vidspec output`` shows right after apply (``.vidspec/observed.json``, kept by app).
+    seen: dict[str, RemoteVideo] = field(default_factory=dict)
+    # A state write that failed: the run stopped there (the rows say what was sent); the
+    # command reports it after the table.
+    state_error: StateError | None = None
 
     def count(self, outcome: Outcome, kind: str | None = None) -> int:
         return sum(
@@ -79,8 +88,9 @@ class ApplyResults:
 
     @property
     def ok(self) -> bool:
-        """Nothing failed and nothing was left out by an interruption."""
-        return not self.failed and not self.interrupted
+        """Nothing failed, nothing was left out by an interruption, and every state write
+        landed."""
+        return not self.failed and not self.interrupted and self.state_error is None
 
     def done_counts(self) -> dict[str, int]:
         """Done actions by kind, every kind present (0 when none)."""

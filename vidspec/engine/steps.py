@@ -65,6 +65,8 @@ class Steps:
         if not self._tally.may_start():
             self._tally.set(action, Outcome.NOT_ATTEMPTED, self._tally.halt_all or "")
             return
+        if not isinstance(action, (Move, Forget, Adopt)):  # these only write the state
+            self._tally.begun(action)
         try:
             if isinstance(action, Move):
                 self._move(action)
@@ -163,6 +165,7 @@ class Steps:
                 action.replaces,
             )
         )
+        self._tally.begun(action, "adopted")  # recorded; how it ends may not be
         want = self._desired.videos.get(action.address) if self._desired else None
         flight = Flight(
             action=action,

@@ -86,6 +86,7 @@ class Submitter:
         )
         self._recorder.save(state)
         self._calls.watch_from(now, self._options.clock_skew)
+        self._tally.begun(action)
         try:
             video_id = self._calls.create(action.spec)
         except RateLimited as exc:
@@ -170,6 +171,7 @@ class Submitter:
             flight.old_id = current.id
             flight.delete_old = action.delete_old
             return flight
+        self._tally.begun(action)
         try:
             self._calls.delete(current.id)
         except ProviderError as exc:

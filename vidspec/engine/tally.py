@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from vidspec.core.clock import Clock
-from vidspec.core.errors import AuthError, ProviderError, QuotaExhausted
+from vidspec.core.errors import AuthError, ProviderError, QuotaExhausted, StateError
 from vidspec.engine.flights import LOST, Flights
 from vidspec.engine.options import EngineOptions
 from vidspec.engine.progress import ApplyReporter, Progress
@@ -22,6 +22,7 @@ from vidspec.plan.duration import time_left
 from vidspec.providers.base import Capabilities
 
 _INTERRUPTED = "interrupted (Ctrl-C)"
+UNRECORDED = "its outcome could not be recorded (state write failed): the next plan resolves it"
 
 A = TypeVar("A", bound=Action)
 
@@ -45,6 +46,7 @@ class Tally:
         self._generations = sum(isinstance(a, (Create, Regenerate)) for a in self._actions)
         self._index = {id(a): i for i, a in enumerate(self._actions)}
         self._rows: dict[int, ActionResult] = {}
+        self._begun: dict[int, str] = {}  # actions under way ("sent"...) whose row is not set
         self._failed_addresses: set[str] = set()
         self._results = results
         self._flights = flights
@@ -70,6 +72,17 @@ class Tally:
             if self._options.fail_fast and self.halt_all is None:
                 self.halt_all = "--fail-fast: an earlier action failed"
         self._reporter.finished(result, self.progress())
+
+    def begun(self, action: Action, what: str = "sent") -> None:
+        """``action``'s call is about to go out (a POST, PATCH, DELETE, a file; or an adopted
+        video is watched): if its row is never set (a state write failed first), the row says
+        ``what`` happened, not "not attempted"."""
+        self._begun[self._index[id(action)]] = what
+
+    def state_failed(self, exc: StateError) -> None:
+        """A state write failed: the run stops; ``finish`` says what was sent."""
+        if self._results.state_error is None:
+            self._results.state_error = exc
 
     def halt(self, exc: ProviderError) -> None:
         """A refusal that every other generation would meet too: start no more of them."""
@@ -118,10 +131,16 @@ class Tally:
                     f"id {flight.video_id}, {why}still generating; the next plan shows it",
                 )
         self._flights.clear()
+        failed_write = self._results.state_error
         if interrupted:
             why = _INTERRUPTED
+        elif failed_write is not None:
+            why = f"not started: the state could not be written ({failed_write.message})"
         else:
             why = self.halt_all or self.halt_generations or "not reached"
-        for action in self._actions:
-            self.set(action, Outcome.NOT_ATTEMPTED, why)
+        for index, action in enumerate(self._actions):
+            if failed_write is not None and index in self._begun:
+                self.set(action, Outcome.FAILED, f"{self._begun[index]}; {UNRECORDED}")
+            else:
+                self.set(action, Outcome.NOT_ATTEMPTED, why)
         self._results.rows = [self._rows[i] for i in sorted(self._rows)]

@@ -45,6 +45,7 @@ class Poller:
         stats: ApplyStats,
         desired: Desired | None,
         started: float,
+        seen: dict[str, RemoteVideo],
     ) -> None:
         self._calls = calls
         self._recorder = recorder
@@ -60,6 +61,7 @@ class Poller:
         self._stats = stats
         self._desired = desired
         self._started = started
+        self._seen = seen  # finished videos as polled (their links, for vidspec output)
         self._listing_failures = 0
 
     def poll(self) -> None:
@@ -99,6 +101,7 @@ class Poller:
             if video is not None and video.state.finished:
                 finished.append((flight, video))
         if finished:
+            self._seen.update((video.id, video) for _, video in finished)
             self._finisher.finish(finished)
         if self._flights:
             # how long the made ones took teaches the schedule (not a failure's time)

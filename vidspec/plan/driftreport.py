@@ -3,8 +3,10 @@
 Compares the state with the service's listing only; the manifests are read for nothing but
 ``lifecycle.regenerate_before_expiry`` (a manifest edit is a plan, not drift). Finds videos
 renamed, changed, deleted or expired outside vidspec, finished badly, expiring within their
-``regenerate_before_expiry``, and unknown videos that look like ours (the name of a managed
-or pending video on another id).
+``regenerate_before_expiry``, unknown videos that look like ours (the name of a managed
+or pending video on another id), and creates whose answer was lost (``unconfirmed``: the state
+does not know their video yet; a scheduled check that reported nothing would let a missing
+video go unseen).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from vidspec.core.times import humanize_delta
+from vidspec.core.times import format_time, humanize_delta
 from vidspec.plan.cost import value_at
 from vidspec.plan.diff import flatten, with_defaults
 from vidspec.plan.drift import content_drift
@@ -22,13 +24,22 @@ from vidspec.plan.normalize import canonical_spec
 from vidspec.providers.base import Capabilities, RemoteVideo, TaskState
 from vidspec.state.model import State, VideoRecord
 
-KINDS = ("renamed", "changed", "deleted", "expired", "failed", "expiring", "unknown")
+KINDS = (
+    "renamed",
+    "changed",
+    "deleted",
+    "expired",
+    "failed",
+    "expiring",
+    "unknown",
+    "unconfirmed",
+)
 
 
 @dataclass(frozen=True, order=True)
 class DriftItem:
-    """One finding: ``kind`` (one of ``KINDS``), the address (``None`` for an unknown video),
-    the remote id and what was seen."""
+    """One finding: ``kind`` (one of ``KINDS``), the address, the remote id (empty: none known,
+    an unconfirmed create) and what was seen."""
 
     address: str
     kind: str
@@ -39,7 +50,7 @@ class DriftItem:
         return {
             "address": self.address or None,
             "kind": self.kind,
-            "remote_id": self.remote_id,
+            "remote_id": self.remote_id or None,
             "detail": self.detail,
         }
 
@@ -80,6 +91,16 @@ def detect_drift(
     for address, record in state.videos.items():
         items += _record_drift(address, record, listed.get(record.id), caps, now, renew_before)
     items += _lookalikes(state, listed.values())
+    items += [
+        DriftItem(
+            p.address,
+            "unconfirmed",
+            "",
+            f"a create sent {format_time(p.started_at)} lost its answer; its video is not "
+            f"confirmed yet",
+        )
+        for p in state.pending
+    ]
     return DriftReport(items=tuple(sorted(items)), checked=len(state.videos))
 
 

@@ -16,7 +16,9 @@ The plan's JSON document (``plan --json``, ``show --json PLANFILE``; JSON Schema
               "amount", "quota_left", "requests_used", "requests_cap"},
      "apply_time"?: {"seconds", "generation_rate": {"count", "seconds"}, "generations",
                      "requests", "requests_cap", "month_share"},
-     "pending": [{"address", "remote_id", "state", "since", "note"}],
+     "pending": [{"address", "remote_id", "state", "since", "note", "until"}],
+     "unconfirmed": {"count", "until"},
+     "converged": true,
      "unmanaged": {"count", "videos": [{"id", "name"}]},
      "warnings": ["..."]}
 
@@ -47,14 +49,17 @@ class PendingTask:
     """Something in flight: shown in the plan, never created again.
 
     ``state`` is ``queued``/``running`` (a task the service reports), ``unknown`` (a create
-    whose answer was lost and that the listing has not shown yet) or ``abandoned`` (such a
-    create that never appeared within the grace period: apply drops its record)."""
+    whose answer was lost and that the listing has not shown yet: unconfirmed, the video may
+    not exist) or ``abandoned`` (such a create that never appeared within the grace period:
+    apply drops its record). ``until``: for ``unknown``, when a plan creates it again if it is
+    still not listed (``None``: not known, the listing was not read)."""
 
     address: str
     remote_id: str | None
     state: str
     since: datetime
     note: str
+    until: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -63,16 +68,19 @@ class PendingTask:
             "state": self.state,
             "since": format_time(self.since),
             "note": self.note,
+            "until": None if self.until is None else format_time(self.until),
         }
 
     @classmethod
     def from_json(cls, doc: Mapping[str, Any]) -> PendingTask:
+        until = doc.get("until")
         return cls(
             address=str(doc["address"]),
             remote_id=doc.get("remote_id"),
             state=str(doc["state"]),
             since=parse_time(str(doc["since"])),
             note=str(doc["note"]),
+            until=None if until is None else parse_time(str(until)),
         )
 
 
@@ -167,6 +175,18 @@ class Plan:
         return bool(self.actions) or any(p.state == "abandoned" for p in self.pending)
 
     @property
+    def unconfirmed(self) -> tuple[PendingTask, ...]:
+        """Creates whose answer was lost and that the listing does not show yet: their videos
+        may not exist, so nothing to do now is not "the videos match"."""
+        return tuple(p for p in self.pending if p.state == "unknown")
+
+    @property
+    def converged(self) -> bool:
+        """Nothing to apply and no create awaiting confirmation: ``plan --detailed-exitcode``
+        exits 0 only then (2 otherwise)."""
+        return not self.has_changes and not self.unconfirmed
+
+    @property
     def summary(self) -> dict[str, int]:
         counts = dict.fromkeys(KIND_ORDER, 0)
         for action in self.actions:
@@ -242,6 +262,8 @@ class Plan:
             "summary": self.summary,
             "cost": self.cost.to_json(),
             "pending": [p.to_json() for p in self.pending],
+            "unconfirmed": self._unconfirmed_json(),
+            "converged": self.converged,
             "unmanaged": {
                 "count": len(self.unmanaged),
                 "videos": [u.to_json() for u in self.unmanaged],
@@ -253,6 +275,15 @@ class Plan:
         if actions:
             doc["actions"] = [a.to_json(full=full) for a in self.actions]
         return doc
+
+    def _unconfirmed_json(self) -> dict[str, Any]:
+        """How many creates await confirmation, and until when at the latest (``None``: none,
+        or a plan made without reading the listing)."""
+        waiting = self.unconfirmed
+        untils = [p.until for p in waiting]
+        known = [u for u in untils if u is not None]
+        until = max(known) if waiting and len(known) == len(untils) else None
+        return {"count": len(waiting), "until": None if until is None else format_time(until)}
 
     @classmethod
     def from_json(cls, doc: Mapping[str, Any]) -> Plan:

@@ -98,14 +98,15 @@ def _not_listed(
 ) -> PendingOutcome:
     """No video in the listing matches: wait out the grace, then create again (or drop it)."""
     if now - newest.started_at < grace:
-        until = format_time(newest.started_at + grace)
+        until = newest.started_at + grace
         task = PendingTask(
             address,
             None,
             "unknown",
             newest.started_at,
             f"a create was sent and its outcome is unknown; not in the listing yet, waiting "
-            f"until {until} before creating it again",
+            f"until {format_time(until)} before creating it again",
+            until,
         )
         return PendingOutcome("wait", task=task)
     dead = PendingTask(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -86,9 +86,10 @@ class Safety:
     max_minutes: float = 60.0
     pending_grace: timedelta = timedelta(minutes=30)
     # How long a server may keep vidspec waiting: a wait it asks for (Retry-After), and one
-    # request from sending to its last byte. Past them a call fails naming the host.
+    # API request from sending to its last byte (an answer of kilobytes: nothing legitimate
+    # takes minutes). Past them a call fails naming the host.
     max_wait: timedelta = timedelta(minutes=2)
-    request_deadline: timedelta = timedelta(minutes=10)
+    request_deadline: timedelta = timedelta(seconds=60)
 
 
 DEFAULT_MAX_BYTES = 2 * 1024**3  # a 3-minute 4K video is a few hundred MB; 2 GiB is ample
@@ -96,9 +97,12 @@ DEFAULT_MAX_BYTES = 2 * 1024**3  # a 3-minute 4K video is a few hundred MB; 2 Gi
 
 @dataclass(frozen=True)
 class DownloadLimits:
-    """``download:`` of vidspec.yaml: the largest file a download may save."""
+    """``download:`` of vidspec.yaml: the largest file a download may save, and the slowest it
+    may come (fewer than ``min_speed`` bytes a second over ``stall_time`` ends it)."""
 
     max_bytes: int = DEFAULT_MAX_BYTES
+    min_speed: int = 10 * 1024
+    stall_time: timedelta = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -187,7 +191,8 @@ def load_project(directory: Path) -> Project:
     provider = _provider(data, doc.locs, doc.root)
     safety = _safety(data.get("safety") or {})
     state_path, backend = _state_location(data, doc, root)
-    download_data: Mapping[str, Any] = data.get("download") or {}
+    if backend is not None:  # an S3 call is an API call: it keeps the same deadline
+        backend = replace(backend, deadline=safety.request_deadline.total_seconds())
     return Project(
         root=root,
         file=file,
@@ -196,7 +201,7 @@ def load_project(directory: Path) -> Project:
         state_path=state_path,
         defaults=dict(data.get("defaults") or {}),
         safety=safety,
-        download=DownloadLimits(max_bytes=download_data.get("max_bytes", DEFAULT_MAX_BYTES)),
+        download=_download(data.get("download") or {}),
         state_backend=backend,
     )
 
@@ -276,6 +281,17 @@ def _safety(safety_data: Mapping[str, Any]) -> Safety:
         request_deadline=period("request_deadline", defaults.request_deadline),
     )
     return safety
+
+
+def _download(download_data: Mapping[str, Any]) -> DownloadLimits:
+    """``download:`` (validated by the schema), every bound not given at its default."""
+    defaults = DownloadLimits()
+    stall = download_data.get("stall_time")
+    return DownloadLimits(
+        max_bytes=download_data.get("max_bytes", defaults.max_bytes),
+        min_speed=download_data.get("min_speed", defaults.min_speed),
+        stall_time=defaults.stall_time if stall is None else parse_duration(stall),
+    )
 
 
 def _rate_limit(

@@ -105,6 +105,9 @@ def final_line(results: ApplyResults) -> str:
     counts = counts_text(results)
     failed = results.count(Outcome.FAILED)
     left = results.count(Outcome.NOT_ATTEMPTED) + results.count(Outcome.SKIPPED)
+    if results.state_error is not None:  # never "complete" when what was done is unrecorded
+        tail = f"{failed} failed, {left} not done"
+        return f"{word} stopped: a state write failed. Videos: {counts}; {tail}."
     if results.interrupted:
         tail = f"; {failed} failed" if failed else ""
         return f"{word} interrupted. Videos: {counts}{tail}; {left} not done."

@@ -17,6 +17,7 @@ _TITLES = {
     "failed": "failed at the service",
     "expiring": "expiring soon",
     "unknown": "unknown video that looks like ours",
+    "unconfirmed": "create awaiting confirmation",
 }
 
 
@@ -27,7 +28,8 @@ def render_drift_text(report: DriftReport) -> str:
     width = max(len(i.address) for i in report.items)
     for item in report.items:
         lines.append(
-            f"  {item.address:<{width}}  {_TITLES[item.kind]:<34} {item.remote_id}  {item.detail}"
+            f"  {item.address:<{width}}  {_TITLES[item.kind]:<34} {item.remote_id or '-'}  "
+            f"{item.detail}"
         )
     lines += ["", "Run `vidspec plan` to see what apply would do about it."]
     return "\n".join(lines) + "\n"
@@ -46,7 +48,7 @@ def render_drift_markdown(report: DriftReport) -> str:
             f"service's listing.\n"
         )
     rows = "\n".join(
-        f"| `{_code(i.address)}` | {_TITLES[i.kind]} | `{_code(i.remote_id)}` "
+        f"| `{_code(i.address)}` | {_TITLES[i.kind]} | `{_code(i.remote_id or '-')}` "
         f"| {md_text(i.detail)} |"
         for i in report.items
     )

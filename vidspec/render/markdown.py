@@ -27,7 +27,12 @@ from vidspec.plan.actions import KIND_ORDER
 from vidspec.plan.fingerprint import short_fingerprint
 from vidspec.plan.model import Plan
 from vidspec.render.rows import ActionRow, PlanRows, plan_rows
-from vidspec.render.text import UNMANAGED_SHOWN, render_action_block
+from vidspec.render.text import (
+    AWAITING_WHY,
+    UNMANAGED_SHOWN,
+    empty_header,
+    render_action_block,
+)
 
 MAX_CHARS = 60_000
 TABLE_FIELDS = 5
@@ -90,12 +95,17 @@ def _assemble(
 
 
 def _head(rows: PlanRows) -> list[str]:
+    if rows.empty and rows.unconfirmed:
+        return ["### vidspec plan: no actions now", *empty_header(rows)]
     if rows.empty and rows.abandoned:
         return ["### vidspec plan: no videos to change", rows.abandoned_header]
     if rows.empty:
         return ["### vidspec plan: no changes", "Your videos match the manifests."]
     counts = rows.summary_line.removeprefix("Plan: ").removesuffix(".")
-    head = [f"### vidspec plan: {counts}", "**Cost:** " + rows.cost_line.removeprefix("Cost: ")]
+    head = [f"### vidspec plan: {counts}"]
+    if rows.unconfirmed:
+        head.append(f"**{rows.unconfirmed}.**")
+    head.append("**Cost:** " + rows.cost_line.removeprefix("Cost: "))
     if rows.time_line is not None:
         head.append("**Apply time:** " + rows.time_line.removeprefix("Apply time: "))
     deletes, regenerates = rows.counts["delete"], rows.counts["regenerate"]
@@ -113,6 +123,9 @@ def _head(rows: PlanRows) -> list[str]:
 
 def _tail(rows: PlanRows) -> list[str]:
     tail = []
+    if rows.awaiting:
+        lines = "\n".join(f"- {md_text(p)}" for p in rows.awaiting)
+        tail.append(f"**Awaiting confirmation** {AWAITING_WHY}:\n\n{lines}")
     if rows.pending:
         lines = "\n".join(f"- {md_text(p)}" for p in rows.pending)
         tail.append(f"**In flight** (shown, not created again):\n\n{lines}")

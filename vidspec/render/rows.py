@@ -103,11 +103,15 @@ class PlanRows:
     counts: dict[str, int]
     summary_line: str  # "Plan: 2 to create, ..."
     cost_line: str  # "Cost: ..."
-    pending: tuple[str, ...]  # in flight: waited for, not created again
+    pending: tuple[str, ...]  # in flight (the service reports them): waited for
     unmanaged: tuple[UnmanagedVideo, ...]
     warnings: tuple[str, ...]
     abandoned: tuple[str, ...] = ()  # dead write-ahead records apply drops (its only change)
     time_line: str | None = None  # "Apply time: about 20 min (10 a minute) · 374 requests, ..."
+    # "1 create awaits confirmation until 20:25 UTC (not listed yet)": the plan has not
+    # converged while a create's answer was lost and the listing does not show its video
+    unconfirmed: str | None = None
+    awaiting: tuple[str, ...] = ()  # those creates, one line each (not "in flight")
 
     @property
     def empty(self) -> bool:
@@ -136,12 +140,32 @@ def plan_rows(plan: Plan, names: Mapping[str, str] | None = None) -> PlanRows:
         counts=plan.summary,
         summary_line=summary_line(plan.summary),
         cost_line=cost_line(plan),
-        pending=tuple(_pending_line(p) for p in plan.pending if p.state != "abandoned"),
+        pending=tuple(
+            _pending_line(p) for p in plan.pending if p.state not in ("abandoned", "unknown")
+        ),
         unmanaged=plan.unmanaged,
         warnings=plan.warnings,
         abandoned=tuple(_pending_line(p) for p in plan.pending if p.state == "abandoned"),
         time_line=apply_time_line(plan.apply_time) if plan.apply_time is not None else None,
+        unconfirmed=unconfirmed_line(plan),
+        awaiting=tuple(_pending_line(p) for p in plan.unconfirmed),
     )
+
+
+def unconfirmed_line(plan: Plan) -> str | None:
+    """``1 create awaits confirmation until 20:25 UTC (not listed yet)``, or ``None`` when no
+    create does. The time is when the last of them is sent again if still not listed."""
+    waiting = plan.unconfirmed
+    if not waiting:
+        return None
+    what = "1 create awaits" if len(waiting) == 1 else f"{len(waiting)} creates await"
+    untils = [p.until for p in waiting if p.until is not None]
+    if len(untils) < len(waiting):
+        return f"{what} confirmation (the listing was not read: plan with refresh)"
+    until = max(untils)
+    since = min(p.since for p in waiting)
+    shown = f"{until:%H:%M} UTC" if until.date() == since.date() else f"{until:%Y-%m-%d %H:%M} UTC"
+    return f"{what} confirmation until {shown} (not listed yet)"
 
 
 def _pending_line(p: PendingTask) -> str:

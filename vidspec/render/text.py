@@ -12,6 +12,8 @@ from vidspec.render.rows import ActionRow, FieldRow, PlanRows, plan_rows, word_d
 from vidspec.render.style import style
 
 NO_CHANGES = "No changes. Your videos match the manifests."
+NO_ACTIONS = "No actions now; "  # + "1 create awaits confirmation until 20:25 UTC ..."
+AWAITING_WHY = "(sent; its answer was lost and the listing does not show it yet)"
 UNMANAGED_SHOWN = 10
 _WRAP = 76
 _TONES = {"add": "green", "change": "yellow", "remove": "red", "note": "cyan"}
@@ -25,6 +27,15 @@ def render_text(plan: Plan, *, color: bool = False, names: Mapping[str, str] | N
     if not plan.has_changes:
         return text  # "No changes." stays one line; the JSON and the comment still carry it
     return f"{text}\n{fingerprint_line(plan)}\n"
+
+
+def empty_header(rows: PlanRows) -> list[str]:
+    """The first lines of a plan without actions: never "the videos match" while a create
+    awaits confirmation (its video may not exist), nor while apply still drops records."""
+    lines = [f"{NO_ACTIONS}{rows.unconfirmed}."] if rows.unconfirmed else []
+    if rows.abandoned:
+        lines.append(rows.abandoned_header)
+    return lines or [NO_CHANGES]
 
 
 def fingerprint_line(plan: Plan) -> str:
@@ -44,7 +55,7 @@ class _TextRenderer:
     def render(self, rows: PlanRows) -> str:
         lines: list[str] = []
         if rows.empty:
-            lines.append(self._bold(rows.abandoned_header if rows.abandoned else NO_CHANGES))
+            lines += [self._bold(line) for line in empty_header(rows)]
         else:
             lines.append("Actions are shown with these symbols:")
             for symbol in rows.legend:
@@ -53,9 +64,14 @@ class _TextRenderer:
             for row in rows.actions:
                 lines += [*self.block(row), ""]
             lines.append(self._bold(rows.summary_line))
+            if rows.unconfirmed:
+                lines.append(self._bold(f"{rows.unconfirmed}."))
             lines.append(rows.cost_line)
             if rows.time_line is not None:
                 lines.append(rows.time_line)
+        if rows.awaiting:
+            lines += ["", f"Awaiting confirmation {AWAITING_WHY}:"]
+            lines += [f"  {line}" for line in rows.awaiting]
         if rows.pending:
             lines += ["", "In flight (shown, not created again):"]
             lines += [f"  {line}" for line in rows.pending]

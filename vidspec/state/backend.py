@@ -102,11 +102,14 @@ class StateStore(Protocol):
         ...
 
     def lock_holder(self) -> LockInfo | None:
-        """Who holds the lock now (``None``: free, or no readable note)."""
+        """Who holds the lock now, with its ID (``None``: free). A lock whose note cannot be
+        read has an ID all the same, derived from the lock itself (``LockInfo.unreadable``
+        says why the holder is unknown)."""
         ...
 
     def force_unlock(self, lock_id: str) -> LockInfo:
-        """Break the lock recorded with ``lock_id``; refuses any other ID."""
+        """Break the lock with ID ``lock_id``, only while it is still that version; refuses
+        any other ID."""
         ...
 
     def exists(self) -> bool:

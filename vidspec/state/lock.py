@@ -5,19 +5,27 @@ holder dies, so a crashed command never leaves a lock that blocks the next one).
 ``.vidspec/lock.info`` records the holder (id, user, host, pid, command, time) so a conflict
 can say who holds it and how to break it: ``vidspec force-unlock ID`` removes both files,
 which lets the next command lock a fresh file even if a hung holder still sits on the old one.
+
+Every held lock has an ID vidspec can print, even when its note cannot be read (issue 19): a
+note that is not vidspec's (garbage, a truncated write, an older format) is named by a hash of
+its bytes; a held lock without a note, by the lock file's identity (device and inode: not its
+modification time, which older filelock versions touch at every attempt to lock).
+``force-unlock ID`` reads the lock again and removes it only while it is
+still that version.
 """
 
 from __future__ import annotations
 
 import contextlib
 import getpass
+import hashlib
 import json
 import os
 import socket
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +37,7 @@ from vidspec.core.errors import LockHeld, StateError
 from vidspec.core.times import format_time, parse_time
 
 _POLL_SECONDS = 0.2
+_RELEASED_RETRIES = 3  # a lock found free when its holder was looked up is tried again at once
 
 
 def ci_run_url(environ: Mapping[str, str]) -> str | None:
@@ -44,7 +53,9 @@ def ci_run_url(environ: Mapping[str, str]) -> str | None:
 @dataclass(frozen=True)
 class LockInfo:
     """Who holds the lock: written to ``lock.info`` (local) or as the body of ``<key>.lock``
-    (S3) when the lock is taken. ``run_url``: the CI run, when the holder runs on CI."""
+    (S3) when the lock is taken. ``run_url``: the CI run, when the holder runs on CI.
+    ``unreadable``: why the holder is unknown (a lock whose note cannot be read, see
+    ``unknown``); its ID then comes from the lock itself, and the other fields say nothing."""
 
     id: str
     user: str
@@ -53,6 +64,14 @@ class LockInfo:
     command: str
     created: datetime
     run_url: str | None = None
+    unreadable: str | None = None
+
+    @classmethod
+    def unknown(cls, lock_id: str, why: str, since: datetime | None) -> LockInfo:
+        """A held lock whose holder cannot be read: ``lock_id`` derived from the lock itself
+        (its bytes, its file, its S3 ETag), ``since``: when it was written, if known."""
+        since = since or datetime.fromtimestamp(0, timezone.utc)
+        return cls(lock_id, "unknown", "unknown", 0, "unknown", since, None, why)
 
     @classmethod
     def new(cls, command: str, clock: Clock, environ: Mapping[str, str] | None = None) -> LockInfo:
@@ -95,6 +114,11 @@ class LockInfo:
         )
 
     def describe(self) -> str:
+        if self.unreadable is not None:
+            since = "unknown" if self.created.timestamp() == 0 else format_time(self.created)
+            return (
+                f"  ID:      {self.id}\n  Holder:  unknown: {self.unreadable}\n  Since:   {since}"
+            )
         text = (
             f"  ID:      {self.id}\n"
             f"  Who:     {self.user}@{self.host} (pid {self.pid})\n"
@@ -124,6 +148,7 @@ class ProjectLock:
             raise StateError(f"{self.lock_path}: this command already holds the lock")
         self.lock_path.parent.mkdir(parents=True, exist_ok=True)
         deadline = self._clock.monotonic() + max(0.0, timeout)
+        again = _RELEASED_RETRIES
         while True:
             candidate = filelock.FileLock(str(self.lock_path))
             try:
@@ -131,7 +156,11 @@ class ProjectLock:
             except filelock.Timeout:
                 remaining = deadline - self._clock.monotonic()
                 if remaining <= 0:
-                    raise self._held_error(timeout) from None
+                    held = self._held_error(timeout)
+                    if held.lock_id is None and again:  # released just now: take it
+                        again -= 1
+                        continue
+                    raise held from None
                 self._clock.sleep(min(_POLL_SECONDS, remaining))
                 continue
             except OSError as exc:
@@ -179,9 +208,49 @@ class ProjectLock:
         except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return None
 
+    def current(self) -> LockInfo | None:
+        """The holder with an ID ``force-unlock`` takes: the note's (a killed holder's too),
+        or, while another process holds the lock and its note cannot be read (or is not
+        written), an ID derived from the note's bytes or the lock file; else ``None``."""
+        holder = self.holder()
+        if holder is not None:
+            return holder
+        if self.held or not self.lock_path.exists() or not self._held_elsewhere():
+            return None  # an unreadable note beside a free lock blocks nothing
+        try:
+            note = self.info_path.read_bytes()
+        except FileNotFoundError:
+            return LockInfo.unknown(
+                _file_id(self.lock_path),
+                f"the lock {self.lock_path} is held by a process that has not recorded who it "
+                f"is in {self.info_path}",
+                None,  # the file's time: its last attempt to lock under filelock 3.x
+            )
+        except OSError as exc:
+            why = f"its note {self.info_path} cannot be read ({exc.strerror or exc})"
+            return LockInfo.unknown(_file_id(self.info_path), why, None)
+        return LockInfo.unknown(
+            "n" + hashlib.sha256(note).hexdigest()[:15],
+            f"its note {self.info_path} is not a vidspec lock note ({len(note)} bytes)",
+            _modified(self.info_path),
+        )
+
+    def _held_elsewhere(self) -> bool:
+        """Whether another process holds the OS lock now (tried without waiting)."""
+        probe = filelock.FileLock(str(self.lock_path))
+        try:
+            probe.acquire(blocking=False)
+        except filelock.Timeout:
+            return True
+        except OSError:
+            return False
+        probe.release()
+        return False
+
     def force_unlock(self, lock_id: str) -> LockInfo:
-        """Break the lock whose note carries ``lock_id``; refuses any other id."""
-        current = self.holder()
+        """Break the lock whose ID is ``lock_id`` (read again now: only while it is still that
+        version); refuses any other ID."""
+        current = self.current()
         if current is None:
             raise StateError(
                 f"no lock is recorded in {self.info_path}; there is nothing to unlock",
@@ -199,22 +268,38 @@ class ProjectLock:
         return current
 
     def _held_error(self, timeout: float) -> LockHeld:
-        holder = self.holder()
+        holder = self.current()
         waited = f" (waited {timeout:g}s)" if timeout > 0 else ""
         if holder is None:
-            # No note, so no ID for force-unlock. The OS frees the lock of a process that
-            # exits: the holder runs (an older vidspec, or one that is just starting).
             return LockHeld(
-                f"The state is locked by another vidspec command{waited}; it has not recorded "
-                f"who it is in {self.info_path}.",
+                f"The state was locked by another vidspec command{waited}.",
                 None,
-                f"Wait for it to finish (or pass --lock-timeout 5m). If no vidspec command is "
-                f"running on this project, remove the lock file: rm {self.lock_path}",
+                "It was released just now: run the command again.",
             )
         return LockHeld(
             f"The state is locked by another vidspec command{waited}:\n{holder.describe()}",
             holder.id,
         )
+
+
+def _modified(path: Path) -> datetime | None:
+    try:
+        stamp = path.stat().st_mtime
+    except OSError:
+        return None
+    return datetime.fromtimestamp(stamp, timezone.utc).replace(microsecond=0)
+
+
+def _file_id(path: Path) -> str:
+    """An ID for the version of ``path`` on disk: its device and inode (a file made again is
+    another; its modification time is not stable, as filelock 3.x truncates the file at every
+    attempt to lock it)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return "f" + "0" * 15
+    stamp = f"{info.st_dev}:{info.st_ino}".encode()
+    return "f" + hashlib.sha256(stamp).hexdigest()[:15]
 
 
 def _user() -> str:

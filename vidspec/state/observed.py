@@ -54,6 +54,13 @@ class Observed:
     def from_listing(cls, remote: Iterable[RemoteVideo], now: datetime) -> Observed:
         return cls(now, {v.id: Seen(v.state, v.url) for v in remote})
 
+    def with_videos(self, videos: Iterable[RemoteVideo]) -> Observed:
+        """These videos as seen since (apply's polling saw them finish), over what the last
+        refresh saw: ``vidspec output`` right after apply has their links."""
+        seen = dict(self.videos)
+        seen.update((v.id, Seen(v.state, v.url)) for v in videos)
+        return replace(self, videos=seen)
+
     def status(self, record: VideoRecord) -> str:
         """The record's status as the last refresh saw it (the recorded one when it saw none)."""
         seen = self.videos.get(record.id)

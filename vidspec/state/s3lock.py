@@ -8,7 +8,9 @@ until ``timeout``.
 
 Release deletes the object with ``If-Match: <its ETag>``: a runner whose lock was broken with
 ``force-unlock`` (and perhaps taken by another) never removes a lock it no longer holds.
-``force_unlock(ID)`` reads the holder, checks the ID and deletes that version only.
+``force_unlock(ID)`` reads the holder, checks the ID and deletes that version only. A lock
+object whose body is not vidspec's note (garbage, a truncated write, an older format) still
+has an ID: one derived from its ETag, so ``force-unlock`` removes exactly that version too.
 
 Unlike the local OS lock, nothing releases the lock of a runner that died: ``force-unlock``
 does, after a person has judged that the holder is gone (the state writes stay safe either
@@ -18,16 +20,20 @@ way: every write is conditional on the version read, see ``s3store``).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
+import re
 
 from vidspec.core.clock import Clock
 from vidspec.core.errors import LockHeld, StateError
 from vidspec.state.lock import LockInfo
-from vidspec.state.s3objects import ConditionFailed, S3Objects, printable
+from vidspec.state.s3objects import ConditionFailed, S3Objects, StoredObject, printable
 
 FIRST_POLL = 0.5  # seconds before the first retry of a held lock
 MAX_POLL = 8.0  # the backoff stops doubling here
 _FIELD_LIMIT = 300  # a holder's field longer than this is cut (the body is untrusted)
+_RELEASED_RETRIES = 3  # a lock found gone when its holder was read is tried again at once
+_PLAIN_ETAG = re.compile(r"[0-9a-f]{32}(-[0-9]{1,5})?")  # an MD5, or a multipart upload's
 
 
 class S3Lock:
@@ -57,6 +63,7 @@ class S3Lock:
         body = (json.dumps(info.to_json(), indent=2, sort_keys=True) + "\n").encode()
         deadline = self._clock.monotonic() + max(0.0, timeout)
         pause = FIRST_POLL
+        again = _RELEASED_RETRIES
         while True:
             try:
                 self._etag = self.objects.put(self.key, body, if_none_match=True)
@@ -68,6 +75,9 @@ class S3Lock:
                     # Our own first attempt created it and its answer was lost (then retried).
                     self._etag, self._info = etag, info
                     return info
+                if holder is None and again:  # released just now: try to take it at once
+                    again -= 1
+                    continue
             remaining = deadline - self._clock.monotonic()
             if remaining <= 0:
                 raise self._held_error(timeout)
@@ -84,16 +94,17 @@ class S3Lock:
             self.objects.delete(self.key, if_match=etag)
 
     def holder(self) -> LockInfo | None:
-        """The current holder, or ``None`` when the lock is free (or its body unreadable)."""
+        """The current holder (one named by the object's ETag when its body is not a note
+        vidspec can read), or ``None`` when the lock is free."""
         return self._read()[0]
 
     def force_unlock(self, lock_id: str) -> LockInfo:
-        """Delete the lock whose holder carries ``lock_id`` (that version only)."""
+        """Delete the lock whose ID is ``lock_id`` (that version only)."""
         holder, etag = self._read()
         if holder is None or etag is None:
             raise StateError(
                 f"no lock is held on {self.objects.url(self.key.removesuffix('.lock'))} "
-                f"({self.url} does not exist or is unreadable); there is nothing to unlock",
+                f"({self.url} does not exist); there is nothing to unlock",
                 "If a command still reports the lock, run it again to see the current ID.",
             )
         if holder.id != lock_id:
@@ -118,9 +129,16 @@ class S3Lock:
         try:
             doc = json.loads(found.body.decode("utf-8"))
             info = LockInfo.from_json(doc)
-        except (ValueError, KeyError, TypeError):
-            return None, found.etag
+        except (ValueError, KeyError, TypeError, RecursionError):
+            return self._unreadable(found), found.etag
         return _clean(info), found.etag
+
+    def _unreadable(self, found: StoredObject) -> LockInfo:
+        return LockInfo.unknown(
+            etag_id(found.etag),
+            f"the lock object {self.url} is not a vidspec lock note ({len(found.body)} bytes)",
+            found.modified,
+        )
 
     def _held_error(self, timeout: float) -> LockHeld:
         holder, _ = self._read()
@@ -128,15 +146,24 @@ class S3Lock:
         state_url = self.objects.url(self.key.removesuffix(".lock"))
         if holder is None:
             return LockHeld(
-                f"The state {state_url} is locked by another vidspec command{waited}; its lock "
-                f"object {self.url} names no readable holder.",
-                "?",
+                f"The state {state_url} was locked by another vidspec command{waited}.",
+                None,
+                "It was released just now: run the command again.",
             )
         return LockHeld(
             f"The state {state_url} is locked by another vidspec command{waited}:\n"
             f"{holder.describe()}",
             holder.id,
         )
+
+
+def etag_id(etag: str) -> str:
+    """The ID of a lock object's version: its ETag (an MD5 hex, as S3 and most stores make
+    it), or a hash of an ETag of another form (the store is untrusted: the ID is printed)."""
+    text = etag.strip().strip('"').lower()
+    if _PLAIN_ETAG.fullmatch(text):
+        return text
+    return hashlib.sha256(etag.encode("utf-8", "replace")).hexdigest()[:32]
 
 
 def _clean(info: LockInfo) -> LockInfo:
@@ -152,4 +179,4 @@ def _clean(info: LockInfo) -> LockInfo:
     )
 
 
-__all__ = ["FIRST_POLL", "MAX_POLL", "S3Lock"]
+__all__ = ["FIRST_POLL", "MAX_POLL", "S3Lock", "etag_id"]

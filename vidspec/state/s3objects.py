@@ -10,10 +10,13 @@ its lock and the usage count need (``get``, ``put`` with ``If-Match``/``If-None-
 - everything else is ``BackendError`` naming the bucket and key and what to do (no such
   bucket, access denied, no credentials, network).
 
-Every call has a deadline: botocore connect and read timeouts, and at most ``MAX_ATTEMPTS``
-attempts (botocore's standard retry mode: throttling, 5xx and connection errors). A retried
-conditional write can meet its own first attempt (the answer was lost); callers check for
-that by reading back (the lock's id, the state's text).
+Every call has a deadline: botocore connect and read timeouts, at most ``MAX_ATTEMPTS``
+attempts (botocore's standard retry mode: throttling, 5xx and connection errors), and a total
+``S3State.deadline`` (``safety.request_deadline``, 60 s) from sending to the last byte, however
+slowly a store trickles its answer: botocore's connections are the watchdog's
+(``providers.http.watchdog``), which cuts the call off then. A retried conditional write can
+meet its own first attempt (the answer was lost); callers check for that by reading back (the
+lock's id, the state's text).
 
 boto3 is the optional extra ``vidspec[s3]``; without it, opening a store names the `state:`
 line of vidspec.yaml and the command to install it. Credentials come only from boto3's
@@ -22,11 +25,16 @@ standard chain; no message here ever shows one.
 
 from __future__ import annotations
 
+import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from vidspec.core.errors import BackendError
+from vidspec.providers.http.body import seconds_text
+from vidspec.providers.http.watchdog import deadline, watched_pool
 from vidspec.state.s3settings import S3State
 
 if TYPE_CHECKING:
@@ -39,6 +47,8 @@ MAX_OBJECT = 64 * 1024 * 1024  # a state bigger than this is refused (a server i
 
 _CONDITION_CODES = {"PreconditionFailed", "ConditionalRequestConflict"}
 
+T = TypeVar("T")
+
 
 class ConditionFailed(Exception):
     """A conditional request was refused: the object is not in the expected version."""
@@ -46,10 +56,12 @@ class ConditionFailed(Exception):
 
 @dataclass(frozen=True)
 class StoredObject:
-    """An object's bytes and the ETag that names this version of it."""
+    """An object's bytes and the ETag that names this version of it (``modified``: when the
+    store says it was written, if it says)."""
 
     body: bytes
     etag: str
+    modified: datetime | None = None
 
 
 def printable(text: str, limit: int = 200) -> str:
@@ -81,7 +93,22 @@ def s3_client(settings: S3State) -> S3Client:
     client: S3Client = session.client(
         "s3", region_name=settings.region, endpoint_url=settings.endpoint_url, config=config
     )
+    _watch_connections(client)
     return client
+
+
+def _watch_connections(client: Any) -> None:
+    """botocore's connections made ones the request watchdog can cut off (its urllib3 pool
+    classes are set per session; a botocore that keeps them elsewhere keeps its connect and
+    read timeouts, and ``S3Objects`` still reports a call past its deadline as late)."""
+    http: Any = getattr(getattr(client, "_endpoint", None), "http_session", None)
+    pools = getattr(http, "_pool_classes_by_scheme", None)
+    manager = getattr(http, "_manager", None)
+    if http is None or not isinstance(pools, dict) or manager is None:
+        return
+    watched = {scheme: watched_pool(pool) for scheme, pool in pools.items()}
+    http._pool_classes_by_scheme = watched  # the proxy managers made later read these
+    manager.pool_classes_by_scheme = watched
 
 
 class S3Objects:
@@ -97,9 +124,15 @@ class S3Objects:
 
     def get(self, key: str) -> StoredObject | None:
         """The object, or ``None`` when there is none."""
-        try:
+
+        def read() -> tuple[dict[str, Any], bytes]:
             answer = self._client.get_object(Bucket=self.bucket, Key=key)
-            body = answer["Body"].read(MAX_OBJECT + 1)
+            return dict(answer), answer["Body"].read(MAX_OBJECT + 1)
+
+        try:
+            answer, body = self._bounded("read", key, read)
+        except BackendError:
+            raise
         except Exception as exc:  # boto3's errors are translated here, once
             if _code(exc) in ("NoSuchKey", "404"):
                 return None
@@ -109,7 +142,19 @@ class S3Objects:
                 f"{self.url(key)} is over {MAX_OBJECT} bytes; vidspec reads no more.",
                 "This is not a vidspec state; check `state.key` in vidspec.yaml.",
             )
-        return StoredObject(body=body, etag=str(answer["ETag"]))
+        declared = answer.get("ContentLength")
+        if isinstance(declared, int) and len(body) != declared:  # botocore does not check it
+            raise BackendError(
+                f"cannot read {self.url(key)}: the answer ended after {len(body)} of {declared} "
+                f"bytes",
+                "The store cut its answer short; run the command again.",
+            )
+        modified = answer.get("LastModified")
+        return StoredObject(
+            body=body,
+            etag=str(answer["ETag"]),
+            modified=modified if isinstance(modified, datetime) else None,
+        )
 
     def put(
         self,
@@ -127,13 +172,19 @@ class S3Objects:
         if if_none_match:
             extra["IfNoneMatch"] = "*"
         try:
-            answer = self._client.put_object(
-                Bucket=self.bucket,
-                Key=key,
-                Body=body,
-                ContentType="application/json",
-                **extra,
+            answer = self._bounded(
+                "write",
+                key,
+                lambda: self._client.put_object(
+                    Bucket=self.bucket,
+                    Key=key,
+                    Body=body,
+                    ContentType="application/json",
+                    **extra,
+                ),
             )
+        except BackendError:
+            raise
         except Exception as exc:
             if _is_condition(exc, conditional=bool(extra)):
                 raise ConditionFailed(key) from exc
@@ -143,15 +194,43 @@ class S3Objects:
     def delete(self, key: str, *, if_match: str | None = None) -> None:
         """Delete the object (only that version with ``if_match``: ``ConditionFailed`` when it
         changed or is gone). Deleting a missing object without a condition is not an error."""
+        conditions: dict[str, Any] = {} if if_match is None else {"IfMatch": if_match}
         try:
-            if if_match is None:
-                self._client.delete_object(Bucket=self.bucket, Key=key)
-            else:
-                self._client.delete_object(Bucket=self.bucket, Key=key, IfMatch=if_match)
+            self._bounded(
+                "delete",
+                key,
+                lambda: self._client.delete_object(Bucket=self.bucket, Key=key, **conditions),
+            )
+        except BackendError:
+            raise
         except Exception as exc:
             if _is_condition(exc, conditional=if_match is not None):
                 raise ConditionFailed(key) from exc
             raise self._error(exc, "delete", key) from exc
+
+    def _bounded(self, verb: str, key: str, call: Callable[[], T]) -> T:
+        """``call`` cut off at the deadline: past it, what it got (a body the cut made look
+        complete) or raised is reported as late."""
+        limit = self.settings.deadline
+        started = time.monotonic()
+        with deadline(limit):
+            try:
+                result = call()
+            except Exception as exc:
+                if time.monotonic() - started < limit:
+                    raise
+                raise self._late(verb, key) from exc
+        if time.monotonic() - started >= limit:
+            raise self._late(verb, key)
+        return result
+
+    def _late(self, verb: str, key: str) -> BackendError:
+        return BackendError(
+            f"cannot {verb} {self.url(key)}: the store did not finish answering within the "
+            f"request deadline ({seconds_text(self.settings.deadline)})",
+            "A store that trickles its answer is cut off after safety.request_deadline "
+            "(vidspec.yaml); check the store and the network, then run the command again.",
+        )
 
     def _error(self, exc: Exception, verb: str, key: str) -> BackendError:
         return backend_error(exc, f"cannot {verb} {self.url(key)}", self.settings)

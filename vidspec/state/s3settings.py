@@ -21,6 +21,7 @@ class S3State:
     region: str | None = None
     endpoint_url: str | None = None
     location: SourceLocation | None = None  # the `state:` line, for errors about it
+    deadline: float = 60.0  # safety.request_deadline: the longest one S3 call may take
 
     @property
     def url(self) -> str:

@@ -135,7 +135,7 @@ class LocalStateStore:
         return self._lock.held
 
     def lock_holder(self) -> LockInfo | None:
-        return self._lock.holder()
+        return self._lock.current()
 
     def force_unlock(self, lock_id: str) -> LockInfo:
         """Break the lock recorded with ``lock_id`` (``vidspec force-unlock ID``)."""

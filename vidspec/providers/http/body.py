@@ -4,6 +4,7 @@ requests' read timeout applies to each read, so a server that sends one byte eve
 keeps a plain ``response.content`` waiting forever. ``read_chunks`` reads what has arrived
 (``read1``: never waits to fill a buffer), checks the request's deadline between reads, and
 stops at ``limit`` bytes; a read in progress at the deadline is ended by ``http_watchdog``.
+A download's body has no deadline but a speed ``floor`` (``speed``), checked between reads.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from dataclasses import dataclass
 
 import requests
 import urllib3.exceptions
+from urllib3.exceptions import ReadTimeoutError
 
 from vidspec.core.errors import OutcomeUnknown, ProviderError, ServerError, TransportError
 from vidspec.providers.http.errors import host_of, path_of
+from vidspec.providers.http.speed import SpeedFloor, Throughput, speed_text
 
 CHUNK = 1 << 16
 
@@ -32,7 +35,8 @@ def seconds_text(seconds: float) -> str:
 class BodyBounds:
     """Where one request's body reading must stop: ``deadline_at`` (``time.monotonic()``; the
     deadline is real time, whatever clock the client runs on, because a trickling server
-    spends real time) and ``limit`` bytes (``None``: the caller checks the size itself)."""
+    spends real time), ``limit`` bytes (``None``: the caller checks the size itself), and for
+    a download's body (``deadline_at`` then infinite) a speed ``floor``."""
 
     method: str
     url: str
@@ -40,12 +44,21 @@ class BodyBounds:
     deadline: float
     limit: int | None
     creates: bool = False
+    floor: SpeedFloor | None = None
 
     @classmethod
     def start(
-        cls, method: str, url: str, deadline: float, limit: int | None, *, creates: bool = False
+        cls,
+        method: str,
+        url: str,
+        deadline: float,
+        limit: int | None,
+        *,
+        creates: bool = False,
+        floor: SpeedFloor | None = None,
     ) -> BodyBounds:
-        return cls(method.upper(), url, time.monotonic() + deadline, deadline, limit, creates)
+        started = time.monotonic()
+        return cls(method.upper(), url, started + deadline, deadline, limit, creates, floor)
 
     def left(self) -> float:
         return self.deadline_at - time.monotonic()
@@ -60,6 +73,20 @@ class BodyBounds:
             path=path_of(self.url),
             hint="A server that trickles its answer is cut off after safety.request_deadline "
             "(vidspec.yaml); check the service, or raise the setting if it is really that slow.",
+        )
+
+    def stalled(self) -> ProviderError:
+        """The error of a download slower than its floor (``download.min_speed``)."""
+        assert self.floor is not None
+        return TransportError(
+            f"the download from {host_of(self.url)} stalled: "
+            f"fewer than {speed_text(self.floor.min_speed)} (download.min_speed) over "
+            f"{seconds_text(self.floor.stall_time)} (download.stall_time)",
+            method=self.method,
+            path=path_of(self.url),
+            hint="Nothing was saved; the next plan downloads it again. If the file host is "
+            "really this slow, lower download.min_speed or raise download.stall_time in "
+            "vidspec.yaml.",
         )
 
     def broken(self, exc: Exception, size: int, expected: int | None) -> ProviderError:
@@ -87,6 +114,7 @@ def read_chunks(response: requests.Response, bounds: BodyBounds) -> Iterator[byt
     expected = content_length(response)
     size = 0
     raw = response.raw
+    speed: Throughput | None = bounds.floor.watch() if bounds.floor is not None else None
     while True:
         if bounds.left() <= 0:
             raise bounds.late()
@@ -95,12 +123,18 @@ def read_chunks(response: requests.Response, bounds: BodyBounds) -> Iterator[byt
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             if bounds.left() <= 0:  # the watchdog cut the connection (http_watchdog)
                 raise bounds.late() from exc
+            if speed is not None and isinstance(exc, TimeoutError | ReadTimeoutError):
+                raise bounds.stalled() from exc  # not a byte for stall_time: the read timeout
             raise bounds.broken(exc, size, expected) from exc
         if not chunk:
             if bounds.left() <= 0:  # an end made by the watchdog is no end of the body
                 raise bounds.late()
             return
         size += len(chunk)
+        if speed is not None:
+            speed.add(len(chunk))
+            if speed.stalled():
+                raise bounds.stalled()
         if bounds.limit is not None and size > bounds.limit:
             raise ServerError(
                 f"the answer from {host_of(bounds.url)} is longer than {bounds.limit} bytes",

@@ -18,15 +18,18 @@ every error answer into a ``vidspec.core.errors.ProviderError`` subclass, via on
 
 Bounds a server cannot push (issue 10): a wait a server asks for (``Retry-After``) is at most
 ``max_wait`` (``safety.max_wait``; longer: ``WaitTooLong`` naming the host), and shown while
-it lasts (``vidspec.wait`` log); every request ends within ``deadline``
-(``safety.request_deadline``) from sending to its last byte, and an API answer within
-``max_body`` bytes; a download follows at most ``max_redirects`` http(s) redirects (the
-token-less file client only) and is saved only when it is a video (``files``).
+it lasts (``vidspec.wait`` log); every API request ends within ``deadline``
+(``safety.request_deadline``, 60 s) from sending to its last byte, and an API answer within
+``max_body`` bytes; a download gets its answer's head within ``deadline`` and its body no
+slower than ``min_speed`` over ``stall_time`` (issue 19), follows at most ``max_redirects``
+http(s) redirects (the token-less file client only) and is saved only when it is a video
+(``files``).
 
 The parts, one concept each: ``policy`` (``HttpPolicy``), ``retry`` (the retry on
 the injected clock), ``errors`` (``to_provider_error``, ``path_of``), ``body``
-(reading within the deadline and size), ``watchdog`` (cutting a request off at its
-deadline in any phase) and ``files`` (``save_stream``); this module re-exports their
+(reading within the deadline and size), ``speed`` (a download's speed floor), ``watchdog``
+(cutting a request off at its deadline in any phase) and ``files`` (``save_stream``); this
+module re-exports their
 public names, so callers import everything HTTP from here.
 """
 
@@ -35,6 +38,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import math
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -66,6 +70,7 @@ from vidspec.providers.http.errors import (
 from vidspec.providers.http.files import check_answer, save_stream
 from vidspec.providers.http.policy import HttpPolicy
 from vidspec.providers.http.retry import IDEMPOTENT_METHODS, RETRY_STATUSES, LedgerRetry
+from vidspec.providers.http.speed import SpeedFloor
 from vidspec.providers.http.watchdog import POOL_CLASSES, deadline
 
 __all__ = [
@@ -323,18 +328,12 @@ class HttpClient:
         ) from cause
 
     def download(self, url: str, dest: Path, *, refused_hint: str) -> DownloadResult:
-        """Stream the video at ``url`` to ``dest`` atomically (``save_stream``), following at
-        most ``max_redirects`` http(s) redirects, within one deadline. Only the token-less file
-        client calls this. A file host that refuses the link (401/403/404) is reported as that,
-        with ``refused_hint`` saying why a link may stop working on this service; an answer
-        that is not a video is refused (``http_files.check_answer``)."""
-        bounds = BodyBounds.start("GET", url, self.policy.deadline, None)
-        with deadline(bounds.left()):
-            return self._download(url, dest, bounds, refused_hint)
-
-    def _download(
-        self, url: str, dest: Path, bounds: BodyBounds, refused_hint: str
-    ) -> DownloadResult:
+        """Stream the video at ``url`` to ``dest`` atomically (``save_stream``) through at most
+        ``max_redirects`` http(s) redirects (the token-less file client only): each head within
+        the request deadline, the body no slower than the speed floor. A refused link
+        (401/403/404) gets ``refused_hint``; an answer that is not a video is refused."""
+        floor = SpeedFloor(self.policy.min_speed, self.policy.stall_time)
+        bounds = BodyBounds.start("GET", url, self.policy.deadline, None, floor=floor)
         for _ in range(self.policy.max_redirects + 1):
             bounds = dataclasses.replace(bounds, url=url)
             response = self._fetch(url, bounds, refused_hint)
@@ -352,11 +351,13 @@ class HttpClient:
             )
         try:
             check_answer(response, bounds, self.policy.max_bytes)
-            return save_stream(response, bounds, dest, self.policy.max_bytes)
+            body = dataclasses.replace(bounds, deadline_at=math.inf)  # the floor bounds it now
+            return save_stream(response, body, dest, self.policy.max_bytes)
         finally:
             response.close()
 
     def _fetch(self, url: str, bounds: BodyBounds, refused_hint: str) -> requests.Response:
+        """The answer's status and headers, within what is left of the request deadline."""
         scheme = urlsplit(url).scheme.lower()
         if scheme not in ("http", "https"):
             raise ProviderError(
@@ -364,7 +365,8 @@ class HttpClient:
                 hint="A file link must be an http or https URL; check the service.",
             )
         try:
-            return self.request("GET", url, stream=True, bounds=bounds)
+            with deadline(bounds.left()):
+                response = self.request("GET", url, stream=True, bounds=bounds)
         except (AuthError, NotFound) as exc:
             raise ProviderError(
                 "the file host refused the download link",
@@ -375,6 +377,10 @@ class HttpClient:
                 server_message=exc.server_message,
                 hint=refused_hint,
             ) from exc
+        if bounds.left() <= 0:  # the watchdog may have cut the connection as the head came
+            response.close()
+            raise bounds.late()
+        return response
 
     def close(self) -> None:
         self.session.close()
@@ -384,7 +390,11 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 def _timeout(policy: HttpPolicy, bounds: BodyBounds) -> tuple[float, float]:
-    """Connect and read timeouts, never past what is left of the request's deadline."""
+    """Connect and read timeouts, never past what is left of the request's deadline. A
+    download's reads wait ``stall_time``: its body outlives the deadline (the watchdog cuts
+    the head at the deadline), and a read that long without a byte is under any floor."""
     left = max(bounds.left(), 0.001)
     connect, read = policy.timeout
+    if bounds.floor is not None:
+        return (min(connect, left), bounds.floor.stall_time)
     return (min(connect, left), min(read, left))
