@@ -22,6 +22,7 @@ from vidspec.project.each_source import KEY, EachRow, EachSource, read_source
 from vidspec.project.loctree import LocTree, child, locate
 from vidspec.project.placeholders import Template, check_names, compile_template, fill
 from vidspec.project.protect import ProtectedPaths
+from vidspec.project.yamlload import MAX_FILE_BYTES
 
 FOR_EACH = "for_each"
 _UNUSED_SHOWN = 5  # unused columns named in the one warning about them
@@ -109,6 +110,19 @@ def _row_fields(
         if f.path[-1:] == ("file",):
             fields.setdefault(locate(where, locs, f.path[:-1]), names)
     return fields
+
+
+def may_name_data_files(path: Path) -> bool:
+    """Whether the manifest at ``path`` may hold ``for_each: {file: …}``: its text has the
+    word, or a backslash (a double-quoted key may spell it with an escape). A file that cannot
+    be read says so when it is loaded."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return False
+        text = path.read_bytes()
+    except OSError:
+        return False
+    return FOR_EACH.encode() in text or b"\\" in text
 
 
 def data_files(docs: list[Any]) -> set[Path]:

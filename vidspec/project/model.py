@@ -38,7 +38,7 @@ class Lifecycle:
     regenerate_before_expiry: timedelta | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: 100,000 of them, ~100 bytes less each
 class DesiredVideo:
     """One video as the manifests ask for it.
 
