@@ -15,7 +15,9 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import requests
 
@@ -50,22 +52,35 @@ def main() -> None:
                 "last": {"offset": max(0, size + 20 - 1000)},
                 "start = newest minute": {"start": newest, "sort": "+date"},
             }
-            for name, params in pages.items():
-                times = []
-                for _ in range(args.repeat):
-                    started = time.perf_counter()
-                    answer = session.get(
-                        url,
-                        params={"limit": 1000, **params},
-                        headers={"CDN-AUTH-TOKEN": TOKEN},
-                        timeout=300,
-                    )
-                    answer.raise_for_status()
-                    times.append((time.perf_counter() - started) * 1000)
-                spread = " / ".join(
-                    f"{v:.0f}" for v in (min(times), statistics.median(times), max(times))
-                )
+            for name, spread in page_times(session, url, TOKEN, pages, args.repeat):
                 print(f"{size:>7,}  {name:<23}  {spread}", flush=True)
+
+
+def page_times(
+    session: requests.Session,
+    url: str,
+    token: str,
+    pages: dict[str, dict[str, Any]],
+    repeat: int,
+) -> Iterator[tuple[str, str]]:
+    """Each page of 1000 (``pages``: name -> query) timed ``repeat`` times over ``session``:
+    (name, "min / median / max" in ms)."""
+    for name, params in pages.items():
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            answer = session.get(
+                url,
+                params={"limit": 1000, **params},
+                headers={"CDN-AUTH-TOKEN": token},
+                timeout=300,
+            )
+            answer.raise_for_status()
+            times.append((time.perf_counter() - started) * 1000)
+        yield (
+            name,
+            " / ".join(f"{v:.0f}" for v in (min(times), statistics.median(times), max(times))),
+        )
 
 
 if __name__ == "__main__":

@@ -6,9 +6,12 @@ RSS is its own high-water mark (``VmHWM``, reported as it exits), with its wall 
 plan is of N creates in a sandbox project with ``--no-refresh`` (the sandbox's quota of 544
 minutes would refuse 100k creates; the account is empty, so a refresh would add only the
 emulator's memory); its JSON is read back and its creates counted. Goals: validate of 100,000
-videos <= 300 MB; plan --json of 100,000 creates <= 600 MB.
+videos <= 300 MB; plan --json of 100,000 creates <= 600 MB. ``--realistic``: every video with its
+own composition, lifecycle and download (issue 19: validate <= 3 KB a video, 300 MB at 100,000);
+``--only validate`` skips the plan.
 
-    python benchmarks/bench_memory.py [--sizes 10000,50000,100000] [--repeat 3]
+    python benchmarks/bench_memory.py [--sizes 10000,50000,100000] [--repeat 3] [--realistic]
+                                      [--only validate|plan]
 """
 
 from __future__ import annotations
@@ -79,17 +82,24 @@ def run(args: list[str], out: Path | None = None) -> tuple[float, float, float, 
     return peak_mb(err), wall, usage.ru_utime + usage.ru_stime, code
 
 
-def measure(size: int, repeat: int) -> dict[str, list[tuple[float, float, float]]]:
+def measure(
+    size: int, repeat: int, *, realistic: bool, only: str | None
+) -> dict[str, list[tuple[float, float, float]]]:
     with tempfile.TemporaryDirectory(prefix="vidspec-mem-") as tmp:
         root = Path(tmp)
-        write_project(root, size // 100, 100)
+        write_project(root, size // 100, 100, realistic=realistic)
         (root / "vidspec.yaml").write_text(SANDBOX, encoding="utf-8")
         (root / ".vidspec" / "catalog.json").unlink(missing_ok=True)
-        results: dict[str, list[tuple[float, float, float]]] = {"validate": [], "plan": []}
+        results: dict[str, list[tuple[float, float, float]]] = {
+            name: [] for name in ("validate", "plan") if only in (None, name)
+        }
         out = root / "plan.json"
         for _ in range(repeat):
-            rss, wall, cpu, _ = run(["-C", str(root), "validate"])
-            results["validate"].append((rss, wall, cpu))
+            if "validate" in results:
+                rss, wall, cpu, _ = run(["-C", str(root), "validate"])
+                results["validate"].append((rss, wall, cpu))
+            if "plan" not in results:
+                continue
             rss, wall, cpu, _ = run(["-C", str(root), "plan", "--json", "--no-refresh"], out)
             results["plan"].append((rss, wall, cpu))
             with open(out, encoding="utf-8") as plan:  # line by line: this process stays small
@@ -106,19 +116,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,50000,100000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--realistic", action="store_true", help="issue 19's manifests")
+    parser.add_argument("--only", choices=("validate", "plan"))
     args = parser.parse_args()
     goals = {"validate": 300, "plan": 600}
     print(
-        "videos   command          peak RSS MB (min/med/max)   wall s (min/med/max)   goal",
+        "videos   command          peak RSS MB (min/med/max)   wall s (min/med/max)   "
+        "CPU s (min/med/max)   KB a video   goal",
         flush=True,
     )
     for size in (int(s) for s in args.sizes.split(",")):
-        for name, runs in measure(size, args.repeat).items():
+        runs_of = measure(size, args.repeat, realistic=args.realistic, only=args.only)
+        for name, runs in runs_of.items():
             rss = spread([r[0] for r in runs])
             wall = spread([r[1] for r in runs], "{:.1f}")
+            cpu = spread([r[2] for r in runs], "{:.1f}")
+            per_video = f"{statistics.median(r[0] for r in runs) * 1024 / size:.2f}"
             label = "validate" if name == "validate" else "plan --json"
             goal = f"<= {goals[name]} MB at 100k" if size >= 100_000 else ""
-            print(f"{size:>7,}  {label:<15}  {rss:<26}  {wall:<21}  {goal}", flush=True)
+            print(
+                f"{size:>7,}  {label:<15}  {rss:<26}  {wall:<21}  {cpu:<20}  {per_video:<11}  "
+                f"{goal}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

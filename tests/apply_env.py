@@ -36,6 +36,7 @@ from vidspec.emulator.cdnvideo.world import CANCELED
 from vidspec.engine import ActionResult, ApplyResults, EngineOptions, Progress, WaitPolicy
 from vidspec.plan import Plan
 from vidspec.plan.planner import PlanOptions
+from vidspec.plan.polling import PollTiming
 from vidspec.project.config import Project, load_project
 from vidspec.providers.base import Rate
 from vidspec.state import State, open_state_store
@@ -405,7 +406,9 @@ def finish_after_kills(
         ):
             return results
         time.sleep(settle)
-        quick = EngineOptions(policy=WaitPolicy(first_interval=0.5, max_interval=1.0))
+        quick = EngineOptions(
+            policy=WaitPolicy(timing=PollTiming(spacing=0.5, close_max=1.0, heartbeat=1.0))
+        )
         outcome = apply_project(
             project,
             ApplyRequest(planning=planning, engine=quick, force=True),

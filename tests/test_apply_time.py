@@ -166,18 +166,19 @@ def test_progress_lines_show_the_time_left_on_the_engines_clock(env: ApplyEnv) -
     assert results is not None and results.ok
     finished = [PROGRESS.search(line) for line in events.lines[1:]]
     assert all(finished), events.lines
-    # the first 10 finish at 0:07 (the emulator takes 5 s, the second poll comes at 7.5 s)
-    # while 15 wait for two more windows: 2 x 1 min + a generation's 2 min
+    # the first 10 are seen done at 0:12 (the emulator takes 5 s where CDNvideo's two
+    # minutes are expected: polling looks at 3 s, then at 12 s, and learns the 12 s) while 15
+    # wait for two more windows: 2 x 1 min + a generation's 2 min
     first = events.progress[0]
-    assert (first.elapsed, first.eta) == (7.5, 2 * 60 + 120)
-    assert events.lines[1].endswith("[1/25 done, 0:07 elapsed, about 4 min left]")
-    # the next 10 a minute later: 5 wait for one more window
-    assert events.progress[10].elapsed == 67.5 and events.progress[10].eta == 60 + 120
-    assert events.lines[11].endswith("[11/25 done, 1:07 elapsed, about 3 min left]")
+    assert (first.elapsed, first.eta) == (12.0, 2 * 60 + 120)
+    assert events.lines[1].endswith("[1/25 done, 0:12 elapsed, about 4 min left]")
+    # the next 10 a minute later, seen 12 s after they were sent: 5 wait for one more window
+    assert events.progress[10].elapsed == 72.0 and events.progress[10].eta == 60 + 120
+    assert events.lines[11].endswith("[11/25 done, 1:12 elapsed, about 3 min left]")
     # all sent and finished, being recorded: nothing left to wait for
-    assert events.lines[21].endswith("[21/25 done, 2:07 elapsed, under a minute left]")
-    assert events.lines[-1].endswith("[25/25 done, 2:07 elapsed]")
-    assert all(p.elapsed + (p.eta or 0) <= estimate.seconds + 7.5 for p in events.progress)
+    assert events.lines[21].endswith("[21/25 done, 2:12 elapsed, under a minute left]")
+    assert events.lines[-1].endswith("[25/25 done, 2:12 elapsed]")
+    assert all(p.elapsed + (p.eta or 0) <= estimate.seconds + 12 for p in events.progress)
 
 
 # --- the month's requests: a cap like the quota --------------------------------------------------

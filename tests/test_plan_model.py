@@ -84,8 +84,8 @@ def test_more_minutes_than_the_quota_left_is_refused_even_with_force() -> None:
 
 
 def test_more_requests_than_left_this_month_is_refused() -> None:
-    result = creates(3, requests_used=1495)  # 3 POSTs + 2 refresh + 8 rounds + 6 status > 5
-    with pytest.raises(QuotaExceeded, match=r"needs ~19 API requests; 1495 of the 1500"):
+    result = creates(3, requests_used=1495)  # 3 POSTs + 2 refresh + 5 polling rounds > 5
+    with pytest.raises(QuotaExceeded, match=r"needs ~10 API requests; 1495 of the 1500"):
         result.check(Safety(), force=True)
 
 

@@ -859,11 +859,12 @@ def test_plan_cost_sums_actions_and_the_refresh() -> None:
     cost = result.cost
     assert cost.generation_requests == 3
     assert cost.refresh_requests == 1 + 2  # catalog + ceil(1500 / 1000) pages
-    # 3 POSTs at once, each ~120 s: rounds at 3, 7.5, 14.25 ... 147.8 s (8), one page each
-    # (a round lists only what was made since the first POST, not the 1500 others); the 7
-    # rounds before 120 s do not list them, so each has its status asked twice.
-    assert cost.polling_requests == 8 * 1 + 3 * 2
-    assert cost.api_requests == 3 + 3 + 14
+    # 3 POSTs at once, each ~120 s: polled by expectation, looks at 3, 12, 39 and 99 s
+    # (nothing is due yet: rarely) and a round at 121 s (all three ready), one page each (a
+    # round lists only what was made since the first POST, not the 1500 others); no status
+    # call (no video is late)
+    assert cost.polling_requests == 5
+    assert cost.api_requests == 3 + 3 + 5
     assert cost.minutes == pytest.approx(3 * len(SCRIPT) / 14 / 60, abs=0.002)
     assert cost.quota_left == 544.0 and cost.unit == "minutes"
     assert (cost.requests_used, cost.requests_cap) == (312, 1500)
@@ -885,17 +886,17 @@ def test_failed_task_the_listing_does_not_show_is_created_again_as_failed() -> N
 
 
 def test_polling_rounds_follow_the_engines_schedule() -> None:
-    from vidspec.plan.cost import polling_requests, polling_rounds
+    from vidspec.plan.cost import polling_requests, polling_rounds, round_moments
     from vidspec.providers.base import Rate
     from vidspec.providers.cdnvideo.api import capabilities
 
     fast = capabilities(generation_rate=Rate(10, 1.0), generation_seconds=0.05)
-    # 200 POSTs at 10 a second: the last at 19 s, done at 19.05 s; a round every 3 s: 7.
+    # 200 POSTs, 10 each second (the bucket's tokens come back a second after use): the last
+    # at 19 s, done at 19.05 s; rounds never closer than 3 s: 7.
     assert polling_rounds(200, fast) == 7
     assert polling_rounds(1, fast) == 1 and polling_rounds(0, fast) == 0
     assert polling_requests(200, 10_000, fast) == 7  # one page a round: only the new videos
     slow = capabilities(generation_rate=Rate(10, 60.0), generation_seconds=120.0)
-    # 10 at once, then one every 6 s (the last at 60 s, done at 180 s). Nothing finishes for
-    # 120 s, so the pause grows: rounds at 3, 7.5, 14.3, 24.4, 39.6, 62.4, 96.6, 147.8 (14
-    # done: it holds at 60 s), 207.8 (all done).
-    assert polling_rounds(20, slow) == 9
+    # 10 at once, 10 more a minute later (ready at 120 s and 180 s, looked for 1 s later):
+    # looks at 3, 12, 39 and 99 s (none due), rounds at 121 s (the first ten) and 181 s.
+    assert round_moments(20, slow) == [3.0, 12.0, 39.0, 99.0, 121.0, 181.0]

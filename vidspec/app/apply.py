@@ -92,7 +92,7 @@ class ApplySession:
     def _opened(self) -> ProviderUse:
         if self._use is None:
             provider = self._factory(self.project, self.environ, self.clock)
-            self._use = ProviderUse(self.project, provider, self.clock)
+            self._use = ProviderUse(self.project, provider, self.clock, self.store.usage())
         return self._use
 
     def plan(self, request: ApplyRequest) -> ApplyInput:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from vidspec.app.providers import open_provider
-from vidspec.core.clock import Clock
+from vidspec.app.workflow import counted_provider
+from vidspec.core.clock import Clock, SystemClock
 from vidspec.project.config import load_project
 
 
@@ -14,8 +14,5 @@ def fetch_catalog_document(directory: Path, *, clock: Clock | None = None) -> di
     """Load the project in ``directory`` and ask its provider for the catalog (one request;
     Vidnoz: two, paced on ``clock``, the real time by default)."""
     project = load_project(directory)
-    provider = open_provider(project, clock=clock)
-    try:
+    with counted_provider(project, clock or SystemClock()) as provider:
         return provider.catalog().to_json()
-    finally:
-        provider.close()

@@ -24,9 +24,9 @@ from vidspec.providers.cdnvideo.provider import CdnvideoProvider
 from vidspec.providers.http.client import HttpPolicy
 from vidspec.providers.vidnoz.api import CAPABILITIES as VIDNOZ
 from vidspec.providers.vidnoz.provider import VidnozProvider
-from vidspec.state import open_usage
+from vidspec.state import UsageCounter, open_usage
 
-__all__ = ["kind_capabilities", "open_provider", "project_policy"]
+__all__ = ["kind_capabilities", "open_provider", "project_policy", "usage_listener"]
 
 
 def project_policy(project: Project, base: HttpPolicy | None = None) -> HttpPolicy:
@@ -47,14 +47,18 @@ def open_provider(
     *,
     environ: Mapping[str, str] | None = None,
     clock: Clock | None = None,
+    usage: UsageCounter | None = None,
 ) -> Provider:
     """The client for the project's ``provider:``. Close it when done (``provider.close()``).
 
     Secrets (``env/NAME``) are read from ``environ`` (default: the process environment).
-    Each request the client sends is added to the month's count as it is sent.
+    Each request the client sends is added to the month's count (``usage``: the command's
+    store's; by default the backend's) as it is sent; a count kept in memory (S3) is written
+    by ``usage.flush()``, which ``vidspec.app.workflow.ProviderUse`` calls.
     """
     provider = _open(project, environ=environ, clock=clock)
-    provider.ledger.listener = _usage_counter(project, clock or SystemClock())
+    counter = usage if usage is not None else open_usage(project)
+    provider.ledger.listener = usage_listener(counter, clock or SystemClock())
     return provider
 
 
@@ -70,10 +74,10 @@ def kind_capabilities(kind: str) -> Capabilities:
     )
 
 
-def _usage_counter(project: Project, clock: Clock) -> Callable[[str], bool]:
-    """Adds each request to the month's count as it is sent: a run killed half-way keeps
-    its count (the monthly cap is spent all the same)."""
-    usage = open_usage(project)  # the backend's count: local usage.json, or <key>.usage in S3
+def usage_listener(usage: UsageCounter, clock: Clock) -> Callable[[str], bool]:
+    """Adds each request to the month's count as it is sent, so a run killed half-way keeps
+    its count (the monthly cap is spent all the same): the local file at once, S3 within
+    30 s (``vidspec.state.s3usage``)."""
 
     def count(method: str) -> bool:
         try:

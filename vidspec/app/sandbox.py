@@ -11,9 +11,10 @@ not minutes; the limits are the real service's unless ``provider.options`` shrin
                 monthly_requests: 1500, list_in_progress: false,
                 fail_rate: 0, lose_response_rate: 0, lock_timeout: 10}
 
-The emulator reads its world once and writes it back whole, so a project's sandbox serves one
-command at a time: the provider holds ``.vidspec/sandbox/lock`` from ``open`` to ``close``, and
-another command waits for it up to ``lock_timeout`` seconds, then fails naming the holder.
+The emulator reads its world once (and journals each change: ``vidspec.emulator.common.store``),
+so a project's sandbox serves one command at a time: the provider holds
+``.vidspec/sandbox/lock`` from ``open`` to ``close``, and another command waits for it up to
+``lock_timeout`` seconds, then fails naming the holder.
 """
 
 from __future__ import annotations

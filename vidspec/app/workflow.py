@@ -18,7 +18,7 @@ from pathlib import Path
 
 from vidspec.app.backend_switch import refuse_stranded_state, remember_state_place
 from vidspec.app.catalog_cache import keep_catalog, reusable_catalog
-from vidspec.app.providers import open_provider
+from vidspec.app.providers import open_provider, usage_listener
 from vidspec.core.clock import Clock
 from vidspec.core.errors import VidspecError
 from vidspec.engine.localfiles import local_files
@@ -32,6 +32,7 @@ from vidspec.state import (
     ProviderRef,
     State,
     StateStore,
+    UsageCounter,
     backend_name,
     open_state_store,
     open_usage,
@@ -130,14 +131,16 @@ def make_plan(
     desired = load_desired(project)
     store, state = _read_state(project, request, clock, store)
     if use is None:
-        with counted_provider(project, clock, environ=environ) as provider:
+        with counted_provider(project, clock, environ=environ, usage=store.usage()) as provider:
             catalog, remote = _refresh(project, provider, state, request, clock)
     else:
         provider = use.provider
         try:
             catalog, remote = _refresh(project, provider, state, request, clock)
         finally:
-            use.count()  # the month's count includes the refresh before the plan reads it
+            # the month's count includes the refresh before the plan reads it (written with
+            # the rest of the command's requests, at its end)
+            use.count(durable=False)
     if remote is not None:
         save_observed(project.observed_path, Observed.from_listing(remote, clock.now()))
     spent = provider.ledger.total
@@ -227,21 +230,30 @@ def refresh(
 
 
 class ProviderUse:
-    """The command's one provider, and how many of its requests the month's count
-    (``.vidspec/usage.json``, or beside the S3 state) holds already: ``count()`` adds those
-    made since that no ledger listener persisted (``open_provider`` counts each request as it
-    is sent)."""
+    """The command's one provider, and its requests in the month's count
+    (``.vidspec/usage.json``, or beside the S3 state): ``usage`` (the command's store's, when
+    it has one) counts each request as it is sent, and ``count()`` writes it (S3 keeps the
+    count in memory between writes) with those no listener took (sent before it was set)."""
 
-    def __init__(self, project: Project, provider: Provider, clock: Clock) -> None:
+    def __init__(
+        self,
+        project: Project,
+        provider: Provider,
+        clock: Clock,
+        usage: UsageCounter | None = None,
+    ) -> None:
         self.project = project
         self.provider = provider
+        self.usage = usage if usage is not None else open_usage(project)
+        provider.ledger.listener = usage_listener(self.usage, clock)
         self._clock = clock
         self._counted = 0
 
-    def count(self) -> int:
-        """Add the requests not counted yet to the month's count; returns the month's total."""
+    def count(self, *, durable: bool = True) -> int:
+        """Add every request made so far to the month's count, written now (``durable``) or
+        when the count is next written; returns the month's total."""
         left = self.provider.ledger.unpersisted - self._counted
-        month = open_usage(self.project).add(left, self._clock.now())
+        month = self.usage.add(left, self._clock.now(), durable=durable)
         self._counted += left
         return month
 
@@ -256,14 +268,20 @@ class ProviderUse:
 
 @contextlib.contextmanager
 def counted_provider(
-    project: Project, clock: Clock, *, environ: Mapping[str, str] | None = None
+    project: Project,
+    clock: Clock,
+    *,
+    environ: Mapping[str, str] | None = None,
+    usage: UsageCounter | None = None,
 ) -> Iterator[Provider]:
-    """The project's provider, closed on leaving and its requests added to the month's count,
-    also when the work failed: failed calls count against the monthly cap too."""
+    """The project's provider, closed on leaving and its requests added to the month's count
+    (``usage``: the command's store's, if it has one), also when the work failed: failed calls
+    count against the monthly cap too."""
+    usage = usage if usage is not None else open_usage(project)
     provider = open_provider(
-        project, environ=os.environ if environ is None else environ, clock=clock
+        project, environ=os.environ if environ is None else environ, clock=clock, usage=usage
     )
-    use = ProviderUse(project, provider, clock)
+    use = ProviderUse(project, provider, clock, usage)
     try:
         yield provider
     except BaseException:

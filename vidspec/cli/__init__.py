@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any, TextIO
 
 import click
@@ -178,12 +181,34 @@ def safe_output() -> Iterator[None]:
         sys.stdout, sys.stderr = out, err
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job cancelled, ``kill``), raised where the command is, so that it unwinds
+    as after Ctrl-C: what was sent is recorded, the lock released, the month's request count
+    written (an S3 count is kept in memory between writes). Exit 143."""
+
+
+@contextlib.contextmanager
+def _terminate_like_interrupt() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers belong to the main thread (a library caller's own)
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script. Translates vidspec errors into messages and codes.
 
     A command may return an int: it becomes the exit code (``plan --detailed-exitcode``).
     """
-    with safe_output():
+    with safe_output(), _terminate_like_interrupt():
         _run(argv)
 
 
@@ -198,6 +223,9 @@ def _run(argv: list[str] | None) -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except Terminated:
+        click.echo("Terminated.", err=True)
+        sys.exit(143)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(Interrupted.exit_code)

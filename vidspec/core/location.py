@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -67,22 +67,29 @@ class LocationPool:
     load; the shapes are few: the fields a video writes and where its defaults come from)."""
 
     def __init__(self) -> None:
-        self._keys: dict[tuple[str, ...], tuple[tuple[str, ...], dict[str, int]]] = {}
+        self._shapes: dict[Hashable, tuple[tuple[str, ...], dict[str, int]]] = {}
         self._files: dict[tuple[str, ...], tuple[str, ...]] = {}
 
-    def build(self, entries: Iterable[tuple[str, SourceLocation]]) -> FieldLocations:
-        keys: list[str] = []
-        files: list[str] = []
-        points = array("I")
-        for path, where in entries:
-            keys.append(path)
-            files.append(where.path)
-            points.append(max(0, where.line))
-            points.append(max(0, where.column))
-        key_tuple = tuple(keys)
-        shared = self._keys.get(key_tuple)
+    def build(
+        self,
+        shape: Hashable,
+        paths: Callable[[], Sequence[str]],
+        locations: Sequence[SourceLocation],
+    ) -> FieldLocations:
+        """The ``FieldLocations`` of ``zip(paths(), locations)``. ``shape`` stands for the
+        paths (equal shapes, equal paths): ``paths`` is only called for a shape not seen
+        before, so thousands of videos of one shape build their dotted paths once."""
+        shared = self._shapes.get(shape)
         if shared is None:
-            shared = self._keys[key_tuple] = (key_tuple, {k: i for i, k in enumerate(key_tuple)})
-        file_tuple = tuple(files)
+            keys = tuple(paths())
+            shared = self._shapes[shape] = (keys, {k: i for i, k in enumerate(keys)})
+        numbers: list[int] = []
+        for where in locations:
+            numbers += (where.line, where.column)
+        try:
+            points = array("I", numbers)
+        except OverflowError:  # a negative number (no file makes one): kept as 0
+            points = array("I", (max(0, n) for n in numbers))
+        file_tuple = tuple([where.path for where in locations])
         file_tuple = self._files.setdefault(file_tuple, file_tuple)
         return FieldLocations(shared[0], shared[1], file_tuple, points)

@@ -151,7 +151,12 @@ class _Run:
             provider.pacing, clock, engine._stop, reporter, self.tally.progress, self.results
         )
         self.recorder = Recorder(engine._store, work.state, engine._stop)
-        self.schedule = PollSchedule(options.policy, clock)
+        self.schedule = PollSchedule(
+            options.policy,
+            clock,
+            provider.capabilities.generation_seconds,
+            lambda: [flight.sent_at for flight in self.flights],
+        )
         self.reporter = reporter
         self._wire(engine, work, remote_by_id)
 

@@ -1,5 +1,9 @@
 """Waiting for generations to finish, with the fewest requests.
 
+When to poll is ``vidspec.plan.polling.Schedule`` (by expectation: each video is looked for
+when it should be ready; the plan's estimate simulates the same schedule); ``PollSchedule``
+runs it on the engine's clock over the flights in flight.
+
 One listing call per round answers for every video in flight: a video in the listing as done
 (or failed) is finished; a video absent from it is, as far as the listing can tell, still
 generating (a service may list a video only once it is made). Per-task status calls are the
@@ -7,90 +11,88 @@ fallback for what the listing cannot answer, and stay rare:
 
 - once a listing has shown a task in flight, the listing evidently includes tasks, so an id
   absent from it has ended some other way (failed, canceled, deleted): ask its status at once;
-- otherwise, ask the status of ids still absent only every ``status_every`` rounds (to learn
-  a failure the listing never shows);
+- otherwise, ask the status of an id only in every ``status_every``-th round that finds it
+  overdue (expected by then) and absent (to learn a failure the listing never shows);
 - a video the listing shows as failed without a reason: ask its status once, for the reason.
-
-Rounds start ``first_interval`` seconds after waiting begins; the pause grows by ``growth``
-after each round that finished nothing, up to ``max_interval`` (a round that finished
-something keeps the pace). All on the injected clock.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from vidspec.core.clock import Clock
-from vidspec.plan.cost import (
-    POLL_FIRST_INTERVAL,
-    POLL_GROWTH,
-    POLL_MAX_INTERVAL,
-    POLL_STATUS_EVERY,
-)
+from vidspec.plan.polling import PollTiming, Schedule
 from vidspec.providers.base import RemoteVideo, TaskState
 
 
 @dataclass(frozen=True)
 class WaitPolicy:
-    """How apply waits. ``lost_create_wait``: how long after a create whose answer was lost
-    apply keeps looking for its video in the listing (after that, the next plan resolves it).
-    ``max_wait``: give up waiting (the videos stay recorded as generating).
-    ``listing_failures``: rounds in a row whose listing failed before apply stops waiting."""
+    """How apply waits. ``timing``: when rounds are due (``vidspec.plan.polling``).
+    ``lost_create_wait``: how long after a create whose answer was lost apply keeps looking
+    for its video in the listing (after that, the next plan resolves it). ``max_wait``: give
+    up waiting (the videos stay recorded as generating). ``listing_failures``: rounds in a row
+    whose listing failed before apply stops waiting."""
 
-    first_interval: float = POLL_FIRST_INTERVAL
-    growth: float = POLL_GROWTH
-    max_interval: float = POLL_MAX_INTERVAL
-    status_every: int = POLL_STATUS_EVERY
+    timing: PollTiming = field(default_factory=PollTiming)
     lost_create_wait: float = 300.0
     max_wait: float = 2 * 3600.0
     listing_failures: int = 3
 
     def __post_init__(self) -> None:
-        if not (0 < self.first_interval <= self.max_interval) or self.growth < 1:
-            raise ValueError("intervals must grow from a positive first one to the maximum")
-        if self.status_every < 1 or self.listing_failures < 1:
-            raise ValueError("status_every and listing_failures must be at least 1")
+        if self.listing_failures < 1:
+            raise ValueError("listing_failures must be at least 1")
 
 
 class PollSchedule:
-    """When the next round is due."""
+    """When the next round is due: the polling ``Schedule`` on the engine's clock, for the
+    generations ``in_flight`` gives (when each was sent, on the clock's monotonic scale)."""
 
-    def __init__(self, policy: WaitPolicy, clock: Clock) -> None:
-        self._policy = policy
+    def __init__(
+        self,
+        policy: WaitPolicy,
+        clock: Clock,
+        generation_seconds: float,
+        in_flight: Callable[[], Iterable[float]],
+    ) -> None:
+        self._schedule = Schedule(policy.timing, generation_seconds)
         self._clock = clock
-        self._interval = policy.first_interval
-        self._next: float | None = None
+        self._in_flight = in_flight
+        self._waiting = False
         self.started: float | None = None
 
     def start(self) -> None:
-        """Begin waiting (no-op when already waiting): the first round is one interval away."""
-        if self._next is None:
+        """Begin waiting (no-op when already waiting)."""
+        if not self._waiting:
             now = self._clock.monotonic()
-            self._next = now + self._interval
+            self._schedule.begin(now)
+            self._waiting = True
             if self.started is None:
                 self.started = now
 
     @property
     def waiting(self) -> bool:
-        return self._next is not None
+        return self._waiting
 
     def wait_time(self) -> float:
-        if self._next is None:
+        if not self._waiting:
             return float("inf")
-        return max(0.0, self._next - self._clock.monotonic())
+        due = self._schedule.next_round(self._in_flight())
+        return max(0.0, due - self._clock.monotonic())
 
-    def polled(self, progressed: bool) -> None:
-        """A round happened; ``progressed``: it finished something."""
-        if not progressed:
-            self._interval = min(self._policy.max_interval, self._interval * self._policy.growth)
-        self._next = self._clock.monotonic() + self._interval
+    def polled(self, finished: Iterable[float] = ()) -> None:
+        """A round happened; it saw the generations sent at ``finished`` finished (the
+        flights still in flight are the others)."""
+        self._schedule.polled(self._clock.monotonic(), finished, self._in_flight())
+
+    def overdue(self, sent: float) -> bool:
+        """Whether a generation sent at ``sent`` should be ready by now."""
+        return self._schedule.due(sent) <= self._clock.monotonic()
 
     def stop(self) -> None:
-        """Nothing in flight any more; a later ``start`` begins from the first interval."""
-        self._next = None
-        self._interval = self._policy.first_interval
+        """Nothing in flight any more; a later ``start`` waits afresh."""
+        self._waiting = False
 
     def waited(self) -> float:
         return 0.0 if self.started is None else self._clock.monotonic() - self.started
@@ -112,7 +114,7 @@ class Watcher:
 
     def __init__(self, policy: WaitPolicy) -> None:
         self._policy = policy
-        self._absent: Counter[str] = Counter()
+        self._absent: Counter[str] = Counter()  # rounds that found an id overdue and absent
         self.listing_shows_tasks = False
         self.rounds = 0
 
@@ -121,21 +123,23 @@ class Watcher:
         ids: Collection[str],
         list_videos: Callable[[], list[RemoteVideo]],
         status: Callable[[Sequence[str]], dict[str, RemoteVideo]],
+        overdue: Callable[[str], bool] = lambda _: True,
     ) -> Round:
+        """One round for ``ids``; ``overdue(id)``: whether that video should be ready by now."""
         listing = list_videos()
         self.rounds += 1
         if any(v.state.in_flight for v in listing):
             self.listing_shows_tasks = True
         by_id = {v.id: v for v in listing}
         result = Round(listing, seen={i: by_id[i] for i in ids if i in by_id})
-        absent = [i for i in ids if i not in by_id]
-        for video_id in absent:
-            self._absent[video_id] += 1
-        ask = [
-            i
-            for i in absent
-            if self.listing_shows_tasks or self._absent[i] % self._policy.status_every == 0
-        ]
+        ask = []
+        for video_id in (i for i in ids if i not in by_id):
+            if self.listing_shows_tasks:
+                ask.append(video_id)
+            elif overdue(video_id):
+                self._absent[video_id] += 1
+                if self._absent[video_id] % self._policy.timing.status_every == 0:
+                    ask.append(video_id)
         ask += [i for i, v in result.seen.items() if v.state is TaskState.FAILED and not v.message]
         if ask:
             found = status(ask)

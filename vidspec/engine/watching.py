@@ -65,9 +65,13 @@ class Poller:
         self._listing_failures = 0
 
     def poll(self) -> None:
+        sent = {f.video_id: f.sent_at for f in self._flights if f.video_id is not None}
         try:
             found = self._watcher.round(
-                self._flights.known_ids(), self._calls.list_videos, self._calls.status
+                list(sent),
+                self._calls.list_videos,
+                self._calls.status,
+                lambda video_id: self._schedule.overdue(sent[video_id]),
             )
         except ProviderError as exc:
             self._listing_failed(exc)
@@ -76,16 +80,14 @@ class Poller:
         self._stats.listing_calls += 1
         self._stats.status_calls += found.status_calls
         self._stats.poll_times.append(self._clock.monotonic() - self._started)
-        progressed = False
         finished: list[tuple[Flight, RemoteVideo]] = []
         for flight in self._flights:
             video: RemoteVideo | None
             if flight.video_id is None:
                 video = self._find_lost(flight, found.listing)
                 if video is None:
-                    progressed = self._lost_for_good(flight) or progressed
+                    self._lost_for_good(flight)
                     continue
-                progressed = True
             else:
                 video = found.seen.get(flight.video_id)
             if flight.video_id in found.gone:
@@ -98,19 +100,20 @@ class Poller:
                 )
             if video is not None and video.state.finished:
                 finished.append((flight, video))
-                progressed = True
         if finished:
             self._seen.update((video.id, video) for _, video in finished)
             self._finisher.finish(finished)
         if self._flights:
-            self._schedule.polled(progressed)
+            # how long the made ones took teaches the schedule (not a failure's time)
+            made = [f.sent_at for f, v in finished if v.state is TaskState.DONE]
+            self._schedule.polled(made)
         else:
             self._schedule.stop()
 
     def _listing_failed(self, exc: ProviderError) -> None:
         self._listing_failures += 1
         if self._listing_failures < self._options.policy.listing_failures:
-            self._schedule.polled(False)
+            self._schedule.polled()
             return
         for flight in self._flights:
             detail = f"could not learn how it ended ({exc.message}); plan again later"
@@ -118,13 +121,11 @@ class Poller:
         self._flights.clear()
         self._schedule.stop()
 
-    def _lost_for_good(self, flight: Flight) -> bool:
+    def _lost_for_good(self, flight: Flight) -> None:
         """A lost create looked for long enough: failed (the next plan resolves it)."""
-        if self._clock.monotonic() - flight.sent_at < self._options.policy.lost_create_wait:
-            return False
-        self._flights.discard(flight)
-        self._tally.set(flight.action, Outcome.FAILED, LOST)
-        return True
+        if self._clock.monotonic() - flight.sent_at >= self._options.policy.lost_create_wait:
+            self._flights.discard(flight)
+            self._tally.set(flight.action, Outcome.FAILED, LOST)
 
     def _find_lost(self, flight: Flight, listing: list[RemoteVideo]) -> RemoteVideo | None:
         """The video of a create whose answer was lost, if the listing shows it: adopted now."""

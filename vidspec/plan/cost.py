@@ -10,14 +10,15 @@ API requests (what ``apply`` of the plan will send; documented in docs and the c
 create                      1 POST + 1 when the video has ``download:`` (the link; the file
                             itself comes from a file host and is no API request: the clients
                             count it in ``file_ledger``, not ``ledger``)
-polling (the plan's         the expected listing rounds while the generations are paced at
-  generations together)     ``generation_rate`` and each takes ``generation_seconds``, on the
-                            engine's schedule (first round ``POLL_FIRST_INTERVAL`` s after the
-                            first POST, the pause growing by ``POLL_GROWTH`` after a round that
-                            finished nothing, up to ``POLL_MAX_INTERVAL``), times the listing
-                            pages of one round (only the videos made since the first create),
-                            + the status calls of ids the listing does not
-                            show while they generate (``polling_requests``)
+polling (the plan's         the listing rounds of the engine's schedule
+  generations together)     (``vidspec.plan.polling``: each video looked for when it should be
+                            ready), simulated with the POSTs paced as the engine's token bucket
+                            sends them (``generation_rate``: a full window at once, then a
+                            window's worth each time the tokens come back) and each generation
+                            taking ``generation_seconds``; times the listing pages of one round
+                            (only the videos made since the first create). Status calls are
+                            for videos later than expected: none when they take the expected
+                            time (``polling_requests``)
 regenerate                  as create, + 1 DELETE of the old video when the provider can delete
 rename                      1 PATCH
 delete                      1 DELETE, + 1 cancel first when the task is still in flight
@@ -34,21 +35,15 @@ the run itself              ``catalog_requests`` catalog calls (CDNvideo 1; Vidn
 
 from __future__ import annotations
 
-import bisect
 import html
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from vidspec.plan.polling import PollTiming, Schedule
 from vidspec.providers.base import Capabilities
 
 POSTS_PER_GENERATION = 1
-# The engine's polling schedule (``vidspec.apply.waiting.WaitPolicy`` takes its defaults from
-# here, so the estimate and the engine cannot drift apart).
-POLL_FIRST_INTERVAL = 3.0
-POLL_GROWTH = 1.5
-POLL_MAX_INTERVAL = 60.0
-POLL_STATUS_EVERY = 3
 REQUESTS_PER_DOWNLOAD = 1  # the link; the file fetch is not an API request
 REQUESTS_PER_RENAME = 1
 REQUESTS_PER_DELETE = 1
@@ -123,70 +118,55 @@ def generation_requests(*, download: bool) -> int:
     return POSTS_PER_GENERATION + (REQUESTS_PER_DOWNLOAD if download else 0)
 
 
-def _round_moments(generations: int, capabilities: Capabilities) -> list[float]:
-    """When the engine's polling rounds happen (seconds after the first POST), on the expected
-    times: POSTs paced at ``generation_rate`` (a full window at once, then ``count`` per
-    window), each generation taking ``generation_seconds``."""
+def post_moments(generations: int, capabilities: Capabilities) -> list[float]:
+    """When the engine sends its POSTs (seconds after the first): its token bucket lets a
+    window's worth (``generation_rate.count``) go at once, and each token comes back one
+    window after it was spent, so the next ones go a window later."""
     rate = capabilities.generation_rate
     burst = max(1, rate.count)
-    gap = rate.seconds / burst
+    return [(n // burst) * rate.seconds for n in range(generations)]
+
+
+def round_moments(generations: int, capabilities: Capabilities) -> list[float]:
+    """When the engine's polling rounds happen (seconds after the first POST), each video
+    taking ``generation_seconds``: the engine's own ``Schedule`` run on those times."""
     took = max(0.0, capabilities.generation_seconds)
-
-    def finished_by(moment: float) -> int:
-        if moment < took:
-            return 0
-        return min(generations, burst + int((moment - took) / gap))
-
+    posts = post_moments(generations, capabilities)
+    schedule = Schedule(PollTiming(), took)
+    in_flight: list[float] = []
     moments: list[float] = []
-    before, interval = 0, POLL_FIRST_INTERVAL
-    moment = interval
-    while True:
-        moments.append(moment)
-        done = finished_by(moment)
-        if done >= generations:
-            return moments
-        if done == before:  # a round that finished nothing: the pause grows
-            interval = min(POLL_MAX_INTERVAL, interval * POLL_GROWTH)
-        before = done
-        moment += interval
+    sent = 0
+    while sent < len(posts) or in_flight:
+        if not in_flight:
+            schedule.begin(posts[sent])  # waiting begins with a POST
+        due = schedule.next_round(in_flight) if in_flight else float("inf")
+        if sent < len(posts) and posts[sent] <= due:
+            in_flight.append(posts[sent])  # the loop sends what the bucket allows first
+            sent += 1
+            continue
+        finished = [t for t in in_flight if t + took <= due]
+        in_flight = [t for t in in_flight if t + took > due]
+        if in_flight:
+            schedule.polled(due, finished, in_flight)
+        moments.append(due)
+    return moments
 
 
 def polling_rounds(generations: int, capabilities: Capabilities) -> int:
     """The listing rounds apply is expected to make while ``generations`` creates run."""
-    return len(_round_moments(generations, capabilities)) if generations > 0 else 0
-
-
-def status_requests(generations: int, capabilities: Capabilities) -> int:
-    """The status calls of those rounds: a listing that shows only finished videos leaves the
-    ids in flight absent, and the engine asks for each every ``POLL_STATUS_EVERY``-th round it
-    is absent (to learn a failure the listing never shows). None when the listing shows
-    tasks in flight (``listing_shows_tasks``)."""
-    if generations <= 0 or capabilities.listing_shows_tasks:
-        return 0
-    moments = _round_moments(generations, capabilities)
-    rate = capabilities.generation_rate
-    burst = max(1, rate.count)
-    gap = rate.seconds / burst
-    took = max(0.0, capabilities.generation_seconds)
-    calls = 0
-    for n in range(generations):
-        sent = max(0, n - burst + 1) * gap
-        absent = bisect.bisect_left(moments, sent + took) - bisect.bisect_left(moments, sent)
-        calls += absent // POLL_STATUS_EVERY
-    return calls
+    return len(round_moments(generations, capabilities))
 
 
 def polling_requests(generations: int, listing_size: int, capabilities: Capabilities) -> int:
-    """Expected polling requests of a plan's ``generations``: rounds x the pages of a round,
-    and status calls. A round lists only the videos made since the apply's first create
+    """Expected polling requests of a plan's ``generations``: rounds x the pages of a round.
+    A round lists only the videos made since the apply's first create
     (``Provider.list_videos(since=...)``), so its pages count the new videos, not the
     ``listing_size`` the account already holds."""
     if generations <= 0:
         return 0
     del listing_size  # kept in the signature: a provider without ``since`` would need it
     pages = listing_requests(generations, capabilities)
-    rounds = polling_rounds(generations, capabilities)
-    return rounds * pages + status_requests(generations, capabilities)
+    return polling_rounds(generations, capabilities) * pages
 
 
 def listing_requests(listing_size: int, capabilities: Capabilities) -> int:

@@ -31,6 +31,7 @@ from vidspec.project.placeholders import (
 )
 from vidspec.project.problems import dotted, show
 from vidspec.project.protect import ProtectedPaths
+from vidspec.project.yamlload import MAX_FILE_BYTES
 
 FOR_EACH = "for_each"
 _ROWS_SHOWN = 5  # lines of other rows an empty-cell warning names
@@ -161,6 +162,19 @@ def _row_fields(
             fields.setdefault(locate(where, locs, f.path[:-1]), names)
             paths.setdefault(dotted(f.path[:-1]), names)
     return fields, paths
+
+
+def may_name_data_files(path: Path) -> bool:
+    """Whether the manifest at ``path`` may hold ``for_each: {file: …}``: its text has the
+    word, or a backslash (a double-quoted key may spell it with an escape). A file that cannot
+    be read says so when it is loaded."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return False
+        text = path.read_bytes()
+    except OSError:
+        return False
+    return FOR_EACH.encode() in text or b"\\" in text
 
 
 def data_files(docs: list[Any]) -> set[Path]:

@@ -17,18 +17,19 @@ from typing import Any
 
 from vidspec.core.addresses import natural_key
 from vidspec.core.errors import ManifestError, Problem
-from vidspec.core.location import LocationPool, SourceLocation
+from vidspec.core.location import FieldLocations, LocationPool, SourceLocation
 from vidspec.project.config import Project, vidspec_files
 from vidspec.project.foreach import (
     FOR_EACH,
     Instance,
     data_files,
     expand,
+    may_name_data_files,
     row_problems,
     unused_columns,
 )
 from vidspec.project.globs import manifest_paths
-from vidspec.project.loctree import LocTree, child, iter_locations, locate
+from vidspec.project.loctree import LocTree, child, flatten, locate, shape_paths
 from vidspec.project.model import (
     Desired,
     DesiredVideo,
@@ -134,14 +135,17 @@ class _Loading:
             self.project, project_doc, unmatched_globs=self.unmatched_globs
         )
         self.problems += problems
-        read = [(path, *self._read_quietly(path)) for path in paths]
-        # a YAML file of for_each rows that the manifest globs also match is data, not a manifest
-        data = data_files([project_doc, *(doc for _, doc, _ in read)])
+        # A YAML file of for_each rows that the manifest globs also match is data, not a
+        # manifest: only a file that may name one is read ahead (and kept); every other file
+        # is read, loaded and let go in turn, so a load holds one file's YAML, not them all.
+        early = {path: self._read_quietly(path) for path in paths if may_name_data_files(path)}
+        data = data_files([project_doc, *(doc for doc, _ in early.values())])
         self.sources += paths  # what no download may overwrite, with the for_each rows
         self.data_files = data
-        for path, doc, problems in read:
+        for path in paths:
             if path in data:
                 continue
+            doc, problems = early.pop(path) if path in early else self._read_quietly(path)
             self.problems += problems
             if doc is None:
                 self.unread = True
@@ -224,7 +228,8 @@ class _Loading:
                     self._load_each(doc, address, video, where, locs, merged_defaults)
                 elif isinstance(video, dict):
                     since = len(self.problems)
-                    self.problems += stray_placeholders(video, locs, where, address)
+                    if doc.placeholders:  # no "${" in the file: none to look for
+                        self.problems += stray_placeholders(video, locs, where, address)
                     self._load_video(doc, address, video, where, locs, merged_defaults, since)
         self._collect_moves(doc, data.get("moved"))
         self.removed += collect_removed(doc.root, doc.locs, data.get("removed"))
@@ -290,10 +295,14 @@ class _Loading:
             lifecycle=self._shared(lifecycle_of(merged.get("lifecycle"))),
             download=download,
             # body fields, and vidspec's own (lifecycle.prevent_destroy, download) for errors
-            field_locations=self.locations.build(iter_locations(merged_locs)),
+            field_locations=self._field_locations(merged_locs),
             origin=None if each is None else _origin(each.instance, filled),
         )
         return filled
+
+    def _field_locations(self, locs: LocTree) -> FieldLocations:
+        shape, found = flatten(locs)
+        return self.locations.build(shape, lambda: shape_paths(shape), found)
 
     def _shared(self, lifecycle: Lifecycle) -> Lifecycle:
         return self._lifecycles.setdefault(lifecycle, lifecycle)

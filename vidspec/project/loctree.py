@@ -38,17 +38,48 @@ def child(locs: LocTree, part: str | int) -> tuple[SourceLocation, LocTree] | No
     return None
 
 
-def iter_locations(locs: LocTree, prefix: str = "") -> Iterator[tuple[str, SourceLocation]]:
+def iter_locations(locs: LocTree) -> Iterator[tuple[str, SourceLocation]]:
     """Every dotted path below a tree with its location (list items by index)."""
-    if isinstance(locs, dict):
-        for key, (loc, sub) in locs.items():
-            dotted = f"{prefix}.{key}" if prefix else key
-            yield dotted, loc
-            if sub is not None:
-                yield from iter_locations(sub, dotted)
-    elif isinstance(locs, list):
-        for index, (loc, sub) in enumerate(locs):
-            dotted = f"{prefix}.{index}" if prefix else str(index)
-            yield dotted, loc
-            if sub is not None:
-                yield from iter_locations(sub, dotted)
+    shape, found = flatten(locs)
+    return zip(shape_paths(shape), found, strict=True)
+
+
+_DOWN, _UP = 0, 1  # in a shape: a subtree opens, closes (keys are str, indexes int >= 0: see below)
+
+
+def flatten(locs: LocTree) -> tuple[tuple[object, ...], list[SourceLocation]]:
+    """What ``iter_locations`` yields, in two parts: the tree's *shape* (its keys and list
+    indexes in order, with a marker where a subtree opens and closes) and the locations in the
+    same order. Thousands of videos share a few shapes, so their dotted paths are built once
+    per shape (``shape_paths``), not once per field of every video."""
+    shape: list[object] = []
+    found: list[SourceLocation] = []
+    _flatten(locs, shape, found)
+    return tuple(shape), found
+
+
+def _flatten(locs: LocTree, shape: list[object], found: list[SourceLocation]) -> None:
+    items = locs.items() if isinstance(locs, dict) else enumerate(locs or ())
+    for key, (loc, sub) in items:
+        shape.append(key if isinstance(key, str) else (key,))  # an index is a 1-tuple
+        found.append(loc)
+        if sub is not None:
+            shape.append(_DOWN)
+            _flatten(sub, shape, found)
+            shape.append(_UP)
+
+
+def shape_paths(shape: tuple[object, ...]) -> list[str]:
+    """The dotted paths of a ``flatten`` shape, in its order (as ``iter_locations`` names
+    them)."""
+    paths: list[str] = []
+    prefixes = [""]
+    for part in shape:
+        if part == _DOWN and type(part) is int:
+            prefixes.append(paths[-1] + ".")
+        elif part == _UP and type(part) is int:
+            prefixes.pop()
+        else:
+            name = part if isinstance(part, str) else str(part[0])  # type: ignore[index]
+            paths.append(prefixes[-1] + name)
+    return paths

@@ -72,7 +72,7 @@ class RowOrigin:
         return row_note(address, self.row, names, self.from_text)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: 100,000 of them, ~100 bytes less each
 class DesiredVideo:
     """One video as the manifests ask for it.
 

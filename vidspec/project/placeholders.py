@@ -110,7 +110,13 @@ def compile_text(text: str, display: str) -> Template:
 
 def has_placeholder(value: Any) -> bool:
     """Whether any string inside ``value`` holds ``${`` (a template, not yet a video)."""
-    return any("${" in text for _, text in _strings(value, ()))
+    if isinstance(value, str):
+        return "${" in value
+    if isinstance(value, dict):
+        return any(has_placeholder(item) for item in value.values())
+    if isinstance(value, list):
+        return any(has_placeholder(item) for item in value)
+    return False
 
 
 def _strings(value: Any, path: Path) -> Iterator[tuple[Path, str]]:

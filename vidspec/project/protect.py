@@ -77,19 +77,35 @@ class ProtectedPaths:
         return self.reason(resolved)
 
 
-class CachedResolver:
-    """``Path.resolve`` for many paths in few folders (thousands of downloads in ``out/``):
-    each folder is resolved once; a file itself only when it is a symlink (one lstat)."""
+class ResolvedKeys:
+    """``relative_key`` of many project paths as they resolve, for thousands of downloads in
+    few folders: each folder is resolved once and its symlinks listed once (one ``scandir``),
+    so a path costs a lookup; a file is resolved itself only when it is a symlink."""
 
-    def __init__(self) -> None:
-        self._folders: dict[Path, Path] = {}
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._real_root = root.resolve()
+        self._folders: dict[str, tuple[str | None, frozenset[str]]] = {}
 
-    def __call__(self, path: Path) -> Path:
-        folder = self._folders.get(path.parent)
-        if folder is None:
-            folder = self._folders[path.parent] = path.parent.resolve()
-        target = folder / path.name
-        return target.resolve() if target.is_symlink() else target
+    def __call__(self, relative: str) -> str | None:
+        """The key of ``root/relative`` resolved; ``None`` when it leads outside."""
+        folder, _, name = relative.rpartition("/")
+        entry = self._folders.get(folder)
+        if entry is None:
+            entry = self._folders[folder] = self._folder(folder)
+        key, links = entry
+        if name in links or key is None:
+            return relative_key((self._root / relative).resolve(), self._real_root)
+        return f"{key}/{name.casefold()}" if key != "." else name.casefold()
+
+    def _folder(self, folder: str) -> tuple[str | None, frozenset[str]]:
+        path = self._root / folder
+        try:
+            with os.scandir(path) as entries:
+                links = frozenset(e.name for e in entries if e.is_symlink())
+        except OSError:  # not there yet (apply makes it), or not a folder: resolve says which
+            links = frozenset()
+        return relative_key(path.resolve(), self._real_root), links
 
 
 def protected_paths(
@@ -153,7 +169,7 @@ def download_refused(raw: str, normal: str | None, root: Path) -> tuple[str, str
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DownloadTarget:
     """A video's ``download:`` path (normalised, project-relative) and where it is written."""
 
@@ -170,12 +186,10 @@ def check_downloads(
     by_path: dict[str, list[DownloadTarget]] = {}
     for target in targets:
         by_path.setdefault(target.path.casefold(), []).append(target)
-    resolve = CachedResolver()
+    resolved = ResolvedKeys(root)
     problems = []
     for target in targets:
-        why = protected.reason_resolved(root, target.path, resolve) or _other_target(
-            target, by_path
-        )
+        why = _resolved_reason(protected, target.path, resolved) or _other_target(target, by_path)
         if why is not None:
             problems.append(
                 Problem(
@@ -185,6 +199,20 @@ def check_downloads(
                 )
             )
     return problems
+
+
+def _resolved_reason(
+    protected: ProtectedPaths, relative: str, resolved: ResolvedKeys
+) -> str | None:
+    """``ProtectedPaths.reason_resolved`` through ``resolved`` (the same verdicts, as ``reason``
+    reads a path case-folded: a path that resolves to itself is looked at once)."""
+    why = protected.reason(relative)
+    if why is not None:
+        return why
+    key = resolved(relative)
+    if key is None:
+        return "leads outside the project directory through a symlinked folder"
+    return None if key == relative.casefold() else protected.reason(key)
 
 
 def _other_target(

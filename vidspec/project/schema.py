@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import json
+import re
+import sys
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from typing import Any
@@ -107,7 +109,7 @@ def manifest_validator(root: str) -> Draft202012Validator:
     return validator
 
 
-_SCALARS = (str, int, float, bool)
+_SCALARS = frozenset({int, float, bool, type(None)})
 # Bounded: a name or title unique to one video is remembered for nothing, and at 100,000
 # videos 200,000 such entries held ~40 MB; values that repeat are learned again after a clear.
 _MEMO_LIMIT = 30_000
@@ -116,22 +118,26 @@ _valid_values: set[tuple[int, Any]] = set()
 
 def _frozen(value: Any, budget: int = 32) -> Any:
     """A hashable, type-exact image of a small value (``None`` when too big to bother)."""
-    if isinstance(value, str) and len(value) > 64:
-        return None  # long text is unique (a script): remembering it would only cost memory
-    if isinstance(value, _SCALARS) or value is None:
-        return (type(value), value)
+    kind = type(value)  # exact types: YAML gives no subclasses (and one would only miss)
+    if kind is str:
+        # long text is unique (a script): remembering it would only cost memory
+        return None if len(value) > 64 else (kind, value)
+    if kind in _SCALARS:
+        return (kind, value)
     if budget <= 0:
         return None
-    if isinstance(value, dict):
+    if kind is dict:
+        inner = budget - len(value)
         items = []
         for key, item in value.items():
-            frozen = _frozen(item, budget - len(value))
+            frozen = _frozen(item, inner)
             if frozen is None:
                 return None
             items.append((key, frozen))
-        return ("map", tuple(sorted(items)))
-    if isinstance(value, list):
-        frozen_items = tuple(_frozen(item, budget - len(value)) for item in value)
+        return ("map", tuple(items))  # in written order: the same map written otherwise misses
+    if kind is list:
+        inner = budget - len(value)
+        frozen_items = tuple([_frozen(item, inner) for item in value])
         return None if None in frozen_items else ("list", frozen_items)
     return None
 
@@ -151,6 +157,8 @@ def _memo_properties(
         if name not in instance:
             continue
         value = instance[name]
+        if type(value) is str and _passes_as_text(subschema, value):
+            continue
         frozen = _frozen(value)
         key = (id(subschema), frozen) if frozen is not None else None
         if key is not None and key in _valid_values:
@@ -162,6 +170,50 @@ def _memo_properties(
             if len(_valid_values) > _MEMO_LIMIT:
                 _valid_values.clear()
             _valid_values.add(key)
+
+
+# What a schema may say of a string (the rest of a text field's schema, like ``properties``
+# or ``required`` of its ``{file: path}`` form, only applies to other types).
+_STRING_KEYWORDS = frozenset({"type", "minLength", "maxLength", "pattern"})
+_NOT_FOR_STRINGS = frozenset(
+    {"properties", "required", "additionalProperties", "minProperties", "maxProperties"}
+)
+_TextCheck = tuple[tuple[int, int], "re.Pattern[str] | None"]
+# id of a subschema -> (the subschema, kept so that its id is never another's; its check)
+_text_checks: dict[int, tuple[Any, _TextCheck | None]] = {}
+
+
+def _passes_as_text(subschema: Any, value: str) -> bool:
+    """Whether the string ``value`` surely passes ``subschema``, judged without jsonschema
+    when the subschema only says what any text field says (its type, its length, a pattern);
+    ``False`` also means "ask jsonschema", which then finds the error and its path.
+
+    Scripts, names and download paths are unique to their video, so no memo serves them, and a
+    jsonschema descent per field was half of what validate spent on schemas."""
+    known = _text_checks.get(id(subschema))
+    if known is None:
+        known = _text_checks[id(subschema)] = (subschema, _text_check(subschema))
+    check = known[1]
+    if check is None:
+        return False
+    (low, high), pattern = check
+    return low <= len(value) <= high and (pattern is None or pattern.search(value) is not None)
+
+
+def _text_check(subschema: Any) -> _TextCheck | None:
+    """``((min length, max length), compiled pattern or None)`` of a schema that says no more
+    of a string; ``None`` when it says more (an enum, a format, a combination ...)."""
+    if not isinstance(subschema, dict):
+        return None
+    said = {k for k in subschema if k not in _ANNOTATIONS and not k.startswith("x-")}
+    if not said <= _STRING_KEYWORDS | _NOT_FOR_STRINGS:
+        return None
+    kinds = subschema.get("type", "string")
+    if kinds != "string" and not (isinstance(kinds, list) and "string" in kinds):
+        return None
+    pattern = subschema.get("pattern")
+    low, high = subschema.get("minLength", 0), subschema.get("maxLength", sys.maxsize)
+    return (low, high), (re.compile(pattern) if isinstance(pattern, str) else None)
 
 
 _MemoValidator = extend(  # type: ignore[no-untyped-call]

@@ -76,6 +76,7 @@ class Composer:
         self.libyaml_stop: Any = None  # the mark where libyaml met its own nesting cap
         self.problems: list[Problem] = []
         self.empty = True
+        self.placeholders = False  # a text value holds "${"
         self.anchors: dict[str, tuple[Any, LocTree, int]] = {}
         self.values = 0
         self._constructor = SafeConstructor()
@@ -137,12 +138,14 @@ class Composer:
         stack: list[_Frame] = []
         result: tuple[Any, LocTree] = (None, None)
         documents = 0
-        while loader.check_event():
-            event = loader.get_event()
+        next_event = loader.get_event  # None after the stream's end (no check_event per event)
+        scalar_event = yaml.ScalarEvent  # looked up once: ~50 events a video
+        while (event := next_event()) is not None:
             kind = type(event)
-            if kind is yaml.ScalarEvent:
-                if stack and stack[-1].key is None and isinstance(stack[-1].value, dict):
-                    self._key(stack[-1], event)
+            if kind is scalar_event:
+                top = stack[-1] if stack else None
+                if top is not None and top.key is None and type(top.value) is dict:
+                    self._key(top, event)
                     continue
                 value = self._scalar(event)
                 if event.anchor is not None:
@@ -308,6 +311,8 @@ class Composer:
         value: str = event.value
         if len(value) <= _SHARED_TEXT:  # voices, actors, styles repeat: keep one copy of each
             value = sys.intern(value)
+        if "${" in value:
+            self.placeholders = True
         if tag is None or tag == "!":
             if not event.implicit[0]:
                 return value

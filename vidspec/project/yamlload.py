@@ -46,7 +46,8 @@ def display_path(path: Path) -> str:
 
 @dataclass(frozen=True)
 class YamlDocument:
-    """One parsed file. ``value`` is ``None`` and ``empty`` true for a file with no content."""
+    """One parsed file. ``value`` is ``None`` and ``empty`` true for a file with no content.
+    ``placeholders``: a text value holds ``${`` (a for_each placeholder, or a stray one)."""
 
     path: Path
     display: str
@@ -54,6 +55,7 @@ class YamlDocument:
     root: SourceLocation
     locs: LocTree
     empty: bool
+    placeholders: bool = True
 
 
 def read_text(path: Path, display: str, location: SourceLocation | None = None) -> str:
@@ -122,4 +124,5 @@ def load_yaml(path: Path) -> YamlDocument:
         root=SourceLocation(display, 1, 1),
         locs=locs,
         empty=composer.empty,
+        placeholders=composer.placeholders,
     )

@@ -59,7 +59,13 @@ class UsageCounter(Protocol):
 
     def add(self, count: int, now: datetime, *, durable: bool = True) -> int:
         """Add ``count`` to the month of ``now``; returns that month's new total.
-        ``durable=False``: a cheaper write where the backend has one (no fsync)."""
+        ``durable=False``: a cheaper write where the backend has one (the local file: no
+        fsync; S3: counted in memory, written by ``flush`` within 30 s)."""
+        ...
+
+    def flush(self) -> None:
+        """Write whatever ``add(..., durable=False)`` kept in memory (the command's end, the
+        lock's release)."""
         ...
 
     def counts(self) -> dict[str, int]:

@@ -24,7 +24,13 @@ from dataclasses import replace
 
 from vidspec.core.atomic import atomic_write_text
 from vidspec.core.clock import Clock, SystemClock
-from vidspec.core.errors import StateConflict, StateCorrupt, StateError, StateMismatch
+from vidspec.core.errors import (
+    StateConflict,
+    StateCorrupt,
+    StateError,
+    StateMismatch,
+    VidspecError,
+)
 from vidspec.state.backend import BackendProject
 from vidspec.state.lock import LockInfo
 from vidspec.state.model import State, StateFormatError
@@ -80,7 +86,13 @@ class S3StateStore:
         try:
             yield info
         finally:
-            self._lock.release()
+            try:
+                # the count kept in memory is written as the lock goes (a failure here leaves it
+                # to the command's own count, which reports it)
+                with contextlib.suppress(VidspecError):
+                    self._usage.flush()
+            finally:
+                self._lock.release()
 
     @property
     def holds_lock(self) -> bool:

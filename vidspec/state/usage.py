@@ -72,6 +72,9 @@ class MonthlyUsage:
         """Every month's count."""
         return self._read()
 
+    def flush(self) -> None:
+        """Nothing to do: every ``add`` writes the file."""
+
     def merge(self, counts: Mapping[str, int]) -> None:
         """Raise each month to at least ``counts[month]`` (``state migrate``; never lowers)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)

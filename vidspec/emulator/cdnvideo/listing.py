@@ -202,7 +202,8 @@ def _newest_first(keys: list[tuple[datetime, str]]) -> Iterator[tuple[datetime, 
 
 
 def format_date(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``2026-11-02T09:00:00Z`` (isoformat, cut: several times faster than strftime)."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")[:19] + "Z"
 
 
 def _values(
@@ -233,9 +234,12 @@ def _values(
 
 
 def _project(values: dict[str, Any], status: str, fields: tuple[str, ...]) -> dict[str, Any]:
-    item = {name: values[name] for name in BASE_FIELDS}
-    for name in fields:
-        item[name] = values[name]
+    if len(fields) == len(EXTRA_FIELDS):  # every field (the client's query): all of them
+        item = values
+    else:
+        item = {name: values[name] for name in BASE_FIELDS}
+        for name in fields:
+            item[name] = values[name]
     if status != PROCESSED:
         item["status"] = status
     return item

@@ -68,6 +68,13 @@ FILES_PREFIX = "/files/"
 LOGIN_RATE = Rate(20, 60.0)
 TOKEN_LIFETIME = timedelta(hours=6)
 LINK_LIFETIME = timedelta(hours=6)
+
+
+def _expiry(now: datetime) -> int:
+    """When a link made ``now`` stops working (Unix seconds)."""
+    return int((now + LINK_LIFETIME).timestamp())
+
+
 FAILED_LOGINS_BEFORE_BAN = 7
 BAN_TIME = timedelta(hours=3)
 PERSON_ID = 100042
@@ -92,7 +99,8 @@ class CdnVideoService:
         self._tokens: dict[str, datetime] = {}
         self._failed_logins: dict[str, int] = {}
         self._banned_until: dict[str, datetime] = {}
-        self._link_key = secrets.token_bytes(32)
+        # signs download links; copied for each link (the key's HMAC state made once)
+        self._link_mac = hmac.new(secrets.token_bytes(32), digestmod=hashlib.sha256)
         self._routes: dict[tuple[str, str], Handler] = {
             ("GET", "configurations"): self._configurations,
             ("POST", "generate"): self._generate,
@@ -190,12 +198,14 @@ class CdnVideoService:
 
     def _list(self, request: Request, _: str) -> Reply:
         query = listing.parse_query(request)
+        now = self._runtime.clock.now()
+        expires = _expiry(now)  # one expiry for the page's links
         items = listing.list_items(
             self._world,
             query,
-            self._runtime.clock.now(),
+            now,
             in_progress=self._runtime.settings.list_in_progress,
-            url_for=lambda record: self._link(request, record),
+            url_for=lambda record: self._link(request, record, expires),
         )
         return Reply.json(200, items)
 
@@ -227,15 +237,19 @@ class CdnVideoService:
 
     # -- download links and files ----------------------------------------------------------
 
-    def _link(self, request: Request, record: VideoRecord) -> str:
-        expires = int((self._runtime.clock.now() + LINK_LIFETIME).timestamp())
+    def _link(self, request: Request, record: VideoRecord, expires: int | None = None) -> str:
+        """A signed link to the file; ``expires``: a whole page's (else from the clock)."""
+        if expires is None:
+            expires = _expiry(self._runtime.clock.now())
         return f"{request.root_url}/files/{record.id}.mp4?sig={expires}-" + self._signature(
             record.id, expires, request.client_ip
         )
 
     def _signature(self, video_id: str, expires: int, client_ip: str) -> str:
-        message = f"{video_id}:{expires}:{client_ip}".encode()
-        return hmac.new(self._link_key, message, hashlib.sha256).hexdigest()[:32]
+        # a copy of the key's HMAC state: a page of 1000 links took ~40 ms through hmac.new
+        mac = self._link_mac.copy()
+        mac.update(f"{video_id}:{expires}:{client_ip}".encode())
+        return mac.hexdigest()[:32]
 
     def _file(self, request: Request) -> Reply:
         match = _FILE.fullmatch(request.path)

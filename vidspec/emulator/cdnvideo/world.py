@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -76,7 +76,15 @@ class VideoRecord:
         return 0 if moment < self.started_at else 1
 
     def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), **times_to_json(self, _TIMES)}
+        # vars(), not asdict(): asdict deep-copies every field (a millisecond a record, paid on
+        # every change the store journals); json.dumps reads the values right away
+        generation = dict(vars(self.generation))
+        return {
+            "id": self.id,
+            "charged": self.charged,
+            "generation": generation,
+            **times_to_json(self, _TIMES),
+        }
 
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> VideoRecord:
@@ -102,7 +110,7 @@ class CdnVideoWorld(World[VideoRecord]):
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime, runtime.settings.quota_left)
-        usage = runtime.store.load(USAGE_DOC) or {}
+        usage = runtime.store.load_journaled(USAGE_DOC) or {}
         self._usage = MonthlyCounter(runtime.clock, usage.get("month"), int(usage.get("count", 0)))
 
     def _record_from_json(self, doc: dict[str, Any]) -> VideoRecord:
@@ -139,9 +147,12 @@ class CdnVideoWorld(World[VideoRecord]):
 
     def count_request(self) -> int:
         """Count one API call this month; return the count including it."""
-        count = self._usage.add()
-        self._runtime.store.save(USAGE_DOC, self._usage.snapshot())
-        return count
+        with self._lock:  # appends and folds of the count in one order
+            count = self._usage.add()
+            store = self._runtime.store
+            if store.append(USAGE_DOC, [{"set": self._usage.snapshot()}]):
+                store.write(USAGE_DOC, self._usage.snapshot())
+            return count
 
     def create(self, generation: Generation) -> VideoRecord:
         """Enqueue a task, or refuse it (403) when the quota cannot pay for it."""
@@ -173,7 +184,7 @@ class CdnVideoWorld(World[VideoRecord]):
             if status in (PROCESSED, CANCELED):
                 raise ApiError(400, f"wrong task status: {status.upper()}")
             record.canceled_at = self.now
-            self._save()
+            self._persist(record)
             return record
 
     def rename(self, video_id: str, name: str | None) -> VideoRecord:
@@ -182,14 +193,14 @@ class CdnVideoWorld(World[VideoRecord]):
         with self._lock:
             record = self.get(video_id)
             record.generation = replace(record.generation, video_name=name)
-            self._save()
+            self._persist(record)
             return record
 
     def delete(self, video_id: str) -> None:
         with self._lock:
             self.get(video_id)
             self._drop(video_id)
-            self._save()
+            self._persist()
 
     def add_video_from_body(self, body: Mapping[str, Any], **fields: Any) -> VideoRecord:
         """``add_video`` of a CDNvideo create body (a manifest's fields): its script, actor,
@@ -261,5 +272,5 @@ class CdnVideoWorld(World[VideoRecord]):
                 charged=status == PROCESSED,
             )
             self._keep(record)
-            self._save()
+            self._persist(record)
             return record

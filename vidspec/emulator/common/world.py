@@ -1,11 +1,16 @@
 """What every emulated account has in common: tasks by id, brought up to the clock on read,
-a balance that finished tasks spend, a retention after which a task is gone, and one JSON
-document that keeps all of it.
+a balance that finished tasks spend, a retention after which a task is gone, and one journaled
+JSON document that keeps all of it (``vidspec.emulator.common.store``: a change costs O(change)).
 
 A service's world (``CdnVideoWorld``, ``VidnozWorld``) subclasses ``World`` and says only what
 differs: its record type, the name of its balance ("quota_left" minutes, "credits_left"),
 what a task costs, when it is finished or ended without a charge, how long it is kept, and the
 error for an unknown id. Thread-safe: every method takes the world's (reentrant) lock.
+
+Persisting: ``_keep`` (a new record) and ``_drop`` are noted by the world; after a change, a
+service's world calls ``_persist(record, ...)`` with the records it made or changed in place
+(``_persist()`` alone after a ``_drop``). ``_save()`` writes the whole world instead: correct
+for any change, but O(world).
 """
 
 from __future__ import annotations
@@ -70,11 +75,14 @@ class World(ABC, Generic[T]):
         self._open: dict[str, T] = {}
         self._ended_ids: set[str] = set()  # canceled or failed: kept, never charged
         self._balance = float(balance)
-        stored = runtime.store.load(self.videos_doc)
+        self._changes: list[dict[str, Any]] = []  # to persist next, in order (``_drop``'s)
+        stored = runtime.store.load_journaled(self.videos_doc)
         if stored is not None:  # a saved world wins over the starting balance
             self._balance = float(stored[self.balance_key])
             for doc in stored["videos"]:
                 self._keep(self._record_from_json(doc))
+        self._changes = []
+        self._persisted_balance = self._balance
 
     # -- what a service says --------------------------------------------------------------
 
@@ -175,11 +183,13 @@ class World(ABC, Generic[T]):
             self._open[record.id] = record
 
     def _drop(self, record_id: str) -> None:
+        """Forget ``record_id`` (persisted by the next ``_persist``)."""
         record = self._records.pop(record_id)
         index = bisect.bisect_left(self._order, (record.created_at, record_id))
         del self._order[index]
         self._open.pop(record_id, None)
         self._ended_ids.discard(record_id)
+        self._changes.append({"drop": record_id})
 
     def _available(self) -> float:
         """The balance less what unfinished tasks have reserved."""
@@ -191,39 +201,66 @@ class World(ABC, Generic[T]):
     # -- changing -------------------------------------------------------------------------
 
     def _enqueue(self, record: T) -> T:
-        """Keep a new task (and save); with zero timings it is finished and charged at once."""
-        self._keep(record)
-        self.settle()
-        self._save()
-        return record
+        """Keep a new task (and persist it); with zero timings it is finished and charged at
+        once."""
+        with self._lock:
+            self._keep(record)
+            charged = self._settle()
+            self._persist(*(r for r in charged if r is not record), record)
+            return record
 
     def settle(self) -> None:
         """Bring the world up to the clock: charge finished tasks, forget expired ones."""
         with self._lock:
-            now = self.now
-            keep = self._retention()
-            changed = False
-            while self._order and self._order[0][0] + keep <= now:  # the oldest expire first
-                self._drop(self._order[0][1])
-                changed = True
-            for record in list(self._open.values()):
-                if self._ended(record):
-                    del self._open[record.id]
-                    self._ended_ids.add(record.id)
-                elif self._finished(record, now):
-                    record.charged = True
-                    self._balance = max(0.0, self._balance - self._cost(record))
-                    del self._open[record.id]
-                    changed = True
-            if changed:
+            charged = self._settle()
+            if charged or self._changes:
+                self._persist(*charged)
+
+    def _settle(self) -> list[T]:
+        """``settle`` without persisting: the records it charged (expired ones are noted)."""
+        now = self.now
+        keep = self._retention()
+        while self._order and self._order[0][0] + keep <= now:  # the oldest expire first
+            self._drop(self._order[0][1])
+        charged = []
+        for record in list(self._open.values()):
+            if self._ended(record):
+                del self._open[record.id]
+                self._ended_ids.add(record.id)
+            elif self._finished(record, now):
+                record.charged = True
+                self._balance = max(0.0, self._balance - self._cost(record))
+                del self._open[record.id]
+                charged.append(record)
+        return charged
+
+    # -- persisting (``vidspec.emulator.common.store``: how a world persists itself) ---------
+
+    def _persist(self, *changed: T) -> None:
+        """Persist what changed, O(change): ``changed`` (records made, or changed in place),
+        the records ``_drop`` forgot since the last call, and the balance. Call it after every
+        change, holding the world's lock (``_save`` writes the whole world instead)."""
+        with self._lock:
+            changes, self._changes = self._changes, []
+            if not self._runtime.store.enabled:
+                return
+            changes += [{"put": r.to_json()} for r in changed if self._records.get(r.id) is r]
+            if self._balance != self._persisted_balance:
+                changes.append({"set": {self.balance_key: self._balance}})
+                self._persisted_balance = self._balance
+            if self._runtime.store.append(self.videos_doc, changes):
                 self._save()
 
     def _save(self) -> None:
-        if not self._runtime.store.enabled:
-            return
-        document = {
-            "format": FORMAT,
-            self.balance_key: self._balance,
-            "videos": [r.to_json() for r in self._records.values()],
-        }
-        self._runtime.store.save(self.videos_doc, document)
+        """Write the whole world (the store's fold: O(world)); after a change, ``_persist``."""
+        with self._lock:
+            self._changes = []
+            self._persisted_balance = self._balance
+            if not self._runtime.store.enabled:
+                return
+            document = {
+                "format": FORMAT,
+                self.balance_key: self._balance,
+                "videos": [r.to_json() for r in self._records.values()],
+            }
+            self._runtime.store.write(self.videos_doc, document)

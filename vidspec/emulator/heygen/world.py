@@ -199,7 +199,7 @@ class HeygenWorld(World[VideoRecord]):
         with self._lock:
             self.get(video_id)
             self._drop(video_id)
-            self._save()
+            self._persist()
 
     def fail(self, video_id: str, message: str = "Avatar rendering failed") -> VideoRecord:
         """Make a video fail now (tests): never charged, its slot freed."""
@@ -210,7 +210,7 @@ class HeygenWorld(World[VideoRecord]):
             record.started_at = min(record.started_at, now)
             record.done_at = min(record.done_at, now)
             self._keep(record)
-            self._save()
+            self._persist(record)
             return record
 
     def add_video(self, **fields: Any) -> VideoRecord:
@@ -250,5 +250,5 @@ class HeygenWorld(World[VideoRecord]):
                 charged=status == COMPLETED,
             )
             self._keep(record)
-            self._save()
+            self._persist(record)
             return record

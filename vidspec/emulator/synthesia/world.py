@@ -169,14 +169,14 @@ class SynthesiaWorld(World[VideoRecord]):
             record.visibility = changes.get("visibility", record.visibility)
             record.cta = changes.get("ctaSettings", record.cta)
             record.updated_at = self.now
-            self._save()
+            self._persist(record)
             return record
 
     def delete(self, video_id: str) -> None:
         with self._lock:
             self.get(video_id)
             self._drop(video_id)
-            self._save()
+            self._persist()
 
     def fail(self, video_id: str, outcome: str = ERROR) -> VideoRecord:
         """End a video now in ``outcome`` (``error`` or ``rejected``): tests."""
@@ -187,7 +187,7 @@ class SynthesiaWorld(World[VideoRecord]):
             self._drop(video_id)
             record.outcome, record.done_at = outcome, min(record.done_at, self.now)
             self._keep(record)
-            self._save()
+            self._persist(record)
             return record
 
     def add_video(self, **fields: Any) -> VideoRecord:
@@ -217,5 +217,5 @@ class SynthesiaWorld(World[VideoRecord]):
             record = VideoRecord(created_at=created, **(defaults | fields))
             record.charged = record.status(now) != IN_PROGRESS
             self._keep(record)
-            self._save()
+            self._persist(record)
             return record

@@ -173,7 +173,7 @@ class VidnozWorld(World[VideoRecord]):
             record = self.get(task_id)
             record.failed_at = self.now
             record.failure = message
-            self._save()
+            self._persist(record)
             return record
 
     def add_video(self, **fields: Any) -> VideoRecord:
@@ -223,5 +223,5 @@ class VidnozWorld(World[VideoRecord]):
                 charged=status == GENERATED,
             )
             self._keep(record)
-            self._save()
+            self._persist(record)
             return record
