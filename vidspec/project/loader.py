@@ -21,7 +21,6 @@ from vidspec.core.location import FieldLocations, LocationPool, SourceLocation
 from vidspec.project.config import Project, vidspec_files
 from vidspec.project.foreach import (
     FOR_EACH,
-    Instance,
     data_files,
     expand,
     may_name_data_files,
@@ -35,7 +34,6 @@ from vidspec.project.model import (
     DesiredVideo,
     Lifecycle,
     MovedBlock,
-    RowOrigin,
     spec_hash,
 )
 from vidspec.project.moves import Move, check_moves
@@ -60,7 +58,7 @@ from vidspec.project.templates import (
     unfilled_placeholders,
     without_templates,
 )
-from vidspec.project.texts import EachFill, Filled, TextFiles
+from vidspec.project.texts import EachFill, Filled, TextFiles, row_origin
 from vidspec.project.yamlload import YamlDocument, load_yaml
 
 MANIFEST_KEYS = ("defaults", "videos", "moved", "removed")
@@ -143,24 +141,8 @@ class _Loading:
         self.sources += paths  # what no download may overwrite, with the for_each rows
         self.data_files = data
         for path in paths:
-            if path in data:
-                continue
-            doc, problems = early.pop(path) if path in early else self._read_quietly(path)
-            self.problems += problems
-            if doc is None:
-                self.unread = True
-                continue
-            self.files.append(doc.display)
-            if doc.empty or doc.value is None:
-                self.problems.append(
-                    Problem(
-                        doc.root,
-                        f"{doc.display} is empty",
-                        "add `videos:` with at least one video, or delete the file",
-                    )
-                )
-                continue
-            self._load_source(doc, doc.value, project_defaults)
+            if path not in data:
+                self._load_manifest(path, early, project_defaults)
         self._check_addresses()
         protected = protected_paths(
             self.root,
@@ -182,6 +164,30 @@ class _Loading:
             warnings=tuple(self.warnings),
             protected=protected,
         )
+
+    def _load_manifest(
+        self,
+        path: Path,
+        early: dict[Path, tuple[YamlDocument | None, list[Problem]]],
+        project_defaults: tuple[Any, LocTree],
+    ) -> None:
+        """Read, load and let go of one manifest (``early``: the files read ahead)."""
+        doc, problems = early.pop(path) if path in early else self._read_quietly(path)
+        self.problems += problems
+        if doc is None:
+            self.unread = True
+            return
+        self.files.append(doc.display)
+        if doc.empty or doc.value is None:
+            self.problems.append(
+                Problem(
+                    doc.root,
+                    f"{doc.display} is empty",
+                    "add `videos:` with at least one video, or delete the file",
+                )
+            )
+            return
+        self._load_source(doc, doc.value, project_defaults)
 
     def _check_addresses(self) -> None:
         """The ``moved`` and ``removed`` blocks, once every video is known. What could not be
@@ -296,7 +302,7 @@ class _Loading:
             download=download,
             # body fields, and vidspec's own (lifecycle.prevent_destroy, download) for errors
             field_locations=self._field_locations(merged_locs),
-            origin=None if each is None else _origin(each.instance, filled),
+            origin=None if each is None else row_origin(each.instance, filled),
         )
         return filled
 
@@ -375,17 +381,6 @@ class _Loading:
                     locate(doc.root, doc.locs, ("moved", index, "to")),
                 )
             )
-
-
-def _origin(instance: Instance, filled: Filled) -> RowOrigin:
-    """The row of an instance and the names that filled each field (its ``{file:}`` texts'
-    too: a copy for this instance only when a text held placeholders)."""
-    columns = instance.row_paths
-    if filled:
-        columns = dict(columns)
-        for path, (_, names) in filled.items():
-            columns[path] = columns.get(path, ()) + names
-    return RowOrigin(instance.row.location, columns, instance.row.from_text)
 
 
 def _file_label(path: tuple[str | int, ...]) -> str:

@@ -20,6 +20,7 @@ from vidspec.core.errors import ManifestError, Problem
 from vidspec.core.location import SourceLocation
 from vidspec.project.foreach import Expansion, Instance
 from vidspec.project.loctree import LocTree, locate
+from vidspec.project.model import RowOrigin
 from vidspec.project.pathrules import path_problem
 from vidspec.project.placeholders import Template, check_names, compile_text, fill_text
 from vidspec.project.problems import dotted
@@ -199,3 +200,14 @@ class TextFiles:
             except ManifestError as exc:
                 self.problems.extend(exc.problems)
         return None
+
+
+def row_origin(instance: Instance, filled: Filled) -> RowOrigin:
+    """The row of an instance and the names that filled each field (its ``{file:}`` texts'
+    too: a copy for this instance only when a text held placeholders)."""
+    columns = instance.row_paths
+    if filled:
+        columns = dict(columns)
+        for path, (_, names) in filled.items():
+            columns[path] = columns.get(path, ()) + names
+    return RowOrigin(instance.row.location, columns, instance.row.from_text)
