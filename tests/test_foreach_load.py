@@ -119,10 +119,14 @@ def test_yaml_and_json_sources_and_placeholders_in_file_paths() -> None:
 
 
 def test_an_unknown_placeholder_names_the_template_line_and_the_names() -> None:
+    # `product` is used elsewhere, so the placeholder is the typo (else the header would be
+    # blamed: test_header_typo.py)
     assert problems(
         {
             "videos/data/p.csv": "sku,product,voice\na,Chair,Sara\n",
-            "videos/a.yaml": promo("script: Buy ${each.prodcut}", "voice: ${each.voice}"),
+            "videos/a.yaml": promo(
+                "script: Buy ${each.prodcut}", "voice: ${each.voice}", "video_name: ${each.product}"
+            ),
         }
     ) == [
         "videos/a.yaml:4:5: unknown placeholder `${each.prodcut}` in video 'promo' "
@@ -142,7 +146,7 @@ def test_placeholder_syntax_problems() -> None:
         "videos/a.yaml:5:5: unknown placeholder `${var.x}` (placeholders are ${each.key} and "
         "${each.NAME}; write `$${` for a literal `${`)",
         "videos/b.yaml:3:5: `${each.key}` in video 'plain', which has no for_each (add "
-        "for_each to the video, or write `$${` for a literal `${`)",
+        "for_each to the video; vidspec never sends `${each.` to the service)",
     ]
 
 
@@ -272,5 +276,6 @@ def test_for_each_outside_the_project_or_of_an_unknown_kind() -> None:
         "(give the rows as CSV with a header row, or a YAML or JSON list of mappings)",
         "videos/a.yaml:9:5: for_each must be a list of keys, a mapping of keys to values, or "
         "{file: PATH, key: COLUMN} (write for_each: [en, de], for_each: {en: {voice: Sara}}, "
-        "or for_each: {file: data/rows.csv, key: COLUMN})",
+        "or for_each: {file: data/rows.csv, key: COLUMN, required: [COLUMN]}; required is "
+        "optional: the columns that may not be empty)",
     ]

@@ -29,7 +29,9 @@ def test_init_writes_a_project_that_validates(
         "wrote acme/vidspec.yaml",
         "Next: vidspec -C acme validate",
     ]
-    assert run(capsys, "-C", "acme", "validate") == (0, "2 videos in 1 file are valid.\n", "")
+    code, out, err = run(capsys, "-C", "acme", "validate")
+    assert (code, out) == (0, "2 videos in 1 file are valid.\n")
+    assert err.startswith("Not checked against the provider's catalog"), err
     project = (tmp_path / "acme" / "vidspec.yaml").read_text(encoding="utf-8")
     assert "kind: sandbox" in project
     manifest = (tmp_path / "acme" / "videos" / "welcome.yaml").read_text(encoding="utf-8")

@@ -200,6 +200,7 @@ def test_plan_never_writes_the_state(env: Env) -> None:
     assert state_file.read_bytes() == before
     assert not (env.root / ".vidspec" / "state.json.backup").exists()
     assert sorted(p.name for p in (env.root / ".vidspec").iterdir()) == [
+        "backend.json",  # where the state was found, for a later change of state: (ignored)
         "catalog.json",  # the catalog it read, for validate (git-ignored, like usage.json)
         "lock",
         "lock.usage",

@@ -57,20 +57,26 @@ def expect_problems(capsys: pytest.CaptureFixture[str], *lines: str) -> None:
 
 def test_valid_project_prints_the_one_line_summary(capsys: pytest.CaptureFixture[str]) -> None:
     write({"videos/a.yaml": GOOD, "videos/b.yaml": GOOD.replace("welcome", "bye")})
-    assert validate(capsys) == (0, "2 videos in 2 files are valid.\n", "")
+    code, out, err = validate(capsys)
+    assert (code, out) == (0, "2 videos in 2 files are valid.\n")
+    assert err.startswith("Not checked against the provider's catalog"), err
 
 
 def test_summary_counts_videos_in_vidspec_yaml_and_speaks_singular(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     write({}, project=PROJECT + GOOD)
-    assert validate(capsys) == (0, "1 video in 1 file is valid.\n", "")
+    code, out, err = validate(capsys)
+    assert (code, out) == (0, "1 video in 1 file is valid.\n")
+    assert err.startswith("Not checked against the provider's catalog"), err
 
 
 def test_minus_c_names_the_project_directory(capsys: pytest.CaptureFixture[str]) -> None:
     write({"proj/videos/a.yaml": GOOD, "proj/vidspec.yaml": PROJECT})
     Path("vidspec.yaml").unlink()
-    assert validate(capsys, "-C", "proj") == (0, "1 video in 1 file is valid.\n", "")
+    code, out, err = validate(capsys, "-C", "proj")
+    assert (code, out) == (0, "1 video in 1 file is valid.\n")
+    assert "none is kept yet (proj/.vidspec/catalog.json)" in err
 
 
 def test_no_vidspec_yaml(capsys: pytest.CaptureFixture[str]) -> None:

@@ -55,7 +55,7 @@ def project(tmp_path: Path, served: EmulatorServer) -> Path:
 def test_the_example_validates_as_shipped(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("VIDNOZ_API_KEY", raising=False)  # validate is offline
     result = CliRunner().invoke(cli, ["-C", str(EXAMPLE), "validate"])
-    assert (result.exit_code, result.output) == (0, "2 videos in 1 file are valid.\n")
+    assert (result.exit_code, result.stdout) == (0, "2 videos in 1 file are valid.\n")
     provider = load_project(EXAMPLE).provider
     assert provider.kind == "vidnoz" and provider.api_key is not None
 

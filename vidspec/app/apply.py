@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vidspec.app.backend_switch import remember_state_place
 from vidspec.app.providers import open_provider
 from vidspec.app.workflow import PlanRequest, ProviderUse, make_plan, refresh
 from vidspec.core.clock import Clock
@@ -214,6 +215,7 @@ class ApplySession:
         self._observed(results)
         if results.state_error is None:  # a state that cannot be written is not written again
             self._note_shown(work)
+            remember_state_place(self.project, self.store)  # the first videos of a new backend
         return results
 
     def _observed(self, results: ApplyResults) -> None:

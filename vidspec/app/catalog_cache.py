@@ -30,6 +30,7 @@ from vidspec.providers.vidnoz.catalog import VidnozCatalog
 __all__ = [
     "DEFAULT_MAX_AGE",
     "KeptCatalog",
+    "catalog_max_age",
     "catalog_names",
     "keep_catalog",
     "kept_catalog",
@@ -46,6 +47,10 @@ class KeptCatalog:
 
     catalog: Catalog
     fetched_at: datetime
+
+    def young(self, now: datetime, max_age: timedelta) -> bool:
+        """Read less than ``max_age`` ago (and not in the future: a clock that went back)."""
+        return timedelta(0) <= now - self.fetched_at < max_age
 
     def age(self, now: datetime) -> str:
         """``read 5 minutes ago`` (``read just now`` within the minute)."""
@@ -99,11 +104,15 @@ def reusable_catalog(project: Project, now: datetime, *, refresh: bool) -> Catal
     if refresh or project.provider.kind != "vidnoz":
         return None
     kept = kept_catalog(project)
-    max_age = project.provider.catalog_max_age
-    max_age = DEFAULT_MAX_AGE if max_age is None else max_age
-    if kept is None or not timedelta(0) <= now - kept.fetched_at < max_age:
+    if kept is None or not kept.young(now, catalog_max_age(project)):
         return None
     return kept.catalog
+
+
+def catalog_max_age(project: Project) -> timedelta:
+    """``provider.catalog_max_age`` of vidspec.yaml, or the default (10 minutes)."""
+    max_age = project.provider.catalog_max_age
+    return DEFAULT_MAX_AGE if max_age is None else max_age
 
 
 def catalog_names(project: Project) -> dict[str, str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from vidspec.app.backend_switch import refuse_stranded_state, remember_state_place
 from vidspec.app.catalog_cache import keep_catalog, reusable_catalog
 from vidspec.app.providers import open_provider, usage_listener
 from vidspec.core.clock import Clock
@@ -117,20 +118,18 @@ def make_plan(
 ) -> PlanResult:
     """Plan the project: manifests, state (read only), listing and catalog -> ``PlanResult``.
 
-    Writes nothing but the month's request count and the catalog it read
-    (``.vidspec/catalog.json``, ``vidspec.app.catalog_cache``). Raises the ``VidspecError`` of
-    whatever went wrong (manifest, state, lock, provider, planner). The state is read under the
-    lock, taken briefly here; a caller that holds the lock already (apply, for its whole run)
-    passes its ``store`` and the state is read through it, and its provider (``use``), which it
-    goes on using: one provider, one state store and one lock per command.
+    Writes nothing but the month's request count, the catalog it read
+    (``.vidspec/catalog.json``, ``vidspec.app.catalog_cache``) and where the state was found
+    (``.vidspec/backend.json``); refuses (``StateError``) when the configured state is empty
+    and this project's state is still at another place (``vidspec.app.backend_switch``).
+    Raises the ``VidspecError`` of whatever went wrong (manifest, state, lock, provider,
+    planner). The state is read under the lock, taken briefly here; a caller that holds the
+    lock already (apply, for its whole run) passes its ``store`` and the state is read through
+    it, and its provider (``use``), which it goes on using: one provider, one state store and
+    one lock per command.
     """
     desired = load_desired(project)
-    if store is not None and store.holds_lock:
-        state = store.load()
-    else:
-        store = store or open_state_store(project, clock=clock)
-        with store.lock(f"{request.command} (reading the state)", timeout=request.lock_timeout):
-            state = store.load()
+    store, state = _read_state(project, request, clock, store)
     if use is None:
         with counted_provider(project, clock, environ=environ, usage=store.usage()) as provider:
             catalog, remote = _refresh(project, provider, state, request, clock)
@@ -164,6 +163,22 @@ def make_plan(
         request=request,
         backend=backend_name(project),
     )
+
+
+def _read_state(
+    project: Project, request: PlanRequest, clock: Clock, store: StateStore | None
+) -> tuple[StateStore, State]:
+    """The state, through ``store`` when it holds the lock already, else under the lock taken
+    briefly; refused when it is empty only because it never moved to this backend."""
+    if store is not None and store.holds_lock:
+        state = store.load()
+    else:
+        store = store or open_state_store(project, clock=clock)
+        with store.lock(f"{request.command} (reading the state)", timeout=request.lock_timeout):
+            state = store.load()
+    refuse_stranded_state(project, store, state)
+    remember_state_place(project, store, state)
+    return store, state
 
 
 def _planner_options(project: Project, request: PlanRequest, used: int) -> PlanOptions:

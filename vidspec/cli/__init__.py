@@ -39,7 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     # files and validation
     "validate": (
         "vidspec.cli.validate",
-        "Check vidspec.yaml and the manifests offline: every problem, with file:line:column.",
+        "Check vidspec.yaml and the manifests: every problem, with file:line:column.",
     ),
     "expand": (
         "vidspec.cli.expand",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from vidspec.app.backend_switch import remember_state_place
 from vidspec.app.migrate import migration_source
 from vidspec.app.workflow import read_state
 from vidspec.cli.context import global_options
@@ -243,6 +244,7 @@ def migrate_(ctx: click.Context, source: str | None, lock_timeout: float) -> Non
             locks.enter_context(old.lock("vidspec state migrate (source)", timeout=lock_timeout))
         done = migrate(old, target)
     state = done.state
+    remember_state_place(project, target, state)  # the next migrate starts from here
     if done.copied:
         click.echo(
             f"Copied the state (lineage {state.lineage}, serial {state.serial}, "

@@ -1,26 +1,30 @@
-"""``vidspec validate``: read vidspec.yaml and every manifest offline; print every problem.
+"""``vidspec validate``: read vidspec.yaml and every manifest; print every problem.
 
-When a plan has kept the catalog it read (``.vidspec/catalog.json``), the videos are also
-checked against it (unknown voices, actors, avatars, backgrounds, with did-you-mean
-suggestions), and the output says how old that catalog is.
+The videos are also checked against the provider's catalog (unknown voices, actors, avatars,
+backgrounds, with did-you-mean suggestions) when one is kept (``.vidspec/catalog.json``, from a
+plan or ``--refresh-catalog``, which reads it from the service); a line on stderr always says
+which catalog was used and how old it is, or that none was and how to read one
+(``vidspec.app.validation``).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from vidspec.app.catalog_cache import KeptCatalog, kept_catalog
+from vidspec.app.validation import Validation, validate_project
 from vidspec.cli.annotate import annotated, report_options
 from vidspec.cli.context import global_options
-from vidspec.core.clock import SystemClock
+from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import ManifestError
-from vidspec.plan.checks import desired_catalog_problems
-from vidspec.project.config import Project, load_project
-from vidspec.project.loader import load_desired
+from vidspec.project.config import load_project
 from vidspec.project.model import Desired
-from vidspec.project.yamlload import display_path
+
+clock_factory: Callable[[], Clock] = SystemClock
+"""Where validate gets its clock (tests substitute the emulator's ``ManualClock``)."""
 
 
 def summary(desired: Desired) -> str:
@@ -33,37 +37,35 @@ def summary(desired: Desired) -> str:
 
 
 @click.command("validate")
+@click.option(
+    "--refresh-catalog",
+    is_flag=True,
+    help="Read the provider's catalog first (its requests count in this month's) and keep it, "
+    "to check voices, actors and backgrounds against it.",
+)
 @report_options
 @click.pass_context
-def command(ctx: click.Context, report_format: str | None, report: Path | None) -> None:
-    """Check vidspec.yaml and the manifests offline: every problem, with file:line:column."""
+def command(
+    ctx: click.Context, refresh_catalog: bool, report_format: str | None, report: Path | None
+) -> None:
+    """Check vidspec.yaml and the manifests: every problem, with file:line:column."""
     options = global_options(ctx)
-    kept = None
+    result: Validation | None = None
     try:
         with annotated(report_format, report):
             project = load_project(options.directory)
-            desired = load_desired(project)
-            kept = kept_catalog(project)
-            if kept is not None:
-                problems = desired_catalog_problems(desired, kept.catalog)
-                if problems:
-                    raise ManifestError(problems)
+            result = validate_project(
+                project, clock_factory(), refresh_catalog=refresh_catalog, environ=os.environ
+            )
+            if result.problems:
+                raise ManifestError(result.problems)
     except ManifestError as exc:
         # Each problem is already "file:line:column: what (what to do)"; no "Error:" prefix.
         click.echo(str(exc), err=True)
-        if kept is not None:
-            click.echo(_checked_note(kept, project), err=True)
+        if result is not None:
+            click.echo(result.note, err=True)
         ctx.exit(exc.exit_code)
-    for warning in desired.warnings:
+    for warning in result.desired.warnings:
         click.echo(f"Warning: {warning}", err=True)
-    if kept is not None:
-        click.echo(_checked_note(kept, project), err=True)
-    click.echo(summary(desired))
-
-
-def _checked_note(kept: KeptCatalog, project: Project) -> str:
-    where = display_path(project.work_dir / "catalog.json")
-    return (
-        f"Checked against the catalog `vidspec plan` {kept.age(SystemClock().now())} "
-        f"({where}); a plan reads it again."
-    )
+    click.echo(result.note, err=True)
+    click.echo(summary(result.desired))

@@ -24,6 +24,7 @@ from vidspec.core.addresses import select
 from vidspec.core.errors import VidspecError
 from vidspec.plan.downloads import LocalFile, download_reason
 from vidspec.project.model import Desired
+from vidspec.project.pathrules import path_problem
 from vidspec.project.protect import ProtectedPaths
 from vidspec.state import DownloadRecord, State
 
@@ -38,8 +39,20 @@ def download_target(root: Path, relative: str, protected: ProtectedPaths | None 
     """The absolute file a ``download:`` path names, or ``DownloadPathError``: outside the
     project, or a path no download may take (``vidspec.project.protect``; the loader refused
     it already, this is the last guard before a file is written)."""
+    refused = path_problem(relative, root)
+    if refused is not None:  # checked on the text: pathlib would raise ValueError or OSError
+        raise DownloadPathError(
+            f"download path {relative!r} {refused}; nothing was written",
+            "Give the video a path every system accepts in the manifest, e.g. out/video.mp4.",
+        )
     base = root.resolve()
-    target = (base / relative).resolve()
+    try:
+        target = (base / relative).resolve()
+    except (OSError, ValueError) as exc:
+        raise DownloadPathError(
+            f"download path {relative!r} cannot be resolved ({exc}); nothing was written",
+            "Give the video a path inside the project in the manifest, e.g. out/video.mp4.",
+        ) from exc
     if target == base or not target.is_relative_to(base):
         raise DownloadPathError(
             f"download path {relative!r} leads outside the project directory ({target})",

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from vidspec.core.clock import Clock
 from vidspec.core.errors import DownloadWriteError, ProviderError
+from vidspec.core.unfilled import unfilled_reason
 from vidspec.engine import records
 from vidspec.engine.calls import Calls
 from vidspec.engine.downloads import DownloadPathError
@@ -105,6 +106,10 @@ class Steps:
         self._tally.set(action, Outcome.DONE, detail)
 
     def _rename(self, action: Rename) -> None:
+        refused = unfilled_reason({self._caps.name_field: action.name})
+        if refused is not None:  # the last guard, as for a create
+            self._tally.set(action, Outcome.FAILED, refused)
+            return
         self._calls.rename(action.video_id, action.name)
         self._recorder.save(
             records.renamed(

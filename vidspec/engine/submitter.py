@@ -15,6 +15,7 @@ from typing import Any
 
 from vidspec.core.clock import Clock
 from vidspec.core.errors import OutcomeUnknown, ProviderError, RateLimited, TransportError
+from vidspec.core.unfilled import unfilled_reason
 from vidspec.engine import records
 from vidspec.engine.calls import Calls
 from vidspec.engine.flights import LOST, Flight, Flights
@@ -73,8 +74,10 @@ class Submitter:
 
     def submit(self, action: Create | Regenerate) -> bool:
         """Send one create or regenerate. False: rate limited (429), to be sent again later."""
-        unsendable = _unsendable(action.spec)
-        if unsendable:  # before the write-ahead record and any delete: nothing can be sent
+        unsendable = _unsendable(action.spec) or unfilled_reason(action.spec)
+        # before the write-ahead record and any delete: a body that cannot be JSON, or whose
+        # text still holds a placeholder (the last guard: a video saying "dollar each product")
+        if unsendable:
             self._tally.set(action, Outcome.FAILED, unsendable)
             return True
         flight = self._prepare(action)

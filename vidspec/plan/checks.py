@@ -1,16 +1,31 @@
-"""Checks and sums over a planned set of actions: catalog, prevent_destroy, cost. Pure."""
+"""Checks and sums over a planned set of actions: placeholders, catalog, prevent_destroy,
+cost. Pure."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from vidspec.core.addresses import split_address
 from vidspec.core.errors import PreventDestroy, Problem
+from vidspec.core.location import SourceLocation
+from vidspec.core.unfilled import dotted_path, unfilled
 from vidspec.plan import cost as costs
-from vidspec.plan.actions import Action, Create, Delete, Regenerate
+from vidspec.plan.actions import Action, Create, Delete, Regenerate, Rename
 from vidspec.plan.model import PlanCost
 from vidspec.project.model import Desired, DesiredVideo
 from vidspec.providers.base import Capabilities, Catalog
+
+
+def sent_problems(
+    actions: Sequence[Action], desired: Desired, catalog: Catalog | None, caps: Capabilities
+) -> list[Problem]:
+    """What must stop a plan before approval, at its manifest location: a placeholder nothing
+    filled (``unfilled_problems``), and what the catalog (when read) does not offer."""
+    problems = unfilled_problems(actions, desired, caps)
+    if catalog is not None:
+        problems += catalog_problems(actions, desired, catalog)
+    return problems
 
 
 def catalog_problems(
@@ -21,9 +36,7 @@ def catalog_problems(
     for action in actions:
         if not isinstance(action, (Create, Regenerate)):
             continue
-        video = desired.videos[action.address]
-        for found in catalog.problems(action.spec):
-            problems.append(Problem(video.location_of(found.path), found.message, found.hint))
+        problems += _catalog_problems(desired.videos[action.address], action.spec, catalog)
     return problems
 
 
@@ -32,8 +45,50 @@ def desired_catalog_problems(desired: Desired, catalog: Catalog) -> list[Problem
     manifest location."""
     problems: list[Problem] = []
     for video in desired.videos.values():
-        for found in catalog.problems(video.spec):
-            problems.append(Problem(video.location_of(found.path), found.message, found.hint))
+        problems += _catalog_problems(video, video.spec, catalog)
+    return problems
+
+
+def _catalog_problems(
+    video: DesiredVideo, spec: Mapping[str, Any], catalog: Catalog
+) -> list[Problem]:
+    """The catalog's problems with ``spec``, at the manifest line; an instance of a for_each
+    also names itself, its row and the columns that filled the field."""
+    return [
+        Problem(
+            video.location_of(found.path),
+            found.message + video.row_note(found.path),
+            found.hint,
+        )
+        for found in catalog.problems(spec)
+    ]
+
+
+def unfilled_problems(
+    actions: Sequence[Action], desired: Desired, caps: Capabilities
+) -> list[Problem]:
+    """The last guard before approval: a create, regenerate or rename whose text still holds
+    a placeholder (``vidspec.core.unfilled``), at its manifest line, naming video and field."""
+    problems: list[Problem] = []
+    for action in actions:
+        if isinstance(action, (Create, Regenerate)):
+            sent: Mapping[str, Any] = action.spec
+        elif isinstance(action, Rename):
+            sent = {caps.name_field: action.name}
+        else:
+            continue
+        video = desired.videos.get(action.address)
+        for path, text in unfilled(sent):
+            field = dotted_path(path)
+            problems.append(
+                Problem(
+                    video.location_of(field) if video else SourceLocation(action.address),
+                    f"{field} of video '{action.address}' holds `{text}`, a placeholder nothing "
+                    "filled",
+                    "nothing is sent: a placeholder is filled only in a for_each video's own "
+                    "fields and {file:} texts",
+                )
+            )
     return problems
 
 

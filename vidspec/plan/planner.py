@@ -33,7 +33,7 @@ from vidspec.core.addresses import natural_key, select, split_address
 from vidspec.core.errors import ManifestError, Problem, UsageError
 from vidspec.plan.actions import Action, Create, Move, Regenerate
 from vidspec.plan.build import create_action
-from vidspec.plan.checks import catalog_problems, check_prevent_destroy, plan_cost
+from vidspec.plan.checks import check_prevent_destroy, plan_cost, sent_problems
 from vidspec.plan.compare import compare
 from vidspec.plan.diff import flatten
 from vidspec.plan.downloads import LocalFiles, saved_file_intact
@@ -77,9 +77,9 @@ def plan(
     ``remote`` is the whole listing (``None``: not refreshed, plan against state alone);
     ``catalog`` ``None`` skips the catalog checks; ``files``: what is on disk at the
     ``download:`` paths the state records (``None``: not looked at, the state is trusted).
-    Raises ``ManifestError`` (catalog problems at the manifest line, a ``moved`` onto a
-    managed address), ``PreventDestroy``, and ``UsageError`` (``--replace`` of an unmanaged
-    address).
+    Raises ``ManifestError`` (a placeholder nothing filled and catalog problems, at the
+    manifest line; a ``moved`` onto a managed address), ``PreventDestroy``, and
+    ``UsageError`` (``--replace`` of an unmanaged address).
 
     The moves come first, then each address's pending creates, its comparison
     (``plan.compare``) or removal (``plan.remove``), then the targeting, the checks, the notes.
@@ -98,10 +98,9 @@ def plan(
     for address in addresses:
         parts += _plan_address(run, address, wanted.get(address), videos.get(address), claimed)
     found = _targeting(Findings.join(parts), options.targets)
-    if catalog is not None:
-        problems = catalog_problems(found.actions, desired, catalog)
-        if problems:
-            raise ManifestError(problems)
+    problems = sent_problems(found.actions, desired, catalog, capabilities)
+    if problems:
+        raise ManifestError(problems)
     check_prevent_destroy(found.actions, desired)
     cost = plan_cost(
         found.actions,

@@ -18,11 +18,13 @@ from vidspec.core.errors import ManifestError, MissingVariable, Problem, Project
 from vidspec.core.location import SourceLocation
 from vidspec.core.rate import Rate
 from vidspec.project.loctree import LocTree, child
+from vidspec.project.pathrules import path_problem
 from vidspec.project.problems import ErrorTranslator, dotted
 from vidspec.project.rates import parse_rate
 from vidspec.project.resolve import is_inside
 from vidspec.project.schema import project_validator
 from vidspec.project.yamlload import YamlDocument, display_path, load_yaml
+from vidspec.state.journal import JOURNAL_SUFFIX
 from vidspec.state.s3settings import S3State
 
 PROJECT_FILE = "vidspec.yaml"
@@ -224,11 +226,24 @@ def _state_location(
         return root / Project.state_path, backend
     state = str(value)
     state_path = root / state
+    where = entry[0] if entry else doc.root
+    # the journal beside the state has the longest name vidspec gives a file there
+    refused = path_problem(state, root) or path_problem(f"{state}{JOURNAL_SUFFIX}", root)
+    if refused is not None:
+        raise ManifestError(
+            [
+                Problem(
+                    where,
+                    f"state {state!r} {refused} (vidspec writes {JOURNAL_SUFFIX} beside it)",
+                    "keep the state at a short path inside the project, e.g. .vidspec/state.json",
+                )
+            ]
+        )
     if not is_inside(state_path, root.resolve()):  # the schema refused / and ..: a symlink
         raise ManifestError(
             [
                 Problem(
-                    entry[0] if entry else doc.root,
+                    where,
                     f"state {state!r} leads outside the project directory through a symlink",
                     "keep the state inside the project, e.g. .vidspec/state.json",
                 )

@@ -22,6 +22,7 @@ from vidspec.core.addresses import KEY_HINT, is_key
 from vidspec.core.errors import ManifestError, Problem
 from vidspec.core.location import SourceLocation
 from vidspec.project.loctree import LocTree, child
+from vidspec.project.pathrules import path_problem
 from vidspec.project.protect import ProtectedPaths, read_refusal
 from vidspec.project.resolve import file_kind
 from vidspec.project.yamlload import display_path, load_yaml, read_text
@@ -48,6 +49,7 @@ class EachSource:
 
     rows: list[EachRow] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # columns or fields, in source order
+    name_locations: dict[str, SourceLocation] = field(default_factory=dict)  # a CSV header's
     key_column: str | None = None
     display: str = ""  # the file, or "" for a list or mapping written in the manifest
     problems: list[Problem] = field(default_factory=list)
@@ -160,18 +162,8 @@ def _from_file(
     if not isinstance(column, str) or not column:
         source.add(where, "for_each: {file: …} needs `key: COLUMN`", "name the column of keys")
         return
-    target = Path(os.path.normpath(manifest.parent / reference))
-    refused = read_refusal(root, reference, target, own)
-    if refused is not None:
-        source.add(file_where, f"for_each: {{file: {reference}}} {refused[0]}", refused[1])
-        return
-    suffix = target.suffix.lower()
-    if suffix not in FILE_KINDS:
-        source.add(
-            file_where,
-            f"for_each: {reference} is not a .csv, .yaml, .yml or .json file",
-            "give the rows as CSV with a header row, or a YAML or JSON list of mappings",
-        )
+    target = _source_path(source, reference, file_where, manifest, root, own)
+    if target is None:
         return
     source.display = display_path(target)
     source.key_column = column
@@ -187,12 +179,89 @@ def _from_file(
         source.add(file_where, f"for_each: {source.display} is {kind}, not a file", "")
         return
     try:
-        if suffix == ".csv":
+        if target.suffix.lower() == ".csv":
             _read_csv(source, read_text(target, source.display, file_where), column, key_where)
         else:
             _read_records(source, target, column, key_where)
     except ManifestError as exc:
         source.problems.extend(exc.problems)
+    if source.names:
+        _require(source, spec.get("required"), child(locs, "required"))
+
+
+def _require(source: EachSource, required: Any, entry: Any) -> None:
+    """``required: [COLUMN, ...]``: each a name of the source, and no row leaves it empty (a
+    row that does is refused at its line and makes no video)."""
+    if not isinstance(required, list) or entry is None:
+        return  # absent, or the schema reports its shape
+    names = [n for n in source.names if n != KEY]
+    known = []
+    for index, name in enumerate(required):
+        if name in names:
+            known.append(name)
+            continue
+        where = entry[1][index][0] if isinstance(entry[1], list) else entry[0]
+        close = difflib.get_close_matches(str(name), names, n=1)
+        guess = f"did you mean `{close[0]}`? " if close else ""
+        source.add(
+            where,
+            f"for_each: required `{name}` is not in {source.display}",
+            f"{guess}its names are: {', '.join(names)}",
+        )
+    kept = []
+    for row in source.rows:
+        empty = [n for n in known if _empty(row.values.get(n))]
+        if not empty:
+            kept.append(row)
+            continue
+        noun = "column" if row.from_text else "field"
+        listed = ", ".join(f"`{n}`" for n in empty)
+        what = f"{noun}s {listed} are" if len(empty) > 1 else f"{noun} {listed} is"
+        them = "them" if len(empty) > 1 else "it"
+        source.add(
+            row.location,
+            f"{what} empty, and for_each requires {them}",
+            "fill the row in, or remove it",
+        )
+    source.rows = kept
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _source_path(
+    source: EachSource,
+    reference: str,
+    where: SourceLocation,
+    manifest: Path,
+    root: Path,
+    own: ProtectedPaths,
+) -> Path | None:
+    """The file ``{file: reference}`` names, or ``None`` and the problem: a path no system
+    accepts, one outside the project or among git's and vidspec's files
+    (``protect.read_refusal``), or not a kind of rows vidspec reads."""
+    refused = path_problem(reference, manifest.parent)
+    if refused is not None:
+        source.add(
+            where,
+            f"for_each: the path {reference!r} of {{file:}} {refused}",
+            "write a path every system accepts",
+        )
+        return None
+    target = Path(os.path.normpath(manifest.parent / reference))
+    refusal = read_refusal(root, reference, target, own)
+    if refusal is not None:
+        source.add(where, f"for_each: {{file: {reference}}} {refusal[0]}", refusal[1])
+        return None
+    if target.suffix.lower() not in FILE_KINDS:
+        source.add(
+            where,
+            f"for_each: {reference} is not a .csv, .yaml, .yml or .json file",
+            "give the rows as CSV with a header row, or a YAML or JSON list of mappings",
+        )
+        return None
+    return target
 
 
 def _missing_column(source: EachSource, column: str, key_where: SourceLocation) -> None:
@@ -222,6 +291,8 @@ def _read_csv(source: EachSource, text: str, column: str, key_where: SourceLocat
                 header = _csv_header(source, cells, at)
                 if header is None:
                     return
+                raw = text.split("\n", start)[start - 1]  # the header's line, for its columns
+                source.name_locations = _header_places(raw, cells, at)
                 if column not in header:
                     _missing_column(source, column, key_where)
                     return
@@ -262,6 +333,19 @@ def _csv_header(source: EachSource, cells: list[str], at: SourceLocation) -> lis
             ok = False
     source.names = [KEY, *(n for n in header if n != KEY)]
     return header if ok else None
+
+
+def _header_places(raw: str, cells: list[str], at: SourceLocation) -> dict[str, SourceLocation]:
+    """Where each name of a CSV header stands on its line (``data/promos.csv:1:5``)."""
+    places = {}
+    position = 0
+    for cell in cells:
+        found = raw.find(cell, position)
+        start = found if found >= 0 else position
+        name = cell.strip()
+        places[name] = SourceLocation(at.path, at.line, start + len(cell) - len(cell.lstrip()) + 1)
+        position = start + len(cell)
+    return places
 
 
 def _read_records(source: EachSource, target: Path, column: str, key_where: SourceLocation) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,36 +25,44 @@ from vidspec.project.foreach import (
     expand,
     may_name_data_files,
     row_problems,
+    unused_columns,
 )
 from vidspec.project.globs import manifest_paths
 from vidspec.project.loctree import LocTree, child, flatten, locate, shape_paths
-from vidspec.project.model import Desired, DesiredVideo, Lifecycle, MovedBlock, spec_hash
+from vidspec.project.model import (
+    Desired,
+    DesiredVideo,
+    Lifecycle,
+    MovedBlock,
+    spec_hash,
+)
 from vidspec.project.moves import Move, check_moves
 from vidspec.project.problems import ErrorTranslator, dotted
 from vidspec.project.protect import (
     DownloadTarget,
     check_downloads,
+    download_refused,
     protected_paths,
-    read_refusal,
 )
 from vidspec.project.removed import RemovedBlock, check_removed, collect_removed
 from vidspec.project.resolve import (
     download_path,
-    file_kind,
-    file_reference,
-    get_path,
     lifecycle_of,
     location_or,
     merge,
-    replace_path,
     split_body,
-    strip_final_newline,
 )
 from vidspec.project.schema import manifest_validator, schema_family, text_paths
-from vidspec.project.templates import stray_placeholders, without_templates
-from vidspec.project.yamlload import YamlDocument, display_path, load_yaml, read_text
+from vidspec.project.templates import (
+    stray_placeholders,
+    unfilled_placeholders,
+    without_templates,
+)
+from vidspec.project.texts import EachFill, Filled, TextFiles, row_origin
+from vidspec.project.yamlload import YamlDocument, load_yaml
 
 MANIFEST_KEYS = ("defaults", "videos", "moved", "removed")
+DEFAULTS_OWNER = "defaults, which are merged after for_each fills a video"
 
 
 def load_desired(project: Project, *, unmatched_globs: bool = False) -> Desired:
@@ -102,9 +109,12 @@ class _Loading:
         self.sources: list[Path] = []  # every file read for videos: vidspec.yaml, manifests
         self.files: list[str] = []
         self.definitions: dict[str, tuple[str, ...]] = {}  # for_each name -> instances
+        self.unexpanded: set[str] = set()  # definitions whose instances are not all known
+        self.unread = False  # a manifest could not be read: its addresses are unknown
         self.warnings: list[str] = []
-        self.texts: dict[Path, str | None] = {}
-        self.text_paths = text_paths(project.provider.kind)
+        self.text_files = TextFiles(
+            self.root, self.own, text_paths(project.provider.kind), self.problems
+        )
         self.file_validator = manifest_validator(f"manifest_{self.family}")
         self.video_validator = manifest_validator(f"complete_{self.family}")
         self.own_validator = manifest_validator(f"video_{self.family}")
@@ -131,27 +141,15 @@ class _Loading:
         self.sources += paths  # what no download may overwrite, with the for_each rows
         self.data_files = data
         for path in paths:
-            if path in data:
-                continue
-            doc, problems = early.pop(path) if path in early else self._read_quietly(path)
-            self.problems += problems
-            if doc is None:
-                continue
-            self.files.append(doc.display)
-            if doc.empty or doc.value is None:
-                self.problems.append(
-                    Problem(
-                        doc.root,
-                        f"{doc.display} is empty",
-                        "add `videos:` with at least one video, or delete the file",
-                    )
-                )
-                continue
-            self._load_source(doc, doc.value, project_defaults)
-        self.problems += check_moves(self.moves, self.first_seen, self.definitions)
-        self.problems += check_removed(self.removed, self.first_seen, self.definitions)
+            if path not in data:
+                self._load_manifest(path, early, project_defaults)
+        self._check_addresses()
         protected = protected_paths(
-            self.root, vidspec_files(self.project), self.sources, self.texts, self.data_files
+            self.root,
+            vidspec_files(self.project),
+            self.sources,
+            self.text_files.texts,
+            self.data_files,
         )
         self.problems += check_downloads(self.root, self.downloads, protected)
         if self.problems:
@@ -166,6 +164,37 @@ class _Loading:
             warnings=tuple(self.warnings),
             protected=protected,
         )
+
+    def _load_manifest(
+        self,
+        path: Path,
+        early: dict[Path, tuple[YamlDocument | None, list[Problem]]],
+        project_defaults: tuple[Any, LocTree],
+    ) -> None:
+        """Read, load and let go of one manifest (``early``: the files read ahead)."""
+        doc, problems = early.pop(path) if path in early else self._read_quietly(path)
+        self.problems += problems
+        if doc is None:
+            self.unread = True
+            return
+        self.files.append(doc.display)
+        if doc.empty or doc.value is None:
+            self.problems.append(
+                Problem(
+                    doc.root,
+                    f"{doc.display} is empty",
+                    "add `videos:` with at least one video, or delete the file",
+                )
+            )
+            return
+        self._load_source(doc, doc.value, project_defaults)
+
+    def _check_addresses(self) -> None:
+        """The ``moved`` and ``removed`` blocks, once every video is known. What could not be
+        read or expanded may hold the address a move names: it is not "unknown"."""
+        unsure = None if self.unread else self.unexpanded
+        self.problems += check_moves(self.moves, self.first_seen, self.definitions, unsure)
+        self.problems += check_removed(self.removed, self.first_seen, self.definitions)
 
     def _read(self, path: Path) -> YamlDocument | None:
         try:
@@ -191,7 +220,10 @@ class _Loading:
         defaults: tuple[Any, LocTree] = ({}, None)
         entry = child(doc.locs, "defaults")
         if isinstance(data.get("defaults"), dict) and entry is not None:
-            defaults = self._read_texts(doc, data["defaults"], entry[1], entry[0])
+            value, locs, _ = self.text_files.read(
+                doc, data["defaults"], entry[1], entry[0], owner=DEFAULTS_OWNER
+            )
+            defaults = (value, locs)
         merged_defaults = merge(*project_defaults, *defaults)
         videos = data.get("videos")
         videos_entry = child(doc.locs, "videos")
@@ -201,9 +233,10 @@ class _Loading:
                 if isinstance(video, dict) and FOR_EACH in video:
                     self._load_each(doc, address, video, where, locs, merged_defaults)
                 elif isinstance(video, dict):
+                    since = len(self.problems)
                     if doc.placeholders:  # no "${" in the file: none to look for
                         self.problems += stray_placeholders(video, locs, where, address)
-                    self._load_video(doc, address, video, where, locs, merged_defaults)
+                    self._load_video(doc, address, video, where, locs, merged_defaults, since)
         self._collect_moves(doc, data.get("moved"))
         self.removed += collect_removed(doc.root, doc.locs, data.get("removed"))
         return merged_defaults
@@ -223,16 +256,21 @@ class _Loading:
         where: SourceLocation,
         locs: LocTree,
         defaults: tuple[Any, LocTree],
-        definition: str | None = None,
-    ) -> None:
-        """Load one video; an instance of a for_each names its ``definition`` in a message
-        that every instance would repeat (a field missing from the template)."""
+        since: int,
+        each: EachFill | None = None,
+    ) -> Filled:
+        """Load one video (``self.problems[since:]`` are its own so far); an instance of a
+        for_each (``each``) names its definition in a message that every instance would
+        repeat (a field missing from the template). Returns the text fields its row filled."""
         self._check_unique(address, where)
-        own, own_locs = self._read_texts(doc, video, locs, where)
+        owner = f"video '{address}', which has no for_each"
+        own, own_locs, filled = self.text_files.read(
+            doc, video, locs, where, owner=owner, each=each
+        )
         merged, merged_locs = merge(*defaults, own, own_locs)
         errors = list(self.video_validator.iter_errors(merged))
         if errors:
-            named = definition or address
+            named = each.expansion.name if each else address
             translator = ErrorTranslator(
                 where,
                 merged_locs,
@@ -245,18 +283,15 @@ class _Loading:
         if isinstance(merged.get("download"), str):
             download = download_path(merged["download"])
             download_at = location_or(merged_locs, "download", where)
-            if download is None:
-                self.problems.append(
-                    Problem(
-                        download_at,
-                        f"download path {merged['download']!r} leaves the project directory",
-                        "write a path inside the project, e.g. out/video.mp4",
-                    )
-                )
-            else:
+            refused = download_refused(merged["download"], download, self.root)
+            if refused is not None:
+                self.problems.append(Problem(download_at, *refused))
+            elif download is not None:
                 self.downloads.append(DownloadTarget(address, download, download_at))
+        if len(self.problems) == since:  # the last guard, unless a problem above explains it
+            self.problems += unfilled_placeholders(merged, merged_locs, where)
         if self.problems:  # nothing will be returned; and a bad field must not be read further
-            return
+            return filled
         body, _ = split_body(merged, merged_locs)
         self.videos[address] = DesiredVideo(
             address=address,
@@ -267,7 +302,9 @@ class _Loading:
             download=download,
             # body fields, and vidspec's own (lifecycle.prevent_destroy, download) for errors
             field_locations=self._field_locations(merged_locs),
+            origin=None if each is None else row_origin(each.instance, filled),
         )
+        return filled
 
     def _field_locations(self, locs: LocTree) -> FieldLocations:
         shape, found = flatten(locs)
@@ -289,21 +326,35 @@ class _Loading:
         self._check_unique(name, where)
         found = expand(name, video, where, locs, manifest=doc.path, root=self.root, own=self.own)
         self.problems += found.problems
-        self.warnings += found.warnings
+        if found.problems or not found.instances:
+            self.unexpanded.add(name)
         self.definitions[name] = tuple(i.address for i in found.instances)
         own_schema = ErrorTranslator(where, found.template_locs)
         for instance in found.instances:
             before = len(self.problems)
             # each field's own form, now that the row filled it (the file check left it out)
             self.problems += own_schema.problems(self.own_validator.iter_errors(instance.video))
-            self._load_video(
-                doc, instance.address, instance.video, where, found.template_locs, defaults, name
+            each = EachFill(instance, found)
+            filled = self._load_video(
+                doc,
+                instance.address,
+                instance.video,
+                where,
+                found.template_locs,
+                defaults,
+                before,
+                each,
             )
-            self.problems[before:] = row_problems(self.problems[before:], instance)
+            self.problems[before:] = row_problems(self.problems[before:], instance, filled)
+        if found.source.names:  # read, so its names can be compared with the placeholders
+            used = found.used | self.text_files.used.get(name, set())
+            self.warnings += unused_columns(found, used)
+            self.warnings += found.empty.warnings(name)
 
     def _check_unique(self, address: str, where: SourceLocation) -> None:
         first = self.first_seen.setdefault(address, where)
-        if first is where:
+        if first is where or "[" in address:
+            # an instance is defined twice only when its definition is (reported once, there)
             return
         hint = "addresses are unique across all files: rename one of them"
         self.problems.append(
@@ -312,54 +363,6 @@ class _Loading:
         self.problems.append(
             Problem(first, f"address '{address}' is defined again at {where}", hint)
         )
-
-    def _read_texts(
-        self, doc: YamlDocument, value: dict[str, Any], locs: LocTree, where: SourceLocation
-    ) -> tuple[dict[str, Any], LocTree]:
-        """Replace each ``{file: path}`` at a text field by the file's text."""
-        for path in self.text_paths:
-            reference = file_reference(get_path(value, path))
-            if reference is None:
-                continue
-            field_location = locate(where, locs, path)
-            text = self._read_text_file(doc, reference, field_location, dotted(path))
-            if text is not None:
-                value, locs = replace_path(value, locs, path, text)
-        return value, locs
-
-    def _read_text_file(
-        self, doc: YamlDocument, reference: str, where: SourceLocation, field: str
-    ) -> str | None:
-        target = Path(os.path.normpath(doc.path.parent / reference))
-        refused = read_refusal(self.root, reference, target, self.own)
-        if refused is not None:
-            why, hint = refused
-            self.problems.append(Problem(where, f"{field}: {{file: {reference}}} {why}", hint))
-            return None
-        if target in self.texts:
-            return self.texts[target]
-        shown = display_path(target)
-        text: str | None = None
-        kind = file_kind(target)
-        if kind == "missing":
-            self.problems.append(
-                Problem(
-                    where,
-                    f"{field}: file {shown} does not exist",
-                    f"the path is relative to {doc.display}",
-                )
-            )
-        elif kind != "file":  # never opened: reading a FIFO or a device could block forever
-            self.problems.append(
-                Problem(where, f"{field}: {shown} is {kind}, not a file", "point at a text file")
-            )
-        else:
-            try:
-                text = strip_final_newline(read_text(target, shown, where))
-            except ManifestError as exc:
-                self.problems.extend(exc.problems)
-        self.texts[target] = text
-        return text
 
     def _collect_moves(self, doc: YamlDocument, moved: Any) -> None:
         if not isinstance(moved, list):

@@ -38,6 +38,40 @@ class Lifecycle:
     regenerate_before_expiry: timedelta | None = None
 
 
+def row_note(address: str, row: SourceLocation, names: tuple[str, ...], from_text: bool) -> str:
+    """`` (in promo[b2], from data/promos.csv:3, column `voice`)``: how a problem found in an
+    instance of a for_each names it, its row and the columns (CSV) or fields that filled the
+    field (none: the field is the template's own)."""
+    if not names:
+        return f" (in {address}, from {row})"
+    unique = tuple(dict.fromkeys(names))
+    noun = ("column" if from_text else "field") + ("s" if len(unique) > 1 else "")
+    return f" (in {address}, from {row}, {noun} {', '.join(f'`{n}`' for n in unique)})"
+
+
+@dataclass(frozen=True)
+class RowOrigin:
+    """Where an instance of a for_each came from: its row, and for each field its row filled
+    (dotted path, shared by the definition's instances where it can be), the names used."""
+
+    row: SourceLocation
+    columns: Mapping[str, tuple[str, ...]]
+    from_text: bool  # CSV cells (columns) rather than YAML, JSON or manifest values (fields)
+
+    def note(self, address: str, path: str) -> str:
+        """``row_note`` for a problem at ``path``: the names that filled it, a field above it
+        or the fields below it."""
+        names: tuple[str, ...] = ()
+        for field_path, used in self.columns.items():
+            if (
+                path == field_path
+                or path.startswith(field_path + ".")
+                or (field_path.startswith(path + "."))
+            ):
+                names += used
+        return row_note(address, self.row, names, self.from_text)
+
+
 @dataclass(frozen=True, slots=True)  # slots: 100,000 of them, ~100 bytes less each
 class DesiredVideo:
     """One video as the manifests ask for it.
@@ -46,7 +80,8 @@ class DesiredVideo:
     ``field_locations`` maps dotted paths (``actor.version``; also vidspec's own
     ``lifecycle.prevent_destroy`` and ``download``) to where each was written (for a default,
     in the ``defaults`` it came from), so problems found later (catalog, ``prevent_destroy``)
-    can still point at the line; ``location`` is the address.
+    can still point at the line; ``location`` is the address. ``origin``: the row an instance
+    of a for_each came from, so that such a problem also names the instance, row and column.
     """
 
     address: str
@@ -56,6 +91,12 @@ class DesiredVideo:
     lifecycle: Lifecycle = field(default_factory=Lifecycle)
     download: str | None = None
     field_locations: Mapping[str, SourceLocation] = field(default_factory=dict)
+    origin: RowOrigin | None = None  # an instance of a for_each: its row
+
+    def row_note(self, path: str) -> str:
+        """How a problem at ``path`` names this instance, its row and columns (see
+        ``row_note``); empty for a video written out."""
+        return "" if self.origin is None else self.origin.note(self.address, path)
 
     def location_of(self, path: str) -> SourceLocation:
         """The closest known location of a dotted path: the field, a parent, or the address."""

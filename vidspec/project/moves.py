@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 
+from vidspec.core.addresses import split_address
 from vidspec.core.errors import Problem
 from vidspec.core.location import SourceLocation
 from vidspec.project.model import MovedBlock
@@ -23,10 +24,15 @@ def check_moves(
     moves: list[Move],
     first_seen: Mapping[str, SourceLocation],
     definitions: Mapping[str, tuple[str, ...]],
+    unsure: Set[str] | None = frozenset(),
 ) -> list[Problem]:
     """Every problem of the manifests' ``moved`` blocks: a move onto itself, to no video (or
     from an instance to a whole for_each definition), from a video still defined, and two
-    blocks with the same ``from`` or ``to``."""
+    blocks with the same ``from`` or ``to``.
+
+    ``unsure``: the definitions whose instances are not all known (a problem stopped some
+    rows: that problem is reported, and "not a video" would follow from it); ``None`` when a
+    manifest could not be read at all, so no address is known to be missing."""
     problems: list[Problem] = []
     by_from: dict[str, Move] = {}
     by_to: dict[str, Move] = {}
@@ -49,7 +55,7 @@ def check_moves(
                     f"name one of its instances, e.g. '{new}[KEY]'",
                 )
             )
-        elif new not in first_seen:
+        elif new not in first_seen and _known_missing(new, unsure):
             problems.append(
                 Problem(
                     move.to_location,
@@ -68,6 +74,11 @@ def check_moves(
         for seen, address, side in ((by_from, old, "from"), (by_to, new, "to")):
             problems += _twice(seen, address, side, move)
     return problems
+
+
+def _known_missing(address: str, unsure: Set[str] | None) -> bool:
+    """Whether an address no manifest defines is surely missing (see ``check_moves``)."""
+    return unsure is not None and split_address(address)[0] not in unsure
 
 
 def _twice(seen: dict[str, Move], address: str, side: str, move: Move) -> list[Problem]:

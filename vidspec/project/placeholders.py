@@ -1,19 +1,23 @@
-"""``${each.key}`` and ``${each.NAME}`` in the strings of a ``for_each`` video.
+"""``${each.key}`` and ``${each.NAME}`` in the strings of a ``for_each`` video and its
+``{file:}`` texts.
 
 A template is compiled once (every string holding ``${`` parsed into text and references),
 checked against the names its source offers, then filled per row. ``$${`` writes a literal
 ``${``. A string that is exactly one placeholder takes the row's value with its type (a CSV
 cell read as a YAML scalar: ``1.1`` is a number, an empty cell is null); inside longer text a
-value is written as text.
+value is written as text. A ``{file:}`` text of an instance is a template too (Terraform's
+``templatefile()``), always filled as text, each placeholder located at its line and column
+of the text file (``compile_text``).
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Set
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -21,20 +25,22 @@ from yaml.constructor import SafeConstructor
 
 from vidspec.core.errors import Problem
 from vidspec.core.location import SourceLocation
-from vidspec.project.each_source import EachRow
+from vidspec.project.each_source import EachRow, EachSource
 from vidspec.project.loctree import LocTree, locate
 
 Path = tuple[str | int, ...]
 _TOKEN = re.compile(r"\$\$\{|\$\{([^}]*)\}|\$\{")
 PREFIX = "each."
+_ESCAPED_EACH = re.compile(r"\s*each\b")  # after `$${`: a literal `${each` is never sent
 
 
 @dataclass(frozen=True)
 class Ref:
-    """One placeholder: the name after ``each.`` and the text as written."""
+    """One placeholder: the name after ``each.``, the text as written, and where."""
 
     name: str
     written: str
+    location: SourceLocation
 
 
 Part = str | Ref
@@ -71,9 +77,34 @@ def compile_template(value: Any, locs: LocTree, where: SourceLocation) -> Templa
         if "${" not in text:
             continue
         location = locate(where, locs, path)
-        parts = _parse(text, location, template.problems)
-        if parts is not None:
+        before = len(template.problems)
+        parts = _parse(text, _fixed(location), template.problems)
+        if len(template.problems) == before:
             template.fields.append(Field(path, parts, location))
+    return template
+
+
+def _fixed(location: SourceLocation) -> Callable[[int], SourceLocation]:
+    """Every token of an inline string is reported at its field's location."""
+    return lambda _offset: location
+
+
+def compile_text(text: str, display: str) -> Template:
+    """A ``{file:}`` text as a template of one field, each placeholder (and each problem) at
+    its line and column of the file ``display``."""
+    template = Template([], [])
+    if "${" not in text:
+        return template
+    starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+
+    def where(offset: int) -> SourceLocation:
+        line = bisect.bisect_right(starts, offset)
+        return SourceLocation(display, line, offset - starts[line - 1] + 1)
+
+    # kept with its problems too: a text read for a video without for_each is looked at for
+    # placeholders only (``TextFiles``), a template's problems are checked before it is filled
+    parts = _parse(text, where, template.problems)
+    template.fields.append(Field((), parts, SourceLocation(display, 1, 1)))
     return template
 
 
@@ -99,37 +130,49 @@ def _strings(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
             yield from _strings(item, (*path, index))
 
 
-def _parse(text: str, where: SourceLocation, problems: list[Problem]) -> tuple[Part, ...] | None:
+def _parse(
+    text: str, where: Callable[[int], SourceLocation], problems: list[Problem]
+) -> tuple[Part, ...]:
+    """``text`` as text and placeholders, ``where(offset)`` locating a token; a token that is
+    not a placeholder adds its problem (the caller compares the count) and stays out."""
     parts: list[Part] = []
     last = 0
-    ok = True
     for match in _TOKEN.finditer(text):
         if match.start() > last:
             parts.append(text[last : match.start()])
         last = match.end()
         token = match.group(0)
+        at = where(match.start())
         if token == "$${":
+            if _ESCAPED_EACH.match(text, last):
+                written = text[match.start() :].split("}", 1)[0] + "}"
+                problems.append(
+                    Problem(
+                        at,
+                        f"`{written}` would send `{written[1:]}` as text",
+                        "vidspec never sends `${each.` to the service (a voice would read it "
+                        "out): reword the text",
+                    )
+                )
             parts.append("${")
         elif token == "${":
             problems.append(
                 Problem(
-                    where,
+                    at,
                     "`${` opens a placeholder that is never closed",
                     "end it with `}`, or write `$${` for a literal `${`",
                 )
             )
-            ok = False
         elif match.group(1).startswith(PREFIX) and len(match.group(1)) > len(PREFIX):
-            parts.append(Ref(match.group(1)[len(PREFIX) :], token))
+            parts.append(Ref(match.group(1)[len(PREFIX) :], token, at))
         else:
             problems.append(
                 Problem(
-                    where,
+                    at,
                     f"unknown placeholder `{token}`",
                     "placeholders are ${each.key} and ${each.NAME}; write `$${` for a literal `${`",
                 )
             )
-            ok = False
     if last < len(text):
         parts.append(text[last:])
     merged: list[Part] = []
@@ -138,23 +181,43 @@ def _parse(text: str, where: SourceLocation, problems: list[Problem]) -> tuple[P
             merged[-1] += part
         else:
             merged.append(part)
-    return tuple(merged) if ok else None
+    return tuple(merged)
 
 
-def check_names(template: Template, names: list[str], name: str) -> list[Problem]:
-    """An unknown placeholder at its template line, with the names that exist."""
+def check_names(
+    template: Template, source: EachSource, name: str, used: Set[str] = frozenset()
+) -> list[Problem]:
+    """An unknown placeholder at its place, with the names that exist; or, when a column of a
+    CSV header is within a typo of it and no placeholder uses that column (``used``: the names
+    the definition's other strings use), at the header: the header looks misspelt."""
     problems = []
+    names = source.names
     known = set(names)
+    taken = used | template.names
     listed = ", ".join(names)
+    blamed: set[str] = set()  # a header is blamed once per unknown name
     for item in template.fields:
         for ref in item.refs:
-            if ref.name in known:
+            if ref.name in known or ref.name in blamed:
                 continue
             close = difflib.get_close_matches(ref.name, names, n=1)
+            header = source.name_locations.get(close[0]) if close else None
+            if header is not None and close[0] not in taken:
+                blamed.add(ref.name)
+                problems.append(
+                    Problem(
+                        header,
+                        f"column `{close[0]}` of the header looks misspelt: `{ref.written}` "
+                        f"(at {ref.location}) names no column",
+                        f"rename the column to `{ref.name}` in {source.display}; or, if the "
+                        f"header is right, write `${{each.{close[0]}}}`",
+                    )
+                )
+                continue
             guess = f"did you mean `{close[0]}`? " if close else ""
             problems.append(
                 Problem(
-                    item.location,
+                    ref.location,
                     f"unknown placeholder `{ref.written}` in video '{name}'",
                     f"{guess}the names are: {listed}",
                 )
@@ -162,48 +225,71 @@ def check_names(template: Template, names: list[str], name: str) -> list[Problem
     return problems
 
 
-def fill(value: Any, template: Template, row: EachRow) -> tuple[Any, list[Problem]]:
+@dataclass
+class FillNotes:
+    """What filling one row found: ``problems`` (a row without a field ...) and ``empty``:
+    each placeholder inside longer text whose value was empty, as (field path, name, the
+    field's text as filled)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    empty: list[tuple[Path, str, str]] = field(default_factory=list)
+
+
+def fill(value: Any, template: Template, row: EachRow) -> tuple[Any, FillNotes]:
     """``value`` with the row's values in place of the template's placeholders."""
-    problems: list[Problem] = []
+    notes = FillNotes()
     for item in template.fields:
-        new = _render(item, row, problems)
-        value = _set(value, item.path, new)
-    return value, problems
+        value = _set(value, item.path, _render(item, row, notes))
+    return value, notes
 
 
-def _render(item: Field, row: EachRow, problems: list[Problem]) -> Any:
-    if len(item.parts) == 1 and isinstance(item.parts[0], Ref):
+def fill_text(text: str, template: Template, row: EachRow) -> tuple[str, FillNotes]:
+    """A ``{file:}`` text (compiled by ``compile_text``) filled from the row: always text."""
+    notes = FillNotes()
+    for item in template.fields:
+        text = _render(item, row, notes, whole_value=False)
+    return text, notes
+
+
+def _render(item: Field, row: EachRow, notes: FillNotes, *, whole_value: bool = True) -> Any:
+    """``whole_value``: a field that is exactly one placeholder takes the value's type."""
+    if whole_value and len(item.parts) == 1 and isinstance(item.parts[0], Ref):
         ref = item.parts[0]
         raw = row.values.get(ref.name)
         if ref.name not in row.values:
-            problems.append(_missing(item, ref, row))
+            notes.problems.append(_missing(ref, row))
             return None
         return scalar(raw) if row.from_text and ref.name != "key" else raw
     text = []
+    empty = []
     for part in item.parts:
         if isinstance(part, str):
             text.append(part)
         elif part.name not in row.values:
-            problems.append(_missing(item, part, row))
+            notes.problems.append(_missing(part, row))
         else:
             shown = _text(row.values[part.name])
             if shown is None:
-                problems.append(
+                notes.problems.append(
                     Problem(
-                        item.location,
+                        part.location,
                         f"`{part.written}` is a mapping or a list at {row.location}; "
                         "it can only stand alone as a whole value",
                         "use a text field, or make the placeholder the whole value",
                     )
                 )
                 shown = ""
+            elif not shown.strip():
+                empty.append(part.name)
             text.append(shown)
-    return "".join(text)
+    filled = "".join(text)
+    notes.empty += [(item.path, name, filled) for name in empty]
+    return filled
 
 
-def _missing(item: Field, ref: Ref, row: EachRow) -> Problem:
+def _missing(ref: Ref, row: EachRow) -> Problem:
     return Problem(
-        item.location,
+        ref.location,
         f"`{ref.written}`: the row at {row.location} has no field `{ref.name}`",
         f"add `{ref.name}` to that row",
     )

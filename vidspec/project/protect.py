@@ -27,6 +27,7 @@ from pathlib import Path
 
 from vidspec.core.errors import Problem
 from vidspec.core.location import SourceLocation
+from vidspec.project.pathrules import path_problem
 
 NEVER_WRITTEN: Mapping[str, str] = {
     ".git": ".git/, git's own directory",
@@ -148,6 +149,24 @@ def read_refusal(
     if why is None:
         return None
     return why, "vidspec reads no file of git's or its own: point at a file of the project"
+
+
+def download_refused(raw: str, normal: str | None, root: Path) -> tuple[str, str] | None:
+    """What is wrong with the ``download:`` path ``raw`` (``normal``: as ``download_path``
+    normalised it, ``None`` when it leaves the project) and what to do; ``None``: nothing.
+    Judged on the text alone: a path the filesystem refuses never reaches a file call."""
+    if normal is None:
+        return (
+            f"download path {raw!r} leaves the project directory",
+            "write a path inside the project, e.g. out/video.mp4",
+        )
+    why = path_problem(normal, root)
+    if why is not None:
+        return (
+            f"download path {raw!r} {why}",
+            "write a path every system accepts, e.g. out/video.mp4",
+        )
+    return None
 
 
 @dataclass(frozen=True, slots=True)

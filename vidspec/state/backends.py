@@ -1,12 +1,18 @@
-"""Which ``StateStore`` a project uses, and the one it used before (for ``state migrate``).
+"""Which ``StateStore`` a project uses, and the places its state was before (for ``state
+migrate``, and for ``plan`` to refuse a switched backend that is still empty).
 
 ``open_state_store(project)`` is the one place that looks at ``state:`` of vidspec.yaml:
 a path is the local file (``LocalStateStore``), ``{backend: s3, ...}`` the S3 store.
 
-When a command opens the S3 backend, its settings (never a credential) are noted in
-``.vidspec/backend.json``: after vidspec.yaml is switched back to a local file, that note is
-how ``vidspec state migrate`` knows which bucket and key to copy from (Terraform keeps the
-same in ``.terraform/``).
+``.vidspec/backend.json`` keeps two notes (settings, never a credential): ``state``, the
+backend that last held this project's state with videos in it (the S3 settings, or the local
+file's path), written by the commands that saw one there (``note_state_place``: plan, apply,
+migrate); and ``s3``, the S3 backend last opened, written whenever one is (its region and
+endpoint, for ``state migrate --from s3://BUCKET/KEY``). After vidspec.yaml's ``state:``
+changes, they are how ``vidspec state migrate`` knows where to copy from and how ``plan`` knows
+the new place is empty only because the state was not moved yet (Terraform keeps the same in
+``.terraform/``). Opening an empty backend never moves the ``state`` note. A note of an older
+vidspec (one S3 backend, at the top level) reads as both.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from vidspec.state.backend import BackendProject, StateStore, UsageCounter
 from vidspec.state.s3settings import S3State
 from vidspec.state.store import LocalStateStore
 
-BACKEND_NOTE = "backend.json"  # in .vidspec/: the S3 backend last opened from this checkout
+BACKEND_NOTE = "backend.json"  # in .vidspec/: where this project's state was last seen
 
 
 def open_state_store(project: BackendProject, *, clock: Clock | None = None) -> StateStore:
@@ -32,7 +38,7 @@ def open_state_store(project: BackendProject, *, clock: Clock | None = None) -> 
     from vidspec.state.s3store import S3StateStore
 
     store = S3StateStore(project, clock=clock)
-    note_backend(project, project.state_backend)
+    _write_note(project, "s3", _s3_doc(project.state_backend))
     return store
 
 
@@ -49,31 +55,69 @@ def backend_name(project: BackendProject) -> str:
     return project.state_backend.describe()
 
 
-def _note_path(project: BackendProject) -> Path:
-    # Always the project's own .vidspec/ (a local `state:` path may put the state elsewhere).
+def note_path(project: BackendProject) -> Path:
+    """``.vidspec/backend.json``: always in the project's own ``.vidspec/`` (a local
+    ``state:`` path may put the state elsewhere)."""
     return project.root / ".vidspec" / BACKEND_NOTE
 
 
-def note_backend(project: BackendProject, settings: S3State) -> None:
-    """Record ``settings`` in ``.vidspec/backend.json`` (only when it changed)."""
+def note_state_place(project: BackendProject) -> None:
+    """Note that the backend ``state:`` names holds this project's state (with videos)."""
+    settings = project.state_backend
+    if settings is None:
+        doc = {"backend": "local", "path": _relative(project.state_path, project.root)}
+    else:
+        doc = _s3_doc(settings)
+    _write_note(project, "state", doc)
+
+
+def noted_place(project: BackendProject) -> S3State | Path | None:
+    """Where this project's state was last seen with videos: S3 settings, or the local
+    file's absolute path; ``None`` when nothing (readable) was noted."""
+    doc = _read_note(project).get("state")
+    if isinstance(doc, dict) and doc.get("backend") == "local":
+        path = doc.get("path")
+        return project.root / path if isinstance(path, str) and path else None
+    return _s3_settings(doc)
+
+
+def noted_backend(project: BackendProject) -> S3State | None:
+    """The S3 backend last opened from this checkout, if any was noted."""
+    return _s3_settings(_read_note(project).get("s3"))
+
+
+def _read_note(project: BackendProject) -> dict[str, Any]:
+    try:
+        doc = json.loads(note_path(project).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(doc, dict):
+        return {}
+    if doc.get("backend") == "s3":  # an older vidspec's note: the S3 backend last opened
+        return {"state": doc, "s3": doc}
+    return doc
+
+
+def _write_note(project: BackendProject, name: str, value: dict[str, Any]) -> None:
+    """Set one note of ``.vidspec/backend.json`` (written only when it changed)."""
+    doc = _read_note(project)
+    if doc.get(name) == value:
+        return
+    doc[name] = value
+    with contextlib.suppress(OSError):  # a note for later; never a reason to fail a command
+        atomic_write_text(note_path(project), json.dumps(doc, indent=2, sort_keys=True) + "\n")
+
+
+def _s3_doc(settings: S3State) -> dict[str, Any]:
     doc: dict[str, Any] = {"backend": "s3", "bucket": settings.bucket, "key": settings.key}
     if settings.region:
         doc["region"] = settings.region
     if settings.endpoint_url:
         doc["endpoint_url"] = settings.endpoint_url
-    text = json.dumps(doc, indent=2, sort_keys=True) + "\n"
-    path = _note_path(project)
-    with contextlib.suppress(OSError):  # a note for later; never a reason to fail a command
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            atomic_write_text(path, text)
+    return doc
 
 
-def noted_backend(project: BackendProject) -> S3State | None:
-    """The S3 backend last opened from this checkout, if any was noted."""
-    try:
-        doc = json.loads(_note_path(project).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+def _s3_settings(doc: Any) -> S3State | None:
     if not isinstance(doc, dict) or doc.get("backend") != "s3":
         return None
     bucket, key = doc.get("bucket"), doc.get("key")
@@ -88,11 +132,20 @@ def noted_backend(project: BackendProject) -> S3State | None:
     )
 
 
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 __all__ = [
     "BACKEND_NOTE",
     "backend_name",
-    "note_backend",
+    "note_path",
+    "note_state_place",
     "noted_backend",
+    "noted_place",
     "open_state_store",
     "open_usage",
 ]

@@ -28,7 +28,14 @@ from typing import Protocol
 from vidspec.core.atomic import atomic_write_text
 from vidspec.core.clock import Clock
 from vidspec.core.errors import StateCorrupt, StateError, StateMismatch
-from vidspec.state.journal import FOLD_EVERY, FileJournal, JournalError, encode_change, replay
+from vidspec.state.journal import (
+    FOLD_EVERY,
+    JOURNAL_SUFFIX,
+    FileJournal,
+    JournalError,
+    encode_change,
+    replay,
+)
 from vidspec.state.lock import LockInfo, ProjectLock
 from vidspec.state.model import ProviderRef, State, StateFormatError
 from vidspec.state.observed import ObservedFile
@@ -95,7 +102,7 @@ class LocalStateStore:
         self._observed = ObservedFile(self.observed_path)
         self._lock = ProjectLock(project.lock_path, project.work_dir / "lock.info", clock)
         self._usage = MonthlyUsage(project.usage_path)
-        self.journal = FileJournal(self.path.with_name(self.path.name + ".journal"))
+        self.journal = FileJournal(self.path.with_name(self.path.name + JOURNAL_SUFFIX))
         # What is on disk (state file + journal) as this store last read or wrote it, and the
         # files' identity then: a save checks the identity (two stats), not the whole file.
         self._known: State | None = None

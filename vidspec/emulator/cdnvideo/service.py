@@ -73,6 +73,8 @@ LINK_LIFETIME = timedelta(hours=6)
 def _expiry(now: datetime) -> int:
     """When a link made ``now`` stops working (Unix seconds)."""
     return int((now + LINK_LIFETIME).timestamp())
+
+
 FAILED_LOGINS_BEFORE_BAN = 7
 BAN_TIME = timedelta(hours=3)
 PERSON_ID = 100042
