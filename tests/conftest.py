@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 import requests
 from projects import SECRET_NAMES, write_project_file
+from repo_paths import SUPPORT
 
 from vidspec.core.clock import ManualClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
@@ -93,14 +94,14 @@ def project_factory(tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture(scope="session")
 def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """moto's S3 server (``tests/s3server.py``) in its own process on 127.0.0.1, a free port:
-    the URL of a real S3 protocol server, shared by the session (each test uses its own
+    """moto's S3 server (``tests/support/s3server.py``) in its own process on 127.0.0.1, a free
+    port: the URL of a real S3 protocol server, shared by the session (each test uses its own
     bucket)."""
     pytest.importorskip("moto.server", reason="the S3 tests need the test extra (moto[server])")
     log = tmp_path_factory.mktemp("s3server") / "server.log"
     with log.open("wb") as errors:
         proc = subprocess.Popen(
-            [sys.executable, str(Path(__file__).with_name("s3server.py"))],
+            [sys.executable, str(SUPPORT / "s3server.py")],
             stdout=subprocess.PIPE,
             stderr=errors,
             text=True,
@@ -120,7 +121,7 @@ def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def s3(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> S3Env:
     """A fresh bucket on the session's S3 server, fake credentials in the environment
-    (``tests/s3_env.py``)."""
+    (``tests/support/s3_env.py``)."""
     from s3_env import make_s3_env  # boto3: only where the S3 tests run
 
     return make_s3_env(s3_endpoint, monkeypatch)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from apply_env import real_now_clock
+from repo_paths import EXAMPLES
 
 from vidspec.app.apply import ApplyRequest, apply_project
 from vidspec.app.sandbox import SANDBOX_ACCOUNT, SANDBOX_TOKEN
@@ -29,7 +30,7 @@ from vidspec.plan import Plan
 from vidspec.project.config import load_project
 from vidspec.state import LocalStateStore, State
 
-QUICKSTART = Path(__file__).resolve().parent.parent / "examples" / "quickstart"
+QUICKSTART = EXAMPLES / "quickstart"
 NAMES = {"Welcome to Acme", "Your first day", "Security basics (RU)"}
 
 

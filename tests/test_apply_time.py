@@ -16,6 +16,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from apply_env import ApplyEnv, Recorder, make_env, simple_videos
+from repo_paths import SCHEMAS
 
 from vidspec.cli.reporters import LineReporter
 from vidspec.core.errors import QuotaExceeded
@@ -29,9 +30,7 @@ from vidspec.providers.cdnvideo.api import CAPABILITIES as CDNVIDEO
 from vidspec.providers.vidnoz.api import CAPABILITIES as VIDNOZ
 from vidspec.render.durations import about, apply_time_line, pace
 
-SCHEMA = json.loads(
-    (Path(__file__).parent.parent / "vidspec" / "schemas" / "plan.schema.json").read_text()
-)
+SCHEMA = json.loads((SCHEMAS / "plan.schema.json").read_text())
 PROGRESS = re.compile(r"\[(\d+)/(\d+) done, (\d+:\d\d) elapsed(?:, (.+) left)?\]$")
 
 
@@ -191,7 +190,7 @@ def test_a_plan_over_the_months_requests_left_is_refused_even_with_force() -> No
         cost=PlanCost(api_requests=actions_cost, requests_used=1200, requests_cap=1500),
     )
     plan.check(Safety(), force=True)  # no action spends anything: nothing to refuse
-    from test_plan_fixtures import every_kind_plan
+    from plan_fixtures import every_kind_plan
 
     spending = every_kind_plan()
     over = replace(spending, cost=replace(spending.cost, requests_used=1490, requests_cap=1500))

@@ -3,7 +3,7 @@ editing vidspec.yaml to the S3 backend, `plan` said `Plan: 41 to create` against
 bucket. Now `plan` and `apply` refuse while the configured state is empty and this project's
 state is at another place vidspec knows, naming the exact `vidspec state migrate` command;
 `--force` does not override. The sandbox's account shows that nothing was generated; S3 is
-moto's server (tests/s3_env.py)."""
+moto's server (tests/support/s3_env.py)."""
 
 from __future__ import annotations
 

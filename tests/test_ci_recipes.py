@@ -9,7 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from repo_paths import REPO
+
+ROOT = REPO
 SCRIPT = ROOT / ".ci" / "check_action_outputs.py"
 DRIFT = ROOT / "examples" / "github" / "vidspec-drift.yml"
 

@@ -4,7 +4,7 @@ An API call (listing, catalog, status, create...; an S3 state object) ends withi
 ``safety.request_deadline`` (60 s by default) from sending to its last byte; a download has no
 fixed deadline but a speed floor, like curl's ``--speed-limit/--speed-time``
 (``download.min_speed``, 10 KB/s, over ``download.stall_time``, 30 s). Real waiting is kept
-short by small settings against the hostile proxy (``tests/hostile.py``); the defaults are
+short by small settings against the hostile proxy (``tests/support/hostile.py``); the defaults are
 checked as values."""
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from test_plan_fixtures import CDN, NOW, listed, record, spec, state
+from plan_fixtures import CDN, NOW, listed, record, spec, state
 
 from vidspec.plan.driftreport import detect_drift
 from vidspec.providers.base import TaskState

@@ -11,12 +11,13 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 from jsonschema import Draft202012Validator
+from repo_paths import EXAMPLES
 
 from vidspec.cli import cli
 from vidspec.core.addresses import natural_key
 from vidspec.core.errors import PreventDestroy, UsageError
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "bulk"
+EXAMPLE = EXAMPLES / "bulk"
 FAST = "  options: {queue_seconds: 0.1, processing_seconds: 0.2, post_limit: 50/1s}\n"
 PROJECT = (
     "version: 1\nprovider:\n  kind: sandbox\n" + FAST + "manifests: ['videos/*.yaml']\n"

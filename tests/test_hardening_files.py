@@ -13,8 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from apply_env import ApplyEnv, make_env, simple_videos
-from test_plan_fixtures import NOW, record, spec, state
+from apply_env import ApplyEnv, edit_plan, make_env, simple_videos
+from plan_fixtures import NOW, record, spec, state
 
 from vidspec.plan import Action, Adopt, Delete, Forget, Move, Plan, PlanCost, Rename
 from vidspec.plan.saved import foreign_ids, plan_checksum
@@ -152,15 +152,6 @@ def test_item13_the_request_count_and_the_lock_note_too(
     assert code == 0, err
 
 
-def _edit_plan(env: ApplyEnv, edit: object) -> None:
-    """Change plan.json with ``edit(doc)`` and sign it again, as a forger would."""
-    path = env.root / "plan.json"
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    edit(doc)  # type: ignore[operator]
-    doc["saved"]["checksum"] = plan_checksum(doc)
-    path.write_text(json.dumps(doc), encoding="utf-8")
-
-
 def test_item3_apply_refuses_a_protected_download_whatever_the_plan_file_says(
     env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -176,7 +167,7 @@ def test_item3_apply_refuses_a_protected_download_whatever_the_plan_file_says(
     def aim_at_git(doc: dict[str, list[dict[str, str]]]) -> None:
         doc["actions"][0]["download"] = ".git/config"
 
-    _edit_plan(env, aim_at_git)
+    edit_plan(env, aim_at_git)
     code, out, _ = env.run("apply", "plan.json", monkeypatch=monkeypatch)
     assert code == 1
     made = env.state().videos["video-00"].id
@@ -199,7 +190,7 @@ def test_item10_a_body_that_cannot_be_encoded_is_a_local_error_not_a_lost_answer
     def nan_scale(doc: dict[str, list[dict[str, dict[str, object]]]]) -> None:
         doc["actions"][0]["spec"]["composition"] = {"scale": float("nan")}
 
-    _edit_plan(env, nan_scale)
+    edit_plan(env, nan_scale)
     mark = len(env.server.request_log)
     code, out, _ = env.run("apply", "plan.json", monkeypatch=monkeypatch)
     assert code == 1

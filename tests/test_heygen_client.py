@@ -3,7 +3,7 @@
 Client and emulator share one ``ManualClock``: the client's waits (a ``Retry-After``, the
 backoff between tries of a create) advance it, so the emulator sees the same seconds pass and
 no test sleeps. ``emulator.request_log`` is what the server saw, call by call; the hostile
-proxy (``tests/hostile.py``) stands in for a server that misbehaves.
+proxy (``tests/support/hostile.py``) stands in for a server that misbehaves.
 """
 
 from __future__ import annotations

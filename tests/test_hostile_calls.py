@@ -1,6 +1,6 @@
 """Issue 10, server side: a hostile or broken API cannot hang vidspec, and its errors say
 which host did what. Each test talks to a CDNvideo emulator through the hostile proxy
-(``tests/hostile.py``); waits run on the emulator's ManualClock, trickles against tiny
+(``tests/support/hostile.py``); waits run on the emulator's ManualClock, trickles against tiny
 deadlines set in vidspec.yaml."""
 
 from __future__ import annotations

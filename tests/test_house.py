@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_plan_fixtures import CDN, NOW, SCRIPT, TinyCatalog, desired, listed, record, spec, state
-from test_plan_fixtures import want as wanted
+from plan_fixtures import CDN, NOW, SCRIPT, TinyCatalog, desired, listed, record, spec, state
+from plan_fixtures import want as wanted
 
 import vidspec
 from vidspec.plan.planner import PlanOptions, plan

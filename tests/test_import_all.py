@@ -13,7 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from test_import import TOKEN, Env, project_env
+from project_env import TOKEN, Env, project_env
 
 from vidspec.plan.importer import ADDRESS_PATTERN
 from vidspec.project.config import load_project

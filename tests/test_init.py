@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from repo_paths import REPO
 
 from vidspec.cli import main
 
@@ -108,8 +109,6 @@ def test_item10_17_init_never_writes_through_a_planted_symlink(
 
 
 # --- init --example (issue 20 item 11) -----------------------------------------------------------
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def _tree(root: Path) -> dict[str, str]:

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from repo_paths import EXAMPLES
 
 from vidspec.core.errors import ManifestError
 from vidspec.core.location import SourceLocation
@@ -220,7 +221,7 @@ def test_vidnoz_rejects_cdnvideo_fields() -> None:
 
 
 def test_the_example_quickstart_loads(monkeypatch: pytest.MonkeyPatch) -> None:
-    root = Path(__file__).resolve().parent.parent / "examples" / "quickstart"
+    root = EXAMPLES / "quickstart"
     monkeypatch.chdir(root)
     desired = load_desired(load_project(Path(".")))
     assert sorted(desired.videos) == ["first-day", "security-basics", "welcome"]

@@ -12,10 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from apply_env import ApplyEnv, make_env, simple_videos
+from apply_env import ApplyEnv, edit_plan, make_env, simple_videos
 from paid_env import Cli, account_videos, sandbox_project
-from test_hardening_files import _edit_plan
-from test_plan_fixtures import CDN, NOW, desired, record, spec, state, want
+from plan_fixtures import CDN, NOW, desired, record, spec, state, want
 
 from vidspec.core.errors import ManifestError
 from vidspec.plan.planner import plan
@@ -202,7 +201,7 @@ def test_the_engine_refuses_a_placeholder_before_the_post(
     def unfilled_script(doc: dict[str, list[dict[str, dict[str, object]]]]) -> None:
         doc["actions"][0]["spec"]["script"] = "Our ${each.product} is now 20% off."
 
-    _edit_plan(env, unfilled_script)
+    edit_plan(env, unfilled_script)
     mark = len(env.server.request_log)
     code, out, _ = env.run("apply", "plan.json", monkeypatch=monkeypatch)
     assert code == 1

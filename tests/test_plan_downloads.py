@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from test_plan_fixtures import CDN, NOW, desired, listed, record, spec, state, want
+from plan_fixtures import CDN, NOW, desired, listed, record, spec, state, want
 
 from vidspec.engine.localfiles import already_saved, local_files
 from vidspec.plan import Download, Plan

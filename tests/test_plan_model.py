@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from test_plan_fixtures import (
+from plan_fixtures import (
     CDN,
     LINEAGE,
     NOW,
@@ -91,7 +91,7 @@ def test_more_requests_than_left_this_month_is_refused() -> None:
 
 def test_a_plan_with_no_changes_is_never_refused_for_requests() -> None:
     body = spec()
-    from test_plan_fixtures import record
+    from plan_fixtures import record
 
     result = plan(
         desired(want("welcome", body)),

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from test_plan_fixtures import (
+from plan_fixtures import (
     CDN,
     NOW,
     NOZ,

@@ -2,7 +2,7 @@
 (issue 19, item 0): a trickled comment listing ends at ``safety.request_deadline``; a
 ``Retry-After`` longer than ``safety.max_wait`` ends the call instead of being waited out;
 a rate limit that names no wait is waited at most ``max_wait``. Loopback GitHub emulator,
-behind the hostile proxy (``tests/hostile.py``) for the trickle; waits on a ManualClock."""
+behind the hostile proxy (``tests/support/hostile.py``) for the trickle; waits on a ManualClock."""
 
 from __future__ import annotations
 
@@ -10,17 +10,20 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pr_env
 import pytest
-import test_pr_comment
 from forge_emulators import Fault, GitHubApi
 from hostile import elapsed, serve_hostile, trickle
-from test_pr_comment import NOW, PR, REPO, gh_env, make_plan, ours, post, run, save
+from plan_fixtures import NOW
+from pr_env import PR, REPO, gh_env, make_plan, ours, post, run, save
 
 import vidspec.cli.pr as cli_pr
 from vidspec.core.clock import ManualClock
 from vidspec.core.errors import ForgeError
 
-repo, github = test_pr_comment.repo, test_pr_comment.github
+# the forge fixtures: a git repository, the GitHub and GitLab emulators
+repo, github, gitlab = pr_env.repo, pr_env.github, pr_env.gitlab
+
 COMMENTS = rf"/repos/{REPO}/issues/{PR}/comments$"
 
 

@@ -5,125 +5,27 @@ error named with its host. Never two sticky comments, also after a rate limit or
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pr_env
 import pytest
 from forge_emulators import Fault, GitHubApi, GitLabApi
-from test_plan_fixtures import CDN, NOW, SCRIPT, desired, state, want
+from plan_fixtures import NOW, SCRIPT
+from pr_env import PR, READ, REPO, WRITE, gh_env, gl_env, make_plan, ours, post, run, save
 
 from vidspec.app.review import CommentRequest, comment_on_pr, project_name
-from vidspec.cli import main
 from vidspec.core.clock import ManualClock
 from vidspec.core.errors import ForgeError, UsageError
 from vidspec.forges.marker import parse_marker
 from vidspec.forges.target import ForgeFlags
-from vidspec.plan import Plan, SavedPlan, write_saved_plan
-from vidspec.plan.planner import plan
-from vidspec.state import ProviderRef
 
-REPO = "acme/videos"
-PR = 7
-WRITE, READ = "ghs_writeToken0123456789", "ghs_readToken0123456789"
-
-
-def make_plan(count: int, name: str = "V", script: str = SCRIPT) -> Plan:
-    videos = [
-        want(f"video-{i:05d}", {"video_name": f"{name}{i}", "script": script}) for i in range(count)
-    ]
-    return plan(desired(*videos), state(), [], None, CDN, NOW)
-
-
-def save(path: Path, the_plan: Plan) -> Path:
-    saved = SavedPlan(
-        plan=the_plan,
-        lineage=None,
-        serial=0,
-        provider=ProviderRef("cdnvideo", "acme"),
-        remote_fingerprint=None,
-        created_at=NOW,
-    )
-    write_saved_plan(path, saved)
-    return path
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    (tmp_path / ".git").mkdir()
-    (tmp_path / "vidspec.yaml").write_text("version: 1\n", encoding="utf-8")
-    return tmp_path
-
-
-@pytest.fixture
-def github() -> Iterator[GitHubApi]:
-    with GitHubApi() as api:
-        api.world.tokens.update({WRITE: "write", READ: "read"})
-        api.world.add_request(REPO, PR)
-        yield api  # type: ignore[misc]
-
-
-@pytest.fixture
-def gitlab() -> Iterator[GitLabApi]:
-    with GitLabApi() as api:
-        api.world.tokens.update({WRITE: "write", READ: "read"})
-        api.project_ids["42"] = "group/videos"
-        api.world.add_request("group/videos", PR)
-        yield api  # type: ignore[misc]
-
-
-def gh_env(api: GitHubApi, tmp_path: Path, **extra: str) -> dict[str, str]:
-    event = tmp_path / "event.json"
-    event.write_text(json.dumps({"pull_request": {"number": PR}}), encoding="utf-8")
-    env = {
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_API_URL": api.url,
-        "GITHUB_REPOSITORY": REPO,
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_TOKEN": WRITE,
-        "GITHUB_SERVER_URL": "https://github.com",
-        "GITHUB_RUN_ID": "991",
-    }
-    env.update(extra)
-    return env
-
-
-def gl_env(api: GitLabApi, **extra: str) -> dict[str, str]:
-    env = {
-        "GITLAB_CI": "true",
-        "CI_API_V4_URL": api.url,
-        "CI_PROJECT_ID": "42",
-        "CI_MERGE_REQUEST_IID": str(PR),
-        "GITLAB_TOKEN": WRITE,
-        "CI_JOB_URL": "https://gitlab.example.com/group/videos/-/jobs/5",
-    }
-    env.update(extra)
-    return env
-
-
-def post(
-    root: Path,
-    planfile: Path,
-    env: dict[str, str],
-    clock: ManualClock | None = None,
-    **request: Any,
-) -> Any:
-    return comment_on_pr(
-        root,
-        CommentRequest(plan_file=planfile, **request),
-        ForgeFlags(),
-        env,
-        clock or ManualClock(NOW),
-    )
-
-
-def ours(bodies: list[str]) -> list[str]:
-    return [b for b in bodies if parse_marker(b) is not None]
+# the forge fixtures: a git repository, the GitHub and GitLab emulators
+repo, github, gitlab = pr_env.repo, pr_env.github, pr_env.gitlab
 
 
 def comment_calls(api: GitHubApi | GitLabApi) -> list[Any]:
@@ -396,27 +298,6 @@ def test_gitlab_errors_name_the_host(gitlab: GitLabApi, repo: Path) -> None:
 
 
 # --- the command line ----------------------------------------------------------------------------
-
-
-def run(
-    args: list[str], env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: Any
-) -> tuple[int, str, str]:
-    for key in (
-        "GITHUB_ACTIONS",
-        "GITLAB_CI",
-        "GITHUB_TOKEN",
-        "GITLAB_TOKEN",
-        "GITHUB_STEP_SUMMARY",
-    ):
-        monkeypatch.delenv(key, raising=False)
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exited:
-        main(args)
-    out = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 1), out.out, out.err
 
 
 def test_cli_comment_then_fingerprint_by_pr_and_by_commit(

@@ -10,12 +10,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pr_env
 import pytest
-import test_pr_comment
 from apply_env import DEFAULTS
 from forge_emulators import GitHubApi
-from test_plan_fixtures import CDN, NOW, desired, listed, record, spec, state, want
-from test_pr_comment import PR, REPO, gh_env, run, save
+from plan_fixtures import CDN, NOW, desired, listed, record, spec, state, want
+from pr_env import PR, REPO, gh_env, run, save
 
 from vidspec.cli import main
 from vidspec.plan import Plan
@@ -24,7 +24,9 @@ from vidspec.plan.planner import plan
 from vidspec.render.comment import comment_body
 from vidspec.render.drift import render_drift_markdown
 
-repo, github = test_pr_comment.repo, test_pr_comment.github
+# the forge fixtures: a git repository, the GitHub and GitLab emulators
+repo, github, gitlab = pr_env.repo, pr_env.github, pr_env.gitlab
+
 # clears the screen and rings, reverses what follows (Trojan Source), a lone CR (a Markdown
 # line break), an isolate
 SCRIPT = "Hello \x1b[2J\x07 there \u202egnp.exe\u202c and\r the rest \u2066x\u2069\nline two"

@@ -9,16 +9,17 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pr_env
 import pytest
-import test_pr_comment
 from forge_emulators import ACTIONS_BOT, PROJECT_BOT, GitHubApi, GitLabApi
-from test_pr_comment import PR, REPO, gh_env, gl_env, make_plan, run, save
+from pr_env import PR, REPO, gh_env, gl_env, make_plan, run, save
 
 from vidspec.forges.marker import Marker, parse_marker
 from vidspec.render.comment import comment_body
 
-# the fixtures of test_pr_comment: a git repository, the GitHub and GitLab emulators
-repo, github, gitlab = test_pr_comment.repo, test_pr_comment.github, test_pr_comment.gitlab
+# the forge fixtures: a git repository, the GitHub and GitLab emulators
+repo, github, gitlab = pr_env.repo, pr_env.github, pr_env.gitlab
+
 HEX = "ab" * 32
 OLD_MARKER = f"<!-- vidspec:comment project=videos/promo fingerprint={HEX} -->"
 

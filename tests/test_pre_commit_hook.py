@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from repo_paths import REPO
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 GOOD = """\
 videos:
   welcome:

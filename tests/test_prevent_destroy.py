@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import jsonschema
 import pytest
-from test_plan_fixtures import CDN, NOW, TinyCatalog, desired, listed, record, spec, state, want
+from plan_fixtures import CDN, NOW, TinyCatalog, desired, listed, record, spec, state, want
 
 from vidspec.core.errors import PreventDestroy
 from vidspec.plan import Plan, Regenerate, plan_schema

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from apply_env import DEFAULTS, ApplyEnv, make_env, manifest, simple_videos
-from test_foreach_load import load, problems
+from foreach_files import load, problems
 
 from vidspec.plan.actions import Delete, Forget
 

@@ -11,10 +11,9 @@ import os
 import re
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from test_plan_fixtures import (
+from plan_fixtures import (
     CDN,
     NOW,
     NOZ,
@@ -27,6 +26,7 @@ from test_plan_fixtures import (
     state,
     want,
 )
+from repo_paths import GOLDEN
 
 from vidspec.emulator.vidnoz.catalog import AVATARS, VOICES, avatar_list, voice_list
 from vidspec.plan import Plan
@@ -40,7 +40,6 @@ from vidspec.render.rows import word_diff, word_diff_plain
 from vidspec.render.text import render_text
 from vidspec.state.model import PendingRecord
 
-GOLDEN = Path(__file__).parent / "golden"
 ANNA, JENNY = AVATARS[0]["id"], VOICES[0]["id"]
 
 

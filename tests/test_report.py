@@ -18,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from repo_paths import GOLDEN
 from report_env import ADDRESSES, IMG_NAME, SCRIPT_NAME, applied_project, page_data
 
 import vidspec.cli.report as cli_report
@@ -31,7 +32,6 @@ from vidspec.render.report import render_report, script_json
 from vidspec.state import open_state_store
 from vidspec.state.observed import Observed, Seen, save_observed
 
-GOLDEN = Path(__file__).parent / "golden"
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 
 

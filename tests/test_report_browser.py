@@ -1,7 +1,8 @@
 """``vidspec report``'s page in a real browser (Debian's Chromium through Playwright, over
 ``file://``): the page of a sandbox apply shows its cards, searches, filters, follows an
 anchor, plays the saved files, and shows a hostile name as text. A page of 3,000 videos keeps
-only what is in view in the DOM. Skipped without Chromium or playwright (``tests/browser.py``);
+only what is in view in the DOM. Skipped without Chromium or playwright
+(``tests/support/browser.py``);
 ``.ci/run`` sets VIDSPEC_REQUIRE_BROWSER=1, which turns the skip into a failure."""
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def report_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The page of a sandbox apply (``tests/report_env.py``), as ``vidspec report`` wrote it."""
+    """The page of a sandbox apply (``tests/support/report_env.py``), as ``vidspec report``
+    wrote it."""
     root = tmp_path_factory.mktemp("gallery") / "acme"
     clock = applied_project(root)
     with pytest.MonkeyPatch.context() as patch:

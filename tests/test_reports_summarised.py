@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from apply_env import TOKEN, ApplyEnv, make_env
-from test_foreach_load import load, promo
+from foreach_files import load, promo
 
 from vidspec.app.apply import ApplyRequest, apply_session
 from vidspec.cli.reporters import BarReporter, LineReporter

@@ -17,63 +17,25 @@ pytest.importorskip("boto3", reason="the S3 tests need the test extra (boto3, mo
 from s3_env import (
     KEY,
     KEY_ID,
+    SANDBOX,
     SECRET,
+    Runner,
     S3Env,
     assert_no_credentials,
     assert_no_credentials_in_tree,
     s3_environ,
+    s3_project,
+    videos,
 )
 
-from vidspec.cli import main
 from vidspec.core.errors import BackendError, ManifestError
 from vidspec.project.config import load_project
 from vidspec.state import LocalStateStore, open_state_store
-
-SANDBOX = """\
-provider:
-  kind: sandbox
-  options: {queue_seconds: 0.05, processing_seconds: 0.1, post_limit: 100/1s}
-"""
-MANIFEST = """\
-defaults:
-  actor: {name: Natalia, version: 4.0.0, style: dressshirt, shot: waist, size: HD}
-  voice: Sara
-videos:
-"""
-
-
-def videos(*names: str) -> str:
-    return MANIFEST + "".join(
-        f"  {n}:\n    video_name: {n.title()}\n    script: Hello from {n}.\n" for n in names
-    )
-
-
-class Runner:
-    """Runs the CLI in-process and keeps every output, to look for credentials at the end."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
-        self.capsys = capsys
-        self.outputs: list[str] = []
-
-    def __call__(self, root: Path, *args: str) -> tuple[int, str, str]:
-        self.capsys.readouterr()
-        with pytest.raises(SystemExit) as exited:
-            main(["-C", str(root), *args])
-        out = self.capsys.readouterr()
-        self.outputs += [out.out, out.err]
-        assert "Traceback" not in out.err, out.err
-        return int(exited.value.code or 0), out.out, out.err
 
 
 @pytest.fixture
 def run(capsys: pytest.CaptureFixture[str]) -> Runner:
     return Runner(capsys)
-
-
-def s3_project(s3: S3Env, root: Path, *names: str) -> Path:
-    s3.write_project(root, provider=SANDBOX)
-    (root / "videos" / "main.yaml").write_text(videos(*names), encoding="utf-8")
-    return root
 
 
 def local_project(root: Path, *names: str) -> Path:

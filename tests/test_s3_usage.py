@@ -18,8 +18,7 @@ import pytest
 
 pytest.importorskip("boto3", reason="the S3 tests need the test extra (boto3, moto)")
 from apply_env import TOKEN, ApplyEnv, apply_command, cli_environ, simple_videos, write_project
-from s3_env import KEY, S3Env, s3_environ
-from test_s3_cli import Runner, s3_project
+from s3_env import KEY, Runner, S3Env, s3_environ, s3_project
 
 from vidspec.emulator import EmulatorSettings, serve
 from vidspec.state.s3usage import FLUSH_EVERY

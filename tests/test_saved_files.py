@@ -14,13 +14,12 @@ from typing import Any
 import jsonschema
 import pytest
 from apply_env import ApplyEnv, make_env, manifest, simple_videos
+from repo_paths import SCHEMAS
 
 from vidspec.plan.actions import Delete, Move
 from vidspec.state import DownloadRecord
 
-SCHEMA = json.loads(
-    (Path(__file__).parent.parent / "vidspec" / "schemas" / "plan.schema.json").read_text()
-)
+SCHEMA = json.loads((SCHEMAS / "plan.schema.json").read_text())
 
 
 @pytest.fixture

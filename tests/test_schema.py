@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
+from repo_paths import SCHEMAS
 
 from vidspec.cli import main
 from vidspec.project.schema import manifest_schema, project_schema, text_paths
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "vidspec" / "schemas"
+SCHEMA_DIR = SCHEMAS
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_import import TOKEN, Env, actions, project_env
+from project_env import TOKEN, Env, actions, project_env
 
 from vidspec.app.providers import open_provider
 from vidspec.plan.normalize import canonical_paths, canonical_spec, spelled_like

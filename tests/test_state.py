@@ -9,52 +9,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from test_plan_fixtures import NOW, record, spec
+from plan_fixtures import NOW, full_state, project, record, spec
 
 from vidspec.core.errors import StateCorrupt, StateError, StateMismatch
-from vidspec.project.config import Project, ProviderConfig
-from vidspec.providers.base import TaskState
 from vidspec.state import (
     DownloadRecord,
     LocalStateStore,
-    PendingRecord,
     ProviderRef,
     State,
     StateFormatError,
 )
 from vidspec.state.usage import MonthlyUsage, month_key
-
-
-def project(root: Path, kind: str = "cdnvideo", account: str | None = "acme") -> Project:
-    return Project(
-        root=root,
-        file=root / "vidspec.yaml",
-        provider=ProviderConfig(kind=kind, account=account),
-        state_path=root / ".vidspec" / "state.json",
-    )
-
-
-def full_state() -> State:
-    done = replace(
-        record("v1", spec(), previous=("v0",)),
-        download=DownloadRecord("out/welcome.mp4", 1234, "ab" * 32),
-    )
-    queued = record("v2", spec(name="Promo"), status=TaskState.QUEUED, age=timedelta(minutes=1))
-    pending = PendingRecord(
-        address="late",
-        action="create",
-        spec_hash="sha256:" + "0" * 64,
-        spec={"video_name": "Late"},
-        started_at=NOW,
-        outcome="unknown",
-    )
-    return (
-        State.new(ProviderRef("cdnvideo", "acme"))
-        .with_video("welcome", done)
-        .with_video("promo", queued)
-        .with_pending(pending)
-    )
-
 
 # --- the value ------------------------------------------------------------------------------
 

@@ -8,8 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_plan_fixtures import NOW, record, spec
-from test_state import full_state, project
+from plan_fixtures import NOW, full_state, project, record, spec
 
 from vidspec.core.errors import StateCorrupt
 from vidspec.state import LocalStateStore, PendingRecord

@@ -4,7 +4,7 @@ resolves it"), never "not attempted (not reached)" for work the service carried 
 command still ends with the write's error, and the next plan resolves what was sent.
 
 S3 state on moto's server with a failing-put rule (every PUT from the N-th on answers 403,
-``tests/s3server.py``), N = 5 to 11, so the failure lands at each step of a regenerate: its
+``tests/support/s3server.py``), N = 5 to 11, so the failure lands at each step of a regenerate: its
 write-ahead record, the answer to its POST, its end. The CDNvideo emulator on its clock, the
 real CLI in-process."""
 

@@ -3,7 +3,7 @@
 Client and emulator share one ``ManualClock``: the client's windows (and the waits a 429's
 ``RateLimit-Reset`` asks for) advance that clock, so the emulator sees the same seconds pass
 and no test sleeps. ``emulator.request_log`` is what the server saw, call by call; the hostile
-proxy (``tests/hostile.py``) stands in for a service that misbehaves.
+proxy (``tests/support/hostile.py``) stands in for a service that misbehaves.
 """
 
 from __future__ import annotations

@@ -133,7 +133,7 @@ def test_once_the_video_is_listed_the_plan_adopts_it_and_converges(
 def test_an_abandoned_record_beside_an_unconfirmed_create_keeps_both_headers() -> None:
     """The old note (issue 13 item 15) with issue 19's line: neither "No changes" nor "In
     flight" for records whose videos may not exist."""
-    from test_plan_fixtures import CDN, NOW, desired, spec, state, want
+    from plan_fixtures import CDN, NOW, desired, spec, state, want
 
     from vidspec.plan.planner import plan
     from vidspec.project.model import spec_hash

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from apply_env import real_now_clock
 from click.testing import CliRunner
+from repo_paths import EXAMPLES
 
 from vidspec.app.apply import ApplyRequest, apply_project
 from vidspec.app.workflow import PlanRequest, make_plan
@@ -19,7 +20,7 @@ from vidspec.core.clock import ManualClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.project.config import load_project
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "vidnoz"
+EXAMPLE = EXAMPLES / "vidnoz"
 KEY = "example-key-1234"
 ENVIRON = {"VIDNOZ_API_KEY": KEY}
 

@@ -37,6 +37,7 @@ from vidspec.engine import ActionResult, ApplyResults, EngineOptions, Progress, 
 from vidspec.plan import Plan
 from vidspec.plan.planner import PlanOptions
 from vidspec.plan.polling import PollTiming
+from vidspec.plan.saved import plan_checksum
 from vidspec.project.config import Project, load_project
 from vidspec.providers.base import Rate
 from vidspec.state import State, open_state_store
@@ -456,3 +457,12 @@ def change_for_run(videos: dict[str, dict[str, Any]], run: int, rng: random.Rand
         "script": f"A video added in run {run}.",
         "download": f"out/new-{run}.mp4",
     }
+
+
+def edit_plan(env: ApplyEnv, edit: object) -> None:
+    """Change plan.json with ``edit(doc)`` and sign it again, as a forger would."""
+    path = env.root / "plan.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    edit(doc)  # type: ignore[operator]
+    doc["saved"]["checksum"] = plan_checksum(doc)
+    path.write_text(json.dumps(doc), encoding="utf-8")

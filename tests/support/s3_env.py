@@ -18,6 +18,7 @@ import boto3
 import pytest
 import requests
 
+from vidspec.cli import main
 from vidspec.project.config import Project, load_project
 from vidspec.state import State, open_state_store
 from vidspec.state.s3store import S3StateStore
@@ -105,7 +106,7 @@ def make_s3_env(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> S3Env:
 
 def fail_puts(s3: S3Env, first: int) -> None:
     """From now on, the ``first``-th PUT into the bucket and every later one fail (403
-    AccessDenied; ``tests/s3server.py``); ``first=0`` lifts the rule."""
+    AccessDenied; ``tests/support/s3server.py``); ``first=0`` lifts the rule."""
     answer = requests.post(
         f"{s3.endpoint}/__vidspec__/fail-puts",
         params={"bucket": s3.bucket, "from": str(first)},
@@ -127,3 +128,45 @@ def assert_no_credentials_in_tree(root: Path) -> None:
     for path in root.rglob("*"):
         if path.is_file():
             assert_no_credentials(path.read_bytes())
+
+
+SANDBOX = """\
+provider:
+  kind: sandbox
+  options: {queue_seconds: 0.05, processing_seconds: 0.1, post_limit: 100/1s}
+"""
+MANIFEST = """\
+defaults:
+  actor: {name: Natalia, version: 4.0.0, style: dressshirt, shot: waist, size: HD}
+  voice: Sara
+videos:
+"""
+
+
+def videos(*names: str) -> str:
+    return MANIFEST + "".join(
+        f"  {n}:\n    video_name: {n.title()}\n    script: Hello from {n}.\n" for n in names
+    )
+
+
+class Runner:
+    """Runs the CLI in-process and keeps every output, to look for credentials at the end."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
+        self.capsys = capsys
+        self.outputs: list[str] = []
+
+    def __call__(self, root: Path, *args: str) -> tuple[int, str, str]:
+        self.capsys.readouterr()
+        with pytest.raises(SystemExit) as exited:
+            main(["-C", str(root), *args])
+        out = self.capsys.readouterr()
+        self.outputs += [out.out, out.err]
+        assert "Traceback" not in out.err, out.err
+        return int(exited.value.code or 0), out.out, out.err
+
+
+def s3_project(s3: S3Env, root: Path, *names: str) -> Path:
+    s3.write_project(root, provider=SANDBOX)
+    (root / "videos" / "main.yaml").write_text(videos(*names), encoding="utf-8")
+    return root

@@ -1,6 +1,7 @@
 """moto's S3 server on 127.0.0.1 (a free port): a real S3 protocol server for the backend tests.
 
-Run as ``python tests/s3server.py``: prints ``PORT <n>`` once it listens, serves until killed.
+Run as ``python tests/support/s3server.py``: prints ``PORT <n>`` once it listens, serves until
+killed.
 It is moto's own WSGI application (``moto[server]``) served by werkzeug, as ``moto_server``
 does, with one difference: requests are handled one at a time. moto checks ``If-None-Match``
 and ``If-Match`` and then writes, as two steps; S3 makes a conditional write atomic. Serving

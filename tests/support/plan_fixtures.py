@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from vidspec.core.location import SourceLocation
 from vidspec.plan.diff import flatten
+from vidspec.project.config import Project, ProviderConfig
 from vidspec.project.model import Desired, DesiredVideo, Lifecycle, MovedBlock, spec_hash
 from vidspec.providers.base import Capabilities, CatalogProblem, Quota, Rate, RemoteVideo, TaskState
 from vidspec.state.model import DownloadRecord, PendingRecord, ProviderRef, State, VideoRecord
@@ -284,4 +286,40 @@ def every_kind_plan() -> object:
         NOW,
         PlanOptions(requests_used=312),
         files={"out/tour.mp4": None},  # deleted since it was saved
+    )
+
+
+# --- the state store ------------------------------------------------------------------------
+
+
+def project(root: Path, kind: str = "cdnvideo", account: str | None = "acme") -> Project:
+    """The least ``Project`` a state store opens: ``root``'s ``.vidspec/state.json``."""
+    return Project(
+        root=root,
+        file=root / "vidspec.yaml",
+        provider=ProviderConfig(kind=kind, account=account),
+        state_path=root / ".vidspec" / "state.json",
+    )
+
+
+def full_state() -> State:
+    """A state holding one of each: a done video with a download, a queued one, a pending."""
+    done = replace(
+        record("v1", spec(), previous=("v0",)),
+        download=DownloadRecord("out/welcome.mp4", 1234, "ab" * 32),
+    )
+    queued = record("v2", spec(name="Promo"), status=TaskState.QUEUED, age=timedelta(minutes=1))
+    pending = PendingRecord(
+        address="late",
+        action="create",
+        spec_hash="sha256:" + "0" * 64,
+        spec={"video_name": "Late"},
+        started_at=NOW,
+        outcome="unknown",
+    )
+    return (
+        State.new(ProviderRef("cdnvideo", "acme"))
+        .with_video("welcome", done)
+        .with_video("promo", queued)
+        .with_pending(pending)
     )
