@@ -1,7 +1,7 @@
 """Reliability figures over many seeds: the two reliability tests, each run once per seed.
 
-The tests (``tests/test_reliability_faults.py``, ``tests/test_reliability_crash.py``) each run
-one seed; this script runs the same scenarios, with the same helpers
+The tests (``tests/e2e/test_reliability_faults.py``, ``tests/e2e/test_reliability_crash.py``)
+each run one seed; this script runs the same scenarios, with the same helpers
 (``tests/support/apply_env.py``), over many, and counts instead of asserting:
 
 - **fault injection**: the CDNvideo emulator in this process on a ``ManualClock``, 20% of

@@ -1,6 +1,6 @@
 """``vidspec report``: the gallery page's data from a sandbox apply, the escaping of what a
 server or a manifest said, the CSP, the saved files' links, and writing the page safely.
-The page in a real browser: tests/test_report_browser.py."""
+The page in a real browser: tests/e2e/test_report_browser.py."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Hostile input files (issue 10): every one gets a located, clear error from `vidspec
 validate`, never a traceback, never a hang, never a file written or read outside the project.
 
-The corpus is ``tests/hostile/``: ``manifests/*`` are placed as ``videos/<name>`` beside a plain
+The corpus is ``tests/e2e/hostile/``: ``manifests/*`` are placed as ``videos/<name>`` beside a plain
 vidspec.yaml, ``projects/*`` stand as vidspec.yaml beside a good manifest. ``expected.json``
 holds, per file, the exact lines `vidspec validate` prints before "N problems found." (read
 and checked by hand when a file was added). Cases that need the file system (symlinks, a FIFO,

@@ -1,7 +1,7 @@
 """The three plan renderers against whole golden files (never substrings).
 
 Regenerate the files after an intended change with ``VIDSPEC_UPDATE_GOLDEN=1 pytest
-tests/test_render_golden.py`` and review the diff like any other change.
+tests/unit/test_render_golden.py`` and review the diff like any other change.
 """
 
 from __future__ import annotations

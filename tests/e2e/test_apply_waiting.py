@@ -29,7 +29,7 @@ def calls(env: ApplyEnv, method: str, kind: str, since: int = 0) -> int:
 
 def test_the_engine_polls_on_the_schedule_of_the_flights_in_flight() -> None:
     """``PollSchedule`` runs ``vidspec.plan.polling.Schedule`` on the engine's clock: rounds
-    when the videos in flight should be ready (``tests/test_polling.py`` has the rules)."""
+    when the videos in flight should be ready (``tests/unit/test_polling.py`` has the rules)."""
     clock = ManualClock()
     sent: list[float] = [clock.monotonic()]
     schedule = PollSchedule(WaitPolicy(), clock, 120.0, lambda: sent)

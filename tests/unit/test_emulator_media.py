@@ -1,5 +1,5 @@
 """The emulators' video files: a real, playable MP4 (a VP9 track of 2 seconds), one file per
-id. That it plays in Chromium: tests/test_report_browser.py."""
+id. That it plays in Chromium: tests/e2e/test_report_browser.py."""
 
 from __future__ import annotations
 
