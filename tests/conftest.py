@@ -1,5 +1,6 @@
-"""Fixtures every test file may use: a movable clock, served emulators of both kinds, a clean
-environment, a project factory, and an S3 server (moto) for the S3 state backend."""
+"""Fixtures every test file may use: the CLI in-process, a movable clock, served emulators of
+both kinds, a clean environment, a project factory, and an S3 server (moto) for the S3 state
+backend."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 import requests
+from cli_run import CI_VARIABLES, Cli
 from projects import SECRET_NAMES, write_project_file
 from repo_paths import SUPPORT
 
@@ -28,6 +30,16 @@ def _user_cache_in_tmp(
     """The user's cache directory (platformdirs: the Vidnoz pace across commands) of every
     test is its own, never the real one: no test sees another's last call."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """``cli(root, *args, env=None, input=None)``: ``vidspec -C root ARGS`` in-process, returns
+    ``(code, out, err)`` (``tests/support/cli_run.py``). The CI variables of the shell that runs
+    the tests are unset first."""
+    for name in CI_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return Cli(capsys, monkeypatch)
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-from vidspec.cli import main
+from cli_run import Cli
 
 PROJECT = "version: 1\nprovider: {kind: sandbox}\nmanifests: ['videos/*.yaml']\n"
 BAD = """\
@@ -34,14 +33,6 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(list(args))
-    out, err = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 1), out, err
-
-
 EXPECTED = (
     "::error file=videos-project/videos/main.yaml,line=6,col=5,title=vidspec::"
     "voice must be text, not a number (put the value in quotes: '12')\n"
@@ -50,34 +41,32 @@ EXPECTED = (
 
 @pytest.mark.parametrize("command", ["validate", "plan"])
 def test_github_workflow_commands_with_the_flag_or_on_actions(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, command: str
 ) -> None:
-    code, out, err = run(capsys, command, "--format", "github")
+    code, out, err = cli(command, "--format", "github")
     assert code == 1
     assert out == EXPECTED
     assert "videos/main.yaml:6:5: voice must be text" in err  # the human list stays
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    assert run(capsys, command)[:2] == (1, EXPECTED)
-    code, out, _ = run(capsys, command, "--format", "text")
+    assert cli(command)[:2] == (1, EXPECTED)
+    code, out, _ = cli(command, "--format", "text")
     assert (code, out) == (1, "")
 
 
-def test_workflow_command_data_is_escaped(
-    capsys: pytest.CaptureFixture[str], project: Path
-) -> None:
+def test_workflow_command_data_is_escaped(cli: Cli, project: Path) -> None:
     (project / "videos" / "main.yaml").write_text(
         BAD.replace("voice: 12", "voice: Sara\n  bad,name:%: 3"), encoding="utf-8"
     )
-    code, out, _ = run(capsys, "validate", "--format", "github")
+    code, out, _ = cli("validate", "--format", "github")
     assert code == 1
     assert out.startswith("::error file=videos-project/videos/main.yaml,line=")
     for line in out.splitlines():
         assert line.count("::") == 2  # the message cannot open another command
 
 
-def test_gitlab_code_quality_report(capsys: pytest.CaptureFixture[str], project: Path) -> None:
+def test_gitlab_code_quality_report(cli: Cli, project: Path) -> None:
     report = project / "gl-code-quality.json"
-    code, out, _ = run(capsys, "validate", "--format", "gitlab", "--report", str(report))
+    code, out, _ = cli("validate", "--format", "gitlab", "--report", str(report))
     assert (code, out) == (1, "")
     (issue,) = json.loads(report.read_text(encoding="utf-8"))
     assert issue["location"] == {"path": "videos-project/videos/main.yaml", "lines": {"begin": 6}}
@@ -85,13 +74,13 @@ def test_gitlab_code_quality_report(capsys: pytest.CaptureFixture[str], project:
     assert issue["description"].startswith("voice must be text")
     assert len(issue["fingerprint"]) == 64
     (project / "videos" / "main.yaml").write_text(BAD.replace("12", "Sara"), encoding="utf-8")
-    code, _, err = run(capsys, "validate", "--format", "gitlab", "--report", str(report))
+    code, _, err = cli("validate", "--format", "gitlab", "--report", str(report))
     assert code == 0, err
     assert json.loads(report.read_text(encoding="utf-8")) == []
 
 
-def test_format_and_report_go_together(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "validate", "--format", "gitlab")
+def test_format_and_report_go_together(cli: Cli) -> None:
+    code, _, err = cli("validate", "--format", "gitlab")
     assert code == 1 and "--format gitlab needs --report FILE" in err
-    code, _, err = run(capsys, "validate", "--report", "x.json")
+    code, _, err = cli("validate", "--report", "x.json")
     assert code == 1 and "--report goes with --format gitlab" in err

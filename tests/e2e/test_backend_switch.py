@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("boto3", reason="the S3 tests need the test extra (boto3, moto)")
-from paid_env import Cli, account_videos, sandbox_project
+from cli_run import Cli
+from paid_env import account_videos, sandbox_project
 from s3_env import KEY, S3Env, assert_no_credentials
 
 VIDEOS = (
@@ -22,10 +23,9 @@ VIDEOS = (
 )
 
 
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Cli:
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # messages name files relative to the working directory
-    return Cli(capsys)
 
 
 def project(root: Path, state: str = "") -> Path:

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from vidspec.app.catalog import fetch_catalog_document
-from vidspec.cli import main
 from vidspec.core.clock import ManualClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.emulator.cdnvideo.catalog import configurations
@@ -44,13 +43,6 @@ Quota: 544 of 560 minutes left.
 """
 
 
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return int(exited.value.code or 0), out, err
-
-
 def _write_project(root: Path, provider: str) -> Path:
     (root / "vidspec.yaml").write_text(f"version: 1\nprovider:\n{provider}", encoding="utf-8")
     return root
@@ -61,23 +53,23 @@ def sandbox_project(tmp_path: Path) -> Path:
     return _write_project(tmp_path, "  kind: sandbox\n")
 
 
-def test_catalog_prints_readable_tables_offline(capsys, sandbox_project):
-    code, out, err = _run(capsys, "-C", str(sandbox_project), "catalog")
+def test_catalog_prints_readable_tables_offline(cli, sandbox_project):
+    code, out, err = cli("-C", str(sandbox_project), "catalog")
     assert (code, err) == (0, "")
     assert out == GOLDEN
     assert (sandbox_project / ".vidspec" / "sandbox").is_dir()
 
 
-def test_catalog_json_is_the_catalog_document(capsys, sandbox_project):
-    code, out, _ = _run(capsys, "-C", str(sandbox_project), "catalog", "--json")
+def test_catalog_json_is_the_catalog_document(cli, sandbox_project):
+    code, out, _ = cli("-C", str(sandbox_project), "catalog", "--json")
     assert code == 0
     expected = CdnvideoCatalog.from_configurations(configurations(560.0, 544.0)).to_json()
     assert json.loads(out) == expected
 
 
-def test_catalog_without_a_provider_section_uses_the_sandbox(capsys, tmp_path):
+def test_catalog_without_a_provider_section_uses_the_sandbox(cli, tmp_path):
     (tmp_path / "vidspec.yaml").write_text("version: 1\n", encoding="utf-8")
-    code, out, _ = _run(capsys, "-C", str(tmp_path), "catalog")
+    code, out, _ = cli("-C", str(tmp_path), "catalog")
     assert code == 0 and out == GOLDEN
 
 
@@ -87,7 +79,7 @@ def emulator_settings() -> EmulatorSettings:
 
 
 def test_with_cdnvideo_credentials_the_catalog_is_one_request(
-    capsys, tmp_path, emulator: EmulatorServer, monkeypatch
+    cli, tmp_path, emulator: EmulatorServer, monkeypatch
 ):
     monkeypatch.setenv("CDN_TOKEN", "cli-SECRET-token")
     root = _write_project(
@@ -95,37 +87,37 @@ def test_with_cdnvideo_credentials_the_catalog_is_one_request(
         f"  kind: cdnvideo\n  account: acme\n  base_url: {emulator.base_url}\n"
         "  token: env/CDN_TOKEN\n",
     )
-    code, out, err = _run(capsys, "-C", str(root), "-vv", "catalog", "--json")
+    code, out, err = cli("-C", str(root), "-vv", "catalog", "--json")
     assert code == 0
     assert json.loads(out)["quota"] == {"unit": "minutes", "limit": 560.0, "left": 544.0}
     assert emulator.request_log == [("GET", "/app/th-api/v1/accounts/acme/configurations", 200)]
     assert "cli-SECRET-token" not in out + err
 
 
-def test_a_missing_secret_is_a_clear_error_not_a_traceback(capsys, tmp_path, monkeypatch):
+def test_a_missing_secret_is_a_clear_error_not_a_traceback(cli, tmp_path, monkeypatch):
     monkeypatch.delenv("CDN_TOKEN", raising=False)
     root = _write_project(tmp_path, "  kind: cdnvideo\n  account: acme\n  token: env/CDN_TOKEN\n")
-    code, out, err = _run(capsys, "-C", str(root), "catalog")
+    code, out, err = cli("-C", str(root), "catalog")
     assert code == 1 and out == ""
     assert "environment variable CDN_TOKEN is not set" in err
     assert "export CDN_TOKEN=" in err and "Traceback" not in err
 
 
-def test_a_refused_token_is_a_clear_error(capsys, tmp_path, emulator, monkeypatch):
+def test_a_refused_token_is_a_clear_error(cli, tmp_path, emulator, monkeypatch):
     monkeypatch.setenv("CDN_TOKEN", "not-the-token")
     root = _write_project(
         tmp_path,
         f"  kind: cdnvideo\n  account: acme\n  base_url: {emulator.base_url}\n"
         "  token: env/CDN_TOKEN\n",
     )
-    code, _, err = _run(capsys, "-C", str(root), "catalog")
+    code, _, err = cli("-C", str(root), "catalog")
     assert code == 1
     assert "invalid account" in err and "HTTP 403" in err
     assert "not-the-token" not in err and "Traceback" not in err
 
 
-def test_without_a_project_file_it_says_what_to_do(capsys, tmp_path):
-    code, out, err = _run(capsys, "-C", str(tmp_path), "catalog")
+def test_without_a_project_file_it_says_what_to_do(cli, tmp_path):
+    code, out, err = cli("-C", str(tmp_path), "catalog")
     assert code == 1 and out == ""
     assert "no vidspec.yaml" in err
 

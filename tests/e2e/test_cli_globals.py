@@ -11,26 +11,19 @@ from pathlib import Path
 
 import click
 import pytest
+from cli_run import Cli
 
-from vidspec.cli import COMMANDS, cli, main
+from vidspec.cli import COMMANDS
+from vidspec.cli import cli as vidspec_cli
 
 ESC = "\x1b["
 
 
 @pytest.fixture
-def project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+def project(tmp_path: Path, cli: Cli) -> Path:
     root = tmp_path / "proj"
-    assert run(capsys, "init", str(root))[0] == 0  # the sandbox project: hello, globe-tour
+    assert cli("init", str(root))[0] == 0  # the sandbox project: hello, globe-tour
     return root
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exited:
-        main(list(args))
-    out = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 1), out.out, out.err
 
 
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -40,13 +33,13 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_C_after_the_subcommand_runs_in_that_directory(
-    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(project.parent)  # no vidspec.yaml here or above
-    code, out, err = run(capsys, "plan", "--no-refresh", "-C", str(project))
+    code, out, err = cli("plan", "--no-refresh", "-C", str(project))
     assert code == 0, err
     assert "# hello will be created" in out
-    code, out, err = run(capsys, "validate", "-C", "proj")  # relative to the working directory
+    code, out, err = cli("validate", "-C", "proj")  # relative to the working directory
     assert code == 0, err
     assert "2 videos in 1 file are valid" in out
 
@@ -54,52 +47,48 @@ def test_C_after_the_subcommand_runs_in_that_directory(
 @pytest.mark.parametrize("spelling", ["--no-color", "-no-color"])
 def test_no_color_after_the_subcommand_turns_colour_off(
     project: Path,
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
     monkeypatch: pytest.MonkeyPatch,
     spelling: str,
 ) -> None:
     terminal(monkeypatch)
-    code, coloured, err = run(capsys, "-C", str(project), "plan", "--no-refresh")
+    code, coloured, err = cli("-C", str(project), "plan", "--no-refresh")
     assert code == 0, err
     assert ESC in coloured  # the terminal gets colour by default...
-    code, plain, err = run(capsys, "-C", str(project), "plan", "--no-refresh", spelling)
+    code, plain, err = cli("-C", str(project), "plan", "--no-refresh", spelling)
     assert code == 0, err
     assert ESC not in plain  # ...and none with the option after the subcommand
-    assert plain == run(capsys, "-C", str(project), spelling, "plan", "--no-refresh")[1]
+    assert plain == cli("-C", str(project), spelling, "plan", "--no-refresh")[1]
 
 
 def test_nested_groups_take_them_after_either_name(
-    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(project.parent)
-    assert run(capsys, "apply", "-C", "proj", "--auto-approve")[0] == 0
-    listed = run(capsys, "-C", str(project), "state", "list")
+    assert cli("apply", "-C", "proj", "--auto-approve")[0] == 0
+    listed = cli("-C", str(project), "state", "list")
     assert listed[0] == 0 and "hello" in listed[1]
-    assert run(capsys, "state", "list", "-C", "proj") == listed
-    assert run(capsys, "state", "-C", "proj", "list") == listed
-    assert run(capsys, "state", "show", "hello", "-C", "proj", "-no-color")[0] == 0
-    assert run(capsys, "backend", "check", "-C", "proj")[0] == 0
+    assert cli("state", "list", "-C", "proj") == listed
+    assert cli("state", "-C", "proj", "list") == listed
+    assert cli("state", "show", "hello", "-C", "proj", "-no-color")[0] == 0
+    assert cli("backend", "check", "-C", "proj")[0] == 0
 
 
-def test_a_later_C_is_relative_to_an_earlier_one_like_git(
-    project: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, out, err = run(capsys, "-C", str(project.parent), "validate", "-C", "proj")
+def test_a_later_C_is_relative_to_an_earlier_one_like_git(project: Path, cli: Cli) -> None:
+    code, out, err = cli("-C", str(project.parent), "validate", "-C", "proj")
     assert code == 0, err
     assert "2 videos in 1 file are valid" in out
 
 
-def test_a_missing_directory_after_the_subcommand_is_a_usage_error(
-    project: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, _, err = run(capsys, "plan", "-C", str(project / "nowhere"))
+def test_a_missing_directory_after_the_subcommand_is_a_usage_error(project: Path, cli: Cli) -> None:
+    code, _, err = cli("plan", "-C", str(project / "nowhere"))
     assert code == 1
     assert f"-C {project / 'nowhere'}: no such directory" in err
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_every_command_and_subcommand_takes_the_global_options(name: str) -> None:
-    command = cli.get_command(click.Context(cli), name)
+    command = vidspec_cli.get_command(click.Context(vidspec_cli), name)
     assert command is not None
     commands = [command]
     if isinstance(command, click.Group):

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_run import Cli
 
-from vidspec.cli import main
 from vidspec.core.errors import LockHeld
 from vidspec.project.config import load_project
 from vidspec.state import LocalStateStore, LockInfo
@@ -71,15 +71,6 @@ def stale(root: Path) -> LockInfo:
     return info
 
 
-def run(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exited:
-        main(["-C", str(root), *args])
-    out = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 1), out.out, out.err
-
-
 def lock_is_free(root: Path) -> bool:
     store = LocalStateStore(load_project(root))
     try:
@@ -90,29 +81,27 @@ def lock_is_free(root: Path) -> bool:
 
 
 def test_a_live_holder_on_this_machine_is_refused_naming_its_pid(
-    root: Path, holder: LockInfo, capsys: pytest.CaptureFixture[str]
+    root: Path, holder: LockInfo, cli: Cli
 ) -> None:
-    code, out, err = run(root, capsys, "force-unlock", "-f", holder.id)
+    code, out, err = cli(root, "force-unlock", "-f", holder.id)
     assert (code, out) == (1, "")
     assert f"the lock's holder is still running: process {holder.pid} on this machine" in err
     assert f"vidspec force-unlock --force --force {holder.id}" in err
     assert not lock_is_free(root)
 
 
-def test_a_stale_lock_breaks_with_one_force(
-    root: Path, stale: LockInfo, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, out, err = run(root, capsys, "force-unlock", "-f", stale.id)
+def test_a_stale_lock_breaks_with_one_force(root: Path, stale: LockInfo, cli: Cli) -> None:
+    code, out, err = cli(root, "force-unlock", "-f", stale.id)
     assert code == 0, err
     assert out.startswith("The lock was removed")
     assert lock_is_free(root)
 
 
 def test_the_right_id_and_force_twice_break_a_live_holders_lock(
-    root: Path, holder: LockInfo, capsys: pytest.CaptureFixture[str]
+    root: Path, holder: LockInfo, cli: Cli
 ) -> None:
     assert not lock_is_free(root)
-    code, out, err = run(root, capsys, "force-unlock", "--force", "--force", holder.id)
+    code, out, err = cli(root, "force-unlock", "--force", "--force", holder.id)
     assert code == 0, err
     assert out == (
         f"The lock was removed (it was held by {holder.user}@{holder.host}, pid {holder.pid}, "
@@ -121,10 +110,8 @@ def test_the_right_id_and_force_twice_break_a_live_holders_lock(
     assert lock_is_free(root)  # although the hung holder still runs
 
 
-def test_a_wrong_id_is_refused_showing_the_holder(
-    root: Path, holder: LockInfo, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, out, err = run(root, capsys, "force-unlock", "-f", WRONG_ID)
+def test_a_wrong_id_is_refused_showing_the_holder(root: Path, holder: LockInfo, cli: Cli) -> None:
+    code, out, err = cli(root, "force-unlock", "-f", WRONG_ID)
     assert (code, out) == (1, "")
     assert f"lock ID {WRONG_ID} does not match the current lock ({holder.id})" in err
     assert f"ID:      {holder.id}" in err
@@ -134,20 +121,18 @@ def test_a_wrong_id_is_refused_showing_the_holder(
     assert not lock_is_free(root)
 
 
-def test_without_a_lock_there_is_nothing_to_unlock(
-    root: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, _, err = run(root, capsys, "force-unlock", "-f", WRONG_ID)
+def test_without_a_lock_there_is_nothing_to_unlock(root: Path, cli: Cli) -> None:
+    code, _, err = cli(root, "force-unlock", "-f", WRONG_ID)
     assert code == 1
     assert "there is nothing to unlock" in err
 
 
 def test_a_piped_yes_breaks_the_lock(
-    root: Path, stale: LockInfo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    root: Path, stale: LockInfo, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`echo yes | vidspec force-unlock ID`, as `echo yes | vidspec apply` (issue 20 item 13)."""
     monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
-    code, out, err = run(root, capsys, "force-unlock", stale.id)
+    code, out, err = cli(root, "force-unlock", stale.id)
     assert code == 0, err
     assert "Do you really want to force-unlock?" in out
     assert f"ID:      {stale.id}" in out
@@ -159,12 +144,12 @@ def test_a_piped_yes_breaks_the_lock(
 def test_anything_but_yes_cancels_without_an_error(
     root: Path,
     stale: LockInfo,
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
     monkeypatch: pytest.MonkeyPatch,
     piped: str,
 ) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(piped))
-    code, _, err = run(root, capsys, "force-unlock", stale.id)
+    code, _, err = cli(root, "force-unlock", stale.id)
     assert code == 1
     assert err.startswith("Force-unlock cancelled: nothing was changed.\n"), err
     assert "Error" not in err

@@ -5,24 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cli_run import Cli
 from repo_paths import REPO
 
 from vidspec.cli import main
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(list(args))
-    out, err = capsys.readouterr()
-    assert isinstance(exited.value.code, int)
-    return exited.value.code, out, err
-
-
 def test_init_writes_a_project_that_validates(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    code, out, err = run(capsys, "init", "acme")
+    code, out, err = cli("init", "acme")
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         "wrote acme/.gitignore",
@@ -30,7 +23,7 @@ def test_init_writes_a_project_that_validates(
         "wrote acme/vidspec.yaml",
         "Next: vidspec -C acme validate",
     ]
-    code, out, err = run(capsys, "-C", "acme", "validate")
+    code, out, err = cli("-C", "acme", "validate")
     assert (code, out) == (0, "2 videos in 1 file are valid.\n")
     assert err.startswith("Not checked against the provider's catalog"), err
     project = (tmp_path / "acme" / "vidspec.yaml").read_text(encoding="utf-8")
@@ -53,11 +46,11 @@ def test_gitignore_keeps_local_files_out_but_not_the_state(tmp_path: Path) -> No
 
 
 def test_init_refuses_to_overwrite_and_writes_nothing(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     Path("vidspec.yaml").write_text("version: 1\n# mine\n", encoding="utf-8")
-    code, out, err = run(capsys, "init")
+    code, out, err = cli("init")
     assert (code, out) == (1, "")
     assert err == (
         "Error: init would overwrite vidspec.yaml\n"
@@ -80,15 +73,15 @@ def test_init_appends_to_an_existing_gitignore(tmp_path: Path) -> None:
 
 
 def test_init_into_a_file_is_an_error_not_a_traceback(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     Path("taken").write_text("x", encoding="utf-8")
-    assert run(capsys, "init", "taken") == (1, "", "Error: taken is a file, not a directory\n")
+    assert cli("init", "taken") == (1, "", "Error: taken is a file, not a directory\n")
 
 
 def test_item10_17_init_never_writes_through_a_planted_symlink(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 10 item 17: dangling symlinks in the target directory point wherever they like."""
     project, elsewhere = tmp_path / "acme", tmp_path / "elsewhere"
@@ -98,7 +91,7 @@ def test_item10_17_init_never_writes_through_a_planted_symlink(
     Path("vidspec.yaml").symlink_to(elsewhere / "owned.yaml")  # dangling
     Path(".gitignore").symlink_to(elsewhere / "bashrc")  # dangling too
     Path("videos").symlink_to(elsewhere / "videos")  # a folder that does not exist
-    code, out, err = run(capsys, "init")
+    code, out, err = cli("init")
     assert (code, out) == (1, "")
     assert err == (
         "Error: init would write through the symlink .gitignore, videos, vidspec.yaml\n"
@@ -121,14 +114,14 @@ def _tree(root: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize("example", ["quickstart", "bulk", "vidnoz"])
 def test_init_example_writes_the_example_shipped_in_the_package(
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     example: str,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("VIDNOZ_API_KEY", "k")
-    code, out, err = run(capsys, "init", "--example", example, "demo")
+    code, out, err = cli("init", "--example", example, "demo")
     assert (code, err) == (0, "")
     assert out.splitlines()[-1] == "Next: vidspec -C demo validate"
     written = _tree(tmp_path / "demo")
@@ -136,23 +129,23 @@ def test_init_example_writes_the_example_shipped_in_the_package(
     # the repository's examples/ are the package's files, one copy (a link each)
     assert (REPO / "examples" / example).resolve() == REPO / "vidspec" / "examples" / example
     assert written == _tree(REPO / "examples" / example)
-    code, out, _ = run(capsys, "-C", "demo", "validate")
+    code, out, _ = cli("-C", "demo", "validate")
     assert code == 0 and out.endswith("are valid.\n")
 
 
 def test_init_example_runs_again_and_never_overwrites_another_text(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert run(capsys, "init", "--example", "quickstart", "demo")[0] == 0
+    assert cli("init", "--example", "quickstart", "demo")[0] == 0
     # the same text already there is kept: the README's Quick start may run twice
-    assert run(capsys, "init", "--example", "quickstart", "demo") == (
+    assert cli("init", "--example", "quickstart", "demo") == (
         0,
         "Next: vidspec -C demo validate\n",
         "",
     )
     (tmp_path / "demo" / "vidspec.yaml").write_text("version: 1\n# mine\n", encoding="utf-8")
-    code, out, err = run(capsys, "init", "--example", "quickstart", "demo")
+    code, out, err = cli("init", "--example", "quickstart", "demo")
     assert (code, out) == (1, "")
     assert err.startswith("Error: init would overwrite demo/vidspec.yaml\n")
     assert (tmp_path / "demo" / "vidspec.yaml").read_text(
@@ -161,10 +154,10 @@ def test_init_example_runs_again_and_never_overwrites_another_text(
 
 
 def test_an_unknown_example_is_a_usage_error(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    code, out, err = run(capsys, "init", "--example", "nope", "demo")
+    code, out, err = cli("init", "--example", "nope", "demo")
     assert (code, out) == (1, "")
     assert "'nope' is not one of 'quickstart', 'bulk', 'vidnoz'" in err
     assert not (tmp_path / "demo").exists()

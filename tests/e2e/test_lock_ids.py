@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import filelock
 import pytest
+from cli_run import Cli
 
-from vidspec.cli import main
 from vidspec.core.errors import LockHeld, StateError
 from vidspec.project.config import load_project
 from vidspec.state import LocalStateStore, open_state_store
@@ -33,16 +33,6 @@ BODIES = {
 }
 
 
-def run(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exited:
-        main(["-C", str(root), *args])
-    out = capsys.readouterr()
-    assert "Traceback" not in out.err, out.err
-    code = exited.value.code
-    return (code if isinstance(code, int) else 1), out.out, out.err
-
-
 # --- S3 ------------------------------------------------------------------------------------
 
 
@@ -55,26 +45,26 @@ def s3_root(s3: S3Env, tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("kind", sorted(BODIES))
 def test_an_unreadable_s3_lock_is_named_by_its_etag_and_force_unlock_removes_it(
-    s3: S3Env, s3_root: Path, capsys: pytest.CaptureFixture[str], kind: str
+    s3: S3Env, s3_root: Path, cli: Cli, kind: str
 ) -> None:
     body = BODIES[kind]
     s3.client.put_object(Bucket=s3.bucket, Key=LOCK, Body=body)
     lock_id = hashlib.md5(body).hexdigest()  # the ETag S3 gives a single-part object
-    code, _, err = run(s3_root, capsys, "plan", "--no-refresh")
+    code, _, err = cli(s3_root, "plan", "--no-refresh")
     assert code == 1
     assert f"ID:      {lock_id}" in err
     assert f"is not a vidspec lock note ({len(body)} bytes)" in err
     assert f"vidspec force-unlock {lock_id}" in err
     assert "\x1b[31m" not in err  # nothing of the body reaches the terminal
-    code, out, err = run(s3_root, capsys, "force-unlock", "-f", lock_id)
+    code, out, err = cli(s3_root, "force-unlock", "-f", lock_id)
     assert code == 0, err
     assert "The lock was removed (its holder was unknown:" in out
     assert s3.body(LOCK) is None
-    assert run(s3_root, capsys, "plan", "--no-refresh")[0] == 0
+    assert cli(s3_root, "plan", "--no-refresh")[0] == 0
 
 
 def test_force_unlock_removes_only_the_version_its_id_names(
-    s3: S3Env, s3_root: Path, capsys: pytest.CaptureFixture[str]
+    s3: S3Env, s3_root: Path, cli: Cli
 ) -> None:
     s3.client.put_object(Bucket=s3.bucket, Key=LOCK, Body=BODIES["garbage"])
     with pytest.raises(LockHeld) as caught, s3.store(s3_root).lock("vidspec plan"):
@@ -82,7 +72,7 @@ def test_force_unlock_removes_only_the_version_its_id_names(
     seen = caught.value.lock_id
     assert seen == hashlib.md5(BODIES["garbage"]).hexdigest()
     s3.client.put_object(Bucket=s3.bucket, Key=LOCK, Body=BODIES["truncated"])  # rewritten
-    code, _, err = run(s3_root, capsys, "force-unlock", "-f", seen)
+    code, _, err = cli(s3_root, "force-unlock", "-f", seen)
     assert code == 1
     assert f"lock ID {seen} does not match the current lock" in err
     assert s3.body(LOCK) == BODIES["truncated"]  # the newer version stays
@@ -120,7 +110,7 @@ def store_of(root: Path) -> LocalStateStore:
 
 
 def test_a_garbage_local_note_is_named_by_its_bytes_and_force_unlock_removes_it(
-    local_root: Path, held: filelock.FileLock, capsys: pytest.CaptureFixture[str]
+    local_root: Path, held: filelock.FileLock, cli: Cli
 ) -> None:
     note = local_root / ".vidspec" / "lock.info"
     note.write_bytes(BODIES["truncated"])
@@ -131,7 +121,7 @@ def test_a_garbage_local_note_is_named_by_its_bytes_and_force_unlock_removes_it(
     message = str(caught.value)
     assert f"ID:      {lock_id}" in message and f"vidspec force-unlock {lock_id}" in message
     assert "is not a vidspec lock note (41 bytes)" in message
-    code, out, err = run(local_root, capsys, "force-unlock", "-f", lock_id)
+    code, out, err = cli(local_root, "force-unlock", "-f", lock_id)
     assert code == 0, err
     assert "its holder was unknown" in out
     assert not note.exists() and not (local_root / ".vidspec" / "lock").exists()
@@ -140,7 +130,7 @@ def test_a_garbage_local_note_is_named_by_its_bytes_and_force_unlock_removes_it(
 
 
 def test_a_held_local_lock_without_a_note_is_named_by_its_file(
-    local_root: Path, held: filelock.FileLock, capsys: pytest.CaptureFixture[str]
+    local_root: Path, held: filelock.FileLock, cli: Cli
 ) -> None:
     with pytest.raises(LockHeld) as caught, store_of(local_root).lock("vidspec plan"):
         pass
@@ -148,7 +138,7 @@ def test_a_held_local_lock_without_a_note_is_named_by_its_file(
     assert lock_id is not None and lock_id.startswith("f")
     assert "held by a process that has not recorded who it is" in str(caught.value)
     assert f"vidspec force-unlock {lock_id}" in str(caught.value)
-    assert run(local_root, capsys, "force-unlock", "-f", lock_id)[0] == 0
+    assert cli(local_root, "force-unlock", "-f", lock_id)[0] == 0
     with store_of(local_root).lock("vidspec apply"):
         pass
 

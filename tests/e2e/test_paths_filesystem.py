@@ -10,7 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from paid_env import Cli, account_videos, sandbox_project
+from cli_run import Cli
+from paid_env import account_videos, sandbox_project
 
 from vidspec.core.errors import ManifestError
 from vidspec.engine.localfiles import DownloadPathError, download_target
@@ -30,11 +31,6 @@ PROMO = (
 @pytest.fixture(autouse=True)
 def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # messages name files relative to the working directory
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(capsys)
 
 
 @pytest.mark.parametrize(

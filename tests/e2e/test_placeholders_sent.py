@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 from apply_env import ApplyEnv, edit_plan, make_env, simple_videos
-from paid_env import Cli, account_videos, sandbox_project
+from cli_run import Cli
+from paid_env import account_videos, sandbox_project
 from plan_fixtures import CDN, NOW, desired, record, spec, state, want
 
 from vidspec.core.errors import ManifestError
@@ -32,11 +33,6 @@ ROWS = "sku,product,scale\na1,Garden chair,0.8\nb2,Patio table,1\n"
 @pytest.fixture(autouse=True)
 def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # messages name files relative to the working directory
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(capsys)
 
 
 def load(root: Path, files: dict[str, str]) -> Desired:

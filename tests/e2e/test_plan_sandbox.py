@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_run import Cli
 
 from vidspec.app.sandbox import SANDBOX_ACCOUNT, SANDBOX_TOKEN
-from vidspec.cli import main
 from vidspec.core.clock import SystemClock
 from vidspec.emulator import EmulatorSettings, serve
 from vidspec.project.config import load_project
@@ -45,14 +45,6 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "vidspec.yaml").write_text('version: 1\nmanifests: ["videos/*.yaml"]\n')
     (tmp_path / "videos" / "main.yaml").write_text(MANIFEST)
     return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exited:
-        main(["-C", str(root), *args])
-    out = capsys.readouterr()
-    return int(exited.value.code or 0), out.out, out.err
 
 
 def manage_in_sandbox(root: Path, addresses: list[str]) -> dict[str, str]:
@@ -90,18 +82,16 @@ def actions(out: str) -> list[tuple[str, str, str]]:
     return [(a["address"], a["action"], a["reason"]) for a in json.loads(out)["actions"]]
 
 
-def test_sandbox_plans_creates_offline(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, project, "plan", "--json", "--detailed-exitcode")
+def test_sandbox_plans_creates_offline(project: Path, cli: Cli) -> None:
+    code, out, err = cli(project, "plan", "--json", "--detailed-exitcode")
     assert code == 2, err
     assert actions(out) == [("promo", "create", "new"), ("welcome", "create", "new")]
     assert json.loads(out)["cost"]["quota_left"] == 544.0
 
 
-def test_sandbox_sees_renames_deletes_and_no_changes(
-    project: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_sandbox_sees_renames_deletes_and_no_changes(project: Path, cli: Cli) -> None:
     ids = manage_in_sandbox(project, ["welcome", "promo"])
-    code, out, err = run(capsys, project, "plan", "--detailed-exitcode")
+    code, out, err = cli(project, "plan", "--detailed-exitcode")
     assert (code, out) == (0, "No changes. Your videos match the manifests.\n"), err
 
     (project / "videos" / "main.yaml").write_text(
@@ -114,7 +104,7 @@ def test_sandbox_sees_renames_deletes_and_no_changes(
     )
     with serve(settings, clock=SystemClock()) as server:
         server.world.delete(ids["promo"])
-    code, out, err = run(capsys, project, "plan", "--json")
+    code, out, err = cli(project, "plan", "--json")
     assert code == 0, err
     assert actions(out) == [
         ("promo", "create", "deleted outside vidspec"),
@@ -122,13 +112,11 @@ def test_sandbox_sees_renames_deletes_and_no_changes(
     ]
 
 
-def test_sandbox_saved_plan_round_trips_through_show(
-    project: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_sandbox_saved_plan_round_trips_through_show(project: Path, cli: Cli) -> None:
     manage_in_sandbox(project, ["welcome"])
-    code, planned, _ = run(capsys, project, "plan", "-o", "out/plan.json")
+    code, planned, _ = cli(project, "plan", "-o", "out/plan.json")
     assert code == 0
-    code, shown, err = run(capsys, project, "show", "out/plan.json")
+    code, shown, err = cli(project, "show", "out/plan.json")
     assert code == 0 and shown == planned
     assert "for sandbox, against state serial 1" in err
     assert textwrap.dedent(planned).count("will be created (new)") == 1

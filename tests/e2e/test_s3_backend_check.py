@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from cli_run import Cli
 
 pytest.importorskip("boto3", reason="the S3 tests need the test extra (boto3, moto)")
 from s3_env import KEY, S3Env, assert_no_credentials
-
-from vidspec.cli import main
 
 NO_SUCH_KEY = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -87,20 +86,9 @@ def careless_s3() -> Iterator[str]:
         server.server_close()
 
 
-def run(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exited:
-        main(["-C", str(root), *args])
-    out = capsys.readouterr()
-    assert "Traceback" not in out.err
-    return int(exited.value.code or 0), out.out, out.err
-
-
-def test_a_store_that_honours_conditions_passes(
-    s3: S3Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_store_that_honours_conditions_passes(s3: S3Env, tmp_path: Path, cli: Cli) -> None:
     s3.write_project(tmp_path)
-    code, out, err = run(capsys, tmp_path, "backend", "check")
+    code, out, err = cli(tmp_path, "backend", "check")
     assert code == 0, err
     assert f"Backend: s3://{s3.bucket}/{KEY} at {s3.endpoint}" in out
     assert "ok    If-None-Match: * is honoured" in out
@@ -112,12 +100,12 @@ def test_a_store_that_honours_conditions_passes(
 
 
 def test_a_store_that_ignores_conditions_is_refused_loudly(
-    s3: S3Env, careless_s3: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    s3: S3Env, careless_s3: str, tmp_path: Path, cli: Cli
 ) -> None:
     s3.write_project(tmp_path)
     text = (tmp_path / "vidspec.yaml").read_text().replace(s3.endpoint, careless_s3)
     (tmp_path / "vidspec.yaml").write_text(text)
-    code, out, err = run(capsys, tmp_path, "backend", "check")
+    code, out, err = cli(tmp_path, "backend", "check")
     assert code == 1
     assert "ok    write and read back" in out
     assert "FAIL  If-None-Match: * is IGNORED" in out
@@ -131,26 +119,26 @@ def test_a_store_that_ignores_conditions_is_refused_loudly(
     assert CarelessS3.objects == {}  # the probe was cleaned up
 
 
-def test_the_local_backend_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_local_backend_check(tmp_path: Path, cli: Cli) -> None:
     (tmp_path / "vidspec.yaml").write_text("version: 1\n")
-    code, out, _ = run(capsys, tmp_path, "backend", "check")
+    code, out, _ = cli(tmp_path, "backend", "check")
     assert code == 0 and "Backend: the local file" in out and "fit" in out
 
 
 def test_no_such_bucket_names_bucket_and_key_and_what_to_do(
-    s3: S3Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    s3: S3Env, tmp_path: Path, cli: Cli
 ) -> None:
     s3.write_project(tmp_path)
     text = (tmp_path / "vidspec.yaml").read_text().replace(s3.bucket, "no-such-bucket-42")
     (tmp_path / "vidspec.yaml").write_text(text)
-    code, _, err = run(capsys, tmp_path, "state", "list")
+    code, _, err = cli(tmp_path, "state", "list")
     assert code == 1
     assert f"cannot read s3://no-such-bucket-42/{KEY}: the bucket no-such-bucket-42" in err
     assert "does not exist" in err and "Create the bucket" in err
 
 
 def test_an_unreachable_store_is_a_network_error_with_a_deadline(
-    s3: S3Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    s3: S3Env, tmp_path: Path, cli: Cli
 ) -> None:
     s3.write_project(tmp_path)
     import socket
@@ -160,18 +148,18 @@ def test_an_unreachable_store_is_a_network_error_with_a_deadline(
         port = free.getsockname()[1]
     text = (tmp_path / "vidspec.yaml").read_text().replace(s3.endpoint, f"http://127.0.0.1:{port}")
     (tmp_path / "vidspec.yaml").write_text(text)
-    code, _, err = run(capsys, tmp_path, "state", "list")
+    code, _, err = cli(tmp_path, "state", "list")
     assert code == 1
     assert f"cannot read s3://{s3.bucket}/{KEY}: the store could not be reached" in err
     assert "after 3 attempts" in err and "Check the network" in err
 
 
 def test_refused_credentials_say_where_credentials_come_from(
-    s3: S3Env, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    s3: S3Env, tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
     s3.write_project(tmp_path)
-    code, _, err = run(capsys, tmp_path, "state", "list")
+    code, _, err = cli(tmp_path, "state", "list")
     assert code == 1
     assert "no AWS credentials were found" in err and "AWS_ACCESS_KEY_ID" in err

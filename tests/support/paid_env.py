@@ -1,17 +1,14 @@
-"""Shared by issue 20's "never pay by mistake" tests: a sandbox project driven through the real
-CLI (in-process), and what the sandbox's account holds afterwards, read back from its data
-directory by serving the same emulator on it (so "no video was generated" is the account's
-word, not the state's)."""
+"""Shared by issue 20's "never pay by mistake" tests: a sandbox project (driven through the
+real CLI by the ``cli`` fixture), and what the sandbox's account holds afterwards, read back
+from its data directory by serving the same emulator on it (so "no video was generated" is the
+account's word, not the state's)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from vidspec.app.sandbox import SANDBOX_ACCOUNT, SANDBOX_TOKEN
-from vidspec.cli import main
 from vidspec.core.clock import SystemClock
 from vidspec.emulator import EmulatorSettings, serve
 from vidspec.project.config import load_project
@@ -40,22 +37,6 @@ def sandbox_project(root: Path, files: dict[str, str | bytes], *, extra: str = "
         else:
             path.write_text(content, encoding="utf-8")
     return root
-
-
-class Cli:
-    """Runs ``vidspec -C ROOT ...`` in-process: an exception that is not a clean exit (a
-    traceback a user would see) fails the test where it happens."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
-        self.capsys = capsys
-
-    def __call__(self, root: Path, *args: str) -> tuple[int, str, str]:
-        self.capsys.readouterr()
-        with pytest.raises(SystemExit) as exited:
-            main(["-C", str(root), *args])
-        out = self.capsys.readouterr()
-        assert "Traceback" not in out.err, out.err
-        return int(exited.value.code or 0), out.out, out.err
 
 
 def account_videos(root: Path) -> list[Any]:

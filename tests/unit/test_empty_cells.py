@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from paid_env import Cli, sandbox_project
+from cli_run import Cli
+from paid_env import sandbox_project
 
 from vidspec.core.errors import ManifestError
 from vidspec.project.config import load_project
@@ -109,9 +110,9 @@ def test_required_in_yaml_rows_and_its_shape(tmp_path: Path) -> None:
     ]
 
 
-def test_validate_prints_the_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_prints_the_warning(tmp_path: Path, cli: Cli) -> None:
     load(tmp_path, promo())
-    code, out, err = Cli(capsys)(tmp_path, "validate")
+    code, out, err = cli(tmp_path, "validate")
     assert (code, out) == (0, "4 videos in 1 file are valid.\n")
     assert (
         "Warning: videos/data/promos.csv:3: for_each of 'promo': column `product` is empty" in err

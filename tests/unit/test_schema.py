@@ -6,21 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_run import Cli
 from jsonschema import Draft202012Validator
 from repo_paths import SCHEMAS
 
-from vidspec.cli import main
 from vidspec.project.schema import manifest_schema, project_schema, text_paths
 
 SCHEMA_DIR = SCHEMAS
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(list(args))
-    out, err = capsys.readouterr()
-    assert isinstance(exited.value.code, int)
-    return exited.value.code, out, err
 
 
 @pytest.mark.parametrize("path", sorted(SCHEMA_DIR.glob("*.json")), ids=lambda p: p.name)
@@ -32,10 +24,10 @@ def test_every_shipped_schema_is_valid_draft_2020_12(path: Path) -> None:
 
 @pytest.mark.parametrize("kind", ["sandbox", "cdnvideo", "vidnoz"])
 def test_vidspec_schema_manifest_prints_a_valid_schema_for_each_kind(
-    kind: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kind: str, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    code, out, err = run(capsys, "schema", "manifest", "--provider", kind)
+    code, out, err = cli("schema", "manifest", "--provider", kind)
     assert (code, err) == (0, "")
     schema = json.loads(out)
     Draft202012Validator.check_schema(schema)
@@ -44,19 +36,17 @@ def test_vidspec_schema_manifest_prints_a_valid_schema_for_each_kind(
     assert schema["$ref"] == f"#/$defs/manifest_{family}"
 
 
-def test_schema_manifest_defaults_to_the_project_s_kind(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_schema_manifest_defaults_to_the_project_s_kind(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "vidspec.yaml").write_text(
         "version: 1\nprovider: {kind: vidnoz, api_key: env/K}\n", encoding="utf-8"
     )
-    code, out, _ = run(capsys, "-C", str(tmp_path), "schema", "manifest")
+    code, out, _ = cli("-C", str(tmp_path), "schema", "manifest")
     assert code == 0
     assert json.loads(out)["$ref"] == "#/$defs/manifest_vidnoz"
 
 
-def test_vidspec_schema_project(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "schema", "project")
+def test_vidspec_schema_project(cli: Cli) -> None:
+    code, out, _ = cli("schema", "project")
     assert code == 0
     schema = json.loads(out)
     Draft202012Validator.check_schema(schema)
@@ -65,10 +55,10 @@ def test_vidspec_schema_project(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_a_printed_manifest_schema_validates_real_manifests_on_its_own(
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
 ) -> None:
     """Editors use the printed schema without vidspec: it must accept and refuse on its own."""
-    _, out, _ = run(capsys, "schema", "manifest", "--provider", "sandbox")
+    _, out, _ = cli("schema", "manifest", "--provider", "sandbox")
     validator = Draft202012Validator(json.loads(out))
     good = {
         "defaults": {"voice": "Sara"},
