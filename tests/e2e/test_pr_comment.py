@@ -14,9 +14,10 @@ from typing import Any
 
 import pr_env
 import pytest
+from cli_run import Cli
 from forge_emulators import Fault, GitHubApi, GitLabApi
 from plan_fixtures import NOW, SCRIPT
-from pr_env import PR, READ, REPO, WRITE, gh_env, gl_env, make_plan, ours, post, run, save
+from pr_env import PR, READ, REPO, WRITE, gh_env, gl_env, make_plan, ours, post, save
 
 from vidspec.app.review import CommentRequest, comment_on_pr, project_name
 from vidspec.core.clock import ManualClock
@@ -301,25 +302,21 @@ def test_gitlab_errors_name_the_host(gitlab: GitLabApi, repo: Path) -> None:
 
 
 def test_cli_comment_then_fingerprint_by_pr_and_by_commit(
-    github: GitHubApi, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    github: GitHubApi, repo: Path, cli: Cli
 ) -> None:
     summary = repo / "summary.md"
     env = gh_env(github, repo, GITHUB_STEP_SUMMARY=str(summary))
     the_plan = make_plan(2)
     save(repo / "plan.json", the_plan)
-    code, out, err = run(["-C", str(repo), "pr", "comment", "plan.json"], env, monkeypatch, capsys)
+    code, out, err = cli(repo, "pr", "comment", "plan.json", env=env)
     assert code == 0, err
     assert "Posted the plan comment of project . on pull request #7 in acme/videos" in err
     assert "2 to create" in summary.read_text(encoding="utf-8")
     github.world.commits[(REPO, "abc123")] = [{"number": PR, "merged_at": "2026-11-02T10:00:00Z"}]
     for args in (["--pr", "7"], ["--commit", "abc123"]):
-        code, out, err = run(
-            ["-C", str(repo), "pr", "fingerprint", *args], env, monkeypatch, capsys
-        )
+        code, out, err = cli(repo, "pr", "fingerprint", *args, env=env)
         assert (code, out) == (0, the_plan.fingerprint + "\n"), err
-    code, out, err = run(
-        ["-C", str(repo), "pr", "fingerprint", "--commit", "fff999"], env, monkeypatch, capsys
-    )
+    code, out, err = cli(repo, "pr", "fingerprint", "--commit", "fff999", env=env)
     assert code == 1 and out == ""
     assert "no pull request on http://127.0.0.1" in err and "fff999" in err
     for text in [out, err, summary.read_text(encoding="utf-8")] + [
@@ -328,13 +325,9 @@ def test_cli_comment_then_fingerprint_by_pr_and_by_commit(
         assert WRITE not in text
 
 
-def test_cli_fingerprint_without_a_comment_exits_1(
-    gitlab: GitLabApi, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
-) -> None:
+def test_cli_fingerprint_without_a_comment_exits_1(gitlab: GitLabApi, repo: Path, cli: Cli) -> None:
     gitlab.world.seed("group/videos", PR, "a human note", system=False)
-    code, out, err = run(
-        ["-C", str(repo), "pr", "fingerprint"], gl_env(gitlab), monkeypatch, capsys
-    )
+    code, out, err = cli(repo, "pr", "fingerprint", env=gl_env(gitlab))
     assert code == 1 and out == ""
     assert "merge request !7 in 42 has no vidspec plan comment for project ." in err
 
@@ -366,35 +359,28 @@ def test_the_token_stays_out_of_the_request_log(github: GitHubApi, repo: Path) -
 
 
 def test_gitlab_cli_comment_and_fingerprint_of_a_merged_commit(
-    gitlab: GitLabApi, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    gitlab: GitLabApi, repo: Path, cli: Cli
 ) -> None:
     the_plan = make_plan(3)
     save(repo / "plan.json", the_plan)
     env = gl_env(gitlab)
     args = ["-C", str(repo), "pr", "comment", "plan.json", "--behavior", "delete-and-new"]
-    code, _, err = run(args, env, monkeypatch, capsys)
+    code, _, err = cli(*args, env=env)
     assert code == 0, err
     assert "Posted the plan comment of project . on merge request !7 in 42" in err
     gitlab.world.commits[("group/videos", "c0ffee")] = [
         {"iid": 3, "state": "opened"},
         {"iid": PR, "state": "merged"},
     ]
-    code, out, err = run(
-        ["-C", str(repo), "pr", "fingerprint", "--commit", "c0ffee"], env, monkeypatch, capsys
-    )
+    code, out, err = cli(repo, "pr", "fingerprint", "--commit", "c0ffee", env=env)
     assert (code, out) == (0, the_plan.fingerprint + "\n"), err
-    code, _, err = run(
-        ["-C", str(repo), "pr", "fingerprint", "--pr", "7", "--commit", "c0ffee"],
-        env,
-        monkeypatch,
-        capsys,
+    code, _, err = cli(
+        "-C", str(repo), "pr", "fingerprint", "--pr", "7", "--commit", "c0ffee", env=env
     )
     assert code == 1 and "--pr and --commit cannot be combined" in err
 
 
-def test_flags_override_the_environment(
-    github: GitHubApi, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
-) -> None:
+def test_flags_override_the_environment(github: GitHubApi, repo: Path, cli: Cli) -> None:
     github.world.add_request("other/repo", 12)
     save(repo / "plan.json", make_plan(1))
     env = {"MY_TOKEN": WRITE}  # no CI variables at all
@@ -402,8 +388,8 @@ def test_flags_override_the_environment(
         "-C", str(repo), "pr", "comment", "plan.json", "--forge", "github",
         "--repo", "other/repo", "--pr", "12", "--api-url", github.url, "--token-env", "MY_TOKEN",
     ]  # fmt: skip
-    code, _, err = run(args, env, monkeypatch, capsys)
+    code, _, err = cli(*args, env=env)
     assert code == 0, err
     assert len(ours(github.world.bodies("other/repo", 12))) == 1
-    code, _, err = run(["-C", str(repo), "pr", "comment", "plan.json"], env, monkeypatch, capsys)
+    code, _, err = cli(repo, "pr", "comment", "plan.json", env=env)
     assert code == 1 and "neither GITHUB_ACTIONS nor GITLAB_CI is set" in err

@@ -13,9 +13,10 @@ from typing import Any
 import pr_env
 import pytest
 from apply_env import DEFAULTS
+from cli_run import Cli
 from forge_emulators import GitHubApi
 from plan_fixtures import CDN, NOW, desired, listed, record, spec, state, want
-from pr_env import PR, REPO, gh_env, run, save
+from pr_env import PR, REPO, gh_env, save
 
 from vidspec.cli import main
 from vidspec.plan import Plan
@@ -49,12 +50,12 @@ def assert_safe(text: str) -> None:
 
 
 def test_the_posted_comment_and_the_step_summary_are_escaped_like_stdout(
-    github: GitHubApi, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    github: GitHubApi, repo: Path, cli: Cli
 ) -> None:
     summary = repo / "summary.md"
     env = gh_env(github, repo, GITHUB_STEP_SUMMARY=str(summary))
     save(repo / "plan.json", hostile_plan())
-    code, _, err = run(["-C", str(repo), "pr", "comment", "plan.json"], env, monkeypatch, capsys)
+    code, _, err = cli(repo, "pr", "comment", "plan.json", env=env)
     assert code == 0, err
     (body,) = github.world.bodies(REPO, PR)
     assert_safe(body)

@@ -15,8 +15,9 @@ from typing import Any
 import pr_env
 import pytest
 from apply_env import ApplyEnv, make_env, simple_videos
+from cli_run import Cli
 from forge_emulators import ACTIONS_BOT, PROJECT_BOT, GitHubApi, GitLabApi, User
-from pr_env import PR, REPO, WRITE, gh_env, gl_env, make_plan, run, save
+from pr_env import PR, REPO, WRITE, gh_env, gl_env, make_plan, save
 
 from vidspec.forges.marker import parse_marker
 from vidspec.plan import load_saved_plan
@@ -60,19 +61,19 @@ def forge(
 
 
 def test_fingerprint_ignores_a_newer_forged_marker_by_another_user(
-    forge: Forge, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    forge: Forge, repo: Path, cli: Cli
 ) -> None:
     reviewed = make_plan(1)
     save(repo / "plan.json", reviewed)
     args = ["-C", str(repo), "pr", "comment", "plan.json"]
-    code, _, err = run(args, forge.env, monkeypatch, capsys)
+    code, _, err = cli(*args, env=forge.env)
     assert code == 0, err
     forged = forge.forge_marker(40)
     merged = {"number": PR, "iid": PR, "merged_at": "2026-11-02T10:00:00Z", "state": "merged"}
     forge.api.world.commits[(forge.repo, "abc123")] = [merged]
     for how in (["--pr", str(PR)], ["--commit", "abc123"]):
         args = ["-C", str(repo), "pr", "fingerprint", *how]
-        code, out, err = run(args, forge.env, monkeypatch, capsys)
+        code, out, err = cli(*args, env=forge.env)
         assert (code, out) == (0, reviewed.fingerprint + "\n"), err
         assert f"Warning: ignored comment {forged['id']}" in err
         assert "is by mallory" in err and "--comment-author" in err
@@ -80,10 +81,10 @@ def test_fingerprint_ignores_a_newer_forged_marker_by_another_user(
 
 
 def test_fingerprint_of_a_pr_with_only_a_forged_marker_is_none(
-    forge: Forge, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    forge: Forge, repo: Path, cli: Cli
 ) -> None:
     forge.forge_marker(3)
-    code, out, err = run(["-C", str(repo), "pr", "fingerprint"], forge.env, monkeypatch, capsys)
+    code, out, err = cli(repo, "pr", "fingerprint", env=forge.env)
     assert (code, out) == (1, ""), err
     assert f"has no vidspec plan comment for project . by {forge.bot}" in err
     assert "is by mallory" in err
@@ -91,17 +92,17 @@ def test_fingerprint_of_a_pr_with_only_a_forged_marker_is_none(
 
 @pytest.mark.parametrize("behavior", ["update", "new", "delete-and-new"])
 def test_comment_never_edits_or_deletes_a_forged_marker(
-    behavior: str, forge: Forge, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    behavior: str, forge: Forge, repo: Path, cli: Cli
 ) -> None:
     save(repo / "plan.json", make_plan(1))
     args = ["-C", str(repo), "pr", "comment", "plan.json"]
-    code, _, err = run(args, forge.env, monkeypatch, capsys)
+    code, _, err = cli(*args, env=forge.env)
     assert code == 0, err
     (own,) = forge.comments()
     forged = forge.forge_marker(40)
     forged_body = forged["body"]
     save(repo / "plan.json", make_plan(2))
-    code, _, err = run([*args, "--behavior", behavior], forge.env, monkeypatch, capsys)
+    code, _, err = cli(*args, "--behavior", behavior, env=forge.env)
     assert code == 0, err
     after = forge.comments()
     assert forged in after and forged["body"] == forged_body  # left exactly as it was
@@ -113,12 +114,12 @@ def test_comment_never_edits_or_deletes_a_forged_marker(
 
 
 def test_comment_next_to_only_a_forged_marker_posts_its_own(
-    forge: Forge, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    forge: Forge, repo: Path, cli: Cli
 ) -> None:
     forged = forge.forge_marker(40)
     save(repo / "plan.json", make_plan(2))
     args = ["-C", str(repo), "pr", "comment", "plan.json"]
-    code, _, err = run(args, forge.env, monkeypatch, capsys)
+    code, _, err = cli(*args, env=forge.env)
     assert code == 0, err
     assert "Posted the plan comment" in err
     first, second = forge.comments()
@@ -130,9 +131,7 @@ def test_comment_next_to_only_a_forged_marker_posts_its_own(
 # --- who vidspec posts as ------------------------------------------------------------------
 
 
-def test_a_personal_token_is_known_from_get_user(
-    github: GitHubApi, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
-) -> None:
+def test_a_personal_token_is_known_from_get_user(github: GitHubApi, repo: Path, cli: Cli) -> None:
     bot = User("acme-vidspec", 77)
     github.world.tokens["ghp_personal000000000000"] = "write"
     github.world.users["ghp_personal000000000000"] = bot
@@ -140,7 +139,7 @@ def test_a_personal_token_is_known_from_get_user(
     # a marked comment by github-actions[bot] is not this token's: ignored
     stale = github.world.seed(REPO, PR, comment_body(make_plan(5), "."), by=ACTIONS_BOT)
     save(repo / "plan.json", make_plan(1))
-    code, _, err = run(["-C", str(repo), "pr", "comment", "plan.json"], env, monkeypatch, capsys)
+    code, _, err = cli(repo, "pr", "comment", "plan.json", env=env)
     assert code == 0, err
     assert "is by github-actions[bot], and vidspec posts as acme-vidspec" in err
     logins = [c["user"]["login"] for c in github.world.comments[(REPO, PR)]]
@@ -150,7 +149,7 @@ def test_a_personal_token_is_known_from_get_user(
 
 
 def test_comment_author_names_an_app_that_cannot_ask_who_it_is(
-    github: GitHubApi, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    cli: Cli, github: GitHubApi, repo: Path
 ) -> None:
     app = User("acme-vidspec[bot]", 88, bot=True, integration=True)  # GET /user: 403
     github.world.tokens["ghs_app0000000000000000"] = "write"
@@ -160,24 +159,20 @@ def test_comment_author_names_an_app_that_cannot_ask_who_it_is(
     github.world.seed(REPO, PR, comment_body(the_plan, "."), by=app)
     fingerprint = ["-C", str(repo), "pr", "fingerprint"]
     # without a name: the Actions bot is assumed, and the app's comment is not trusted
-    code, out, err = run(fingerprint, env, monkeypatch, capsys)
+    code, out, err = cli(*fingerprint, env=env)
     assert (code, out) == (1, ""), err
     assert "by github-actions[bot]" in err and "is by acme-vidspec[bot]" in err
-    code, out, err = run(
-        [*fingerprint, "--comment-author", "ACME-vidspec[bot]"], env, monkeypatch, capsys
-    )
+    code, out, err = cli(*fingerprint, "--comment-author", "ACME-vidspec[bot]", env=env)
     assert (code, out) == (0, the_plan.fingerprint + "\n"), err  # logins ignore case
     assert "Warning" not in err
     assert [c.path for c in github.world.calls].count("/user") == 1  # named: not asked
 
 
 def test_gitlab_token_that_may_not_ask_who_it_is_needs_comment_author(
-    gitlab: GitLabApi, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    gitlab: GitLabApi, repo: Path, cli: Cli
 ) -> None:
     gitlab.world.users[WRITE] = User("ci-robot", 90, integration=True)  # GET /user: 403
-    code, out, err = run(
-        ["-C", str(repo), "pr", "fingerprint"], gl_env(gitlab), monkeypatch, capsys
-    )
+    code, out, err = cli(repo, "pr", "fingerprint", env=gl_env(gitlab))
     assert (code, out) == (1, "")
     assert "cannot tell which user the token posts as on 127.0.0.1" in err
     assert "Pass --comment-author USERNAME" in err

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pr_env
 import pytest
+from cli_run import Cli
 from forge_emulators import ACTIONS_BOT, PROJECT_BOT, GitHubApi, GitLabApi
-from pr_env import PR, REPO, gh_env, gl_env, make_plan, run, save
+from pr_env import PR, REPO, gh_env, gl_env, make_plan, save
 
 from vidspec.forges.marker import Marker, parse_marker
 from vidspec.render.comment import comment_body
@@ -52,17 +52,15 @@ def test_the_comment_marker_counts_what_the_summary_line_shows() -> None:
 
 
 def test_github_fingerprint_on_stdout_reviewed_summary_on_stderr(
-    github: GitHubApi, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    github: GitHubApi, repo: Path, cli: Cli
 ) -> None:
     env = gh_env(github, repo)
     the_plan = make_plan(2)
     save(repo / "plan.json", the_plan)
-    code, _, err = run(["-C", str(repo), "pr", "comment", "plan.json"], env, monkeypatch, capsys)
+    code, _, err = cli(repo, "pr", "comment", "plan.json", env=env)
     assert code == 0, err
     github.world.commits[(REPO, "abc123")] = [{"number": PR, "merged_at": "2026-11-02T10:00:00Z"}]
-    code, out, err = run(
-        ["-C", str(repo), "pr", "fingerprint", "--commit", "abc123"], env, monkeypatch, capsys
-    )
+    code, out, err = cli(repo, "pr", "fingerprint", "--commit", "abc123", env=env)
     assert (code, out) == (0, the_plan.fingerprint + "\n"), err
     (comment,) = github.world.comments[(REPO, PR)]
     assert err == (
@@ -73,14 +71,14 @@ def test_github_fingerprint_on_stdout_reviewed_summary_on_stderr(
 
 
 def test_gitlab_fingerprint_on_stdout_reviewed_summary_on_stderr(
-    gitlab: GitLabApi, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    gitlab: GitLabApi, repo: Path, cli: Cli
 ) -> None:
     env = gl_env(gitlab, CI_PROJECT_URL="https://gitlab.example.com/group/videos")
     the_plan = make_plan(4)
     save(repo / "plan.json", the_plan)
-    code, _, err = run(["-C", str(repo), "pr", "comment", "plan.json"], env, monkeypatch, capsys)
+    code, _, err = cli(repo, "pr", "comment", "plan.json", env=env)
     assert code == 0, err
-    code, out, err = run(["-C", str(repo), "pr", "fingerprint"], env, monkeypatch, capsys)
+    code, out, err = cli(repo, "pr", "fingerprint", env=env)
     assert (code, out) == (0, the_plan.fingerprint + "\n"), err
     (note,) = gitlab.world.comments[("group/videos", PR)]
     assert err == (
@@ -96,8 +94,7 @@ def test_an_older_comment_without_a_summary_still_gives_its_fingerprint(
     github: GitHubApi,
     gitlab: GitLabApi,
     repo: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: Any,
+    cli: Cli,
 ) -> None:
     (repo / "videos" / "promo").mkdir(parents=True)
     (repo / "videos" / "promo" / "vidspec.yaml").write_text("version: 1\n", encoding="utf-8")
@@ -109,7 +106,7 @@ def test_an_older_comment_without_a_summary_still_gives_its_fingerprint(
         gitlab.world.seed("group/videos", PR, body, by=PROJECT_BOT, system=False)
         env = gl_env(gitlab)  # no CI_PROJECT_URL: the note's id
     args = ["-C", str(repo / "videos" / "promo"), "pr", "fingerprint", "--pr", str(PR)]
-    code, out, err = run(args, env, monkeypatch, capsys)
+    code, out, err = cli(*args, env=env)
     assert (code, out) == (0, HEX + "\n"), err
     sign = "#" if forge == "github" else "!"
     assert re.fullmatch(

@@ -15,21 +15,17 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from cli_run import Cli
 
 pytest.importorskip("boto3", reason="the S3 tests need the test extra (boto3, moto)")
 from apply_env import TOKEN, ApplyEnv, apply_command, cli_environ, simple_videos, write_project
-from s3_env import KEY, Runner, S3Env, s3_environ, s3_project
+from s3_env import KEY, S3Env, s3_environ, s3_project
 
 from vidspec.emulator import EmulatorSettings, serve
 from vidspec.state.s3usage import FLUSH_EVERY
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 USAGE = f"{KEY}.usage"
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Runner:
-    return Runner(capsys)
 
 
 def writes(s3: S3Env, key: str) -> int:
@@ -43,13 +39,13 @@ def count(s3: S3Env) -> int:
 
 
 def test_a_plan_writes_its_count_once_not_once_per_request(
-    s3: S3Env, tmp_path: Path, run: Runner
+    s3: S3Env, tmp_path: Path, cli: Cli
 ) -> None:
     """Each provider request read and rewrote ``<key>.usage``: two S3 requests per API
     request. A plan's requests are now written in one conditional write."""
     s3.client.put_bucket_versioning(Bucket=s3.bucket, VersioningConfiguration={"Status": "Enabled"})
     root = s3_project(s3, tmp_path / "p", "intro", "promo")
-    code, out, err = run(root, "plan")
+    code, out, err = cli(root, "plan")
     assert code == 0, err
     requests = count(s3)
     assert requests >= 2  # the catalog and the listing, at least

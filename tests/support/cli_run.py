@@ -34,10 +34,10 @@ class Ran(NamedTuple):
 class Cli:
     """``cli(ROOT, "plan", "--json")`` runs ``vidspec -C ROOT plan --json`` through
     ``vidspec.cli.main`` (the console script's entry point: its exit codes, its messages);
-    without a ``Path`` first, the arguments are passed as they are. ``env=`` sets variables for
-    this and later commands of the test, ``input=`` is what stdin holds. A traceback on stderr
-    (an error that is not a clean exit) fails the test where it happens. ``outputs`` keeps
-    every stdout and stderr, to look for what must never be printed (credentials)."""
+    without a ``Path`` first, the arguments are passed as they are. ``env=`` sets variables and
+    ``input=`` fills stdin for this command only. A traceback on stderr (an error that is not a
+    clean exit) fails the test where it happens. ``outputs`` keeps every stdout and stderr, to
+    look for what must never be printed (credentials)."""
 
     def __init__(self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
         self.capsys = capsys
@@ -53,12 +53,12 @@ class Cli:
         argv = [str(a) for a in args]
         if args and isinstance(args[0], Path):
             argv.insert(0, "-C")
-        for name, value in (env or {}).items():
-            self.monkeypatch.setenv(name, value)
-        if input is not None:
-            self.monkeypatch.setattr("sys.stdin", io.StringIO(input))
         self.capsys.readouterr()
-        with pytest.raises(SystemExit) as exited:
+        with self.monkeypatch.context() as patch, pytest.raises(SystemExit) as exited:
+            for name, value in (env or {}).items():
+                patch.setenv(name, value)
+            if input is not None:
+                patch.setattr("sys.stdin", io.StringIO(input))
             main(argv)
         out = self.capsys.readouterr()
         self.outputs += [out.out, out.err]

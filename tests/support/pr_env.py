@@ -13,7 +13,6 @@ from forge_emulators import GitHubApi, GitLabApi
 from plan_fixtures import CDN, NOW, SCRIPT, desired, state, want
 
 from vidspec.app.review import CommentRequest, comment_on_pr
-from vidspec.cli import main
 from vidspec.core.clock import ManualClock
 from vidspec.forges.marker import parse_marker
 from vidspec.forges.target import ForgeFlags
@@ -117,24 +116,3 @@ def post(
 
 def ours(bodies: list[str]) -> list[str]:
     return [b for b in bodies if parse_marker(b) is not None]
-
-
-def run(
-    args: list[str], env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: Any
-) -> tuple[int, str, str]:
-    for key in (
-        "GITHUB_ACTIONS",
-        "GITLAB_CI",
-        "GITHUB_TOKEN",
-        "GITLAB_TOKEN",
-        "GITHUB_STEP_SUMMARY",
-    ):
-        monkeypatch.delenv(key, raising=False)
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exited:
-        main(args)
-    out = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 1), out.out, out.err

@@ -18,7 +18,6 @@ import boto3
 import pytest
 import requests
 
-from vidspec.cli import main
 from vidspec.project.config import Project, load_project
 from vidspec.state import State, open_state_store
 from vidspec.state.s3store import S3StateStore
@@ -147,23 +146,6 @@ def videos(*names: str) -> str:
     return MANIFEST + "".join(
         f"  {n}:\n    video_name: {n.title()}\n    script: Hello from {n}.\n" for n in names
     )
-
-
-class Runner:
-    """Runs the CLI in-process and keeps every output, to look for credentials at the end."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
-        self.capsys = capsys
-        self.outputs: list[str] = []
-
-    def __call__(self, root: Path, *args: str) -> tuple[int, str, str]:
-        self.capsys.readouterr()
-        with pytest.raises(SystemExit) as exited:
-            main(["-C", str(root), *args])
-        out = self.capsys.readouterr()
-        self.outputs += [out.out, out.err]
-        assert "Traceback" not in out.err, out.err
-        return int(exited.value.code or 0), out.out, out.err
 
 
 def s3_project(s3: S3Env, root: Path, *names: str) -> Path:
