@@ -13,19 +13,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from cli_run import Cli
 from project_env import TOKEN, Env, actions, project_env
 
-from vidspec.cli import main
 from vidspec.project.model import spec_hash
 from vidspec.state import PendingRecord, ProjectLock, parse_time
 
 
 @pytest.fixture
-def env(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], clean_env: pytest.MonkeyPatch
-) -> Iterator[Env]:
+def env(tmp_path: Path, cli: Cli, clean_env: pytest.MonkeyPatch) -> Iterator[Env]:
     clean_env.setenv("CDN_TOKEN", TOKEN)
-    with project_env(tmp_path, capsys) as made:
+    with project_env(tmp_path, cli) as made:
         yield made
 
 
@@ -62,7 +60,7 @@ def test_next_plan_shows_only_what_really_differs(env: Env) -> None:
     video_id = env.add_remote(body, emotion="good", video_name="Old welcome")
     assert env.run("import", "welcome", video_id)[0] == 0
 
-    doc = env.plan()
+    doc = env.plan_json()
 
     assert actions(doc) == [
         ("promo", "create", "new"),
@@ -79,7 +77,7 @@ def test_next_plan_shows_only_what_really_differs(env: Env) -> None:
 def test_only_the_name_differs_is_a_rename(env: Env) -> None:
     video_id = env.add_remote(env.desired_spec("welcome"), video_name="Hi there")
     assert env.run("import", "welcome", video_id)[0] == 0
-    assert actions(env.plan()) == [
+    assert actions(env.plan_json()) == [
         ("promo", "create", "new"),
         ("welcome", "rename", "video_name changed"),
     ]
@@ -97,7 +95,7 @@ def test_import_at_an_address_in_no_manifest_warns_that_plan_deletes_it(env: Env
     code, _, err = env.run("import", "stray", video_id)
     assert code == 0, err
     assert "Warning: stray is in no manifest: the next plan deletes this video" in err
-    assert ("stray", "delete", "not in any manifest") in actions(env.plan())
+    assert ("stray", "delete", "not in any manifest") in actions(env.plan_json())
 
 
 def test_a_task_missing_from_the_listing_is_found_by_its_status(env: Env) -> None:
@@ -272,7 +270,7 @@ def test_match_adopts_unambiguous_matches_and_lists_the_rest(env: Env) -> None:
     state = env.state()
     assert sorted(state["videos"]) == ["circle", "welcome"]
     assert state["videos"]["welcome"]["spec"] == spec("welcome")  # "latest" kept
-    doc = env.plan()
+    doc = env.plan_json()
     assert actions(doc) == [("outro", "create", "new"), ("promo", "create", "new")]
     assert doc["unmanaged"]["count"] == 3  # both promo copies and the other outro
 
@@ -325,11 +323,8 @@ def test_match_leaves_managed_addresses_and_managed_videos_alone(env: Env) -> No
     assert env.state_file.read_bytes() == before  # nothing adopted: nothing written
 
 
-def test_help_shows_address_and_id_both_required_together(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    with pytest.raises(SystemExit) as exited:
-        main(["import", "--help"])
-    assert exited.value.code == 0
-    usage = capsys.readouterr().out.splitlines()[0]
+def test_help_shows_address_and_id_both_required_together(cli: Cli) -> None:
+    code, out, _ = cli("import", "--help")
+    assert code == 0
+    usage = out.splitlines()[0]
     assert usage == "Usage: vidspec import [OPTIONS] ADDRESS ID"

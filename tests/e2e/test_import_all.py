@@ -13,6 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from cli_run import Cli
 from project_env import TOKEN, Env, project_env
 
 from vidspec.plan.importer import ADDRESS_PATTERN
@@ -36,11 +37,9 @@ NO_CHANGES = "No changes. Your videos match the manifests.\n"
 
 
 @pytest.fixture
-def env(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], clean_env: pytest.MonkeyPatch
-) -> Iterator[Env]:
+def env(tmp_path: Path, cli: Cli, clean_env: pytest.MonkeyPatch) -> Iterator[Env]:
     clean_env.setenv("CDN_TOKEN", TOKEN)
-    with project_env(tmp_path, capsys) as made:
+    with project_env(tmp_path, cli) as made:
         yield made
 
 
@@ -153,7 +152,7 @@ def test_a_file_the_manifests_globs_miss_is_written_with_a_warning(env: Env) -> 
     )
     assert "the next plan would delete every video just adopted" in err
     assert env.state()["videos"]["elsewhere"]["id"] == video_id
-    doc = env.plan()
+    doc = env.plan_json()
     assert ("elsewhere", "delete", "not in any manifest") in [
         (a["address"], a["action"], a["reason"]) for a in doc["actions"]
     ]
@@ -212,7 +211,7 @@ def test_all_leaves_a_video_a_pending_create_may_have_made_alone(env: Env) -> No
     state = env.state()
     assert {a: r["id"] for a, r in state["videos"].items()} == {"kept": kept}
     assert [p["address"] for p in state["pending"]] == ["promo"]
-    doc = env.plan()
+    doc = env.plan_json()
     assert [(a["address"], a["action"]) for a in doc["actions"]] == [
         ("promo", "adopt"),
         ("welcome", "create"),

@@ -9,123 +9,25 @@ the ones that need time to pass on both sides call ``make_plan`` with the emulat
 from __future__ import annotations
 
 import json
-import textwrap
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+from cli_run import Cli
+from project_env import MANIFEST, TOKEN, Env, actions
 
 from vidspec.app.workflow import PlanRequest, make_plan
-from vidspec.cli import main
 from vidspec.core.clock import ManualClock, SystemClock
-from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
-from vidspec.plan import Plan, plan_schema
+from vidspec.emulator import EmulatorSettings, serve
+from vidspec.plan import plan_schema
 from vidspec.project.config import load_project
-from vidspec.project.loader import load_desired
+from vidspec.project.model import spec_hash
 from vidspec.providers.base import TaskState
-from vidspec.state import LocalStateStore, PendingRecord, ProjectLock, VideoRecord
-
-TOKEN = "e2e-token"
-MANIFEST = """\
-defaults:
-  actor: {name: Natalia, version: 4.0.0, style: dressshirt, shot: waist, size: HD}
-  voice: Sara
-
-videos:
-  welcome:
-    video_name: Welcome
-    script: Hello and welcome to Acme. We make talking videos for teams.
-  promo:
-    video_name: Spring promo
-    script: Spring is here, and so are our new plans.
-"""
-
-
-@dataclass
-class Env:
-    """A project directory wired to a running emulator."""
-
-    root: Path
-    server: EmulatorServer
-    clock: ManualClock
-    capsys: pytest.CaptureFixture[str]
-
-    def write_manifest(self, text: str) -> None:
-        (self.root / "videos" / "main.yaml").write_text(textwrap.dedent(text))
-
-    def desired_spec(self, address: str) -> dict[str, Any]:
-        return dict(load_desired(load_project(self.root)).videos[address].spec)
-
-    def add_remote(self, body: Mapping[str, Any], **over: Any) -> str:
-        """A video in the emulated account made from ``body`` (a CDNvideo request body)."""
-        record = self.server.world.add_video_from_body(body, **over)
-        return str(record.id)
-
-    def manage(
-        self,
-        address: str,
-        body: Mapping[str, Any] | None = None,
-        *,
-        status: TaskState = TaskState.DONE,
-        remote_status: str = "processed",
-    ) -> str:
-        """Put ``address`` in the state as applied from ``body`` (default: the manifest's),
-        with a video in the emulated account in ``remote_status``."""
-        body = dict(body or self.desired_spec(address))
-        video_id = self.add_remote(body, status=remote_status)
-        created = self.server.world.videos[video_id].created_at
-        store = LocalStateStore(load_project(self.root))
-        with store.lock("test"):
-            state = store.load()
-            store.save(
-                state.with_video(
-                    address,
-                    VideoRecord(
-                        id=video_id,
-                        status=status,
-                        spec_hash=_hash(body),
-                        spec=body,
-                        name=body.get("video_name"),
-                        created_at=created,
-                        expires_at=created + timedelta(days=30),
-                    ),
-                )
-            )
-        return video_id
-
-    def run(self, *args: str) -> tuple[int, str, str]:
-        """``vidspec -C ROOT ARGS`` in-process: exit code, stdout, stderr."""
-        self.capsys.readouterr()
-        with pytest.raises(SystemExit) as exited:
-            main(["-C", str(self.root), *args])
-        out = self.capsys.readouterr()
-        code = exited.value.code
-        return (code if isinstance(code, int) else 1), out.out, out.err
-
-    def plan_json(self, *args: str) -> dict[str, Any]:
-        code, out, err = self.run("plan", "--json", *args)
-        assert code == 0, err
-        doc: dict[str, Any] = json.loads(out)
-        jsonschema.Draft202012Validator(plan_schema()).validate(doc)
-        return doc
-
-    def make_plan(self, **request: Any) -> Plan:
-        """Plan with the emulator's own clock (for tests where time passes)."""
-        project = load_project(self.root)
-        result = make_plan(
-            project, PlanRequest(**request), self.clock, environ={"CDN_TOKEN": TOKEN}
-        )
-        return result.plan
-
-
-def _hash(body: Mapping[str, Any]) -> str:
-    from vidspec.project.model import spec_hash
-
-    return spec_hash(body)
+from vidspec.state import LocalStateStore, PendingRecord, ProjectLock
 
 
 @pytest.fixture
@@ -137,20 +39,16 @@ def clock() -> ManualClock:
 @pytest.fixture
 def env(
     clock: ManualClock,
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
     clean_env: pytest.MonkeyPatch,
     project_factory: Callable[..., Path],
 ) -> Iterator[Env]:
     clean_env.setenv("CDN_TOKEN", TOKEN)
     settings = EmulatorSettings(token=TOKEN, account="acme", seed=1)
     with serve(settings, clock=clock) as server:
-        project_env = Env(project_factory(server), server, clock, capsys)
+        project_env = Env(project_factory(server), server, clock, cli)
         project_env.write_manifest(MANIFEST)
         yield project_env
-
-
-def actions(doc: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-    return [(a["address"], a["action"], a["reason"]) for a in doc["actions"]]
 
 
 # --- create, and no changes -----------------------------------------------------------------
@@ -370,7 +268,7 @@ def _lost_create(env: Env, address: str, age: timedelta) -> dict[str, Any]:
                 PendingRecord(
                     address=address,
                     action="create",
-                    spec_hash=_hash(body),
+                    spec_hash=spec_hash(body),
                     spec=body,
                     started_at=env.clock.now() - age,
                     outcome="unknown",

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_run import Cli
 from project_env import TOKEN, Env, actions, project_env
 
 from vidspec.app.providers import open_provider
@@ -46,11 +47,9 @@ DOCUMENTED_FORM = OLDER_FORM.replace(
 
 
 @pytest.fixture
-def env(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], clean_env: pytest.MonkeyPatch
-) -> Iterator[Env]:
+def env(tmp_path: Path, cli: Cli, clean_env: pytest.MonkeyPatch) -> Iterator[Env]:
     clean_env.setenv("CDN_TOKEN", TOKEN)
-    with project_env(tmp_path, capsys) as made:
+    with project_env(tmp_path, cli) as made:
         made.write_manifest(OLDER_FORM)
         yield made
 
@@ -120,7 +119,7 @@ def test_older_circle_form_matching_the_listing_is_no_change(env: Env) -> None:
 
 def test_circle_colour_changed_outside_vidspec_is_still_drift(env: Env) -> None:
     _recolour(env, _manage(env, "corner"), "#FF0000")
-    doc = env.plan()
+    doc = env.plan_json()
     assert actions(doc) == [("corner", "regenerate", "changed outside vidspec")]
     # named as the manifest spells it
     assert doc["actions"][0]["changes"] == [
@@ -131,7 +130,7 @@ def test_circle_colour_changed_outside_vidspec_is_still_drift(env: Env) -> None:
 def test_circle_colour_changed_in_the_manifest_regenerates(env: Env) -> None:
     _manage(env, "corner")
     env.write_manifest(OLDER_FORM.replace("#112233", "#445566"))
-    doc = env.plan()
+    doc = env.plan_json()
     assert actions(doc) == [("corner", "regenerate", "circle.border_color changed")]
     assert doc["actions"][0]["changes"] == [
         {"path": "circle.border_color", "before": "#112233", "after": "#445566"}
@@ -144,7 +143,7 @@ def test_switching_to_the_documented_spelling_is_no_change(env: Env) -> None:
     code, out, err = env.run("plan", "--detailed-exitcode")
     assert (code, out) == (0, NO_CHANGES), err
     env.write_manifest(DOCUMENTED_FORM.replace("upperright", "lowerleft"))
-    assert actions(env.plan()) == [("corner", "regenerate", "composition.location changed")]
+    assert actions(env.plan_json()) == [("corner", "regenerate", "composition.location changed")]
 
 
 def test_ignore_changes_on_the_older_spelling_covers_drift(env: Env) -> None:
@@ -172,7 +171,7 @@ def test_import_of_a_recoloured_circle_records_the_listing(env: Env) -> None:
     assert env.run("import", "corner", video_id)[0] == 0
     composition = env.state()["videos"]["corner"]["spec"]["composition"]
     assert composition["border_color"] == "#FF0000"
-    assert actions(env.plan()) == [("corner", "regenerate", "circle.border_color changed")]
+    assert actions(env.plan_json()) == [("corner", "regenerate", "circle.border_color changed")]
 
 
 def test_match_finds_a_video_made_from_the_older_spelling(env: Env) -> None:

@@ -1,5 +1,6 @@
-"""A project directory wired to a running CDNvideo emulator, for the commands that read and
-write the state (``import``, the spec aliases): ``project_env`` makes one, ``Env`` drives it."""
+"""A project directory wired to a running CDNvideo emulator, for the commands that read the
+account and the state (``plan``, ``import``, the spec aliases): ``project_env`` makes one, ``Env``
+drives it."""
 
 from __future__ import annotations
 
@@ -12,19 +13,21 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
+import jsonschema
+from cli_run import Cli, Ran
 from projects import write_project_file
 
-from vidspec.cli import main
+from vidspec.app.workflow import PlanRequest, make_plan
 from vidspec.core.clock import ManualClock, SystemClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
+from vidspec.plan import Plan, plan_schema
 from vidspec.project.config import load_project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import spec_hash
 from vidspec.providers.base import TaskState
 from vidspec.state import LocalStateStore, VideoRecord
 
-TOKEN = "import-token"
+TOKEN = "project-token"
 MANIFEST = """\
 defaults:
   actor: {name: Natalia, version: 4.0.0, style: dressshirt, shot: waist, size: HD}
@@ -42,12 +45,14 @@ videos:
 
 @dataclass
 class Env:
-    """A project directory wired to a running emulator."""
+    """A project directory wired to a running CDNvideo emulator: its files, the emulated
+    account, the state written by hand, and the real CLI (``cli``) or the planner on the
+    emulator's clock."""
 
     root: Path
     server: EmulatorServer
     clock: ManualClock
-    capsys: pytest.CaptureFixture[str]
+    cli: Cli
 
     @property
     def state_file(self) -> Path:
@@ -75,17 +80,25 @@ class Env:
         fields.update(over)
         return str(self.server.world.add_video(**fields).id)
 
-    def manage(self, address: str) -> str:
-        """Put ``address`` in the state as applied from the manifest, with its remote video."""
-        body = self.desired_spec(address)
-        video_id = self.add_remote(body)
+    def manage(
+        self,
+        address: str,
+        body: Mapping[str, Any] | None = None,
+        *,
+        status: TaskState = TaskState.DONE,
+        remote_status: str = "processed",
+    ) -> str:
+        """Put ``address`` in the state as applied from ``body`` (default: the manifest's),
+        with a video in the emulated account in ``remote_status``."""
+        body = dict(body or self.desired_spec(address))
+        video_id = self.add_remote(body, status=remote_status)
         created = self.server.world.videos[video_id].created_at
         self.save_state(
             lambda state: state.with_video(
                 address,
                 VideoRecord(
                     id=video_id,
-                    status=TaskState.DONE,
+                    status=status,
                     spec_hash=spec_hash(body),
                     spec=body,
                     name=body.get("video_name"),
@@ -105,20 +118,25 @@ class Env:
         doc: dict[str, Any] = json.loads(self.state_file.read_text())
         return doc
 
-    def run(self, *args: str) -> tuple[int, str, str]:
+    def run(self, *args: str) -> Ran:
         """``vidspec -C ROOT ARGS`` in-process: exit code, stdout, stderr."""
-        self.capsys.readouterr()
-        with pytest.raises(SystemExit) as exited:
-            main(["-C", str(self.root), *args])
-        out = self.capsys.readouterr()
-        code = exited.value.code
-        return (code if isinstance(code, int) else 1), out.out, out.err
+        return self.cli(self.root, *args)
 
-    def plan(self) -> dict[str, Any]:
-        code, out, err = self.run("plan", "--json")
+    def plan_json(self, *args: str) -> dict[str, Any]:
+        """``vidspec plan --json ARGS``: the document, valid against the plan's schema."""
+        code, out, err = self.run("plan", "--json", *args)
         assert code == 0, err
         doc: dict[str, Any] = json.loads(out)
+        jsonschema.Draft202012Validator(plan_schema()).validate(doc)
         return doc
+
+    def make_plan(self, **request: Any) -> Plan:
+        """Plan with the emulator's own clock (for tests where time passes)."""
+        project = load_project(self.root)
+        result = make_plan(
+            project, PlanRequest(**request), self.clock, environ={"CDN_TOKEN": TOKEN}
+        )
+        return result.plan
 
 
 def actions(doc: Mapping[str, Any]) -> list[tuple[str, str, str]]:
@@ -126,13 +144,13 @@ def actions(doc: Mapping[str, Any]) -> list[tuple[str, str, str]]:
 
 
 @contextlib.contextmanager
-def project_env(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Env]:
+def project_env(tmp_path: Path, cli: Cli) -> Iterator[Env]:
     """A project with MANIFEST, wired to an emulator whose clock starts at the real time (so
     the CLI, on the real clock, agrees with it). Needs CDN_TOKEN set to TOKEN."""
     clock = ManualClock(SystemClock().now().replace(microsecond=0))
     settings = EmulatorSettings(token=TOKEN, account="acme", seed=1)
     with serve(settings, clock=clock) as server:
         write_project_file(tmp_path, server)
-        made = Env(tmp_path, server, clock, capsys)
+        made = Env(tmp_path, server, clock, cli)
         made.write_manifest(MANIFEST)
         yield made
