@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from apply_env import TOKEN, ApplyEnv, Recorder, make_env, simple_videos
+from cli_run import Cli
 
 from vidspec.engine import Outcome, Progress
 from vidspec.engine.downloads import DownloadPathError, download_target, save_video
@@ -111,25 +112,25 @@ def test_a_file_already_saved_with_its_hash_is_not_fetched_again(env: ApplyEnv) 
 
 
 def test_a_finished_video_whose_file_is_missing_is_planned_and_saved_by_the_next_apply(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli
 ) -> None:
     """--no-wait (or Ctrl-C, or a failed download) leaves a finished video unsaved; so does a
     deleted file. The plan says so (exit 2 with --detailed-exitcode), and apply saves exactly
     that: no generation."""
-    for env in make_env(tmp_path, monkeypatch, capsys, queue_seconds=0.0, processing_seconds=3.0):
+    for env in make_env(tmp_path, monkeypatch, cli, queue_seconds=0.0, processing_seconds=3.0):
         videos = simple_videos(2)
         videos["video-00"]["download"] = "out/first.mp4"
         env.write_videos(videos)
-        code, out, err = env.run("apply", "--auto-approve", "--no-wait", monkeypatch=monkeypatch)
+        code, out, err = env.run("apply", "--auto-approve", "--no-wait")
         assert code == 0, err
         assert ", so out/first.mp4 is not saved" in out
         env.clock.advance(10)
-        code, out, err = env.run("plan", "--detailed-exitcode", monkeypatch=monkeypatch)
+        code, out, err = env.run("plan", "--detailed-exitcode")
         assert code == 2, err
         assert "  ↓ download (save a finished video's file; nothing generated)\n" in out
         assert "  # video-00 will be downloaded to out/first.mp4 (not saved yet)\n" in out
         assert "Plan: 0 to create, 0 to rename, 0 to regenerate, 0 to delete, 1 to download." in out
-        code, out, err = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
+        code, out, err = env.run("apply", "--auto-approve")
         assert code == 0, err
         assert "# video-00 will be downloaded to out/first.mp4 (not saved yet)" in out
         assert out.rstrip().endswith(
@@ -138,16 +139,16 @@ def test_a_finished_video_whose_file_is_missing_is_planned_and_saved_by_the_next
         record = env.state().videos["video-00"].download
         assert record is not None and (env.root / "out" / "first.mp4").stat().st_size == record.size
         # nothing to do while the file is there ...
-        code, out, _ = env.run("plan", "--detailed-exitcode", monkeypatch=monkeypatch)
+        code, out, _ = env.run("plan", "--detailed-exitcode")
         assert (code, out) == (0, "No changes. Your videos match the manifests.\n")
-        code, out, _ = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
+        code, out, _ = env.run("apply", "--auto-approve")
         assert (code, out) == (0, "No changes. Your videos match the manifests.\n")
         # ... and planned and saved again once it is gone
         (env.root / "out" / "first.mp4").unlink()
-        code, out, _ = env.run("plan", "--detailed-exitcode", monkeypatch=monkeypatch)
+        code, out, _ = env.run("plan", "--detailed-exitcode")
         assert code == 2 and "# video-00 will be downloaded to out/first.mp4 (file missing)" in out
         posts = sum(1 for m, _, _ in env.server.request_log if m == "POST")
-        code, out, err = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
+        code, out, err = env.run("apply", "--auto-approve")
         assert code == 0, out
         # issue 10 item 21: once "saved", not "saved (saved out/first.mp4 (file missing))"
         assert "video-00: saved (out/first.mp4) [1/1 done, 0:00 elapsed]\n" in err
@@ -188,21 +189,19 @@ def test_a_changed_file_and_a_changed_path_are_planned(env: ApplyEnv) -> None:
 
 
 def test_a_saved_plan_with_a_download_applies_exactly_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli
 ) -> None:
-    for env in make_env(tmp_path, monkeypatch, capsys, queue_seconds=0.0, processing_seconds=3.0):
+    for env in make_env(tmp_path, monkeypatch, cli, queue_seconds=0.0, processing_seconds=3.0):
         videos = simple_videos(2)
         videos["video-00"]["download"] = "out/first.mp4"
         videos["video-01"]["download"] = "out/second.mp4"
         env.write_videos(videos)
-        assert env.run("apply", "--auto-approve", monkeypatch=monkeypatch)[0] == 0
+        assert env.run("apply", "--auto-approve")[0] == 0
         (env.root / "out" / "first.mp4").unlink()
-        code, _, err = env.run(
-            "plan", "--target", "video-00", "-o", "plan.json", monkeypatch=monkeypatch
-        )
+        code, _, err = env.run("plan", "--target", "video-00", "-o", "plan.json")
         assert code == 0, err
         (env.root / "out" / "second.mp4").unlink()  # after the plan: not in it
-        code, out, err = env.run("apply", "plan.json", monkeypatch=monkeypatch)
+        code, out, err = env.run("apply", "plan.json")
         assert code == 0, err
         assert "video-00  download  done" in out
         assert (env.root / "out" / "first.mp4").is_file()

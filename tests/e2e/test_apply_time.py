@@ -16,6 +16,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from apply_env import ApplyEnv, Recorder, make_env, simple_videos
+from cli_run import Cli
 from repo_paths import SCHEMAS
 
 from vidspec.cli.reporters import LineReporter
@@ -92,15 +93,11 @@ def test_the_words() -> None:
 
 
 @pytest.fixture
-def env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[ApplyEnv]:
-    yield from make_env(tmp_path, monkeypatch, capsys, queue_seconds=0.0, processing_seconds=5.0)
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Iterator[ApplyEnv]:
+    yield from make_env(tmp_path, monkeypatch, cli, queue_seconds=0.0, processing_seconds=5.0)
 
 
-def test_the_plan_says_how_long_apply_takes_in_text_json_and_markdown(
-    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_plan_says_how_long_apply_takes_in_text_json_and_markdown(env: ApplyEnv) -> None:
     env.write_videos(simple_videos(25))
     plan = env.plan()
     assert plan.apply_time is not None
@@ -111,11 +108,11 @@ def test_the_plan_says_how_long_apply_takes_in_text_json_and_markdown(
         f"Apply time: about 4 min (10 a minute) · {requests} requests, {share}% of the 1,500 "
         "this month"
     )
-    code, out, _ = env.run("plan", monkeypatch=monkeypatch)
+    code, out, _ = env.run("plan")
     assert code == 0
     lines = out.splitlines()
     assert lines[lines.index(next(x for x in lines if x.startswith("Cost: "))) + 1] == expected
-    code, out, _ = env.run("plan", "--json", monkeypatch=monkeypatch)
+    code, out, _ = env.run("plan", "--json")
     doc = json.loads(out)
     jsonschema.validate(doc, SCHEMA)
     assert doc["apply_time"] == {
@@ -126,7 +123,7 @@ def test_the_plan_says_how_long_apply_takes_in_text_json_and_markdown(
         "requests_cap": 1500,
         "month_share": round(requests / 1500, 4),
     }
-    code, out, _ = env.run("plan", "--markdown", monkeypatch=monkeypatch)
+    code, out, _ = env.run("plan", "--markdown")
     assert "**Apply time:** " + expected.removeprefix("Apply time: ") in out.splitlines()
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from apply_env import ApplyEnv, make_env, make_vidnoz_env, simple_videos, vidnoz_videos
+from cli_run import Cli
 
 from vidspec.app.workflow import PlanRequest, make_plan
 from vidspec.core.clock import SystemClock
@@ -21,17 +22,13 @@ from vidspec.core.times import format_time
 
 
 @pytest.fixture
-def env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[ApplyEnv]:
-    yield from make_env(tmp_path, monkeypatch, capsys)
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Iterator[ApplyEnv]:
+    yield from make_env(tmp_path, monkeypatch, cli)
 
 
 @pytest.fixture
-def vidnoz(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[ApplyEnv]:
-    yield from make_vidnoz_env(tmp_path, monkeypatch, capsys)
+def vidnoz(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Iterator[ApplyEnv]:
+    yield from make_vidnoz_env(tmp_path, monkeypatch, cli)
 
 
 def _age_kept_catalog(env: ApplyEnv, minutes: int) -> None:
@@ -49,14 +46,14 @@ def test_validate_checks_against_the_catalog_a_plan_kept(
     videos["video-00"]["voice"] = "Sarah"
     env.write_videos(videos)
     # no kept catalog yet: validate cannot know the voice, and says so (test_validate_catalog)
-    code, out, err = env.run("validate", monkeypatch=monkeypatch)
+    code, out, err = env.run("validate")
     assert (code, out) == (0, "1 video in 1 file is valid.\n")
     assert err.startswith("Not checked against the provider's catalog")
-    code, _, err = env.run("plan", monkeypatch=monkeypatch)
+    code, _, err = env.run("plan")
     assert code == 1 and "unknown voice 'Sarah'" in err
     assert (env.root / ".vidspec" / "catalog.json").is_file()
     _age_kept_catalog(env, 5)
-    code, out, err = env.run("validate", monkeypatch=monkeypatch)
+    code, out, err = env.run("validate")
     assert (code, out) == (1, "")
     assert err.splitlines() == [
         "videos/main.yaml:8:5: unknown voice 'Sarah' (did you mean 'Sara'? voices of this "
@@ -71,18 +68,16 @@ def test_validate_says_the_age_of_the_catalog_when_all_is_well(
 ) -> None:
     monkeypatch.chdir(env.root)
     env.write_videos(simple_videos(1))
-    assert env.run("plan", monkeypatch=monkeypatch)[0] == 0
-    code, out, err = env.run("validate", monkeypatch=monkeypatch)
+    assert env.run("plan")[0] == 0
+    code, out, err = env.run("validate")
     assert (code, out) == (0, "1 video in 1 file is valid.\n")
     assert err == "Checked against the provider's catalog, read just now (.vidspec/catalog.json).\n"
 
 
-def test_did_you_mean_for_actors_and_backgrounds(
-    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_did_you_mean_for_actors_and_backgrounds(env: ApplyEnv) -> None:
     videos = simple_videos(1)
     env.write_videos(videos)
-    assert env.run("plan", monkeypatch=monkeypatch)[0] == 0
+    assert env.run("plan")[0] == 0
     env.write(
         (env.root / "videos" / "main.yaml").read_text().replace("name: Natalia", "name: Natalya")
         + "    background: glob\n"
@@ -94,15 +89,13 @@ def test_did_you_mean_for_actors_and_backgrounds(
     assert "unknown background 'glob' (did you mean 'globe'? backgrounds of this account:" in text
 
 
-def test_vidnoz_suggests_the_avatar_whose_name_was_written_for_its_id(
-    vidnoz: ApplyEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_vidnoz_suggests_the_avatar_whose_name_was_written_for_its_id(vidnoz: ApplyEnv) -> None:
     vidnoz.write_videos(vidnoz_videos(1))  # type: ignore[arg-type]
     vidnoz.plan()
     vidnoz.write(
         (vidnoz.root / "videos" / "main.yaml").read_text().replace("{id: Rk1n", "{id: Rk1m")
     )
-    code, _, err = vidnoz.run("validate", monkeypatch=monkeypatch)
+    code, _, err = vidnoz.run("validate")
     assert code == 1
     assert (
         "unknown avatar 'Rk1mN090NnZQWXlSZW5oSHJlSlhWdz09' (did you mean Anna "
@@ -146,9 +139,9 @@ def test_cdnvideo_always_reads_its_catalog(env: ApplyEnv) -> None:
     assert _requests(env) == 2  # its quota could be stale: never reused
 
 
-def test_plan_has_a_refresh_catalog_option(env: ApplyEnv, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_plan_has_a_refresh_catalog_option(env: ApplyEnv) -> None:
     env.write_videos(simple_videos(1))
-    code, _, err = env.run("plan", "--refresh-catalog", monkeypatch=monkeypatch)
+    code, _, err = env.run("plan", "--refresh-catalog")
     assert code == 0, err
     kept = json.loads((env.root / ".vidspec" / "catalog.json").read_text())
     assert kept["provider"] == {
@@ -159,9 +152,7 @@ def test_plan_has_a_refresh_catalog_option(env: ApplyEnv, monkeypatch: pytest.Mo
     assert kept["source"]["voices"]["Sara"]["name"] == "en-US-SaraNeural"
 
 
-def test_a_catalog_kept_for_another_account_is_not_used(
-    vidnoz: ApplyEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_catalog_kept_for_another_account_is_not_used(vidnoz: ApplyEnv) -> None:
     vidnoz.write_videos(vidnoz_videos(1))  # type: ignore[arg-type]
     assert _requests(vidnoz) == 3
     path = vidnoz.root / ".vidspec" / "catalog.json"

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_run import Cli
 from hostile import FTYP, drip, elapsed, serve_hostile, stall_after, trickle, trickle_head
 from hostile_env import FILES, LISTING, HostileEnv, make_hostile_env
 
@@ -29,10 +30,8 @@ TARGET = "out/v.mp4"
 
 
 @pytest.fixture
-def hostile_env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[HostileEnv]:
-    yield from make_hostile_env(tmp_path, monkeypatch, capsys)
+def hostile_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Iterator[HostileEnv]:
+    yield from make_hostile_env(tmp_path, monkeypatch, cli)
 
 
 def test_the_defaults_bound_an_api_call_to_60s_and_a_download_by_its_speed(
@@ -59,11 +58,11 @@ def test_the_download_bounds_are_settings(hostile_env: HostileEnv) -> None:
 
 
 def test_a_trickling_listing_ends_plan_at_the_deadline_exit_1_naming_host_and_bound(
-    hostile_env: HostileEnv, monkeypatch: pytest.MonkeyPatch
+    hostile_env: HostileEnv,
 ) -> None:
     hostile_env.configure("safety: {request_deadline: 300ms}\n")
     hostile_env.hostile.add("GET", LISTING, trickle(b"[]" + b" " * 400, every=0.05))
-    took, (code, _, err) = elapsed(lambda: hostile_env.env.run("plan", monkeypatch=monkeypatch))
+    took, (code, _, err) = elapsed(lambda: hostile_env.env.run("plan"))
     assert code == 1
     assert f"{hostile_env.host} did not finish answering within the request deadline (0.3s)" in err
     assert "safety.request_deadline" in err
@@ -126,10 +125,8 @@ def test_a_download_whose_head_trickles_ends_at_the_request_deadline(
 
 
 def test_a_trickling_s3_store_ends_the_command_at_the_deadline_naming_the_object(
-    s3: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    s3: Any, tmp_path: Path, cli: Cli
 ) -> None:
-    from vidspec.cli import main
-
     with serve_hostile(s3.endpoint, keep_headers=True) as hostile:
         proxied = type(s3)(endpoint=hostile.root_url, bucket=s3.bucket, client=s3.client)
         root = tmp_path / "proj"
@@ -140,14 +137,7 @@ def test_a_trickling_s3_store_ends_the_command_at_the_deadline_naming_the_object
         state = rf"^/{s3.bucket}/marketing/state\.json$"
         hostile.add("GET", state, trickle(b"{}" + b" " * 400, every=0.05))
 
-        def plan() -> Any:
-            with pytest.raises(SystemExit) as exited:
-                main(["-C", str(root), "plan", "--no-refresh"])
-            return exited.value.code
-
-        capsys.readouterr()
-        took, code = elapsed(plan)
-        err = capsys.readouterr().err
+        took, (code, _, err) = elapsed(lambda: cli(root, "plan", "--no-refresh"))
     assert code == 1, err
     assert (
         f"cannot read s3://{s3.bucket}/marketing/state.json: the store did not finish "

@@ -8,28 +8,25 @@ from pathlib import Path
 
 import pytest
 from apply_env import ApplyEnv, make_env, simple_videos
+from cli_run import Cli
 
 import vidspec.cli.drift as cli_drift
 from vidspec.state import LocalStateStore
 
 
 @pytest.fixture
-def env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[ApplyEnv]:
-    for env in make_env(tmp_path, monkeypatch, capsys, queue_seconds=0.0, processing_seconds=3.0):
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Iterator[ApplyEnv]:
+    for env in make_env(tmp_path, monkeypatch, cli, queue_seconds=0.0, processing_seconds=3.0):
         monkeypatch.setattr(cli_drift, "clock_factory", lambda clock=env.clock: clock)
         yield env
 
 
-def test_no_drift_then_every_kind_found_without_writing_anything(
-    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_no_drift_then_every_kind_found_without_writing_anything(env: ApplyEnv) -> None:
     videos = simple_videos(4)
     videos["video-03"]["lifecycle"] = {"regenerate_before_expiry": "3d"}
     env.write_videos(videos)
-    assert env.run("apply", "--auto-approve", monkeypatch=monkeypatch)[0] == 0
-    code, out, err = env.run("drift", "--detailed-exitcode", monkeypatch=monkeypatch)
+    assert env.run("apply", "--auto-approve")[0] == 0
+    code, out, err = env.run("drift", "--detailed-exitcode")
     assert (code, out) == (0, "No drift: the 4 managed videos match the service's listing.\n"), err
 
     state_file = env.root / ".vidspec" / "state.json"
@@ -44,7 +41,7 @@ def test_no_drift_then_every_kind_found_without_writing_anything(
     env.write_videos(videos)
     env.clock.advance(28 * 86400)  # video-03 now expires within its 3 days
 
-    code, out, err = env.run("drift", "--json", "--detailed-exitcode", monkeypatch=monkeypatch)
+    code, out, err = env.run("drift", "--json", "--detailed-exitcode")
     assert code == 2, err
     doc = json.loads(out)
     found = sorted((i["address"], i["kind"]) for i in doc["items"])
@@ -58,19 +55,19 @@ def test_no_drift_then_every_kind_found_without_writing_anything(
     assert state_file.read_bytes() == before
     assert not (env.root / ".vidspec" / "state.lock.json").exists()
 
-    code, out, _ = env.run("drift", "--markdown", monkeypatch=monkeypatch)
+    code, out, _ = env.run("drift", "--markdown")
     assert code == 0  # without --detailed-exitcode, drift is not an error
     assert out.startswith("### vidspec drift: 4 found\n")
     assert "| `video-00` | renamed outside vidspec |" in out
-    code, out, _ = env.run("drift", monkeypatch=monkeypatch)
+    code, out, _ = env.run("drift")
     assert "video-01  deleted outside vidspec" in out
 
 
 def test_drift_errors_exit_1(env: ApplyEnv, monkeypatch: pytest.MonkeyPatch) -> None:
     env.write_videos(simple_videos(1))
-    code, _, err = env.run("drift", "--json", "--markdown", monkeypatch=monkeypatch)
+    code, _, err = env.run("drift", "--json", "--markdown")
     assert code == 1 and "cannot be combined" in err
     monkeypatch.delenv("CDN_TOKEN")
     env.environ.pop("CDN_TOKEN")
-    code, _, err = env.run("drift", "--detailed-exitcode", monkeypatch=monkeypatch)
+    code, _, err = env.run("drift", "--detailed-exitcode")
     assert code == 1 and "CDN_TOKEN is not set" in err

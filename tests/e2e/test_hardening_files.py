@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from apply_env import ApplyEnv, edit_plan, make_env, simple_videos
+from cli_run import Cli
 from plan_fixtures import NOW, record, spec, state
 
 from vidspec.plan import Action, Adopt, Delete, Forget, Move, Plan, PlanCost, Rename
@@ -22,19 +23,17 @@ from vidspec.state import LocalStateStore, PendingRecord
 
 
 @pytest.fixture
-def env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[ApplyEnv]:
-    yield from make_env(tmp_path, monkeypatch, capsys, queue_seconds=0.0, processing_seconds=3.0)
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Iterator[ApplyEnv]:
+    yield from make_env(tmp_path, monkeypatch, cli, queue_seconds=0.0, processing_seconds=3.0)
 
 
 def _plan_to_delete_one(env: ApplyEnv, monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
     """Two managed videos, the manifest now wants one: plan.json deletes video-01."""
     videos = simple_videos(2)
     env.write_videos(videos)
-    assert env.run("apply", "--auto-approve", monkeypatch=monkeypatch)[0] == 0
+    assert env.run("apply", "--auto-approve")[0] == 0
     env.write_videos({"video-00": videos["video-00"]})
-    code, _, err = env.run("plan", "-o", "plan.json", monkeypatch=monkeypatch)
+    code, _, err = env.run("plan", "-o", "plan.json")
     assert code == 0, err
     doc: dict[str, object] = json.loads((env.root / "plan.json").read_text(encoding="utf-8"))
     return doc
@@ -51,7 +50,7 @@ def test_item7_an_edited_plan_file_is_refused_by_its_checksum(
     assert edited != text
     (env.root / "plan.json").write_text(edited, encoding="utf-8")
     mark = len(env.server.request_log)
-    code, out, err = env.run("apply", "plan.json", monkeypatch=monkeypatch)
+    code, out, err = env.run("apply", "plan.json")
     assert (code, out) == (1, "")
     assert err == (
         f"Error: {env.root / 'plan.json'}: the plan file does not match its checksum: it was "
@@ -63,7 +62,7 @@ def test_item7_an_edited_plan_file_is_refused_by_its_checksum(
     # a plan file without a checksum at all (hand-made, or an older vidspec's)
     del doc["saved"]["checksum"]  # type: ignore[attr-defined]
     (env.root / "plan.json").write_text(json.dumps(doc), encoding="utf-8")
-    code, _, err = env.run("apply", "plan.json", monkeypatch=monkeypatch)
+    code, _, err = env.run("apply", "plan.json")
     assert code == 1
     assert err.startswith(f"Error: {env.root / 'plan.json'}: the plan file has no checksum: it")
 
@@ -74,7 +73,7 @@ def test_item7_a_plan_file_may_only_touch_the_ids_the_state_holds(
     """Anyone can compute a checksum: the delete's id must be the state's for that address."""
     doc = _plan_to_delete_one(env, monkeypatch)
     stranger = env.server.world.add_video(video_name="Made by hand").id
-    code, _, err = env.run("plan", "-o", "plan.json", monkeypatch=monkeypatch)  # listing moved
+    code, _, err = env.run("plan", "-o", "plan.json")  # listing moved
     assert code == 0, err
     doc = json.loads((env.root / "plan.json").read_text(encoding="utf-8"))
     (action,) = doc["actions"]
@@ -82,7 +81,7 @@ def test_item7_a_plan_file_may_only_touch_the_ids_the_state_holds(
     action["video_id"] = action["remote_id"] = stranger
     doc["saved"]["checksum"] = plan_checksum(doc)
     (env.root / "plan.json").write_text(json.dumps(doc), encoding="utf-8")
-    code, out, err = env.run("apply", "plan.json", monkeypatch=monkeypatch)
+    code, out, err = env.run("apply", "plan.json")
     assert (code, out) == (1, "")
     assert err == (
         "Error: plan.json names videos the state does not manage at those addresses:\n"
@@ -98,7 +97,7 @@ def test_item7_an_untouched_plan_file_still_applies(
     env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _plan_to_delete_one(env, monkeypatch)
-    code, out, err = env.run("apply", "plan.json", monkeypatch=monkeypatch)
+    code, out, err = env.run("apply", "plan.json")
     assert code == 0, err
     assert "1 deleted." in out
 
@@ -106,13 +105,11 @@ def test_item7_an_untouched_plan_file_still_applies(
 NESTED = "[" * 100_000 + "]" * 100_000
 
 
-def test_item13_a_plan_file_of_deeply_nested_brackets_is_a_clear_error(
-    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_item13_a_plan_file_of_deeply_nested_brackets_is_a_clear_error(env: ApplyEnv) -> None:
     env.write_videos(simple_videos(1))
     (env.root / "plan.json").write_text(NESTED, encoding="utf-8")
     for command in ("apply", "show"):
-        code, out, err = env.run(command, "plan.json", monkeypatch=monkeypatch)
+        code, out, err = env.run(command, "plan.json")
         assert (code, out) == (1, "")
         assert err == (
             f"Error: {env.root / 'plan.json'}: not a vidspec plan file (it is nested too deeply)\n"
@@ -120,27 +117,23 @@ def test_item13_a_plan_file_of_deeply_nested_brackets_is_a_clear_error(
         )
 
 
-def test_item13_a_state_of_deeply_nested_brackets_is_a_clear_error(
-    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_item13_a_state_of_deeply_nested_brackets_is_a_clear_error(env: ApplyEnv) -> None:
     env.write_videos(simple_videos(1))
     (env.root / ".vidspec").mkdir()
     (env.root / ".vidspec" / "state.json").write_text(NESTED, encoding="utf-8")
-    code, out, err = env.run("plan", monkeypatch=monkeypatch)
+    code, out, err = env.run("plan")
     assert (code, out) == (1, "")
     state = env.root / ".vidspec" / "state.json"
     assert err.startswith(f"Error: {state} is not a vidspec state: it is nested too deeply\n")
     assert "Traceback" not in err
 
 
-def test_item13_the_request_count_and_the_lock_note_too(
-    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_item13_the_request_count_and_the_lock_note_too(env: ApplyEnv) -> None:
     env.write_videos(simple_videos(1))
     work = env.root / ".vidspec"
     work.mkdir()
     (work / "usage.json").write_text(NESTED, encoding="utf-8")
-    code, _, err = env.run("plan", monkeypatch=monkeypatch)
+    code, _, err = env.run("plan")
     assert code == 1
     assert err.startswith(
         f"Error: {work / 'usage.json'} is not a map of month to count: it is nested too deeply\n"
@@ -148,12 +141,12 @@ def test_item13_the_request_count_and_the_lock_note_too(
     (work / "usage.json").unlink()
     (work / "lock.info").write_text(NESTED, encoding="utf-8")  # a note nobody can read
     assert LocalStateStore(env.project).lock_holder() is None
-    code, _, err = env.run("plan", monkeypatch=monkeypatch)
+    code, _, err = env.run("plan")
     assert code == 0, err
 
 
 def test_item3_apply_refuses_a_protected_download_whatever_the_plan_file_says(
-    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
+    env: ApplyEnv,
 ) -> None:
     """The manifests are checked at validate and plan; apply checks the path again before it
     writes, so a forged plan file cannot aim a video at .git/config either."""
@@ -162,13 +155,13 @@ def test_item3_apply_refuses_a_protected_download_whatever_the_plan_file_says(
     env.write_videos(videos)
     (env.root / ".git").mkdir()
     (env.root / ".git" / "config").write_text("[core]\n", encoding="utf-8")
-    assert env.run("plan", "-o", "plan.json", monkeypatch=monkeypatch)[0] == 0
+    assert env.run("plan", "-o", "plan.json")[0] == 0
 
     def aim_at_git(doc: dict[str, list[dict[str, str]]]) -> None:
         doc["actions"][0]["download"] = ".git/config"
 
     edit_plan(env, aim_at_git)
-    code, out, _ = env.run("apply", "plan.json", monkeypatch=monkeypatch)
+    code, out, _ = env.run("apply", "plan.json")
     assert code == 1
     made = env.state().videos["video-00"].id
     assert (
@@ -180,19 +173,19 @@ def test_item3_apply_refuses_a_protected_download_whatever_the_plan_file_says(
 
 
 def test_item10_a_body_that_cannot_be_encoded_is_a_local_error_not_a_lost_answer(
-    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
+    env: ApplyEnv,
 ) -> None:
     """NaN is refused at validate; a plan file can still carry one: nothing is sent, no
     pending record is written, and the reason is said."""
     env.write_videos(simple_videos(1))
-    assert env.run("plan", "-o", "plan.json", monkeypatch=monkeypatch)[0] == 0
+    assert env.run("plan", "-o", "plan.json")[0] == 0
 
     def nan_scale(doc: dict[str, list[dict[str, dict[str, object]]]]) -> None:
         doc["actions"][0]["spec"]["composition"] = {"scale": float("nan")}
 
     edit_plan(env, nan_scale)
     mark = len(env.server.request_log)
-    code, out, _ = env.run("apply", "plan.json", monkeypatch=monkeypatch)
+    code, out, _ = env.run("apply", "plan.json")
     assert code == 1
     assert (
         "video-00  create  failed  the request body cannot be encoded as JSON (Out of range "

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from apply_env import cli_environ
+from cli_run import Cli
 from hostile import answer, elapsed, full_page, trickle, trickle_head
 from hostile_env import CATALOG, GENERATE, LISTING, TOKEN, HostileEnv, make_hostile_env
 
@@ -29,10 +30,8 @@ from vidspec.state.usage import MonthlyUsage
 
 
 @pytest.fixture
-def hostile_env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[HostileEnv]:
-    yield from make_hostile_env(tmp_path, monkeypatch, capsys)
+def hostile_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Iterator[HostileEnv]:
+    yield from make_hostile_env(tmp_path, monkeypatch, cli)
 
 
 # -- 1: a listing that never ends ------------------------------------------------------------
@@ -125,7 +124,7 @@ def test_item19_a_429_on_the_listing_says_what_it_waits_for(
     hostile_env.hostile.add("GET", LISTING, limited, times=1)
     monkeypatch.setattr(cli_plan, "SystemClock", lambda: hostile_env.env.clock)
     before = hostile_env.env.clock.monotonic()
-    code, _, err = hostile_env.env.run("plan", monkeypatch=monkeypatch)
+    code, _, err = hostile_env.env.run("plan")
     assert code == 0, err
     assert (
         f"waiting 30 s before retrying GET /app/th-api/v1/accounts/acme/videos on "

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
+from cli_run import Cli
 from hostile import answer, rewrite_json
 from hostile_env import GENERATE, LISTING, HostileEnv, make_hostile_env
 
@@ -22,10 +23,8 @@ RAW = ("\x1b", "\x07", "\u202e")
 
 
 @pytest.fixture
-def hostile_env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[HostileEnv]:
-    yield from make_hostile_env(tmp_path, monkeypatch, capsys)
+def hostile_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Iterator[HostileEnv]:
+    yield from make_hostile_env(tmp_path, monkeypatch, cli)
 
 
 def add_listed(extra: dict[str, Any]) -> Any:
@@ -65,7 +64,7 @@ def test_item06_a_created_id_that_is_not_a_uuid_is_refused(hostile_env: HostileE
 
 
 def test_item06_import_all_never_writes_an_id_into_the_manifest_as_text(
-    hostile_env: HostileEnv, monkeypatch: pytest.MonkeyPatch
+    hostile_env: HostileEnv,
 ) -> None:
     item = listed(
         id="6f1c9d7e-0000-4000-8000-000000000001\n  evil:\n    video_name: pwned",
@@ -75,9 +74,7 @@ def test_item06_import_all_never_writes_an_id_into_the_manifest_as_text(
         script="Hello there, this is a script.",
     )
     hostile_env.hostile.add("GET", LISTING, add_listed(item))
-    code, _, err = hostile_env.env.run(
-        "import", "--all", "--write", "videos/imported.yaml", monkeypatch=monkeypatch
-    )
+    code, _, err = hostile_env.env.run("import", "--all", "--write", "videos/imported.yaml")
     written = hostile_env.env.root / "videos" / "imported.yaml"
     if written.exists():
         document = yaml.safe_load(written.read_text(encoding="utf-8"))
@@ -88,29 +85,27 @@ def test_item06_import_all_never_writes_an_id_into_the_manifest_as_text(
 # -- 9: names and messages are escaped in every output ---------------------------------------
 
 
-def test_item09_a_listed_name_is_escaped_in_text_markdown_and_json(
-    hostile_env: HostileEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_item09_a_listed_name_is_escaped_in_text_markdown_and_json(hostile_env: HostileEnv) -> None:
     hostile_env.hostile.add("GET", LISTING, add_listed(listed(video_name=EVIL)))
-    code, text, err = hostile_env.env.run("plan", monkeypatch=monkeypatch)
+    code, text, err = hostile_env.env.run("plan")
     assert code == 0, err
     assert "Evil" in text and not any(c in text for c in RAW), repr(text)
     assert "\\x1b[2J" in text and "\\u202e" in text
-    code, markdown, err = hostile_env.env.run("plan", "--markdown", monkeypatch=monkeypatch)
+    code, markdown, err = hostile_env.env.run("plan", "--markdown")
     assert "Evil" in markdown and not any(c in markdown for c in RAW), repr(markdown)
-    code, document, err = hostile_env.env.run("plan", "--json", monkeypatch=monkeypatch)
+    code, document, err = hostile_env.env.run("plan", "--json")
     assert not any(c in document for c in RAW)
     names = [v["name"] for v in json.loads(document)["unmanaged"]["videos"]]
     assert names == [EVIL]  # JSON stays JSON: the value itself, escaped by the JSON encoding
 
 
 def test_item09_a_server_message_is_escaped_in_errors_and_the_results_table(
-    hostile_env: HostileEnv, monkeypatch: pytest.MonkeyPatch
+    hostile_env: HostileEnv,
 ) -> None:
     refusal = {"status": "ERROR", "message": EVIL}
     hostile_env.hostile.add("POST", GENERATE, answer(422, refusal))
     hostile_env.one_video()
-    code, out, err = hostile_env.env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
+    code, out, err = hostile_env.env.run("apply", "--auto-approve")
     assert code == 1
     assert "Evil" in out + err
     assert not any(c in out + err for c in RAW), repr(out + err)

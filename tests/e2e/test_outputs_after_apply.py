@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from apply_env import ApplyEnv, make_env, make_vidnoz_env, simple_videos, vidnoz_videos
+from cli_run import Cli
 
 import vidspec.cli.output as cli_output
 from vidspec.core.times import format_time
@@ -28,10 +29,10 @@ def env(
     request: pytest.FixtureRequest,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
 ) -> Iterator[ApplyEnv]:
     make, _, _ = PROVIDERS[request.param]
-    for env in make(tmp_path, monkeypatch, capsys, queue_seconds=0.0, processing_seconds=3.0):
+    for env in make(tmp_path, monkeypatch, cli, queue_seconds=0.0, processing_seconds=3.0):
         env.kind = request.param  # type: ignore[attr-defined]
         yield env
 
@@ -41,9 +42,9 @@ def test_output_right_after_apply_lists_every_link_and_expiry(
 ) -> None:
     _, videos, retention_days = PROVIDERS[env.kind]  # type: ignore[attr-defined]
     env.write_videos(videos(2))
-    code, _, err = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
+    code, _, err = env.run("apply", "--auto-approve")
     assert code == 0, err
-    code, out, err = env.run("output", "--json", monkeypatch=monkeypatch)  # no --refresh
+    code, out, err = env.run("output", "--json")  # no --refresh
     assert code == 0, err
     doc = json.loads(out)
     state = env.state()
@@ -56,14 +57,14 @@ def test_output_right_after_apply_lists_every_link_and_expiry(
         assert record.expires_at is not None
         assert record.expires_at - record.created_at == timedelta(days=retention_days)
         assert entry["expires_at"] == format_time(record.expires_at)
-    code, out, err = env.run("state", "show", "video-01", monkeypatch=monkeypatch)
+    code, out, err = env.run("state", "show", "video-01")
     assert code == 0, err
     shown = json.loads(out)
     assert shown["url"] == doc["video-01"]["url"]
     assert shown["expires_at"] == doc["video-01"]["expires_at"]
     # the links are the service's own: what a refresh reads gives the same
     monkeypatch.setattr(cli_output, "SystemClock", lambda: env.clock)
-    code, out, err = env.run("output", "--json", "--refresh", monkeypatch=monkeypatch)
+    code, out, err = env.run("output", "--json", "--refresh")
     assert code == 0, err
     assert {a: e["url"] for a, e in json.loads(out).items()} == {
         a: e["url"] for a, e in doc.items()

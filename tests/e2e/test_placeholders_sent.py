@@ -180,26 +180,22 @@ def test_the_planner_refuses_a_placeholder_before_approval() -> None:
 
 
 @pytest.fixture
-def env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[ApplyEnv]:
-    yield from make_env(tmp_path, monkeypatch, capsys)
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Iterator[ApplyEnv]:
+    yield from make_env(tmp_path, monkeypatch, cli)
 
 
-def test_the_engine_refuses_a_placeholder_before_the_post(
-    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_engine_refuses_a_placeholder_before_the_post(env: ApplyEnv) -> None:
     """A plan file (made by an older vidspec, or edited and signed again) is applied as it
     stands: the engine is the last place to look."""
     env.write_videos(simple_videos(1))
-    assert env.run("plan", "-o", "plan.json", monkeypatch=monkeypatch)[0] == 0
+    assert env.run("plan", "-o", "plan.json")[0] == 0
 
     def unfilled_script(doc: dict[str, list[dict[str, dict[str, object]]]]) -> None:
         doc["actions"][0]["spec"]["script"] = "Our ${each.product} is now 20% off."
 
     edit_plan(env, unfilled_script)
     mark = len(env.server.request_log)
-    code, out, _ = env.run("apply", "plan.json", monkeypatch=monkeypatch)
+    code, out, _ = env.run("apply", "plan.json")
     assert code == 1
     assert (
         "video-00  create  failed  script holds `${each.product}`, a placeholder nothing "

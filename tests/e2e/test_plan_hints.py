@@ -11,29 +11,24 @@ from pathlib import Path
 
 import pytest
 from apply_env import ApplyEnv, make_env, make_vidnoz_env, simple_videos, vidnoz_videos
+from cli_run import Cli
 
 
 @pytest.fixture
-def env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[ApplyEnv]:
-    yield from make_env(tmp_path, monkeypatch, capsys)
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Iterator[ApplyEnv]:
+    yield from make_env(tmp_path, monkeypatch, cli)
 
 
 @pytest.fixture
-def vidnoz(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[ApplyEnv]:
-    yield from make_vidnoz_env(tmp_path, monkeypatch, capsys)
+def vidnoz(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Iterator[ApplyEnv]:
+    yield from make_vidnoz_env(tmp_path, monkeypatch, cli)
 
 
 def _renamed(videos: dict[str, dict[str, object]], old: str, new: str) -> dict[str, object]:
     return {new if a == old else a: v for a, v in videos.items()}
 
 
-def test_a_renamed_address_prints_the_moved_block_that_makes_it_free(
-    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_renamed_address_prints_the_moved_block_that_makes_it_free(env: ApplyEnv) -> None:
     videos = simple_videos(2)
     env.write_videos(videos)
     assert env.apply() is not None
@@ -47,7 +42,7 @@ def test_a_renamed_address_prints_the_moved_block_that_makes_it_free(
     )
     assert hint in plan.warnings
     # the block, written as printed, does make it free
-    code, out, _ = env.run("--no-color", "plan", monkeypatch=monkeypatch)
+    code, out, _ = env.run("--no-color", "plan")
     assert code == 0 and f"Warning: {hint}" in out
     env.write(
         (env.root / "videos" / "main.yaml").read_text() + "moved: [{from: video-01, to: intro}]\n"
@@ -82,13 +77,11 @@ def test_vidnoz_says_forgotten_in_the_moved_hint(vidnoz: ApplyEnv) -> None:
     ) in plan.warnings
 
 
-def test_after_state_rm_a_matching_unmanaged_video_suggests_import_match(
-    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_after_state_rm_a_matching_unmanaged_video_suggests_import_match(env: ApplyEnv) -> None:
     env.write_videos(simple_videos(2))
     env.apply()
     video_id = env.state().videos["video-01"].id
-    code, _, err = env.run("state", "rm", "video-01", monkeypatch=monkeypatch)
+    code, _, err = env.run("state", "rm", "video-01")
     assert code == 0, err
     plan = env.plan()
     assert env.kinds(plan) == [("video-01", "create")]
@@ -99,7 +92,7 @@ def test_after_state_rm_a_matching_unmanaged_video_suggests_import_match(
     )
     assert hint in plan.warnings
     # and the suggestion works: import --match takes it back, the plan is empty
-    code, _, err = env.run("import", "--match", monkeypatch=monkeypatch)
+    code, _, err = env.run("import", "--match")
     assert code == 0, err
     assert env.state().videos["video-01"].id == video_id
     assert env.kinds() == []

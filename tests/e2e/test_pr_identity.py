@@ -182,11 +182,9 @@ def test_gitlab_token_that_may_not_ask_who_it_is_needs_comment_author(
 
 
 @pytest.fixture
-def project(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[ApplyEnv]:
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Iterator[ApplyEnv]:
     (tmp_path / ".git").mkdir()
-    yield from make_env(tmp_path, monkeypatch, capsys, queue_seconds=0.0, processing_seconds=3.0)
+    yield from make_env(tmp_path, monkeypatch, cli, queue_seconds=0.0, processing_seconds=3.0)
 
 
 def test_apply_expect_fingerprint_from_pr_fingerprint_refuses_a_forged_marker(
@@ -196,24 +194,20 @@ def test_apply_expect_fingerprint_from_pr_fingerprint_refuses_a_forged_marker(
         monkeypatch.setenv(key, value)
     videos = simple_videos(1)
     project.write_videos(videos)
-    assert project.run("plan", "-o", "plan.json", monkeypatch=monkeypatch)[0] == 0
-    code, _, err = project.run("pr", "comment", "plan.json", monkeypatch=monkeypatch)
+    assert project.run("plan", "-o", "plan.json")[0] == 0
+    code, _, err = project.run("pr", "comment", "plan.json")
     assert code == 0, err
     # after the review, the author pushes 40 more videos and copies the marker with the hash
     # of the plan that now stands
     project.write_videos({**videos, **simple_videos(40, prefix="extra")})
-    code, _, err = project.run("plan", "-o", "now.json", monkeypatch=monkeypatch)
+    code, _, err = project.run("plan", "-o", "now.json")
     assert code == 0, err
     now = load_saved_plan(project.root / "now.json").plan
     github.world.seed(REPO, PR, comment_body(now, "."), by=MALLORY)
     github.world.commits[(REPO, "f00d")] = [{"number": PR, "merged_at": "2026-11-02T10:00:00Z"}]
-    code, reviewed, err = project.run(
-        "pr", "fingerprint", "--commit", "f00d", monkeypatch=monkeypatch
-    )
+    code, reviewed, err = project.run("pr", "fingerprint", "--commit", "f00d")
     assert code == 0, err
-    code, _, err = project.run(
-        "apply", "--auto-approve", "--expect-fingerprint", reviewed.strip(), monkeypatch=monkeypatch
-    )
+    code, _, err = project.run("apply", "--auto-approve", "--expect-fingerprint", reviewed.strip())
     assert code == 1
     assert "This is not the plan that was reviewed: nothing was changed." in err
     assert project.live_ids() == set()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from apply_env import DEFAULTS, ApplyEnv, make_env, manifest, simple_videos
+from cli_run import Cli
 from foreach_files import load, problems
 
 from vidspec.plan.actions import Delete, Forget
@@ -25,27 +26,23 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[ApplyEnv]:
-    yield from make_env(tmp_path, monkeypatch, capsys, queue_seconds=0.0, processing_seconds=3.0)
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Iterator[ApplyEnv]:
+    yield from make_env(tmp_path, monkeypatch, cli, queue_seconds=0.0, processing_seconds=3.0)
 
 
 def deletes(env: ApplyEnv, since: int) -> list[str]:
     return [p for m, p, _ in env.server.request_log[since:] if m == "DELETE"]
 
 
-def test_destroy_false_forgets_the_video_and_keeps_it_and_its_file(
-    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_destroy_false_forgets_the_video_and_keeps_it_and_its_file(env: ApplyEnv) -> None:
     videos = simple_videos(2)
     videos["video-00"]["download"] = "out/first.mp4"
     env.write_videos(videos)
-    assert env.run("apply", "--auto-approve", monkeypatch=monkeypatch)[0] == 0
+    assert env.run("apply", "--auto-approve")[0] == 0
     kept = env.state().videos["video-00"].id
     del videos["video-00"]
     env.write(manifest(videos) + FOREVER)
-    code, out, _ = env.run("plan", "--detailed-exitcode", monkeypatch=monkeypatch)
+    code, out, _ = env.run("plan", "--detailed-exitcode")
     assert code == 2
     assert (
         "  # video-00 will be forgotten (removed block, destroy: false: the video stays in the "
@@ -53,13 +50,13 @@ def test_destroy_false_forgets_the_video_and_keeps_it_and_its_file(
     ) in out.splitlines()
     assert "Plan: 0 to create, 0 to rename, 0 to regenerate, 0 to delete, 1 to forget." in out
     mark = len(env.server.request_log)
-    code, out, err = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
+    code, out, err = env.run("apply", "--auto-approve")
     assert code == 0, err
     assert deletes(env, mark) == []
     assert kept in env.server.world.videos  # still in the account
     assert (env.root / "out" / "first.mp4").is_file()  # and its file stays
     assert "video-00" not in env.state().videos
-    code, out, _ = env.run("plan", "--json", monkeypatch=monkeypatch)
+    code, out, _ = env.run("plan", "--json")
     doc = json.loads(out)
     assert doc["actions"] == []  # done: the block stays, harmless, until you delete it
     assert kept in [v["id"] for v in doc["unmanaged"]["videos"]]  # not ours any more

@@ -14,6 +14,7 @@ from typing import Any
 import jsonschema
 import pytest
 from apply_env import ApplyEnv, make_env, manifest, simple_videos
+from cli_run import Cli
 from repo_paths import SCHEMAS
 
 from vidspec.plan.actions import Delete, Move
@@ -23,10 +24,8 @@ SCHEMA = json.loads((SCHEMAS / "plan.schema.json").read_text())
 
 
 @pytest.fixture
-def env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[ApplyEnv]:
-    yield from make_env(tmp_path, monkeypatch, capsys, queue_seconds=0.0, processing_seconds=3.0)
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Iterator[ApplyEnv]:
+    yield from make_env(tmp_path, monkeypatch, cli, queue_seconds=0.0, processing_seconds=3.0)
 
 
 def saved(env: ApplyEnv, count: int = 2) -> dict[str, dict[str, Any]]:
@@ -40,33 +39,29 @@ def saved(env: ApplyEnv, count: int = 2) -> dict[str, dict[str, Any]]:
     return videos
 
 
-def test_a_deleted_videos_file_is_removed_and_the_plan_says_so(
-    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_deleted_videos_file_is_removed_and_the_plan_says_so(env: ApplyEnv) -> None:
     videos = saved(env)
     del videos["video-00"]
     env.write_videos(videos)
-    code, out, _ = env.run("plan", monkeypatch=monkeypatch)
+    code, out, _ = env.run("plan")
     assert code == 0
     lines = out.splitlines()
     heading = lines.index("  # video-00 will be deleted (not in any manifest)")
     assert lines[heading + 1] == "  # file out/first.mp4 will be removed"
-    code, out, _ = env.run("plan", "--json", monkeypatch=monkeypatch)
+    code, out, _ = env.run("plan", "--json")
     doc = json.loads(out)
     jsonschema.validate(doc, SCHEMA)
     assert [a.get("remove_file") for a in doc["actions"]] == ["out/first.mp4"]
-    code, out, _ = env.run("plan", "--markdown", monkeypatch=monkeypatch)
+    code, out, _ = env.run("plan", "--markdown")
     assert "not in any manifest; file out/first.mp4 will be removed" in out
-    code, out, err = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
+    code, out, err = env.run("apply", "--auto-approve")
     assert code == 0, err
     assert not (env.root / "out" / "first.mp4").exists()
     row = next(line for line in out.splitlines() if line.startswith("video-00 "))
     assert row.endswith(", removed out/first.mp4")
 
 
-def test_a_file_changed_since_it_was_saved_stays_with_a_note(
-    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_file_changed_since_it_was_saved_stays_with_a_note(env: ApplyEnv) -> None:
     videos = saved(env)
     (env.root / "out" / "first.mp4").write_bytes(b"my edit")
     del videos["video-00"]
@@ -78,7 +73,7 @@ def test_a_file_changed_since_it_was_saved_stays_with_a_note(
         "video-00: out/first.mp4 changed since vidspec saved it, so it stays where it is when "
         "the video is deleted (remove it yourself if you do not need it).",
     )
-    code, out, err = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
+    code, out, err = env.run("apply", "--auto-approve")
     assert code == 0, err
     assert "out/first.mp4 changed since vidspec saved it: left as it is" in out
     assert (env.root / "out" / "first.mp4").read_bytes() == b"my edit"
@@ -104,13 +99,13 @@ def test_destroy_removes_the_saved_files(env: ApplyEnv, monkeypatch: pytest.Monk
     saved(env)
     (env.root / "out" / "mine.txt").write_text("not vidspec's")
     monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
-    code, out, err = env.run("destroy", monkeypatch=monkeypatch)
+    code, out, err = env.run("destroy")
     assert code == 0, err
     assert "  # file out/first.mp4 will be removed" in out.splitlines()
     assert [p.name for p in (env.root / "out").iterdir()] == ["mine.txt"]
 
 
-def test_a_moved_video_takes_its_file_along(env: ApplyEnv, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_moved_video_takes_its_file_along(env: ApplyEnv) -> None:
     videos = saved(env)
     data = (env.root / "out" / "first.mp4").read_bytes()
     record = env.state().videos["video-00"]
@@ -120,10 +115,10 @@ def test_a_moved_video_takes_its_file_along(env: ApplyEnv, monkeypatch: pytest.M
     (move,) = plan.actions  # no download: the file moves with the video
     assert isinstance(move, Move)
     assert (move.file_from, move.file_to) == ("out/first.mp4", "clips/intro.mp4")
-    code, out, _ = env.run("plan", monkeypatch=monkeypatch)
+    code, out, _ = env.run("plan")
     assert "  # file out/first.mp4 will be moved to clips/intro.mp4" in out.splitlines()
     mark = len(env.server.request_log)
-    code, out, err = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
+    code, out, err = env.run("apply", "--auto-approve")
     assert code == 0, err
     assert not (env.root / "out" / "first.mp4").exists()
     assert (env.root / "clips" / "intro.mp4").read_bytes() == data
@@ -131,7 +126,7 @@ def test_a_moved_video_takes_its_file_along(env: ApplyEnv, monkeypatch: pytest.M
         "clips/intro.mp4", len(data), record.download.sha256 if record.download else ""
     )
     assert not any(p.endswith("/download") for _, p, _ in env.server.request_log[mark:])
-    code, out, _ = env.run("plan", "--detailed-exitcode", monkeypatch=monkeypatch)
+    code, out, _ = env.run("plan", "--detailed-exitcode")
     assert (code, out) == (0, "No changes. Your videos match the manifests.\n")
 
 

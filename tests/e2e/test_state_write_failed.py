@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_run import Cli
 
 pytest.importorskip("boto3", reason="the S3 tests need the test extra (boto3, moto)")
 from apply_env import ApplyEnv, make_env, simple_videos, video_names, write_project
@@ -25,10 +26,8 @@ SCRIPT = "A new script for the first video, said differently this time."
 
 
 @pytest.fixture
-def env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[ApplyEnv]:
-    yield from make_env(tmp_path, monkeypatch, capsys, queue_seconds=0.0, processing_seconds=3.0)
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Iterator[ApplyEnv]:
+    yield from make_env(tmp_path, monkeypatch, cli, queue_seconds=0.0, processing_seconds=3.0)
 
 
 def posts(env: ApplyEnv) -> int:
@@ -47,19 +46,19 @@ def row_of(out: str, address: str) -> str:
 
 
 def test_s3_writes_failing_from_the_nth_on_say_what_was_sent_for_n_5_to_11(
-    env: ApplyEnv, s3: S3Env, monkeypatch: pytest.MonkeyPatch
+    env: ApplyEnv, s3: S3Env
 ) -> None:
     write_project(env.root, env.server, extra=s3.state_block())
     videos = simple_videos(1)
     env.write_videos(videos)
-    assert env.run("apply", "--auto-approve", monkeypatch=monkeypatch)[0] == 0
+    assert env.run("apply", "--auto-approve")[0] == 0
     unrecorded = []
     for first in range(5, 12):
         videos["video-00"]["script"] = f"{SCRIPT} Take {first}."
         env.write_videos(videos)  # a regenerate, applied with every PUT from the N-th failing
         before = posts(env)
         fail_puts(s3, first)
-        code, out, err = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
+        code, out, err = env.run("apply", "--auto-approve")
         fail_puts(s3, 0)
         sent = posts(env) > before
         assert "Traceback" not in err and "not reached" not in out + err, (first, out, err)
@@ -79,7 +78,7 @@ def test_s3_writes_failing_from_the_nth_on_say_what_was_sent_for_n_5_to_11(
         # delete the one it superseded)
         for _ in range(3):
             env.clock.advance(60)
-            code, out, err = env.run("apply", "--auto-approve", monkeypatch=monkeypatch)
+            code, out, err = env.run("apply", "--auto-approve")
             assert code == 0, (first, err)
             if out.startswith("No changes."):
                 break

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from cli_run import Cli
 from hostile import answer
 from hostile_env import GENERATE, HostileEnv, make_hostile_env
 
@@ -29,10 +30,8 @@ from vidspec.render.text import render_text
 
 
 @pytest.fixture
-def hostile_env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[HostileEnv]:
-    for env in make_hostile_env(tmp_path, monkeypatch, capsys):
+def hostile_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Iterator[HostileEnv]:
+    for env in make_hostile_env(tmp_path, monkeypatch, cli):
         monkeypatch.setattr(cli_plan, "clock_factory", lambda clock=env.env.clock: clock)
         monkeypatch.setattr(cli_drift, "clock_factory", lambda clock=env.env.clock: clock)
         yield env
@@ -58,23 +57,21 @@ def lose_the_create(hostile_env: HostileEnv) -> str:
 LINE = "1 create awaits confirmation until {} (not listed yet)"
 
 
-def test_an_unconfirmed_create_is_not_called_a_match_and_exits_2(
-    hostile_env: HostileEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_unconfirmed_create_is_not_called_a_match_and_exits_2(hostile_env: HostileEnv) -> None:
     until = lose_the_create(hostile_env)
     run = hostile_env.env.run
-    code, out, err = run("plan", monkeypatch=monkeypatch)
+    code, out, err = run("plan")
     assert code == 0, err
     assert out.startswith(f"No actions now; {LINE.format(until)}.\n"), out
     assert "match the manifests" not in out and "In flight" not in out
     assert "\nAwaiting confirmation (sent; its answer was lost" in out
-    code, out, err = run("plan", "--detailed-exitcode", monkeypatch=monkeypatch)
+    code, out, err = run("plan", "--detailed-exitcode")
     assert code == 2, err  # not converged
-    code, markdown, _ = run("plan", "--markdown", monkeypatch=monkeypatch)
+    code, markdown, _ = run("plan", "--markdown")
     assert markdown.startswith("### vidspec plan: no actions now\n\n")
     assert f"No actions now; {LINE.format(until)}." in markdown
     assert "match the manifests" not in markdown
-    code, text, _ = run("plan", "--json", monkeypatch=monkeypatch)
+    code, text, _ = run("plan", "--json")
     doc = json.loads(text)
     jsonschema.Draft202012Validator(plan_schema()).validate(doc)
     assert doc["converged"] is False and doc["unconfirmed"]["count"] == 1
@@ -84,14 +81,12 @@ def test_an_unconfirmed_create_is_not_called_a_match_and_exits_2(
     assert pending["until"] == format_time(record.started_at + timedelta(minutes=30))
 
 
-def test_drift_reports_the_unconfirmed_create_and_exits_2(
-    hostile_env: HostileEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_drift_reports_the_unconfirmed_create_and_exits_2(hostile_env: HostileEnv) -> None:
     lose_the_create(hostile_env)
-    code, out, err = hostile_env.env.run("drift", "--detailed-exitcode", monkeypatch=monkeypatch)
+    code, out, err = hostile_env.env.run("drift", "--detailed-exitcode")
     assert code == 2, err
     assert "video-00" in out and "create awaiting confirmation" in out
-    code, out, _ = hostile_env.env.run("drift", "--json", monkeypatch=monkeypatch)
+    code, out, _ = hostile_env.env.run("drift", "--json")
     doc = json.loads(out)
     assert doc["drift"] is True and doc["summary"]["unconfirmed"] == 1
     assert doc["items"][0]["remote_id"] is None
@@ -116,17 +111,15 @@ def test_the_pr_comment_carries_the_line_and_a_plan_with_actions_too(
     )
 
 
-def test_once_the_video_is_listed_the_plan_adopts_it_and_converges(
-    hostile_env: HostileEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_once_the_video_is_listed_the_plan_adopts_it_and_converges(hostile_env: HostileEnv) -> None:
     lose_the_create(hostile_env)
     # the service made the video after all (the gateway's 502 hid it): now it lists it
     spec = hostile_env.env.state().pending[0].spec
     hostile_env.env.server.world.add_video_from_body(spec)
     hostile_env.env.clock.advance(60)
     assert [a.kind for a in hostile_env.env.plan().actions] == ["adopt"]
-    assert hostile_env.env.run("apply", "--auto-approve", monkeypatch=monkeypatch)[0] == 0
-    code, out, _ = hostile_env.env.run("plan", "--detailed-exitcode", monkeypatch=monkeypatch)
+    assert hostile_env.env.run("apply", "--auto-approve")[0] == 0
+    code, out, _ = hostile_env.env.run("plan", "--detailed-exitcode")
     assert (code, out) == (0, "No changes. Your videos match the manifests.\n")
 
 

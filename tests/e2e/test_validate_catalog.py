@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from apply_env import ApplyEnv, make_env
+from cli_run import Cli
 
 import vidspec.cli.validate as cli_validate
 from vidspec.core.errors import ManifestError
@@ -39,10 +40,8 @@ GUY = (
 
 
 @pytest.fixture
-def env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[ApplyEnv]:
-    for env in make_env(tmp_path, monkeypatch, capsys):
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Iterator[ApplyEnv]:
+    for env in make_env(tmp_path, monkeypatch, cli):
         monkeypatch.chdir(env.root)
         # (raising=False: the same test runs against an older validate, to see it fail)
         monkeypatch.setattr(
@@ -62,10 +61,8 @@ def _usage(env: ApplyEnv) -> int:
     return sum(months.values())
 
 
-def test_without_a_kept_catalog_validate_says_it_could_not_check(
-    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    code, out, err = env.run("validate", monkeypatch=monkeypatch)
+def test_without_a_kept_catalog_validate_says_it_could_not_check(env: ApplyEnv) -> None:
+    code, out, err = env.run("validate")
     assert (code, out) == (0, "2 videos in 1 file are valid.\n")
     assert err == (
         "Not checked against the provider's catalog (voices, actors, avatars, backgrounds): "
@@ -75,11 +72,9 @@ def test_without_a_kept_catalog_validate_says_it_could_not_check(
     assert env.server.request_log == []  # offline
 
 
-def test_refresh_catalog_reads_it_counts_it_keeps_it_and_names_the_row(
-    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_refresh_catalog_reads_it_counts_it_keeps_it_and_names_the_row(env: ApplyEnv) -> None:
     before = _usage(env)
-    code, out, err = env.run("validate", "--refresh-catalog", monkeypatch=monkeypatch)
+    code, out, err = env.run("validate", "--refresh-catalog")
     assert (code, out) == (1, "")
     assert err.splitlines() == [
         GUY,
@@ -93,21 +88,19 @@ def test_refresh_catalog_reads_it_counts_it_keeps_it_and_names_the_row(
     assert _usage(env) == before + 1
     assert (env.root / ".vidspec" / "catalog.json").is_file()
     # and offline from now on, against the kept one
-    code, _, err = env.run("validate", monkeypatch=monkeypatch)
+    code, _, err = env.run("validate")
     assert code == 1 and GUY in err and "read just now (.vidspec/catalog.json)" in err
     assert len(env.server.request_log) == 1
 
 
-def test_an_old_catalog_is_used_and_said_to_be_old(
-    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_old_catalog_is_used_and_said_to_be_old(env: ApplyEnv) -> None:
     (env.root / "videos" / "data" / "promos.csv").write_text(ROWS.replace("Guy", "Mia"))
-    assert env.run("validate", "--refresh-catalog", monkeypatch=monkeypatch)[0] == 0
+    assert env.run("validate", "--refresh-catalog")[0] == 0
     path = env.root / ".vidspec" / "catalog.json"
     doc = json.loads(path.read_text())
     doc["fetched_at"] = format_time(env.clock.now() - timedelta(hours=3))
     path.write_text(json.dumps(doc))
-    code, out, err = env.run("validate", monkeypatch=monkeypatch)
+    code, out, err = env.run("validate")
     assert (code, out) == (0, "2 videos in 1 file are valid.\n")
     assert err == (
         "Checked against the provider's catalog read 3 hours ago (.vidspec/catalog.json), older "
@@ -122,12 +115,10 @@ def test_plan_names_the_instance_row_and_column_too(env: ApplyEnv) -> None:
     assert [str(p) for p in caught.value.problems] == [GUY]
 
 
-def test_a_field_no_column_filled_still_names_the_instance_and_row(
-    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_field_no_column_filled_still_names_the_instance_and_row(env: ApplyEnv) -> None:
     env.write(PROMO.replace("voice: ${each.voice}", "voice: Guy"))
     (env.root / "videos" / "data" / "promos.csv").write_text("sku,product\na1,Chair\n")
-    code, _, err = env.run("validate", "--refresh-catalog", monkeypatch=monkeypatch)
+    code, _, err = env.run("validate", "--refresh-catalog")
     assert code == 1
     assert err.splitlines()[0] == (
         "videos/main.yaml:8:5: voice Guy is not offered for Natalia 4.0.0 (in promo[a1], from "

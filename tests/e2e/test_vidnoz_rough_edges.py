@@ -8,16 +8,15 @@ from pathlib import Path
 
 import pytest
 from apply_env import ANNA, JENNY, ApplyEnv, make_vidnoz_env, vidnoz_videos
+from cli_run import Cli
 
 import vidspec.cli.plan as cli_plan
 from vidspec.core.errors import TransportError
 
 
 @pytest.fixture
-def env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[ApplyEnv]:
-    yield from make_vidnoz_env(tmp_path, monkeypatch, capsys)
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Iterator[ApplyEnv]:
+    yield from make_vidnoz_env(tmp_path, monkeypatch, cli)
 
 
 def _api_paths(env: ApplyEnv) -> list[str]:
@@ -46,7 +45,7 @@ def test_a_planned_download_uses_the_listed_link(env: ApplyEnv) -> None:
 def _plan_cli(env: ApplyEnv, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
     """``vidspec plan`` in-process on the emulator's clock."""
     monkeypatch.setattr(cli_plan, "clock_factory", lambda: env.clock)
-    return env.run("--no-color", "plan", *args, monkeypatch=monkeypatch)
+    return env.run("--no-color", "plan", *args)
 
 
 def test_a_connection_error_names_the_host(env: ApplyEnv) -> None:

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_run import Cli, Ran
 from projects import write_project_file
 
 from vidspec.app.apply import ApplyRequest, apply_project
 from vidspec.app.workflow import PlanRequest, make_plan
-from vidspec.cli import main
 from vidspec.core.clock import ManualClock, SystemClock
 from vidspec.core.errors import ProviderError
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
@@ -123,7 +123,7 @@ class ApplyEnv:
     root: Path
     server: EmulatorServer
     clock: ManualClock
-    capsys: pytest.CaptureFixture[str] | None = None
+    cli: Cli | None = None
     environ: dict[str, str] = field(default_factory=lambda: {"CDN_TOKEN": TOKEN})
     defaults: str = DEFAULTS
 
@@ -178,17 +178,13 @@ class ApplyEnv:
 
     # -- the CLI, in-process, on the same clock ----------------------------------------------
 
-    def run(self, *args: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
-        assert self.capsys is not None, "run() needs the capsys fixture"
+    def run(self, *args: str) -> Ran:
+        """``vidspec -C ROOT ARGS`` through the ``cli`` fixture, on the emulator's clock."""
+        assert self.cli is not None, "run() needs the cli fixture"
         import vidspec.cli.apply as cli_apply
 
-        monkeypatch.setattr(cli_apply, "clock_factory", lambda: self.clock)
-        self.capsys.readouterr()
-        with pytest.raises(SystemExit) as exited:
-            main(["-C", str(self.root), *args])
-        out = self.capsys.readouterr()
-        code = exited.value.code
-        return (code if isinstance(code, int) else 1), out.out, out.err
+        self.cli.monkeypatch.setattr(cli_apply, "clock_factory", lambda: self.clock)
+        return self.cli(self.root, *args)
 
     # -- the emulated account -------------------------------------------------------------
 
@@ -242,7 +238,7 @@ def real_now_clock() -> ManualClock:
 def make_env(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str] | None = None,
+    cli: Cli | None = None,
     **settings: Any,
 ) -> Iterator[ApplyEnv]:
     monkeypatch.setenv("CDN_TOKEN", TOKEN)
@@ -252,7 +248,7 @@ def make_env(
     options.update(settings)
     with serve(EmulatorSettings(**options), clock=clock) as server:
         write_project(tmp_path, server)
-        yield ApplyEnv(tmp_path, server, clock, capsys)
+        yield ApplyEnv(tmp_path, server, clock, cli)
 
 
 def write_vidnoz_project(root: Path, server: EmulatorServer, extra: str = "") -> None:
@@ -263,7 +259,7 @@ def write_vidnoz_project(root: Path, server: EmulatorServer, extra: str = "") ->
 def make_vidnoz_env(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str] | None = None,
+    cli: Cli | None = None,
     **settings: Any,
 ) -> Iterator[ApplyEnv]:
     """``make_env`` against the Vidnoz emulator (its 1 call a second, on the shared clock)."""
@@ -275,7 +271,7 @@ def make_vidnoz_env(
     with serve(EmulatorSettings(**options), clock=clock) as server:
         write_vidnoz_project(tmp_path, server)
         environ = {"VIDNOZ_API_KEY": VIDNOZ_KEY}
-        yield ApplyEnv(tmp_path, server, clock, capsys, environ, VIDNOZ_DEFAULTS)
+        yield ApplyEnv(tmp_path, server, clock, cli, environ, VIDNOZ_DEFAULTS)
 
 
 # -- fault injection: applies under gateway errors and lost create answers ------------------------

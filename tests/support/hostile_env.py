@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from apply_env import ACCOUNT, TOKEN, ApplyEnv, Recorder, make_env, simple_videos
+from cli_run import Cli
 from hostile import Hostile, serve_hostile
 
 from vidspec.engine import Outcome
@@ -66,9 +67,9 @@ class HostileEnv:
 
 
 def make_hostile_env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any = None, extra: str = ""
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli | None = None, extra: str = ""
 ) -> Iterator[HostileEnv]:
-    for env in make_env(tmp_path, monkeypatch, capsys, queue_seconds=0.0, processing_seconds=3.0):
+    for env in make_env(tmp_path, monkeypatch, cli, queue_seconds=0.0, processing_seconds=3.0):
         with serve_hostile(env.server.root_url) as hostile:
             wrapped = HostileEnv(env, hostile)
             wrapped.configure(extra)
