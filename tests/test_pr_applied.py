@@ -17,7 +17,6 @@ from forge_emulators import GitHubApi, GitLabApi
 from test_pr_comment import NOW, PR, REPO, WRITE, make_plan
 
 import vidspec.cli.pr as cli_pr
-from vidspec.cli import main
 from vidspec.core.rate import Rate
 from vidspec.forges.base import COMMENT_LIMIT
 from vidspec.forges.marker import parse_marker
