@@ -219,6 +219,12 @@ def test_a_refused_expect_fingerprint_is_the_plan_and_a_diagnostic(
     assert not of(stream, "apply_start")
     (error,) = of(stream, "diagnostic")
     assert "not the reviewed one" in error["diagnostic"]["summary"]
+    # after a merge "push again" cannot help: the way out is the manual workflow on main
+    assert "After the merge, pushing to the pull request changes nothing" in (
+        error["diagnostic"]["detail"]
+    )
+    assert "vidspec-apply-main.yml" in error["diagnostic"]["detail"]
+    assert "vidspec-apply-main job" in error["diagnostic"]["detail"]
     assert env.server.world.videos == {}
 
 

@@ -34,6 +34,15 @@ from vidspec.render.rows import plan_rows
 clock_factory: Callable[[], Clock] = SystemClock
 """Where apply and destroy get their clock (tests substitute the emulator's ``ManualClock``)."""
 
+REFUSED_WAY_OUT = (
+    "Before the merge: push again (or re-run the plan job) so the comment shows the plan as it "
+    "is now, review it, and merge that. After the merge, pushing to the pull request changes "
+    "nothing: plan and apply main through the manual workflow instead (GitHub: run "
+    "'vidspec apply main' from the Actions tab, examples/github/vidspec-apply-main.yml, and a "
+    "reviewer of its environment approves the plan it shows; GitLab: the manual "
+    "vidspec-apply-main job of a pipeline on main, examples/gitlab/.gitlab-ci.yml)."
+)
+
 APPLY_QUESTION = "Do you want to perform these actions? Only 'yes' will be accepted."
 
 
@@ -159,8 +168,7 @@ def check_fingerprint(plan: Plan, expected: str, view: ApplyView) -> None:
     raise PlanError(
         f"the plan (fingerprint {plan.fingerprint[:12]}) is not the reviewed one "
         f"({expected[:12]}): nothing was changed.",
-        "Push again (or re-run the plan job) so the comment shows the plan as it is now, "
-        "review it, and merge that.",
+        REFUSED_WAY_OUT,
     )
 
 
