@@ -4,8 +4,9 @@ table instead of only the names of its fields (issue 25). Pure.
 
 The fields are found by their names in the vendor's request (CDNvideo ``video_name`` and
 ``script``; Vidnoz ``name`` and ``voice.tts.text``; HeyGen's and Synthesia's ``title`` and
-``…input_text`` / ``…scriptText``; a name at the top level only, never an actor's), so a new vendor's shape needs no entry here. SSML tags are
-dropped; the text is bounded (``WORDS`` words, ``CHARS`` characters); the renderer escapes it.
+``…input_text`` / ``…scriptText``; a name at the top level only, never an actor's), so a new
+vendor's shape needs no entry here. SSML tags are dropped; the text is bounded (``WORDS``
+words, ``CHARS`` characters); the renderer escapes it.
 """
 
 from __future__ import annotations
