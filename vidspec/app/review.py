@@ -34,7 +34,7 @@ from vidspec.forges.transport import FORGE_POLICY
 from vidspec.plan import load_saved_plan
 from vidspec.project.config import load_project
 from vidspec.render.applied import AppliedRun, applied_markdown, applied_run
-from vidspec.render.comment import comment_body, comment_with_result
+from vidspec.render.comment import Provenance, comment_body, comment_with_result
 from vidspec.render.events import UI_VERSION
 from vidspec.render.markdown import MAX_CHARS, render_markdown
 
@@ -112,7 +112,8 @@ def comment_on_pr(
     token = read_token(target, environ)
     project = project_name(root)
     plan = saved.plan
-    body = comment_body(plan, project, whole_plan_at=target.run_url)
+    made = Provenance(target.commit, target.commit_url, target.run_url, saved.created_at)
+    body = comment_body(plan, project, whole_plan_at=target.run_url, provenance=made)
     if target.forge == "github":
         append_step_summary(render_markdown(plan, whole_plan_at=target.run_url), environ)
     forge, max_wait = _open(root, target, token, clock)

@@ -7,6 +7,9 @@ result above the plan (``comment_with_result``, between ``APPLIED_START`` and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
 from vidspec.core.escape import document_safe
 from vidspec.forges.base import COMMENT_LIMIT
 from vidspec.forges.marker import Marker
@@ -16,8 +19,36 @@ from vidspec.render.markdown import render_markdown
 from vidspec.render.rows import OPTIONAL_SUMMARY_KINDS, SUMMARY_KINDS
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """What the plan was made from and when, so a reviewer sees whether it covers the latest
+    push: the commit (its web page), the CI run, the time the plan was made."""
+
+    commit: str | None = None
+    commit_url: str | None = None
+    run_url: str | None = None
+    planned_at: datetime | None = None
+
+    def line(self) -> str:
+        parts = []
+        if self.commit:
+            short = f"`{self.commit[:7]}`"
+            parts.append(f"[{short}]({self.commit_url})" if self.commit_url else short)
+        if self.planned_at is not None:
+            parts.append(self.planned_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+        text = "planned " + " at ".join(parts) if parts else ""
+        if self.run_url:
+            text += f"{' · ' if text else ''}[CI run]({self.run_url})"
+        return text
+
+
 def comment_body(
-    plan: Plan, project: str, *, whole_plan_at: str | None = None, limit: int = COMMENT_LIMIT
+    plan: Plan,
+    project: str,
+    *,
+    whole_plan_at: str | None = None,
+    limit: int = COMMENT_LIMIT,
+    provenance: Provenance | None = None,
 ) -> str:
     """``limit`` characters at most; a larger plan keeps its summary and cost and as many
     videos as fit, and says how many are left out and where the whole plan is."""
@@ -26,7 +57,9 @@ def comment_body(
     summary |= {k: counts[k] for k in OPTIONAL_SUMMARY_KINDS if counts.get(k)}
     marker = Marker(project=project, fingerprint=plan.fingerprint, summary=summary).render()
     where = "the repository root" if project == "." else f"`{project}`"
-    head = document_safe(f"{marker}\n<sub>vidspec project: {where}</sub>\n\n")
+    made = provenance.line() if provenance is not None else ""
+    sub = f"vidspec project: {where}" + (f" · {made}" if made else "")
+    head = document_safe(f"{marker}\n<sub>{sub}</sub>\n\n")
     return head + render_markdown(plan, limit=limit - len(head), whole_plan_at=whole_plan_at)
 
 
