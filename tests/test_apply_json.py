@@ -16,7 +16,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from apply_env import ApplyEnv, make_env, make_vidnoz_env, simple_videos, vidnoz_videos
+from apply_env import TOKEN, ApplyEnv, make_env, make_vidnoz_env, simple_videos, vidnoz_videos
 
 import vidspec.cli.apply_view as apply_view
 from vidspec.core.rate import Rate
@@ -220,8 +220,9 @@ def test_a_refused_expect_fingerprint_is_the_plan_and_a_diagnostic(
     (error,) = of(stream, "diagnostic")
     assert "not the reviewed one" in error["diagnostic"]["summary"]
     # after a merge "push again" cannot help: the way out is the manual workflow on main
-    assert "After the merge, pushing to the pull request changes nothing" in (
-        error["diagnostic"]["detail"]
+    assert (
+        "After the merge, pushing to the pull request changes nothing"
+        in (error["diagnostic"]["detail"])
     )
     assert "vidspec-apply-main.yml" in error["diagnostic"]["detail"]
     assert "vidspec-apply-main job" in error["diagnostic"]["detail"]
@@ -237,3 +238,38 @@ def test_json_without_approval_is_refused_as_a_diagnostic(
     stream = events(out)
     assert [e["type"] for e in stream] == ["version", "diagnostic"]
     assert "--auto-approve" in stream[1]["diagnostic"]["summary"]
+
+
+def test_nothing_to_do_still_ends_with_the_run_s_summary(
+    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env.write_videos(simple_videos(1))
+    assert apply_json(env, monkeypatch)[0] == 0
+    code, stream, _ = apply_json(env, monkeypatch)
+    assert code == 0 and not of(stream, "planned_change")
+    assert [e["type"] for e in stream[-2:]] == ["change_summary", "outputs"]
+    assert stream[-2]["changes"]["operation"] == "apply" and stream[-2]["changes"]["add"] == 0
+
+
+def test_destroy_json_and_no_secret_in_the_stream(
+    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env.write_videos(simple_videos(2))
+    code, out, _ = env.run("apply", "--json", "--auto-approve", monkeypatch=monkeypatch)
+    assert code == 0 and TOKEN not in out
+    code, out, _ = env.run("destroy", "--json", "--auto-approve", monkeypatch=monkeypatch)
+    assert code == 0 and TOKEN not in out
+    stream = events(out)
+    summaries = [e["changes"] for e in of(stream, "change_summary")]
+    assert [s["operation"] for s in summaries] == ["plan", "destroy"]
+    assert summaries[-1]["delete"] == 2 and summaries[-1]["remove"] == 2
+    assert addresses(stream, "apply_complete") == ["video-00", "video-01"]
+
+
+def test_a_malformed_expect_fingerprint_is_a_diagnostic(
+    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, stream, _ = apply_json(env, monkeypatch, "--expect-fingerprint", "xyz")
+    assert code == 1
+    assert [e["type"] for e in stream] == ["version", "diagnostic"]
+    assert "is not a plan fingerprint" in stream[1]["diagnostic"]["summary"]

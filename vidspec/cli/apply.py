@@ -9,6 +9,7 @@ as stale. ``run_apply`` is shared with ``vidspec destroy``.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -20,7 +21,7 @@ import click
 
 from vidspec.app.apply import ApplyRequest, apply_session
 from vidspec.app.catalog_cache import catalog_names
-from vidspec.cli.apply_view import ApplyView, HumanView, JsonView
+from vidspec.cli.apply_view import ApplyView, HumanView, JsonView, json_option
 from vidspec.cli.confirm import Question, confirm
 from vidspec.cli.context import GlobalOptions, global_options
 from vidspec.cli.options import in_directory, lock_timeout_option
@@ -53,7 +54,8 @@ class Confirmation:
     question: str
     auto_approve: bool
     expect_fingerprint: str | None = None
-    """The reviewed plan's fingerprint (a prefix): apply only that plan, else change nothing."""
+    """The reviewed plan's fingerprint (a prefix, as given: ``run_apply`` checks it): apply
+    only that plan, else change nothing."""
 
 
 def run_apply(
@@ -69,6 +71,8 @@ def run_apply(
         JsonView(clock, destroy=request.destroy) if json_events else HumanView(color=options.color)
     )
     try:
+        expected = fingerprint_prefix(confirm.expect_fingerprint)  # a bad one: a diagnostic too
+        confirm = dataclasses.replace(confirm, expect_fingerprint=expected)
         if json_events and request.plan_file is None and not confirm.auto_approve:
             raise UsageError(
                 "--json needs --auto-approve or a plan file: a stream of events cannot ask "
@@ -109,12 +113,11 @@ def _apply(
         if confirm.expect_fingerprint is not None:  # before the plan: a refusal leads with it
             check_fingerprint(work.plan, confirm.expect_fingerprint, view)
         if request.plan_file is not None and work.plan.has_changes:
-            click.echo(f"Applying the saved plan {shown}.", err=True)
-            if isinstance(view, JsonView):
-                view.plan(work.plan)
+            view.saved_plan(work.plan, shown)
         else:
             view.plan(work.plan, catalog_names(project))  # Vidnoz: names beside ids
         if not work.has_work:
+            view.no_work()
             return 0
         session.check(work, force=request.force)
         if request.plan_file is None and not confirm.auto_approve:
@@ -240,13 +243,7 @@ def _stop_on_interrupt(stop: threading.Event, word: str) -> Iterator[None]:
     help="Apply only if the plan's fingerprint starts with HASH (12+ hex characters): the "
     "plan that was reviewed (`vidspec pr fingerprint`). Otherwise change nothing, exit 1.",
 )
-@click.option(
-    "--json",
-    "json_events",
-    is_flag=True,
-    help="Print the apply as JSON events, one per line (Terraform's machine-readable UI "
-    "shape; schemas/apply-events.schema.json); needs --auto-approve or a plan file.",
-)
+@json_option
 @lock_timeout_option
 @click.pass_context
 def command(
@@ -263,7 +260,6 @@ def command(
     lock_timeout: float,
 ) -> int:
     """Make the videos match the manifests (or apply PLANFILE from `vidspec plan -o`)."""
-    expected = fingerprint_prefix(expect_fingerprint)
     request = ApplyRequest(
         plan_file=planfile,
         targets=target,
@@ -273,5 +269,5 @@ def command(
         command="vidspec apply",
         engine=EngineOptions(wait=not no_wait, fail_fast=fail_fast),
     )
-    confirm = Confirmation(APPLY_QUESTION, auto_approve, expect_fingerprint=expected)
+    confirm = Confirmation(APPLY_QUESTION, auto_approve, expect_fingerprint=expect_fingerprint)
     return run_apply(global_options(ctx), request, confirm, json_events=json_events)

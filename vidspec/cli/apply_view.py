@@ -10,8 +10,8 @@ and a failure as ``diagnostic`` events), human progress off.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
-from typing import Protocol
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 import click
 
@@ -33,10 +33,25 @@ from vidspec.render.events import (
 from vidspec.render.text import render_text
 
 
+def json_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``--json`` (``json_events``), for apply and destroy."""
+    return click.option(
+        "--json",
+        "json_events",
+        is_flag=True,
+        help="Print the run as JSON events, one per line (Terraform's machine-readable UI "
+        "shape; schemas/apply-events.schema.json); needs --auto-approve or a plan file.",
+    )(function)
+
+
 class ApplyView(Protocol):
     """What ``run_apply`` shows, whichever way it is shown."""
 
     def plan(self, plan: Plan, names: Mapping[str, str] | None = None) -> None: ...
+
+    def saved_plan(self, plan: Plan, shown: str) -> None: ...
+
+    def no_work(self) -> None: ...
 
     def reporter(self) -> ApplyReporter: ...
 
@@ -53,6 +68,12 @@ class HumanView:
 
     def plan(self, plan: Plan, names: Mapping[str, str] | None = None) -> None:
         click.echo(render_text(plan, color=self.color, names=names), nl=False)
+
+    def saved_plan(self, plan: Plan, shown: str) -> None:
+        click.echo(f"Applying the saved plan {shown}.", err=True)  # reviewed already
+
+    def no_work(self) -> None:
+        pass  # the plan said "No changes"
 
     def reporter(self) -> ApplyReporter:
         if sys.stderr.isatty():
@@ -75,7 +96,13 @@ class JsonView:
         self.stream.send([version_event(__version__)])
 
     def plan(self, plan: Plan, names: Mapping[str, str] | None = None) -> None:
-        self.stream.send(planned_events(plan, destroy=self.destroy))
+        self.stream.send(planned_events(plan))
+
+    def saved_plan(self, plan: Plan, shown: str) -> None:
+        self.plan(plan)
+
+    def no_work(self) -> None:  # a consumer still gets the run's summary
+        self.stream.send(result_events(ApplyResults(destroy=self.destroy)))
 
     def reporter(self) -> ApplyReporter:
         return self.stream

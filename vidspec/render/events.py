@@ -90,7 +90,7 @@ def _counts(done: Mapping[str, int], operation: str) -> dict[str, Any]:
     return changes
 
 
-def planned_events(plan: Plan, *, destroy: bool = False) -> Iterable[dict[str, Any]]:
+def planned_events(plan: Plan) -> Iterable[dict[str, Any]]:
     """The plan: one ``planned_change`` per action, its warnings, ``change_summary``, ``quota``."""
     for action in plan.actions:
         change: dict[str, Any] = {
@@ -104,7 +104,7 @@ def planned_events(plan: Plan, *, destroy: bool = False) -> Iterable[dict[str, A
     for warning in plan.warnings:
         yield diagnostic("warning", warning)
     rows = plan_rows(plan)
-    counts = _counts(plan.summary, "destroy" if destroy else "plan")
+    counts = _counts(plan.summary, "plan")  # a destroy's plan too, as Terraform's
     yield _event("change_summary", rows.summary_line, changes=counts)
     yield _event("quota", cost_line(plan), quota=plan.cost.to_json())
 
