@@ -5,39 +5,18 @@ latest push; on the GitHub and GitLab emulators over loopback."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+import test_pr_comment
 from forge_emulators import GitHubApi, GitLabApi
-from test_pr_comment import NOW, PR, REPO, WRITE, gh_env, gl_env, make_plan, post, save
+from test_pr_comment import NOW, PR, REPO, gh_env, gl_env, make_plan, post, save
 
 HEAD = "0123456789abcdef0123456789abcdef01234567"
 MERGE = "fedcba9876543210fedcba9876543210fedcba98"
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    (tmp_path / ".git").mkdir()
-    (tmp_path / "vidspec.yaml").write_text("version: 1\n", encoding="utf-8")
-    return tmp_path
-
-
-@pytest.fixture
-def github() -> Iterator[GitHubApi]:
-    with GitHubApi() as api:
-        api.world.tokens.update({WRITE: "write"})
-        api.world.add_request(REPO, PR)
-        yield api  # type: ignore[misc]
-
-
-@pytest.fixture
-def gitlab() -> Iterator[GitLabApi]:
-    with GitLabApi() as api:
-        api.world.tokens.update({WRITE: "write"})
-        api.project_ids["42"] = "group/videos"
-        api.world.add_request("group/videos", PR)
-        yield api  # type: ignore[misc]
+# the fixtures of test_pr_comment: a git repository, the GitHub and GitLab emulators
+repo, github, gitlab = test_pr_comment.repo, test_pr_comment.github, test_pr_comment.gitlab
 
 
 def test_github_names_the_pull_request_head_the_run_and_the_time(

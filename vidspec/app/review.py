@@ -159,9 +159,8 @@ def comment_applied(
     project = project_name(root)
     forge, max_wait = _open(root, target, token, clock)
     try:
-        number = target.number
-        if request.commit is not None:
-            number = _merged_as(forge, target, request.commit)
+        commit = request.commit
+        number = target.number if commit is None else _merged_as(forge, target, commit)
         assert number is not None  # resolve_target insists on it without a commit
         sticky = Sticky(
             forge, number, project, clock, author=flags.comment_author, max_wait=max_wait
@@ -236,7 +235,7 @@ def _merged_as(forge: Forge, target: ForgeTarget, commit: str) -> int:
     if not numbers:
         raise ForgeError(
             f"no {target.noun} on {target.api_url} contains commit {escape_text(commit)}",
-            "Pass --pr N (an apply run by hand on main has no pull request: its result is "
+            "Pass --pr N; an apply of main run by hand has no pull request (its result is "
             "in the job's step summary and log).",
         )
     return numbers[0]
@@ -257,15 +256,7 @@ def reviewed_fingerprint(
     project = project_name(root)
     forge, max_wait = _open(root, target, token, clock)
     try:
-        number = target.number
-        if commit is not None:
-            numbers = _settled(lambda: forge.requests_for_commit(commit), target)
-            if not numbers:
-                raise ForgeError(
-                    f"no {target.noun} on {target.api_url} contains commit {commit}",
-                    "Pass --pr N, or apply with a reviewed plan another way.",
-                )
-            number = numbers[0]
+        number = target.number if commit is None else _merged_as(forge, target, commit)
         assert number is not None
         sticky = Sticky(
             forge, number, project, clock, author=flags.comment_author, max_wait=max_wait
