@@ -118,6 +118,10 @@ def test_a_rename_a_regenerate_and_a_delete(env: ApplyEnv, monkeypatch: pytest.M
         e["hook"]["resource"]["addr"]: e["hook"]["action"] for e in of(stream, "apply_complete")
     }
     assert done == planned
+    started = {
+        e["hook"]["resource"]["addr"]: e["hook"]["action"] for e in of(stream, "apply_start")
+    }
+    assert started == planned  # the regenerate's accepted generation is said as a regenerate
     assert stream[-2]["changes"]["change"] == 2 and stream[-2]["changes"]["remove"] == 1
 
 

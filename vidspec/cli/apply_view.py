@@ -96,6 +96,7 @@ class JsonView:
         self.stream.send([version_event(__version__)])
 
     def plan(self, plan: Plan, names: Mapping[str, str] | None = None) -> None:
+        self.stream.expect(plan)
         self.stream.send(planned_events(plan))
 
     def saved_plan(self, plan: Plan, shown: str) -> None:

@@ -62,6 +62,7 @@ _VERBS: dict[str, tuple[str, str]] = {
     "download": ("Saving", "Saving"),
 }
 _ADD, _CHANGE, _REMOVE = ("create",), ("rename", "regenerate", "move"), ("delete", "forget")
+_GENERATING = ("create", "regenerate", "adopt")  # the actions whose video is waited for
 
 
 def resource(address: str) -> dict[str, Any]:
@@ -208,6 +209,13 @@ class EventStream:
         self._said = 0.0  # progress.elapsed of the last apply_progress round
         self._pacing = False
 
+    def expect(self, plan: Plan) -> None:
+        """The plan about to run: a generation accepted later is said with its action's kind
+        (``regenerate``, ``adopt``), not only ``create``."""
+        for action in plan.actions:
+            if action.kind in _GENERATING:
+                self._kinds[action.address] = action.kind
+
     def send(self, events: Iterable[Mapping[str, Any]]) -> None:
         for event in events:
             self._emit(to_line(event, self._now()))
@@ -233,6 +241,8 @@ class EventStream:
             events.append(self._start(address, kind, None))
         elapsed = round(progress.elapsed - (began or progress.elapsed), 3)
         events += _finished(result, elapsed, video_id)
+        if kind in _GENERATING:
+            self._kinds.pop(address, None)
         self.send(events)
 
     def waiting(self, seconds: float, reason: str, progress: Progress, *, pacing: bool) -> None:
