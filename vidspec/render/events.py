@@ -233,15 +233,16 @@ class EventStream:
 
     def finished(self, result: ActionResult, progress: Progress) -> None:
         address, kind = result.address, result.kind
-        began = self._started.pop(address, None)
-        video_id = self._ids.pop(address, None)
+        generating = kind in _GENERATING  # a leftover's delete at the address is another action
+        began = self._started.pop(address, None) if generating else None
+        video_id = self._ids.pop(address, None) if generating else None
         events: list[dict[str, Any]] = []
         if began is None and result.outcome in (Outcome.DONE, Outcome.FAILED):
             began = progress.elapsed
             events.append(self._start(address, kind, None))
         elapsed = round(progress.elapsed - (began or progress.elapsed), 3)
         events += _finished(result, elapsed, video_id)
-        if kind in _GENERATING:
+        if generating:
             self._kinds.pop(address, None)
         self.send(events)
 
