@@ -123,7 +123,7 @@ def test_an_apply_of_40_for_each_instances_leaves_its_result_in_the_sticky_comme
     assert len(body) <= COMMENT_LIMIT
     assert parse_marker(body) == reviewed  # `pr fingerprint` reads what it read before
     assert "vidspec apply: Apply complete! Videos: 40 created" in body
-    assert "**Result:** 40 done, 0 failed, 0 in flight, 0 not done" in body
+    assert "**Result:** 40 of 40 planned done, 0 failed, 0 in flight, 0 not done" in body
     assert "Every video (40)" in body
     state = env.state()
     for key in keys:
@@ -134,7 +134,7 @@ def test_an_apply_of_40_for_each_instances_leaves_its_result_in_the_sticky_comme
     run_url = "https://github.com/acme/videos/actions/runs/991" if kind == "github" else "jobs/5"
     assert run_url in body
     if kind == "github":
-        assert "40 done" in (env.root / "summary.md").read_text("utf-8")
+        assert "40 of 40 planned done" in (env.root / "summary.md").read_text("utf-8")
 
     # a second apply's result replaces the first; the comment holds one result
     code, _, err = cli(
@@ -148,6 +148,7 @@ def test_an_apply_of_40_for_each_instances_leaves_its_result_in_the_sticky_comme
 def stream(count: int, failed: int) -> list[dict[str, Any]]:
     """A run of ``count`` creates, the first ``failed`` of them failing, as its events."""
     events: list[dict[str, Any]] = [version_event("0.1.0")]
+    events += [{"type": "planned_change", "change": {}} for _ in range(count)]
     for n in range(count):
         hook = {"resource": {"addr": f"video-{n:05d}"}, "action": "create"}
         if n < failed:
@@ -170,7 +171,7 @@ def test_3000_videos_fit_with_the_summary_and_every_error_kept() -> None:
     body = comment_with_result(plan_body, run, run_url="https://ci.example/run/1")
     assert len(body) <= COMMENT_LIMIT
     assert parse_marker(body) == parse_marker(plan_body)
-    assert "**Result:** 2,993 done, 7 failed" in body
+    assert "**Result:** 2,993 of 3,000 planned done, 7 failed" in body
     for n in range(7):
         assert f"- `video-{n:05d}` create failed" in body
     assert "<b>" not in body and "@everyone" not in body  # escaped, and no mention

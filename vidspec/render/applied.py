@@ -57,6 +57,7 @@ class AppliedRun:
     hints: dict[str, str] = field(default_factory=dict)  # address -> what to do
     started: datetime | None = None
     ended: datetime | None = None
+    planned: int = 0  # the plan's actions (its planned_change events)
 
     @property
     def seconds(self) -> float | None:
@@ -76,6 +77,8 @@ def applied_run(events: Iterable[Mapping[str, Any]]) -> AppliedRun:
         kind = event.get("type")
         if kind in _OUTCOME:
             run.rows.append(_row(event, _OUTCOME[str(kind)]))
+        elif kind == "planned_change":
+            run.planned += 1
         elif kind == "change_summary":
             changes = event.get("changes")
             if isinstance(changes, Mapping) and changes.get("operation") in ("apply", "destroy"):
@@ -184,7 +187,7 @@ def _head(run: AppliedRun, run_url: str | None) -> str:
     mark = "✅" if not failed and not run.count(NOT_DONE) and not run.count(IN_FLIGHT) else "⚠️"
     title = md_text(run.message) if run.message else "the apply's events ended early"
     lines = [f"### {mark} vidspec apply: {title}", ""]
-    counts = f"{run.count(DONE):,} done, {run.count(FAILED):,} failed"
+    counts = f"{run.count(DONE):,} of {run.planned:,} planned done, {run.count(FAILED):,} failed"
     counts += f", {run.count(IN_FLIGHT):,} in flight, {run.count(NOT_DONE):,} not done"
     facts = [f"**Result:** {counts}"]
     if run.seconds is not None:
