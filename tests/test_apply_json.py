@@ -85,6 +85,7 @@ def test_creates_stream_the_plan_every_video_s_id_link_expiry_and_file(
         assert hook["id_value"] == state.videos[address].id
         assert hook["url"].startswith("http")
         assert hook["expires_at"] is not None
+        assert hook["duration_seconds"] > 0  # the video's length, as the listing says
     assert complete["video-00"]["file"] == "out/v0.mp4"
     (saved,) = of(stream, "download_complete")
     assert saved["hook"]["file"] == "out/v0.mp4" and (env.root / "out/v0.mp4").is_file()

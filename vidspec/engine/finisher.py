@@ -136,6 +136,7 @@ class Finisher:
             video.url,
             record.expires_at if record is not None else None,
             download.path if download else None,
+            video.duration,
         )
         return state, (flight.action, outcome, "; ".join([detail, *problems]), made)
 

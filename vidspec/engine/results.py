@@ -44,13 +44,14 @@ ALWAYS_COUNTED = ("create", "rename", "regenerate", "delete")
 @dataclass(frozen=True)
 class Made:
     """The video a finished action left: its id, the service's link and when it expires (as
-    the state records it), and the file apply saved (relative to the project). The event
+    the state records it), the file apply saved (relative to the project), its length. The event
     stream (``apply --json``) and the PR comment show these as values, not as words."""
 
     video_id: str
     url: str | None = None
     expires_at: datetime | None = None
     file: str | None = None
+    duration: float | None = None  # the video's length in seconds, as the service reports it
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ class AppliedRow:
     url: str | None = None
     expires_at: str | None = None
     file: str | None = None
+    length: float | None = None  # the video's duration
     seconds: float | None = None
     error: str = ""
 
@@ -112,7 +113,7 @@ def _row(event: Mapping[str, Any], outcome: str) -> AppliedRow:
         value = hook.get(key)
         return value if isinstance(value, str) else None
 
-    seconds = hook.get("elapsed_seconds")
+    seconds, length = hook.get("elapsed_seconds"), hook.get("duration_seconds")
     return AppliedRow(
         address=str(address or "?"),
         action=text("action") or "?",
@@ -121,6 +122,7 @@ def _row(event: Mapping[str, Any], outcome: str) -> AppliedRow:
         url=text("url"),
         expires_at=text("expires_at"),
         file=text("file"),
+        length=float(length) if isinstance(length, (int, float)) else None,
         seconds=float(seconds) if isinstance(seconds, (int, float)) else None,
         error=text("error") or text("reason") or text("detail") or "",
     )
@@ -142,8 +144,8 @@ def applied_markdown(run: AppliedRun, *, limit: int, run_url: str | None = None)
     head = _safe(_head(run, run_url))
     table_head = (
         f"<details><summary>Every video ({len(run.rows):,})</summary>\n\n"
-        "| Video | Action | Result | Id | Link | Saved file | Took |\n"
-        "|---|---|---|---|---|---|---|\n"
+        "| Video | Action | Result | Id | Link | Length | Saved file | Took |\n"
+        "|---|---|---|---|---|---|---|---|\n"
     )
     foot = "\n</details>\n"
     rows = [_safe(_table_row(r)) for r in run.rows]
@@ -164,7 +166,7 @@ def _fit(rows: list[str], budget: int, run_url: str | None) -> list[str] | None:
     where = f"[the apply job]({run_url})" if run_url else "the apply job's log"
 
     def note(count: int) -> str:
-        return _safe(f"| … | | {count:,} more videos left out to fit: see {where} | | | | |\n")
+        return _safe(f"| … | | {count:,} more videos left out to fit: see {where} | | | | | |\n")
 
     budget -= len(note(len(rows)))  # the longest the note can be
     if budget < 0:
@@ -259,6 +261,7 @@ def _table_row(row: AppliedRow) -> str:
         result,
         f"`{_code(row.video_id)}`" if row.video_id else "",
         link,
+        clock_text(row.length) if row.length is not None else "",
         f"`{_code(row.file)}`" if row.file else "",
         clock_text(row.seconds) if row.seconds is not None else "",
     ]

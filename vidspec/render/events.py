@@ -16,10 +16,11 @@ in the order a run sends them (``schemas/apply-events.schema.json`` fixes each o
   its end), ``apply_progress`` (a video still generating: every wait, and every
   ``PROGRESS_EVERY`` seconds of a long one, with the seconds since it started and what the run
   waits for), ``rate_wait`` (vidspec's: the run waits for a rate limit or a 429),
-  ``apply_complete`` (``id_value``, ``url``, ``expires_at``, ``file``), ``download_complete``
-  (vidspec's: a finished video's file saved), ``apply_errored`` (with ``error``; a
-  ``diagnostic`` follows, naming the address), ``apply_submitted`` (vidspec's: sent and still
-  generating when the run ended) and ``apply_skipped`` (vidspec's: not done, and why).
+  ``apply_complete`` (``id_value``, ``url``, ``expires_at``, ``file``, ``duration_seconds``),
+  ``download_complete`` (vidspec's: a finished video's file saved), ``apply_errored`` (with
+  ``error``; a ``diagnostic`` follows, naming the address), ``apply_submitted`` (vidspec's:
+  sent and still generating when the run ended) and ``apply_skipped`` (vidspec's: not done,
+  and why).
 - ``change_summary`` (``operation: apply`` or ``destroy``, counts, ``failed``, ``not_done``;
   ``requests``: the calls the run made),
   ``outputs`` (the videos this run finished), and a ``diagnostic`` when the command fails.
@@ -181,6 +182,7 @@ def _made(made: Made) -> dict[str, Any]:
         "url": None if made.url is None else escape_text(made.url),
         "expires_at": None if made.expires_at is None else format_time(made.expires_at),
         "file": made.file,
+        "duration_seconds": made.duration,
     }
 
 
