@@ -23,6 +23,7 @@ from vidspec.core.rate import Rate
 from vidspec.forges.base import COMMENT_LIMIT
 from vidspec.forges.marker import parse_marker
 from vidspec.forges.target import ForgeFlags
+from vidspec.render.applied import ERROR_CHARS, ERRORS_SHOWN, applied_markdown, applied_run
 from vidspec.render.events import to_line, version_event
 
 FOR_EACH = """\
@@ -217,3 +218,16 @@ def test_events_of_another_ui_major_are_refused(
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     code, _, err = cli(env, monkeypatch, "pr", "comment", "--applied", str(events), "--pr", "7")
     assert code == 1 and "events of ui version 2.0; this vidspec reads 1.x" in err
+
+
+def test_many_long_errors_are_bounded_and_counted() -> None:
+    events = stream(80, 60)
+    for event in events:
+        if event["type"] == "apply_errored":
+            event["hook"]["error"] = "refused: " + "x" * 5000
+    run = applied_run(json.loads(to_line(e, NOW)) for e in events)
+    text = applied_markdown(run, limit=COMMENT_LIMIT)
+    errors = [line for line in text.splitlines() if line.startswith("- `video-")]
+    assert len(errors) == ERRORS_SHOWN
+    assert all(len(line) < ERROR_CHARS + 100 for line in errors)
+    assert f"- … and {60 - ERRORS_SHOWN} more" in text

@@ -30,6 +30,7 @@ _OUTCOME = {
 }
 _MARK = {DONE: "✅", FAILED: "❌", IN_FLIGHT: "⏳", NOT_DONE: "⏸"}
 ERRORS_SHOWN = 50  # errors beyond this are counted; they are in the rows and the job's log
+ERROR_CHARS = 400
 
 
 @dataclass(frozen=True)
@@ -212,21 +213,27 @@ def _requests(requests: Mapping[str, int]) -> str:
 
 
 def _errors(run: AppliedRun) -> list[str]:
-    failed = [r for r in run.rows if r.outcome == FAILED]
-    if not failed and not run.failures:
+    """The command's errors, then each failed video's, with their hints; at most
+    ``ERRORS_SHOWN`` lines of ``ERROR_CHARS`` each (a thousand problems are counted)."""
+    entries = [(_md(summary), _md(hint)) for summary, hint in run.failures]
+    for row in run.rows:
+        if row.outcome == FAILED:
+            what = f"`{_code(row.address)}` {row.action} failed: {_md(row.error)}"
+            hint = run.hints.get(row.address, "")
+            entries.append((what, _md(hint) if hint != row.error else ""))
+    if not entries:
         return []
     lines = ["**Errors**", ""]
-    for summary, hint in run.failures:
-        lines.append(f"- {md_text(summary)}" + (f"<br>→ {md_text(hint)}" if hint else ""))
-    for row in failed[:ERRORS_SHOWN]:
-        hint = run.hints.get(row.address, "")
-        text = f"- `{_code(row.address)}` {row.action} failed: {md_text(row.error)}"
-        if hint and hint != row.error:
-            text += f"<br>→ {md_text(hint)}"
-        lines.append(text)
-    if len(failed) > ERRORS_SHOWN:
-        lines.append(f"- … and {len(failed) - ERRORS_SHOWN:,} more failed (see the rows below)")
+    for what, hint in entries[:ERRORS_SHOWN]:
+        lines.append(f"- {what}" + (f"<br>→ {hint}" if hint else ""))
+    if len(entries) > ERRORS_SHOWN:
+        lines.append(f"- … and {len(entries) - ERRORS_SHOWN:,} more (the rows below and the log)")
     return [*lines, ""]
+
+
+def _md(text: str) -> str:
+    """Server text as Markdown text (``md_text``), cut to ``ERROR_CHARS`` before escaping."""
+    return md_text(text if len(text) <= ERROR_CHARS else text[:ERROR_CHARS].rstrip() + "…")
 
 
 def _left(run: AppliedRun) -> list[str]:
@@ -250,7 +257,7 @@ def _left(run: AppliedRun) -> list[str]:
 def _table_row(row: AppliedRow) -> str:
     result = f"{_MARK[row.outcome]} {row.outcome}"
     if row.error and row.outcome != DONE:
-        result += f": {md_text(row.error)[:200]}"
+        result += f": {_md(row.error)}"
     link = ""
     if row.url and row.url.startswith(("https://", "http://")) and row.outcome == DONE:
         until = f" (until {row.expires_at[:10]})" if row.expires_at else ""
