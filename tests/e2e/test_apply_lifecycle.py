@@ -20,7 +20,6 @@ from apply_env import real_now_clock
 from repo_paths import EXAMPLES
 
 from vidspec.app.apply import ApplyRequest, apply_project
-from vidspec.app.sandbox import SANDBOX_ACCOUNT, SANDBOX_TOKEN
 from vidspec.app.workflow import PlanRequest, make_plan
 from vidspec.core.clock import ManualClock
 from vidspec.core.errors import PreventDestroy
@@ -28,6 +27,7 @@ from vidspec.emulator import EmulatorSettings, serve
 from vidspec.emulator.cdnvideo.world import CdnVideoWorld
 from vidspec.plan import Plan
 from vidspec.project.config import load_project
+from vidspec.sandbox.provider import SANDBOX_ACCOUNT, SANDBOX_TOKEN
 from vidspec.state import LocalStateStore, State
 
 QUICKSTART = EXAMPLES / "quickstart"

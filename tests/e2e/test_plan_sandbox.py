@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from cli_run import Cli
 
-from vidspec.app.sandbox import SANDBOX_ACCOUNT, SANDBOX_TOKEN
 from vidspec.core.clock import SystemClock
 from vidspec.emulator import EmulatorSettings, serve
 from vidspec.project.config import load_project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import spec_hash
 from vidspec.providers.base import TaskState
+from vidspec.sandbox.provider import SANDBOX_ACCOUNT, SANDBOX_TOKEN
 from vidspec.state import LocalStateStore, VideoRecord
 
 MANIFEST = """\

@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from vidspec.app.sandbox import SANDBOX_ACCOUNT, SANDBOX_TOKEN
 from vidspec.core.clock import SystemClock
 from vidspec.emulator import EmulatorSettings, serve
 from vidspec.project.config import load_project
+from vidspec.sandbox.provider import SANDBOX_ACCOUNT, SANDBOX_TOKEN
 
 SANDBOX = (
     "provider:\n  kind: sandbox\n"
