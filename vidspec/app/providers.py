@@ -17,11 +17,12 @@ import platformdirs
 
 from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import VidspecError
+from vidspec.plugin import open_context
 from vidspec.project.config import SECRET_FIELDS, Project, ProviderConfig
 from vidspec.providers import registry
 from vidspec.providers.base import Capabilities, Provider
 from vidspec.providers.http.client import HttpPolicy
-from vidspec.providers.plugin import OpenContext, ProviderPlugin, ProviderSettings
+from vidspec.providers.plugin import ProviderPlugin, ProviderSettings
 from vidspec.state import UsageCounter, open_usage
 
 __all__ = [
@@ -100,7 +101,7 @@ def _open(project: Project, *, environ: Mapping[str, str] | None, clock: Clock |
     settings = ProviderSettings(
         kind=config.kind, values=_values(config), rate_limit=config.rate_limit, where=where
     )
-    context = OpenContext(
+    context = open_context(
         clock=clock or SystemClock(),
         policy=project_policy(project),
         work_dir=project.work_dir,

@@ -8,7 +8,8 @@ import click
 
 from vidspec.cli.context import global_options
 from vidspec.core.errors import ProjectError
-from vidspec.project.config import DEFAULT_KIND, find_project_file, load_project
+from vidspec.project.config import find_project_file, load_project
+from vidspec.project.plugin_schemas import DEFAULT_KIND
 from vidspec.project.schema import manifest_schema, project_schema
 from vidspec.providers.registry import installed
 
