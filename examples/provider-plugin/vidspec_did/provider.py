@@ -21,6 +21,7 @@ from vidspec.plugin import (
     Catalog,
     CatalogProblem,
     DownloadResult,
+    HttpClient,
     NotFound,
     OpenContext,
     ProviderError,
@@ -77,8 +78,8 @@ class DidProvider:
         self.pacing = context.pacing(capabilities)
         self._base = base_url.rstrip("/")
         self._key = api_key
-        self._http = context.http_client(self.ledger, secrets=[api_key])
-        self._files = context.http_client(self.file_ledger, secrets=[api_key])
+        self._http: HttpClient = context.http_client(self.ledger, secrets=[api_key])
+        self._files: HttpClient = context.http_client(self.file_ledger, secrets=[api_key])
 
     def _call(self, method: str, path: str, **kw: Any) -> Any:
         headers = {"Authorization": f"{API.auth_scheme} {self._key}", "Accept": "application/json"}
