@@ -42,3 +42,4 @@ class PluginDir:
         (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.2.3\n")
         (info / "entry_points.txt").write_text(f"[vidspec.providers]\n{kind} = {module}:PLUGIN\n")
         (self.site / f"{module}.py").write_text(textwrap.dedent(source))
+        registry.forget()  # as a new process would: the installed kinds are read again

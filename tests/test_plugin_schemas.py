@@ -132,3 +132,24 @@ def test_vidspec_schema_prints_the_plugins_schemas(
     assert manifest["$ref"] == "#/$defs/manifest_acme"
     good = {"videos": {"hello": {"name": "Hi", "script": "Hello", "voice": {"id": "v"}}}}
     assert not list(Draft202012Validator(manifest).iter_errors(good))
+
+
+def test_schema_of_a_kind_installed_after_start_up_and_of_an_unknown_kind(
+    plugins: PluginDir, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command's kinds are read when it runs, not when its module was imported (an
+    earlier command in the same process)."""
+    with pytest.raises(SystemExit):
+        main(["schema", "manifest", "--provider", "vidnoz"])  # the command module is loaded
+    capsys.readouterr()
+    plugins.install("vidspec-acme", "acme", "vidspec_test_acme", ACME)
+    with pytest.raises(SystemExit) as exited:
+        main(["schema", "manifest", "--provider", "acme"])
+    assert exited.value.code == 0
+    assert json.loads(capsys.readouterr().out)["$ref"] == "#/$defs/manifest_acme"
+    with pytest.raises(SystemExit) as exited:
+        main(["schema", "manifest", "--provider", "acmee"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 1
+    assert "unknown provider kind 'acmee' (installed: acme, cdnvideo, sandbox, vidnoz)" in err
+    assert "did you mean 'acme'?" in err and "pip install vidspec-acmee" in err

@@ -135,6 +135,15 @@ def family_defs(plugin: ProviderPlugin, shared: Mapping[str, Any]) -> dict[str, 
     defs = {f"{kind}__{name}": rename(value) for name, value in own_defs.items()}
     defs[f"{kind}_field_path"] = {"enum": sorted(_paths(fields, own_defs))}
     defs[f"lifecycle_{kind}"] = _lifecycle(shared, kind)
+    defs.update(_wrapped(kind, fields, schema, rename(dict(schema.get("complete", {})))))
+    return defs
+
+
+def _wrapped(
+    kind: str, fields: Mapping[str, Any], schema: Mapping[str, Any], complete: Mapping[str, Any]
+) -> dict[str, Any]:
+    """vidspec's manifest shape around a plugin's generation ``fields``."""
+    defs: dict[str, Any] = {}
     defs[f"video_{kind}"] = {
         "description": schema.get("description", f"One video of the {kind} provider."),
         "type": "object",
@@ -152,7 +161,6 @@ def family_defs(plugin: ProviderPlugin, shared: Mapping[str, Any]) -> dict[str, 
         "additionalProperties": False,
         "properties": {**fields, "lifecycle": {"$ref": f"#/$defs/lifecycle_{kind}"}},
     }
-    complete = rename(dict(schema.get("complete", {})))
     defs[f"complete_{kind}"] = {
         "description": "What a video must hold once defaults are merged.",
         "type": "object",
