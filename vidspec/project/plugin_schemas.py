@@ -133,7 +133,7 @@ def family_defs(plugin: ProviderPlugin, shared: Mapping[str, Any]) -> dict[str, 
 
     fields = rename(dict(schema.get("properties", {})))
     defs = {f"{kind}__{name}": rename(value) for name, value in own_defs.items()}
-    defs[f"{kind}_field_path"] = {"enum": sorted(_paths(fields, own_defs))}
+    defs[f"{kind}_field_path"] = {"enum": sorted(_paths(fields))}
     defs[f"lifecycle_{kind}"] = _lifecycle(shared, kind)
     defs.update(_wrapped(kind, fields, schema, rename(dict(schema.get("complete", {})))))
     return defs
@@ -191,11 +191,9 @@ def _lifecycle(shared: Mapping[str, Any], kind: str) -> dict[str, Any]:
     return lifecycle
 
 
-def _paths(
-    properties: Mapping[str, Any], own_defs: Mapping[str, Any], prefix: str = ""
-) -> Iterator[str]:
+def _paths(properties: Mapping[str, Any], prefix: str = "") -> Iterator[str]:
     """Dotted paths ``lifecycle.ignore_changes`` may name: every field and nested field."""
     for name, sub in properties.items():
         yield prefix + name
         if isinstance(sub, dict) and isinstance(sub.get("properties"), dict):
-            yield from _paths(sub["properties"], own_defs, f"{prefix}{name}.")
+            yield from _paths(sub["properties"], f"{prefix}{name}.")
