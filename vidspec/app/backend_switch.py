@@ -98,10 +98,11 @@ def _other_places(project: Project, store: StateStore) -> list[tuple[StateStore,
         note = _shown(project, note_path(project))
         removal = f"delete {note} (vidspec then forgets that place)"
         places.append((S3StateStore(replace(project, state_backend=noted)), removal))
-    elif isinstance(noted, Path):
+    elif isinstance(noted, Path) and not _configured_file(project, noted):
         places.append((_local(project, noted), f"delete {_shown(project, noted)}"))
     default = project.root / Project.state_path
-    places.append((_local(project, default), f"delete {_shown(project, default)}"))
+    if not _configured_file(project, default):  # no second store of the command's own file
+        places.append((_local(project, default), f"delete {_shown(project, default)}"))
     seen = {store.location}
     kept = []
     for other, removal in places:
@@ -109,6 +110,10 @@ def _other_places(project: Project, store: StateStore) -> list[tuple[StateStore,
             seen.add(other.location)
             kept.append((other, removal))
     return kept
+
+
+def _configured_file(project: Project, path: Path) -> bool:
+    return project.state_backend is None and path == project.state_path
 
 
 def _local(project: Project, path: Path) -> StateStore:

@@ -32,5 +32,5 @@ def import_session(
     store = open_state_store(project, clock=clock)
     with store.lock(command, timeout=lock_timeout):
         state = store.load()
-        with counted_provider(project, clock) as provider:
+        with counted_provider(project, clock, usage=store.usage()) as provider:
             yield ImportSession(store, state, provider)

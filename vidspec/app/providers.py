@@ -24,7 +24,7 @@ from vidspec.providers.cdnvideo.provider import CdnvideoProvider
 from vidspec.providers.http.client import HttpPolicy
 from vidspec.providers.vidnoz.api import CAPABILITIES as VIDNOZ
 from vidspec.providers.vidnoz.provider import VidnozProvider
-from vidspec.state import UsageCounter, open_usage
+from vidspec.state import UsageCounter
 
 __all__ = ["kind_capabilities", "open_provider", "project_policy", "usage_listener"]
 
@@ -52,13 +52,14 @@ def open_provider(
     """The client for the project's ``provider:``. Close it when done (``provider.close()``).
 
     Secrets (``env/NAME``) are read from ``environ`` (default: the process environment).
-    Each request the client sends is added to the month's count (``usage``: the command's
-    store's; by default the backend's) as it is sent; a count kept in memory (S3) is written
-    by ``usage.flush()``, which ``vidspec.app.workflow.ProviderUse`` calls.
+    Each request the client sends is added to the month's count ``usage`` (the command's
+    store's: this opens no store of its own) as it is sent; a count kept in memory (S3) is
+    written by ``usage.flush()``, which ``vidspec.app.workflow.ProviderUse`` calls. Without
+    ``usage`` nothing is counted until a ``ProviderUse`` takes the provider.
     """
     provider = _open(project, environ=environ, clock=clock)
-    counter = usage if usage is not None else open_usage(project)
-    provider.ledger.listener = usage_listener(counter, clock or SystemClock())
+    if usage is not None:
+        provider.ledger.listener = usage_listener(usage, clock or SystemClock())
     return provider
 
 

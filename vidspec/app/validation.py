@@ -25,6 +25,7 @@ from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import Desired
 from vidspec.project.yamlload import display_path
+from vidspec.state import open_state_store
 
 REFRESH = "vidspec validate --refresh-catalog"
 
@@ -50,7 +51,8 @@ def validate_project(
     desired = load_desired(project)
     where = display_path(project.work_dir / "catalog.json")
     if refresh_catalog:
-        with counted_provider(project, clock, environ=environ) as provider:
+        usage = open_state_store(project, clock=clock).usage()
+        with counted_provider(project, clock, usage=usage, environ=environ) as provider:
             catalog = provider.catalog()
             requests = provider.ledger.total
         keep_catalog(project, catalog, clock.now())

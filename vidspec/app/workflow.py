@@ -35,7 +35,6 @@ from vidspec.state import (
     UsageCounter,
     backend_name,
     open_state_store,
-    open_usage,
     provider_ref,
 )
 from vidspec.state.observed import Observed, save_observed
@@ -231,8 +230,8 @@ def refresh(
 
 class ProviderUse:
     """The command's one provider, and its requests in the month's count
-    (``.vidspec/usage.json``, or beside the S3 state): ``usage`` (the command's store's, when
-    it has one) counts each request as it is sent, and ``count()`` writes it (S3 keeps the
+    (``.vidspec/usage.json``, or beside the S3 state): ``usage`` (the command's one store's)
+    counts each request as it is sent, and ``count()`` writes it (S3 keeps the
     count in memory between writes) with those no listener took (sent before it was set)."""
 
     def __init__(
@@ -240,11 +239,11 @@ class ProviderUse:
         project: Project,
         provider: Provider,
         clock: Clock,
-        usage: UsageCounter | None = None,
+        usage: UsageCounter,
     ) -> None:
         self.project = project
         self.provider = provider
-        self.usage = usage if usage is not None else open_usage(project)
+        self.usage = usage
         provider.ledger.listener = usage_listener(self.usage, clock)
         self._clock = clock
         self._counted = 0
@@ -271,13 +270,12 @@ def counted_provider(
     project: Project,
     clock: Clock,
     *,
+    usage: UsageCounter,
     environ: Mapping[str, str] | None = None,
-    usage: UsageCounter | None = None,
 ) -> Iterator[Provider]:
     """The project's provider, closed on leaving and its requests added to the month's count
-    (``usage``: the command's store's, if it has one), also when the work failed: failed calls
-    count against the monthly cap too."""
-    usage = usage if usage is not None else open_usage(project)
+    (``usage``: the command's one store's, ``store.usage()``), also when the work failed:
+    failed calls count against the monthly cap too."""
     provider = open_provider(
         project, environ=os.environ if environ is None else environ, clock=clock, usage=usage
     )

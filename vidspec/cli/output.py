@@ -41,7 +41,7 @@ def command(ctx: click.Context, address: str | None, as_json: bool, refresh_: bo
     observed = load_observed(project.observed_path)
     if refresh_:
         clock = SystemClock()
-        with counted_provider(project, clock) as provider:
+        with counted_provider(project, clock, usage=store.usage()) as provider:
             _, remote = refresh(provider, state)
         observed = Observed.from_listing(remote, clock.now())
         save_observed(project.observed_path, observed)

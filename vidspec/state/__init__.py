@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from vidspec.core.times import format_time, humanize_delta, parse_time
 from vidspec.state.backend import StateStore, UsageCounter
-from vidspec.state.backends import backend_name, open_state_store, open_usage
+from vidspec.state.backends import backend_name, open_state_store
 from vidspec.state.lock import LockInfo, ProjectLock
 from vidspec.state.model import (
     FORMAT_VERSION,
@@ -47,7 +47,6 @@ __all__ = [
     "format_time",
     "humanize_delta",
     "open_state_store",
-    "open_usage",
     "parse_time",
     "provider_ref",
 ]
