@@ -29,10 +29,11 @@ from typing import Any
 
 from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import ProjectError
+from vidspec.core.rate import parse_rate
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.emulator.common.store import lock_data_dir
 from vidspec.project.config import Project
-from vidspec.project.rates import lowered, parse_rate
+from vidspec.project.rates import lowered
 from vidspec.providers.base import Rate
 from vidspec.providers.cdnvideo.api import capabilities
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider

@@ -25,10 +25,10 @@ from vidspec.cli.emulator_options import (
 )
 from vidspec.core.clock import SystemClock
 from vidspec.core.errors import UsageError
+from vidspec.core.rate import Rate
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.emulator.common.settings import PROVIDERS
 from vidspec.emulator.common.store import lock_data_dir
-from vidspec.providers.base import Rate
 from vidspec.state.lock import ProjectLock
 
 
