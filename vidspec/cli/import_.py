@@ -22,6 +22,7 @@ from vidspec.cli.options import in_directory, lock_timeout_option
 from vidspec.core.atomic import atomic_write_text
 from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import ManifestError, UsageError
+from vidspec.core.paths import display_path
 from vidspec.plan.importer import (
     adopt,
     adopt_one,
@@ -37,7 +38,6 @@ from vidspec.plan.importer import (
 from vidspec.project.config import Project, load_project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import Desired
-from vidspec.project.yamlload import display_path
 from vidspec.providers.base import TaskState
 from vidspec.render.state import render_adoptions, render_match, render_skipped
 from vidspec.state import State, provider_ref

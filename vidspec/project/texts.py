@@ -18,6 +18,7 @@ from typing import Any
 
 from vidspec.core.errors import ManifestError, Problem
 from vidspec.core.location import SourceLocation
+from vidspec.core.paths import display_path
 from vidspec.project.foreach import Expansion, Instance
 from vidspec.project.loctree import LocTree, locate
 from vidspec.project.model import RowOrigin
@@ -32,7 +33,7 @@ from vidspec.project.resolve import (
     replace_path,
     strip_final_newline,
 )
-from vidspec.project.yamlload import YamlDocument, display_path, read_text
+from vidspec.project.yamlload import YamlDocument, read_text
 
 Filled = dict[str, tuple[SourceLocation, tuple[str, ...]]]
 """A text field's dotted path -> its location and the names of the placeholders its text held

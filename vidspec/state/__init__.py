@@ -25,7 +25,7 @@ from vidspec.state.model import (
     StateFormatError,
     VideoRecord,
 )
-from vidspec.state.store import LocalStateStore, display_path, provider_ref
+from vidspec.state.store import LocalStateStore, provider_ref
 
 __all__ = [
     "FORMAT_VERSION",
@@ -43,7 +43,6 @@ __all__ = [
     "UsageCounter",
     "VideoRecord",
     "backend_name",
-    "display_path",
     "format_time",
     "humanize_delta",
     "open_state_store",

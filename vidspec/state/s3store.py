@@ -31,6 +31,7 @@ from vidspec.core.errors import (
     StateMismatch,
     VidspecError,
 )
+from vidspec.core.paths import display_path
 from vidspec.state.backend import BackendProject
 from vidspec.state.guard import check_not_stranded, check_write
 from vidspec.state.lock import LockInfo
@@ -39,7 +40,7 @@ from vidspec.state.observed import ObservedFile
 from vidspec.state.s3lock import S3Lock
 from vidspec.state.s3objects import ConditionFailed, S3Objects, StoredObject
 from vidspec.state.s3usage import S3Usage
-from vidspec.state.store import display_path, provider_ref
+from vidspec.state.store import provider_ref
 
 RESCUE_FILE = "state.rescued.json"  # in .vidspec/, when a write was refused as stale
 

@@ -28,6 +28,7 @@ from typing import Protocol
 from vidspec.core.atomic import atomic_write_text
 from vidspec.core.clock import Clock
 from vidspec.core.errors import StateCorrupt, StateError, StateMismatch
+from vidspec.core.paths import display_path
 from vidspec.state.guard import check_not_stranded, check_write
 from vidspec.state.journal import (
     FOLD_EVERY,
@@ -81,14 +82,6 @@ class Project(Protocol):
 def provider_ref(project: Project) -> ProviderRef:
     """The provider a project's state belongs to."""
     return ProviderRef(kind=project.provider.kind, account=project.provider.account)
-
-
-def display_path(path: Path) -> str:
-    """A path as the user should read it: relative to the working directory when below it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(path)
 
 
 class LocalStateStore:
