@@ -16,7 +16,7 @@ from vidspec.project.config import load_project
 from vidspec.render.jsonout import render_json
 from vidspec.render.markdown import render_markdown
 from vidspec.render.outputs import outputs_json
-from vidspec.render.statetext import render_state
+from vidspec.render.state import render_state
 from vidspec.render.text import render_text
 from vidspec.state import format_time
 from vidspec.state.observed import load_observed
