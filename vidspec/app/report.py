@@ -19,8 +19,8 @@ from urllib.parse import quote, urlsplit
 from vidspec.app.providers import kind_capabilities
 from vidspec.app.workflow import read_state
 from vidspec.core.addresses import natural_key, split_address
+from vidspec.core.dicts import value_at
 from vidspec.core.escape import escape_text
-from vidspec.plan.cost import value_at
 from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import Desired, DesiredVideo

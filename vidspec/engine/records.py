@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from vidspec.plan.cost import value_at
+from vidspec.core.dicts import value_at
 from vidspec.providers.base import Capabilities, RemoteVideo, TaskState
 from vidspec.state import (
     OUTCOME_SENDING,

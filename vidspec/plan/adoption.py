@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from vidspec.plan.cost import value_at
+from vidspec.core.dicts import value_at
 from vidspec.plan.drift import same_video
 from vidspec.project.model import spec_hash
 from vidspec.providers.base import Capabilities, RemoteVideo, TaskState

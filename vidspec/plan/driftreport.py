@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from vidspec.core.dicts import value_at
 from vidspec.core.times import format_time, humanize_delta
-from vidspec.plan.cost import value_at
 from vidspec.plan.diff import flatten, with_defaults
 from vidspec.plan.drift import content_drift
 from vidspec.plan.normalize import canonical_spec

@@ -45,9 +45,9 @@ from typing import Any
 
 from vidspec.core import addresses
 from vidspec.core.addresses import natural_key
+from vidspec.core.dicts import value_at
 from vidspec.core.errors import UsageError
 from vidspec.plan.adoption import CLOCK_SKEW, UNFINISHED, Adoption, adopt, pending_claims
-from vidspec.plan.cost import value_at
 from vidspec.plan.diff import flatten, same_value, unflatten
 from vidspec.plan.drift import LATEST, same_video
 from vidspec.plan.dump import (

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vidspec.core.dicts import value_at
 from vidspec.core.errors import ManifestError, Problem
 from vidspec.core.location import SourceLocation
 from vidspec.core.paths import display_path
@@ -29,7 +30,6 @@ from vidspec.project.protect import ProtectedPaths, read_refusal
 from vidspec.project.resolve import (
     file_kind,
     file_reference,
-    get_path,
     replace_path,
     strip_final_newline,
 )
@@ -85,7 +85,7 @@ class TextFiles:
         (``video 'welcome'``, ``defaults``)."""
         filled: Filled = {}
         for path in self.paths:
-            reference = file_reference(get_path(value, path))
+            reference = file_reference(value_at(value, path))
             if reference is None:
                 continue
             field_location = locate(where, locs, path)
