@@ -27,6 +27,7 @@ from vidspec.cli.context import (
     DIRECTORY_HELP,
     NO_COLOR_HELP,
     VERBOSE_HELP,
+    GlobalOptions,
     set_global_options,
 )
 from vidspec.cli.group import VidspecGroup
@@ -203,18 +204,20 @@ def _terminate_like_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, *, world: GlobalOptions | None = None) -> None:
     """Entry point of the console script. Translates vidspec errors into messages and codes.
 
     A command may return an int: it becomes the exit code (``plan --detailed-exitcode``).
+    ``world``: the clock and environment the commands read (tests pass their own; the
+    options given on the command line are applied on top of it).
     """
     with safe_output(), _terminate_like_interrupt():
-        _run(argv)
+        _run(argv, world)
 
 
-def _run(argv: list[str] | None) -> None:
+def _run(argv: list[str] | None, world: GlobalOptions | None = None) -> None:
     try:
-        result = cli.main(args=argv, prog_name="vidspec", standalone_mode=False)
+        result = cli.main(args=argv, prog_name="vidspec", standalone_mode=False, obj=world)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)

@@ -12,7 +12,7 @@ import contextlib
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -25,7 +25,6 @@ from vidspec.cli.confirm import Question, confirm
 from vidspec.cli.context import GlobalOptions, global_options
 from vidspec.cli.options import in_directory, lock_timeout_option
 from vidspec.cli.reporters import BarReporter, LineReporter
-from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import ApplyFailed, Interrupted, PlanError, UsageError
 from vidspec.engine import EngineOptions
 from vidspec.engine.progress import ApplyReporter
@@ -35,7 +34,6 @@ from vidspec.render.apply import render_results
 from vidspec.render.rows import plan_rows
 from vidspec.render.text import render_text
 
-clock_factory: Callable[[], Clock] = SystemClock
 """Where apply and destroy get their clock (tests substitute the emulator's ``ManualClock``)."""
 
 APPLY_QUESTION = "Do you want to perform these actions? Only 'yes' will be accepted."
@@ -65,7 +63,7 @@ def run_apply(options: GlobalOptions, request: ApplyRequest, confirm: Confirmati
             "vidspec plan --target ADDR -o FILE.",
         )
     project = load_project(options.directory)
-    clock = clock_factory()
+    clock = options.clock
     with apply_session(
         project, command=request.command, lock_timeout=request.lock_timeout, clock=clock
     ) as session:

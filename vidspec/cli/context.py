@@ -33,12 +33,12 @@ class GlobalOptions:
     """``-C DIR``, ``--no-color``/``NO_COLOR`` and ``-v``, parsed by the group (and again by a
     command that repeats one after its name); and what a command reads of the world: the
     ``clock`` and the ``environ``. Tests give their own through the context
-    (``main(args, obj=GlobalOptions(..., clock=emulator_clock))``), never by patching a
+    (``main(args, world=GlobalOptions(clock=emulator_clock))``), never by patching a
     module."""
 
-    directory: Path
-    color: bool
-    verbose: int
+    directory: Path = Path(".")
+    color: bool = False
+    verbose: int = 0
     clock: Clock = field(default_factory=SystemClock)
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
 
