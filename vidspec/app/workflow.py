@@ -22,7 +22,7 @@ from vidspec.app.providers import open_provider, usage_listener
 from vidspec.core.clock import Clock
 from vidspec.core.errors import VidspecError
 from vidspec.engine.localfiles import local_files
-from vidspec.plan import Plan, SavedPlan, listing_fingerprint, write_saved_plan
+from vidspec.plan import Plan, SavedPlan, listing_fingerprint, load_saved_plan, write_saved_plan
 from vidspec.plan.planner import PlanOptions, plan
 from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
@@ -44,7 +44,7 @@ __all__ = [
     "PlanResult",
     "ProviderUse",
     "make_plan",
-    "read_state",
+    "read_saved_plan",
     "refresh",
     "save_plan",
 ]
@@ -296,8 +296,6 @@ def save_plan(path: Path, result: PlanResult, *, forced: bool = False) -> SavedP
     return saved
 
 
-def read_state(project: Project) -> tuple[StateStore, State | None]:
-    """The project's state for ``show`` (no lock: reading never changes it); ``None`` when
-    nothing has been written yet."""
-    store = open_state_store(project)
-    return store, (store.load() if store.exists() else None)
+def read_saved_plan(path: Path) -> SavedPlan:
+    """The plan file at ``path`` (``show PLANFILE``)."""
+    return load_saved_plan(path)

@@ -21,14 +21,12 @@ import click
 
 from vidspec.app.apply import ApplyRequest, apply_session
 from vidspec.app.catalog_cache import catalog_names
+from vidspec.app.vocabulary import ApplyReporter, EngineOptions, Plan
 from vidspec.cli.confirm import Question, confirm
 from vidspec.cli.context import GlobalOptions, global_options
 from vidspec.cli.options import in_directory, lock_timeout_option
 from vidspec.cli.reporters import BarReporter, LineReporter
 from vidspec.core.errors import ApplyFailed, Interrupted, PlanError, UsageError
-from vidspec.engine import EngineOptions
-from vidspec.engine.progress import ApplyReporter
-from vidspec.plan import Plan
 from vidspec.project.config import load_project
 from vidspec.render.apply import render_results
 from vidspec.render.rows import plan_rows
