@@ -24,8 +24,8 @@ from vidspec.app.report import folder_href, gallery
 from vidspec.cli import main
 from vidspec.cli.context import GlobalOptions
 from vidspec.core.clock import ManualClock
+from vidspec.core.videos import TaskState
 from vidspec.project.config import load_project
-from vidspec.providers.base import TaskState
 from vidspec.render.gallery import Gallery, SavedFile, VideoView
 from vidspec.render.report import render_report, script_json
 from vidspec.state import open_state_store

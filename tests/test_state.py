@@ -12,8 +12,8 @@ import pytest
 from test_plan_fixtures import NOW, record, spec
 
 from vidspec.core.errors import StateConflict, StateCorrupt, StateError, StateMismatch
+from vidspec.core.videos import TaskState
 from vidspec.project.config import Project, ProviderConfig
-from vidspec.providers.base import TaskState
 from vidspec.state import (
     DownloadRecord,
     LocalStateStore,

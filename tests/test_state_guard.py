@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from vidspec.core.errors import StateConflict, StateCorrupt, StateError
+from vidspec.core.videos import TaskState
 from vidspec.project.config import load_project
-from vidspec.providers.base import TaskState
 from vidspec.state import LocalStateStore, State, StateStore, VideoRecord, open_state_store
 from vidspec.state.s3store import S3StateStore
 

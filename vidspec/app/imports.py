@@ -22,6 +22,7 @@ from vidspec.core.atomic import atomic_write_text
 from vidspec.core.clock import Clock
 from vidspec.core.errors import ManifestError, UsageError
 from vidspec.core.paths import display_path
+from vidspec.core.videos import TaskState
 from vidspec.plan.importer import (
     adopt,
     adopt_one,
@@ -37,7 +38,7 @@ from vidspec.plan.importer import (
 from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import Desired
-from vidspec.providers.base import Provider, TaskState
+from vidspec.providers.base import Provider
 from vidspec.render.state import render_adoptions, render_match, render_skipped
 from vidspec.state import State, StateStore, open_state_store, provider_ref
 

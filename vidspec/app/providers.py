@@ -15,13 +15,13 @@ import platformdirs
 
 from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import ProjectError, VidspecError
+from vidspec.http.client import HttpPolicy
 from vidspec.project.config import PROVIDER_KINDS, Project, ProviderConfig
 from vidspec.project.rates import lowered
 from vidspec.providers.base import Capabilities, Provider
 from vidspec.providers.cdnvideo.api import API, capabilities
 from vidspec.providers.cdnvideo.api import CAPABILITIES as CDNVIDEO
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider
-from vidspec.providers.http.client import HttpPolicy
 from vidspec.providers.vidnoz.api import CAPABILITIES as VIDNOZ
 from vidspec.providers.vidnoz.provider import VidnozProvider
 from vidspec.state import UsageCounter

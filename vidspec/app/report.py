@@ -21,10 +21,11 @@ from vidspec.app.state_edits import view_state
 from vidspec.core.addresses import natural_key, split_address
 from vidspec.core.dicts import value_at
 from vidspec.core.escape import escape_text
+from vidspec.core.videos import TaskState
 from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import Desired, DesiredVideo
-from vidspec.providers.base import Capabilities, TaskState
+from vidspec.providers.base import Capabilities
 from vidspec.render.gallery import (
     CHANGED,
     MISSING,

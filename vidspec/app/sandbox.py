@@ -32,12 +32,12 @@ from vidspec.core.errors import ProjectError
 from vidspec.core.rate import parse_rate
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.emulator.common.store import lock_data_dir
+from vidspec.http.client import HttpPolicy
 from vidspec.project.config import Project
 from vidspec.project.rates import lowered
 from vidspec.providers.base import Rate
 from vidspec.providers.cdnvideo.api import capabilities
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider
-from vidspec.providers.http.client import HttpPolicy
 from vidspec.state.lock import ProjectLock
 
 SANDBOX_TOKEN = "vidspec-sandbox"  # a fixed local token: the sandbox guards nothing

@@ -21,13 +21,14 @@ from vidspec.app.catalog_cache import keep_catalog, reusable_catalog
 from vidspec.app.providers import open_provider, usage_listener
 from vidspec.core.clock import Clock
 from vidspec.core.errors import VidspecError
+from vidspec.core.videos import RemoteVideo
 from vidspec.engine.localfiles import local_files
 from vidspec.plan import Plan, SavedPlan, listing_fingerprint, load_saved_plan, write_saved_plan
 from vidspec.plan.planner import PlanOptions, plan
 from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import Desired
-from vidspec.providers.base import Capabilities, Catalog, Provider, RemoteVideo
+from vidspec.providers.base import Capabilities, Catalog, Provider
 from vidspec.state import (
     ProviderRef,
     State,

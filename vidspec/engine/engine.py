@@ -35,6 +35,7 @@ from pathlib import Path
 
 from vidspec.core.clock import Clock
 from vidspec.core.errors import StateError
+from vidspec.core.videos import RemoteVideo
 from vidspec.engine.calls import Calls
 from vidspec.engine.fetching import DownloadPool
 from vidspec.engine.finisher import Finisher
@@ -53,7 +54,7 @@ from vidspec.plan.actions import Action, Create, Delete, Forget, Regenerate
 from vidspec.plan.model import Plan
 from vidspec.project.model import Desired
 from vidspec.project.protect import ProtectedPaths
-from vidspec.providers.base import Provider, RemoteVideo
+from vidspec.providers.base import Provider
 from vidspec.state import State, StateStore, humanize_delta
 
 

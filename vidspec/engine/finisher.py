@@ -12,6 +12,7 @@ fetched there instead, beside the loop; the loop calls ``collect`` and the video
 from __future__ import annotations
 
 from vidspec.core.errors import DownloadWriteError, ProviderError
+from vidspec.core.videos import RemoteVideo, TaskState
 from vidspec.engine import records
 from vidspec.engine.calls import Calls
 from vidspec.engine.downloads import DownloadPathError
@@ -22,7 +23,7 @@ from vidspec.engine.results import Outcome
 from vidspec.engine.tally import Tally
 from vidspec.engine.waiting import Watcher
 from vidspec.plan.actions import Action
-from vidspec.providers.base import Capabilities, RemoteVideo, TaskState
+from vidspec.providers.base import Capabilities
 from vidspec.state import DownloadRecord, State
 
 

@@ -18,7 +18,8 @@ from datetime import datetime
 from typing import Any
 
 from vidspec.core.dicts import value_at
-from vidspec.providers.base import Capabilities, RemoteVideo, TaskState
+from vidspec.core.videos import RemoteVideo, TaskState
+from vidspec.providers.base import Capabilities
 from vidspec.state import (
     OUTCOME_SENDING,
     OUTCOME_UNKNOWN,

@@ -14,6 +14,7 @@ from datetime import timedelta
 from vidspec.core.clock import Clock
 from vidspec.core.errors import DownloadWriteError, ProviderError
 from vidspec.core.unfilled import unfilled_reason
+from vidspec.core.videos import RemoteVideo, TaskState
 from vidspec.engine import records
 from vidspec.engine.calls import Calls
 from vidspec.engine.downloads import DownloadPathError
@@ -26,7 +27,7 @@ from vidspec.engine.results import Outcome
 from vidspec.engine.tally import Tally
 from vidspec.plan.actions import Action, Adopt, Delete, Download, Forget, Move, Rename
 from vidspec.project.model import Desired
-from vidspec.providers.base import Capabilities, RemoteVideo, TaskState
+from vidspec.providers.base import Capabilities
 from vidspec.state import State
 
 

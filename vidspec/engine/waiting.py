@@ -23,8 +23,8 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from vidspec.core.clock import Clock
+from vidspec.core.videos import RemoteVideo, TaskState
 from vidspec.plan.polling import PollTiming, Schedule
-from vidspec.providers.base import RemoteVideo, TaskState
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from vidspec.core.clock import Clock
 from vidspec.core.errors import ProviderError
+from vidspec.core.videos import RemoteVideo, TaskState
 from vidspec.engine import records
 from vidspec.engine.calls import Calls
 from vidspec.engine.finisher import Finisher
@@ -19,7 +20,7 @@ from vidspec.engine.tally import Tally
 from vidspec.engine.waiting import PollSchedule, Watcher
 from vidspec.plan.pending import resolve_pending
 from vidspec.project.model import Desired
-from vidspec.providers.base import Capabilities, RemoteVideo, TaskState
+from vidspec.providers.base import Capabilities
 
 _FOREVER = timedelta(days=36500)  # in-run resolution never decides "create it again"
 _GONE = "the service no longer knows this task (deleted outside vidspec?)"

@@ -3,7 +3,7 @@
 A forge is where the pull request (GitHub) or merge request (GitLab) lives. vidspec needs six
 things from it: who the token posts as, list a PR's comments (all pages) with their authors,
 create, edit and delete one, and find the PR a commit was merged from. The clients send through
-the project's one HTTP seam (``vidspec.providers.http``) and raise ``ForgeError`` naming the
+the project's one HTTP seam (``vidspec.http``) and raise ``ForgeError`` naming the
 host.
 """
 

@@ -18,10 +18,11 @@ from typing import Any
 
 from vidspec.core.dicts import value_at
 from vidspec.core.times import format_time, humanize_delta
+from vidspec.core.videos import RemoteVideo, TaskState
 from vidspec.plan.diff import flatten, with_defaults
 from vidspec.plan.drift import content_drift
 from vidspec.plan.normalize import canonical_spec
-from vidspec.providers.base import Capabilities, RemoteVideo, TaskState
+from vidspec.providers.base import Capabilities
 from vidspec.state.model import State, VideoRecord
 
 KINDS = (

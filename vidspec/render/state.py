@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from vidspec.core.addresses import natural_key
 from vidspec.core.escape import escape_text
 from vidspec.core.times import format_time
+from vidspec.core.videos import RemoteVideo
 from vidspec.plan.importer import Adoption, MatchResult, Skipped
-from vidspec.providers.base import RemoteVideo
 from vidspec.state.model import State, VideoRecord
 from vidspec.state.observed import Observed
 

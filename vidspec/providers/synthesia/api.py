@@ -19,7 +19,8 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import Any, Literal
 
-from vidspec.providers.base import Capabilities, Rate, TaskState
+from vidspec.core.videos import TaskState
+from vidspec.providers.base import Capabilities, Rate
 
 MINUTE, HOUR, DAY = 60.0, 3600.0, 86400.0
 

@@ -14,7 +14,8 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from vidspec.providers.base import Capabilities, Rate, TaskState
+from vidspec.core.videos import TaskState
+from vidspec.providers.base import Capabilities, Rate
 
 K = TypeVar("K")
 V = TypeVar("V")
