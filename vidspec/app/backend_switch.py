@@ -19,10 +19,10 @@ from pathlib import Path
 
 from vidspec.app.migrate import migration_source
 from vidspec.core.errors import StateError, StateMismatch, VidspecError
+from vidspec.core.statesettings import S3State
 from vidspec.project.config import Project
 from vidspec.state import LocalStateStore, State, StateStore
 from vidspec.state.backends import note_path, note_state_place, noted_place
-from vidspec.state.s3settings import S3State
 
 __all__ = ["refuse_stranded_state", "remember_state_place"]
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import ProjectError
+from vidspec.core.lock import ProjectLock
 from vidspec.core.rate import parse_rate
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.emulator.common.store import lock_data_dir
@@ -38,7 +39,6 @@ from vidspec.project.rates import lowered
 from vidspec.providers.base import Rate
 from vidspec.providers.cdnvideo.api import capabilities
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider
-from vidspec.state.lock import ProjectLock
 
 SANDBOX_TOKEN = "vidspec-sandbox"  # a fixed local token: the sandbox guards nothing
 SANDBOX_ACCOUNT = "sandbox"

@@ -1,5 +1,6 @@
 """What a service says of one video, in vidspec's words: ``TaskState`` (a task's life,
-normalised across services) and ``RemoteVideo`` (one entry of a listing or a status call).
+normalised across services), ``RemoteVideo`` (one entry of a listing or a status call) and
+``DownloadResult`` (its file, saved).
 
 Shared values on the ground floor: the providers make them, the state records them, the
 planner and the engine read them, and none of those may import another for them.
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 
@@ -51,4 +53,13 @@ class RemoteVideo:
     message: str | None = None
 
 
-__all__ = ["RemoteVideo", "TaskState"]
+@dataclass(frozen=True)
+class DownloadResult:
+    """A video's file saved whole: where, its size in bytes and its sha256."""
+
+    path: Path
+    size: int
+    sha256: str
+
+
+__all__ = ["DownloadResult", "RemoteVideo", "TaskState"]

@@ -58,21 +58,15 @@ from vidspec.core.errors import (
     ServerError,
     WaitTooLong,
 )
+from vidspec.core.videos import DownloadResult
 from vidspec.http.body import BodyBounds, read_body, seconds_text
-from vidspec.http.errors import (
-    host_of,
-    path_of,
-    retry_after,
-    server_message,
-    to_provider_error,
-)
+from vidspec.http.errors import host_of, path_of, retry_after, server_message, to_provider_error
 from vidspec.http.files import check_answer, save_stream
 from vidspec.http.ledger import RequestLedger
 from vidspec.http.policy import HttpPolicy
 from vidspec.http.retry import IDEMPOTENT_METHODS, RETRY_STATUSES, LedgerRetry
 from vidspec.http.speed import SpeedFloor
 from vidspec.http.watchdog import POOL_CLASSES, deadline
-from vidspec.providers.base import DownloadResult
 
 __all__ = [
     "IDEMPOTENT_METHODS",

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from vidspec.core.errors import ProviderError
 from vidspec.core.rate import Rate as Rate
 from vidspec.core.videos import (  # the shared vocabulary: the emulator reads it too
+    DownloadResult,
     RemoteVideo,
 )
 from vidspec.http.ledger import RequestLedger
@@ -140,13 +141,6 @@ def listing_loops(url: str, what: str) -> ProviderError:
         hint="The service's listing is broken; vidspec stopped reading it instead of "
         "spending the month's requests. Try again later, or report it to the service.",
     )
-
-
-@dataclass(frozen=True)
-class DownloadResult:
-    path: Path
-    size: int
-    sha256: str
 
 
 @runtime_checkable

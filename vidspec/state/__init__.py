@@ -10,10 +10,10 @@
 
 from __future__ import annotations
 
+from vidspec.core.lock import LockInfo, ProjectLock
 from vidspec.core.times import format_time, humanize_delta, parse_time
 from vidspec.state.backend import StateStore, UsageCounter
 from vidspec.state.backends import backend_name, open_state_store
-from vidspec.state.lock import LockInfo, ProjectLock
 from vidspec.state.model import (
     FORMAT_VERSION,
     OUTCOME_SENDING,

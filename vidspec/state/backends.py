@@ -24,8 +24,8 @@ from typing import Any
 
 from vidspec.core.atomic import atomic_write_text
 from vidspec.core.clock import Clock
+from vidspec.core.statesettings import S3State
 from vidspec.state.backend import BackendProject, StateStore
-from vidspec.state.s3settings import S3State
 from vidspec.state.store import LocalStateStore
 
 BACKEND_NOTE = "backend.json"  # in .vidspec/: where this project's state was last seen

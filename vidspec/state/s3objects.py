@@ -33,9 +33,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from vidspec.core.errors import BackendError
+from vidspec.core.statesettings import S3State
 from vidspec.http.body import seconds_text
 from vidspec.http.watchdog import deadline, watched_pool
-from vidspec.state.s3settings import S3State
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

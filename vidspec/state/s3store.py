@@ -31,10 +31,10 @@ from vidspec.core.errors import (
     StateMismatch,
     VidspecError,
 )
+from vidspec.core.lock import LockInfo
 from vidspec.core.paths import display_path
 from vidspec.state.backend import BackendProject
 from vidspec.state.guard import check_not_stranded, check_write
-from vidspec.state.lock import LockInfo
 from vidspec.state.model import State, StateFormatError
 from vidspec.state.observed import ObservedFile
 from vidspec.state.s3lock import S3Lock

@@ -28,17 +28,11 @@ from typing import Protocol
 from vidspec.core.atomic import atomic_write_text
 from vidspec.core.clock import Clock
 from vidspec.core.errors import StateCorrupt, StateError, StateMismatch
+from vidspec.core.lock import LockInfo, ProjectLock
 from vidspec.core.paths import display_path
+from vidspec.core.statesettings import JOURNAL_SUFFIX
 from vidspec.state.guard import check_not_stranded, check_write
-from vidspec.state.journal import (
-    FOLD_EVERY,
-    JOURNAL_SUFFIX,
-    FileJournal,
-    JournalError,
-    encode_change,
-    replay,
-)
-from vidspec.state.lock import LockInfo, ProjectLock
+from vidspec.state.journal import FOLD_EVERY, FileJournal, JournalError, encode_change, replay
 from vidspec.state.model import ProviderRef, State, StateFormatError
 from vidspec.state.observed import ObservedFile
 from vidspec.state.usage import MonthlyUsage

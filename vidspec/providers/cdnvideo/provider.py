@@ -30,10 +30,10 @@ from vidspec.core.errors import (
     ProviderError,
     QuotaExhausted,
 )
-from vidspec.core.videos import RemoteVideo
+from vidspec.core.videos import DownloadResult, RemoteVideo
 from vidspec.http.client import HttpClient, HttpPolicy, new_session, path_of
 from vidspec.http.ledger import RequestLedger
-from vidspec.providers.base import Capabilities, DownloadResult, listing_loops, max_listed
+from vidspec.providers.base import Capabilities, listing_loops, max_listed
 from vidspec.providers.cdnvideo.api import API, CAPABILITIES
 from vidspec.providers.cdnvideo.catalog import CdnvideoCatalog
 from vidspec.providers.cdnvideo.listing import (

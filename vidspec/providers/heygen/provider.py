@@ -34,10 +34,10 @@ from urllib.parse import quote, urljoin
 
 from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import AuthError, ProjectError, ProviderError
-from vidspec.core.videos import RemoteVideo, TaskState
+from vidspec.core.videos import DownloadResult, RemoteVideo, TaskState
 from vidspec.http.client import HttpClient, HttpPolicy, new_session, path_of
 from vidspec.http.ledger import RequestLedger
-from vidspec.providers.base import Capabilities, DownloadResult, max_listed
+from vidspec.providers.base import Capabilities, max_listed
 from vidspec.providers.heygen.api import API, CAPABILITIES
 from vidspec.providers.heygen.catalog import (
     HeygenCatalog,

@@ -47,10 +47,10 @@ from vidspec.core.errors import (
     RateLimited,
     WaitTooLong,
 )
-from vidspec.core.videos import RemoteVideo, TaskState
+from vidspec.core.videos import DownloadResult, RemoteVideo, TaskState
 from vidspec.http.client import HttpClient, HttpPolicy, new_session, path_of
 from vidspec.http.ledger import RequestLedger
-from vidspec.providers.base import Capabilities, DownloadResult, listing_loops, max_listed
+from vidspec.providers.base import Capabilities, listing_loops, max_listed
 from vidspec.providers.pacing import Pacing
 from vidspec.providers.synthesia.api import API, CAPABILITIES, LIMITS, Limits
 from vidspec.providers.synthesia.catalog import SynthesiaCatalog

@@ -48,10 +48,10 @@ from vidspec.core.errors import (
     ServerError,
     TransportError,
 )
-from vidspec.core.videos import RemoteVideo, TaskState
+from vidspec.core.videos import DownloadResult, RemoteVideo, TaskState
 from vidspec.http.client import FormPart, HttpClient, HttpPolicy, new_session, path_of
 from vidspec.http.ledger import RequestLedger
-from vidspec.providers.base import Capabilities, DownloadResult, listing_loops, max_listed
+from vidspec.providers.base import Capabilities, listing_loops, max_listed
 from vidspec.providers.pacing import Pacing
 from vidspec.providers.vidnoz.api import API, CAPABILITIES
 from vidspec.providers.vidnoz.catalog import VidnozCatalog
