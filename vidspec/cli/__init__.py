@@ -5,6 +5,10 @@ A command parses options, calls one function, renders, and returns. Every ``Vids
 caught here, once, and shown as its message on stderr with its exit code: the user never sees
 a traceback for a problem they can fix. Exit codes: 0 done, 1 any error (a mistyped command
 line too), 2 only for changes or drift under ``--detailed-exitcode``, 130 on Ctrl-C.
+
+May import ``app``, ``render``, ``project`` (to load vidspec.yaml) and ``core``; never
+``state``, ``providers``, ``engine`` or ``plan`` (import-linter's ``forbidden`` contract):
+their types come through ``vidspec.app.vocabulary``.
 """
 
 from __future__ import annotations

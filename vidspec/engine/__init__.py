@@ -19,6 +19,9 @@
 
 One apply from lock to last write (``apply_session``, ``apply_project``) is composed in
 ``vidspec.app.apply``.
+
+May import ``plan``, the siblings (``project``, ``state``, ``providers``, ...), ``http`` and
+``core``.
 """
 
 from __future__ import annotations

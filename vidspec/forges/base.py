@@ -43,7 +43,7 @@ class Forge(Protocol):
     """A GitHub- or GitLab-like API, bound to one repository (``repo``) with one token.
 
     ``number`` is the PR number (GitHub) or the MR's iid (GitLab). Every method raises
-    ``vidspec.errors.ForgeError`` (or ``RateLimited``/``OutcomeUnknown`` for the sticky logic
+    ``vidspec.core.errors.ForgeError`` (or ``RateLimited``/``OutcomeUnknown`` for the sticky logic
     to handle: a POST is re-checked by listing before it is sent again).
     """
 

@@ -4,8 +4,12 @@
 - ``backend``: the ``StateStore`` protocol every backend implements; ``backends`` picks one.
 - ``store``: ``LocalStateStore`` (atomic writes, backup, serial/lineage checks, provider check).
 - ``s3store`` (+ ``s3lock``, ``s3usage``, ``s3objects``): the state in an S3-compatible store.
-- ``lock``: the project lock and the note naming its holder.
+- ``guard``: the write rules every store applies (``check_write``, ``check_not_stranded``).
+- the lock is ``vidspec.core.lock`` (the emulator's data directories use it too).
 - ``transfer``: ``state pull/push/migrate``; ``probe``: ``backend check``.
+
+May import ``http`` and ``core`` only: a sibling of ``project``, ``providers``, ``forges`` and
+``emulator``; the project's settings reach it as values.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Every fact vidspec relies on about the CDNvideo Talking Head API, in one table.
 
-Marks follow ``reference/cdnvideo.md``: **[doc]** is on the vendor page; **[vidspec]** is a
+Each fact is marked: **[doc]** is on the vendor page; **[vidspec]** is a
 choice vidspec makes where the page is silent or its text was lost. When the service turns out
 to differ, correct it here: the client, the catalog checks, the listing mapping and the
 capabilities all read this table.

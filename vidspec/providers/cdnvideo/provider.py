@@ -1,4 +1,4 @@
-"""The CDNvideo Talking Head API client (``reference/cdnvideo.md``).
+"""The CDNvideo Talking Head API client.
 
 Every path, limit and choice it relies on is in ``vidspec.providers.cdnvideo.api.API``; the
 catalog and its checks are in ``catalog``, the listing mapping in

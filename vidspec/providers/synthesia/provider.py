@@ -1,4 +1,4 @@
-"""The Synthesia API v2 client (``reference/synthesia.md``).
+"""The Synthesia API v2 client.
 
 Every path, header, status and choice it relies on is in ``vidspec.providers.synthesia.api``
 (``API``, ``LIMITS``, ``CAPABILITIES``); the answers are read in ``wire``, the templates'

@@ -1,4 +1,4 @@
-"""The Vidnoz API v2 client (``reference/vidnoz.md``).
+"""The Vidnoz API v2 client.
 
 Every path, code, limit and choice it relies on is in ``vidspec.providers.vidnoz.api.API``;
 the form flattening and the answers' mapping are in ``wire``, the catalog in
