@@ -30,9 +30,9 @@ from vidspec.app.workflow import PlanRequest, ProviderUse, make_plan, refresh
 from vidspec.core.clock import Clock
 from vidspec.core.errors import PlanError, StalePlan, VidspecError
 from vidspec.engine.engine import ApplyInput, Engine
-from vidspec.engine.options import EngineOptions
 from vidspec.engine.progress import ApplyReporter
 from vidspec.engine.results import ApplyResults
+from vidspec.engine.waiting import EngineOptions
 from vidspec.plan import foreign_ids, listing_fingerprint, load_saved_plan
 from vidspec.plan.planner import NOTE_LISTING_SETTINGS, PlanOptions, listing_note
 from vidspec.plan.saved import SavedPlan
