@@ -8,7 +8,7 @@
 - ``tally``: one row per action, and what halts further work.
 - ``steps``: the actions that are not generations (move, adopt, rename, delete, forget, ...).
 - ``submitter``: sending a create or regenerate (write-ahead record, what the answer proves).
-- ``watching``: ``Poller``, the polling rounds and lost creates found in the listing.
+- ``poller``: ``Poller``, the polling rounds and lost creates found in the listing.
 - ``finisher``: finished generations (file, old video, one state write).
 - ``fetching``: ``DownloadPool``, finished videos' files fetched by a few threads beside the
   loop (the loop records them).

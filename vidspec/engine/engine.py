@@ -42,6 +42,7 @@ from vidspec.engine.fetching import DownloadPool
 from vidspec.engine.finisher import Finisher
 from vidspec.engine.flights import LOST, Flight, Flights
 from vidspec.engine.gate import Gate
+from vidspec.engine.poller import Poller
 from vidspec.engine.progress import ApplyReporter, NullReporter
 from vidspec.engine.records import Recorder
 from vidspec.engine.results import ApplyResults, Outcome
@@ -49,7 +50,6 @@ from vidspec.engine.steps import Steps
 from vidspec.engine.submitter import Submitter
 from vidspec.engine.tally import Tally
 from vidspec.engine.waiting import EngineOptions, PollSchedule, Watcher
-from vidspec.engine.watching import Poller
 from vidspec.plan.actions import Action, Create, Delete, Forget, Regenerate
 from vidspec.plan.model import Plan
 from vidspec.project.model import Desired

@@ -21,9 +21,9 @@ from vidspec.core.rate import Rate, parse_rate
 from vidspec.core.statesettings import JOURNAL_SUFFIX, S3State
 from vidspec.project.loctree import LocTree, child
 from vidspec.project.pathrules import path_problem
-from vidspec.project.problems import ErrorTranslator, dotted
 from vidspec.project.resolve import is_inside
 from vidspec.project.schema import project_validator
+from vidspec.project.schema_errors import ErrorTranslator, dotted
 from vidspec.project.yamlload import YamlDocument, load_yaml
 
 PROJECT_FILE = "vidspec.yaml"

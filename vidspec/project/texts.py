@@ -25,7 +25,6 @@ from vidspec.project.loctree import LocTree, locate
 from vidspec.project.model import RowOrigin
 from vidspec.project.pathrules import path_problem
 from vidspec.project.placeholders import Template, check_names, compile_text, fill_text
-from vidspec.project.problems import dotted
 from vidspec.project.protect import ProtectedPaths, read_refusal
 from vidspec.project.resolve import (
     file_kind,
@@ -33,6 +32,7 @@ from vidspec.project.resolve import (
     replace_path,
     strip_final_newline,
 )
+from vidspec.project.schema_errors import dotted
 from vidspec.project.yamlload import YamlDocument, read_text
 
 Filled = dict[str, tuple[SourceLocation, tuple[str, ...]]]
