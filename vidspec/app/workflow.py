@@ -29,6 +29,7 @@ from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import Desired
 from vidspec.providers.base import Capabilities, Catalog, Provider
+from vidspec.providers.refresh import read_remote
 from vidspec.state import (
     ProviderRef,
     State,
@@ -210,23 +211,9 @@ def _refresh(
 def refresh(
     provider: Provider, state: State, *, catalog: Catalog | None = None
 ) -> tuple[Catalog, list[RemoteVideo]]:
-    """The catalog (``catalog`` when one may be reused) and the whole listing, plus the status
-    of managed tasks in flight that the listing does not show (a service may list a video only
-    once it is generated): one status call per such task, none when the listing answers for
-    all."""
-    if catalog is None:
-        catalog = provider.catalog()
-    remote = provider.list_videos()
-    listed = {v.id for v in remote}
-    missing = [
-        record.id
-        for record in state.videos.values()
-        if record.status.in_flight and record.id not in listed
-    ]
-    if missing:
-        found = provider.status(missing)
-        remote += [found[i] for i in missing if i in found]
-    return catalog, remote
+    """``providers.refresh.read_remote`` for ``state``'s managed tasks in flight."""
+    in_flight = [r.id for r in state.videos.values() if r.status.in_flight]
+    return read_remote(provider, in_flight, catalog=catalog)
 
 
 class ProviderUse:
