@@ -1,6 +1,7 @@
 """A rate limit value, and the one parser of rates as people write them: ``10/60s``,
 ``10/1m``, ``10/s``, ``10/.5s`` or ``{count: 10, seconds: 60}`` (vidspec.yaml's
-``provider.rate_limit``, the sandbox's ``post_limit``, ``vidspec emulator --post-limit``).
+``provider.rate_limit``, the sandbox's ``post_limit``, ``vidspec emulator --post-limit``); and
+``lowered``, the rate a project may send at (``provider.rate_limit`` only ever lowers it).
 
 It lives on the ground floor because the provider clients, the emulator and the project
 files all use it, and none of them may import another.
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vidspec.core.durations import UNIT_SECONDS, UNITS
+from vidspec.core.errors import ProjectError
 
 _RATE = re.compile(rf"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?|\.\d+)?\s*({UNITS})?\s*")
 
@@ -51,3 +53,17 @@ def parse_rate(value: Any) -> Rate:
     if count < 1 or seconds <= 0:
         raise ValueError(f"{value!r} must allow at least 1 call in a window longer than 0")
     return Rate(count, seconds)
+
+
+def lowered(limit: Rate | None, service: Rate, *, service_name: str, where: str) -> Rate:
+    """The generation rate to send at: ``service``'s, or the user's ``provider.rate_limit``
+    (``limit``) when that is slower. A faster one is refused: it would only meet refusals."""
+    if limit is None:
+        return service
+    if limit.count > service.count or limit.count / limit.seconds > service.count / service.seconds:
+        raise ProjectError(
+            f"{where}provider.rate_limit {limit.count}/{limit.seconds:g}s is faster than "
+            f"{service_name} allows ({service.count}/{service.seconds:g}s)",
+            "rate_limit can only lower the rate: write a slower one, or remove it.",
+        )
+    return limit

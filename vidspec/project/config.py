@@ -27,7 +27,7 @@ from vidspec.project.schema_errors import ErrorTranslator, dotted
 from vidspec.project.yamlload import YamlDocument, load_yaml
 
 PROJECT_FILE = "vidspec.yaml"
-PROVIDER_KINDS = ("sandbox", "cdnvideo", "vidnoz")
+DEFAULT_KIND = "sandbox"  # no provider: block, or no kind in it
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class SecretRef:
 class ProviderConfig:
     """``provider:`` of vidspec.yaml. Secrets are references, resolved only when needed."""
 
-    kind: str = "sandbox"
+    kind: str = DEFAULT_KIND
     account: str | None = None
     base_url: str | None = None
     token: SecretRef | None = None
@@ -74,6 +74,10 @@ class ProviderConfig:
     rate_limit: Rate | None = None
     # Vidnoz: how long .vidspec/catalog.json is used again (None: the default, 10 minutes)
     catalog_max_age: timedelta | None = None
+    # the block as written (validated by the kind's schema), for the kind's plugin; and every
+    # secret field in it (``env/NAME``) as a reference, by field
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    secrets: Mapping[str, SecretRef] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -257,14 +261,14 @@ def _provider(data: Mapping[str, Any], locs: LocTree, root: SourceLocation) -> P
     provider_entry = child(locs, "provider")
     provider_locs = provider_entry[1] if provider_entry else None
     secrets: dict[str, SecretRef] = {}
-    for name in SECRET_FIELDS:
-        if name in provider_data:
+    for name, value in provider_data.items():
+        if isinstance(value, str) and value.startswith("env/"):  # the schema says which may
             entry = child(provider_locs, name)
             where = entry[0] if entry else root
-            secrets[name] = SecretRef(provider_data[name].removeprefix("env/"), where)
+            secrets[name] = SecretRef(value.removeprefix("env/"), where)
     provider = ProviderConfig(
         rate_limit=_rate_limit(provider_data, provider_locs, root),
-        kind=provider_data.get("kind", "sandbox"),
+        kind=provider_data.get("kind", DEFAULT_KIND),
         account=provider_data.get("account"),
         base_url=provider_data.get("base_url"),
         options=dict(provider_data.get("options") or {}),
@@ -274,7 +278,9 @@ def _provider(data: Mapping[str, Any], locs: LocTree, root: SourceLocation) -> P
             if "catalog_max_age" in provider_data
             else None
         ),
-        **secrets,
+        settings=dict(provider_data),
+        secrets=secrets,
+        **{name: ref for name, ref in secrets.items() if name in SECRET_FIELDS},
     )
     return provider
 
