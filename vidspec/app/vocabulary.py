@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from vidspec.engine import EngineOptions
 from vidspec.engine.progress import ApplyReporter, Progress
-from vidspec.engine.results import ActionResult, Outcome
+from vidspec.engine.results import ActionResult, ApplyResults, Outcome
 from vidspec.plan import Plan
 
-__all__ = ["ActionResult", "ApplyReporter", "EngineOptions", "Outcome", "Plan", "Progress"]
+__all__ = [
+    "ActionResult",
+    "ApplyReporter",
+    "ApplyResults",
+    "EngineOptions",
+    "Outcome",
+    "Plan",
+    "Progress",
+]

@@ -19,7 +19,7 @@ from vidspec.engine.context import RunContext
 from vidspec.engine.downloads import DownloadPathError
 from vidspec.engine.finisher import Finisher
 from vidspec.engine.flights import Flight
-from vidspec.engine.results import Outcome
+from vidspec.engine.results import Made, Outcome
 from vidspec.plan.actions import Action, Adopt, Delete, Download, Forget, Move, Rename
 from vidspec.project.model import Desired
 from vidspec.state import State
@@ -132,7 +132,8 @@ class Steps:
         self._recorder.save(
             records.downloaded(self._recorder.state, action.address, action.video_id, record)
         )
-        self._tally.set(action, Outcome.DONE, action.download)  # the row says "saved" already
+        made = Made(action.video_id, file=record.path)
+        self._tally.set(action, Outcome.DONE, action.download, made)  # the row says "saved"
 
     def _forgotten(self, action: Forget) -> State:
         state = self._recorder.state
