@@ -6,12 +6,12 @@ import json
 
 import click
 
+from vidspec.app.providers import check_kind
 from vidspec.cli.context import global_options
 from vidspec.core.errors import ProjectError
 from vidspec.project.config import find_project_file, load_project
 from vidspec.project.plugin_schemas import DEFAULT_KIND
 from vidspec.project.schema import manifest_schema, project_schema
-from vidspec.providers.registry import installed, unknown_kind
 
 
 @click.command("schema")
@@ -38,7 +38,6 @@ def command(ctx: click.Context, which: str, kind: str | None) -> None:
                 kind = DEFAULT_KIND  # no project: the default kind's schema
             else:
                 kind = load_project(directory).provider.kind
-        if kind not in installed():
-            raise unknown_kind(kind)
+        check_kind(kind)
         document = manifest_schema(kind)
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))

@@ -18,8 +18,9 @@ from typing import Any, Protocol
 
 from vidspec.core.clock import Clock
 from vidspec.core.rate import Rate, lowered
-from vidspec.providers.base import Capabilities, Catalog, Provider, RequestLedger
-from vidspec.providers.http.policy import HttpPolicy
+from vidspec.http.ledger import RequestLedger
+from vidspec.http.policy import HttpPolicy
+from vidspec.providers.base import Capabilities, Catalog, Provider
 from vidspec.providers.pacing import Pacing
 
 __all__ = ["API_VERSION", "HttpFactory", "OpenContext", "ProviderPlugin", "ProviderSettings"]
