@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 import requests
 from cli_run import CI_VARIABLES, Cli
+from plugin_dists import PluginDir, installed_in
 from projects import SECRET_NAMES, write_project_file
 from repo_paths import SUPPORT
 
@@ -34,9 +35,9 @@ def _user_cache_in_tmp(
 
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    """``cli(root, *args, env=None, input=None)``: ``vidspec -C root ARGS`` in-process, returns
-    ``(code, out, err)`` (``tests/support/cli_run.py``). The CI variables of the shell that runs
-    the tests are unset first."""
+    """``cli(root, *args, env=None, input=None, clock=None)``: ``vidspec -C root ARGS``
+    in-process, returns ``(code, out, err)`` (``tests/support/cli_run.py``). The CI variables
+    of the shell that runs the tests are unset first."""
     for name in CI_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     return Cli(capsys, monkeypatch)
@@ -137,3 +138,9 @@ def s3(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> S3Env:
     from s3_env import make_s3_env  # boto3: only where the S3 tests run
 
     return make_s3_env(s3_endpoint, monkeypatch)
+
+
+@pytest.fixture
+def plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PluginDir]:
+    """Install tiny provider distributions for one test (``plugin_dists``)."""
+    yield from installed_in(tmp_path, monkeypatch)

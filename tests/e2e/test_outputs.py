@@ -13,7 +13,7 @@ import pytest
 from apply_env import ApplyEnv, make_env, simple_videos
 from cli_run import Cli
 
-from vidspec.providers.base import TaskState
+from vidspec.core.videos import TaskState
 from vidspec.render.outputs import outputs_json, render_outputs_text
 from vidspec.state import LocalStateStore
 from vidspec.state.observed import Observed, Seen

@@ -22,11 +22,11 @@ from project_env import MANIFEST, TOKEN, Env, actions
 
 from vidspec.app.workflow import PlanRequest, make_plan
 from vidspec.core.clock import ManualClock, SystemClock
+from vidspec.core.videos import TaskState
 from vidspec.emulator import EmulatorSettings, serve
 from vidspec.plan import plan_schema
 from vidspec.project.config import load_project
 from vidspec.project.model import spec_hash
-from vidspec.providers.base import TaskState
 from vidspec.state import LocalStateStore, PendingRecord, ProjectLock
 
 

@@ -18,7 +18,6 @@ from forge_emulators import GitHubApi, GitLabApi
 from plan_fixtures import NOW
 from pr_env import PR, REPO, WRITE, make_plan, save
 
-import vidspec.cli.pr as cli_pr
 from vidspec.app.review import AppliedRequest, CommentRequest, comment_applied, comment_on_pr
 from vidspec.core.clock import ManualClock
 from vidspec.core.rate import Rate
@@ -91,11 +90,6 @@ def forge(request: pytest.FixtureRequest) -> Iterator[tuple[str, Any, str]]:
             yield "gitlab", api, "group/videos"
 
 
-def run_pr(env: ApplyEnv, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(cli_pr, "clock_factory", lambda: env.clock)
-    return env.run(*args)
-
-
 def test_an_apply_of_40_for_each_instances_leaves_its_result_in_the_sticky_comment(
     env: ApplyEnv, forge: tuple[str, Any, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -104,20 +98,18 @@ def test_an_apply_of_40_for_each_instances_leaves_its_result_in_the_sticky_comme
     env.write(FOR_EACH % ", ".join(keys))
     for name, value in forge_env(kind, api, env.root).items():
         monkeypatch.setenv(name, value)
-    code, _, err = run_pr(env, monkeypatch, "plan", "-o", str(env.root / "plan.bin"))
+    code, _, err = env.run("plan", "-o", str(env.root / "plan.bin"))
     assert code == 0, err
-    code, _, err = run_pr(env, monkeypatch, "pr", "comment", "--pr", str(PR), "plan.bin")
+    code, _, err = env.run("pr", "comment", "--pr", str(PR), "plan.bin")
     assert code == 0, err
     (planned,) = api.world.bodies(repo, PR)
     reviewed = parse_marker(planned)
     assert reviewed is not None
 
-    code, out, err = run_pr(env, monkeypatch, "apply", "--json", "plan.bin")
+    code, out, err = env.run("apply", "--json", "plan.bin")
     assert code == 0, err
     (env.root / "events.ndjson").write_text(out, encoding="utf-8")
-    code, _, err = run_pr(
-        env, monkeypatch, "pr", "comment", "--applied", "events.ndjson", "--commit", "abc123"
-    )
+    code, _, err = env.run("pr", "comment", "--applied", "events.ndjson", "--commit", "abc123")
     assert code == 0, err
     assert "Added the apply's result (Apply complete! Videos: 40 created" in err
 
@@ -139,9 +131,7 @@ def test_an_apply_of_40_for_each_instances_leaves_its_result_in_the_sticky_comme
         assert "40 of 40 planned done" in (env.root / "summary.md").read_text("utf-8")
 
     # a second apply's result replaces the first; the comment holds one result
-    code, _, err = run_pr(
-        env, monkeypatch, "pr", "comment", "--applied", "events.ndjson", "--commit", "abc123"
-    )
+    code, _, err = env.run("pr", "comment", "--applied", "events.ndjson", "--commit", "abc123")
     assert code == 0, err
     (again,) = api.world.bodies(repo, PR)
     assert again.count("<!-- vidspec:applied -->") == 1 and again == body
@@ -203,9 +193,7 @@ def test_a_file_that_is_not_an_event_stream_is_refused_at_its_line(
     events.write_text(to_line(version_event("0.1.0"), NOW) + "\nApplying 3 actions...\n")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.setenv("GITHUB_REPOSITORY", REPO)
-    code, out, err = run_pr(
-        env, monkeypatch, "pr", "comment", "--applied", str(events), "--pr", "7"
-    )
+    code, out, err = env.run("pr", "comment", "--applied", str(events), "--pr", "7")
     assert code == 1 and out == ""
     assert f"{events}:2: not a JSON event" in err
     assert "Traceback" not in err and "stdout of `vidspec apply --json` alone" in err
@@ -218,7 +206,7 @@ def test_events_of_another_ui_major_are_refused(
     first = json.loads(to_line(version_event("9.0.0"), NOW)) | {"ui": "2.0"}
     events.write_text(json.dumps(first) + "\n")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    code, _, err = run_pr(env, monkeypatch, "pr", "comment", "--applied", str(events), "--pr", "7")
+    code, _, err = env.run("pr", "comment", "--applied", str(events), "--pr", "7")
     assert code == 1 and "events of ui version 2.0; this vidspec reads 1.x" in err
 
 

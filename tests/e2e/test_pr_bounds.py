@@ -17,7 +17,6 @@ from hostile import elapsed, serve_hostile, trickle
 from plan_fixtures import NOW
 from pr_env import PR, REPO, gh_env, make_plan, ours, post, save
 
-import vidspec.cli.pr as cli_pr
 from vidspec.core.clock import ManualClock
 from vidspec.core.errors import ForgeError
 
@@ -72,7 +71,7 @@ def test_a_retry_after_longer_than_max_wait_ends_the_call(
 
 
 def test_a_rate_limit_without_retry_after_waits_at_most_max_wait_and_says_so(
-    github: GitHubApi, repo: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli
+    github: GitHubApi, repo: Path, cli: Cli
 ) -> None:
     bounded(repo, "{max_wait: 5s}")
     github.world.fail_next(
@@ -80,9 +79,8 @@ def test_a_rate_limit_without_retry_after_waits_at_most_max_wait_and_says_so(
     )
     clock = ManualClock(NOW)
     start = clock.monotonic()
-    monkeypatch.setattr(cli_pr, "clock_factory", lambda: clock)
     save(repo / "plan.json", make_plan(1))
-    code, _, err = cli(repo, "pr", "comment", "plan.json", env=gh_env(github, repo))
+    code, _, err = cli(repo, "pr", "comment", "plan.json", env=gh_env(github, repo), clock=clock)
     assert code == 0, err
     assert clock.monotonic() - start == 5  # not GitHub's usual minute: the project allows 5 s
     assert "vidspec: waiting 5 s before retrying POST /repos/acme/videos/issues/7/comments" in err

@@ -20,8 +20,6 @@ from cli_run import Cli
 from hostile import answer
 from hostile_env import GENERATE, HostileEnv, make_hostile_env
 
-import vidspec.cli.drift as cli_drift
-import vidspec.cli.plan as cli_plan
 from vidspec.core.times import format_time
 from vidspec.engine import Outcome
 from vidspec.plan.saved import plan_schema
@@ -31,10 +29,7 @@ from vidspec.render.text import render_text
 
 @pytest.fixture
 def hostile_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Iterator[HostileEnv]:
-    for env in make_hostile_env(tmp_path, monkeypatch, cli):
-        monkeypatch.setattr(cli_plan, "clock_factory", lambda clock=env.env.clock: clock)
-        monkeypatch.setattr(cli_drift, "clock_factory", lambda clock=env.env.clock: clock)
-        yield env
+    yield from make_hostile_env(tmp_path, monkeypatch, cli)
 
 
 def lose_the_create(hostile_env: HostileEnv) -> str:

@@ -18,7 +18,6 @@ import pytest
 from apply_env import ApplyEnv, make_env
 from cli_run import Cli
 
-import vidspec.cli.validate as cli_validate
 from vidspec.core.errors import ManifestError
 from vidspec.core.times import format_time
 
@@ -43,10 +42,6 @@ GUY = (
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Iterator[ApplyEnv]:
     for env in make_env(tmp_path, monkeypatch, cli):
         monkeypatch.chdir(env.root)
-        # (raising=False: the same test runs against an older validate, to see it fail)
-        monkeypatch.setattr(
-            cli_validate, "clock_factory", lambda clock=env.clock: clock, raising=False
-        )
         (env.root / "videos" / "data").mkdir()
         (env.root / "videos" / "data" / "promos.csv").write_text(ROWS, encoding="utf-8")
         env.write(PROMO)

@@ -10,7 +10,6 @@ import pytest
 from apply_env import ANNA, JENNY, ApplyEnv, make_vidnoz_env, vidnoz_videos
 from cli_run import Cli
 
-import vidspec.cli.plan as cli_plan
 from vidspec.core.errors import TransportError
 
 
@@ -42,9 +41,8 @@ def test_a_planned_download_uses_the_listed_link(env: ApplyEnv) -> None:
     assert _api_paths(env) == ["/v2/video/list"]
 
 
-def _plan_cli(env: ApplyEnv, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
+def _plan_cli(env: ApplyEnv, *args: str) -> tuple[int, str, str]:
     """``vidspec plan`` in-process on the emulator's clock."""
-    monkeypatch.setattr(cli_plan, "clock_factory", lambda: env.clock)
     return env.run("--no-color", "plan", *args)
 
 
@@ -65,15 +63,13 @@ def test_a_connection_error_names_the_host(env: ApplyEnv) -> None:
     )
 
 
-def test_the_legend_says_forget_for_a_vidnoz_replacement(
-    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_legend_says_forget_for_a_vidnoz_replacement(env: ApplyEnv) -> None:
     videos = vidnoz_videos(1)
     env.write_videos(videos)  # type: ignore[arg-type]
     env.apply()
     videos["video-00"]["name"] = "A new name"
     env.write_videos(videos)  # type: ignore[arg-type]
-    code, out, err = _plan_cli(env, monkeypatch)
+    code, out, err = _plan_cli(env)
     assert code == 0, err
     legend = out.split("\n\n")[0].splitlines()
     assert legend == [
@@ -83,9 +79,7 @@ def test_the_legend_says_forget_for_a_vidnoz_replacement(
     assert "destroy" not in out
 
 
-def test_the_no_settings_note_is_shown_until_an_apply_has_shown_it(
-    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_no_settings_note_is_shown_until_an_apply_has_shown_it(env: ApplyEnv) -> None:
     note = (
         "Vidnoz's listing reports no video settings: changes made outside vidspec are seen in "
         "names only; the plan compares with the state."
@@ -105,15 +99,13 @@ def test_the_no_settings_note_is_shown_until_an_apply_has_shown_it(
     plan = env.plan()
     assert env.kinds(plan) == [("video-02", "create")]
     assert note not in plan.warnings
-    code, out, _ = _plan_cli(env, monkeypatch)
+    code, out, _ = _plan_cli(env)
     assert code == 0 and "listing reports no video settings" not in out
 
 
-def test_avatars_and_voices_are_shown_by_name_beside_their_ids(
-    env: ApplyEnv, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_avatars_and_voices_are_shown_by_name_beside_their_ids(env: ApplyEnv) -> None:
     env.write_videos(vidnoz_videos(1))  # type: ignore[arg-type]
-    code, out, err = _plan_cli(env, monkeypatch)
+    code, out, err = _plan_cli(env)
     assert code == 0, err
     rows = [" ".join(line.split()) for line in out.splitlines()]
     assert f'+ avatar.id = "{ANNA}" (Anna)' in rows

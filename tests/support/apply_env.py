@@ -181,10 +181,7 @@ class ApplyEnv:
     def run(self, *args: str) -> Ran:
         """``vidspec -C ROOT ARGS`` through the ``cli`` fixture, on the emulator's clock."""
         assert self.cli is not None, "run() needs the cli fixture"
-        import vidspec.cli.apply as cli_apply
-
-        self.cli.monkeypatch.setattr(cli_apply, "clock_factory", lambda: self.clock)
-        return self.cli(self.root, *args)
+        return self.cli(self.root, *args, clock=self.clock)
 
     # -- the emulated account -------------------------------------------------------------
 

@@ -11,6 +11,8 @@ from typing import NamedTuple
 import pytest
 
 from vidspec.cli import main
+from vidspec.cli.context import GlobalOptions
+from vidspec.core.clock import Clock
 
 # What tells vidspec it runs in CI (annotations, the step summary, the forge's token): a
 # developer's or CI's own values never reach a command; a test sets what it needs.
@@ -35,7 +37,9 @@ class Cli:
     """``cli(ROOT, "plan", "--json")`` runs ``vidspec -C ROOT plan --json`` through
     ``vidspec.cli.main`` (the console script's entry point: its exit codes, its messages);
     without a ``Path`` first, the arguments are passed as they are. ``env=`` sets variables and
-    ``input=`` fills stdin for this command only. A traceback on stderr (an error that is not a
+    ``input=`` fills stdin for this command only; ``clock=`` is the clock the command reads
+    (passed through the click context: ``main(argv, world=GlobalOptions(clock=...))``, never
+    by patching a module). A traceback on stderr (an error that is not a
     clean exit) fails the test where it happens. ``outputs`` keeps every stdout and stderr, to
     look for what must never be printed (credentials)."""
 
@@ -49,6 +53,7 @@ class Cli:
         *args: str | Path,
         env: Mapping[str, str] | None = None,
         input: str | None = None,
+        clock: Clock | None = None,
     ) -> Ran:
         argv = [str(a) for a in args]
         if args and isinstance(args[0], Path):
@@ -59,7 +64,7 @@ class Cli:
                 patch.setenv(name, value)
             if input is not None:
                 patch.setattr("sys.stdin", io.StringIO(input))
-            main(argv)
+            main(argv, world=None if clock is None else GlobalOptions(clock=clock))
         out = self.capsys.readouterr()
         self.outputs += [out.out, out.err]
         assert "Traceback" not in out.err, out.err

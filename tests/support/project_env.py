@@ -19,12 +19,12 @@ from projects import write_project_file
 
 from vidspec.app.workflow import PlanRequest, make_plan
 from vidspec.core.clock import ManualClock, SystemClock
+from vidspec.core.videos import TaskState
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.plan import Plan, plan_schema
 from vidspec.project.config import load_project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import spec_hash
-from vidspec.providers.base import TaskState
 from vidspec.state import LocalStateStore, VideoRecord
 
 TOKEN = "project-token"

@@ -5,6 +5,10 @@ A command parses options, calls one function, renders, and returns. Every ``Vids
 caught here, once, and shown as its message on stderr with its exit code: the user never sees
 a traceback for a problem they can fix. Exit codes: 0 done, 1 any error (a mistyped command
 line too), 2 only for changes or drift under ``--detailed-exitcode``, 130 on Ctrl-C.
+
+May import ``app``, ``render``, ``project`` (to load vidspec.yaml) and ``core``; never
+``state``, ``providers``, ``engine`` or ``plan`` (import-linter's ``forbidden`` contract):
+their types come through ``vidspec.app.vocabulary``.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from vidspec.cli.context import (
     DIRECTORY_HELP,
     NO_COLOR_HELP,
     VERBOSE_HELP,
+    GlobalOptions,
     set_global_options,
 )
 from vidspec.cli.group import VidspecGroup
@@ -34,7 +39,7 @@ from vidspec.core.errors import Cancelled, Interrupted, ManifestError, VidspecEr
 from vidspec.core.escape import terminal_safe
 
 # name -> (module defining ``command``, its one-line help as ``--help`` lists it). The modules
-# load only when their command runs (``lazy``); tests/test_cli_lazy.py keeps the help in step.
+# load only when their command runs (``lazy``); tests/e2e/test_cli_lazy.py keeps the help in step.
 COMMANDS: dict[str, tuple[str, str]] = {
     # files and validation
     "validate": (
@@ -57,6 +62,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "catalog": (
         "vidspec.cli.catalog",
         "Show the actors, voices, backgrounds and quota the provider offers.",
+    ),
+    "providers": (
+        "vidspec.cli.providers",
+        "List the installed provider kinds: package, version, capabilities, whether each loads.",
     ),
     "emulator": (
         "vidspec.cli.emulator",
@@ -203,18 +212,20 @@ def _terminate_like_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, *, world: GlobalOptions | None = None) -> None:
     """Entry point of the console script. Translates vidspec errors into messages and codes.
 
     A command may return an int: it becomes the exit code (``plan --detailed-exitcode``).
+    ``world``: the clock and environment the commands read (tests pass their own; the
+    options given on the command line are applied on top of it).
     """
     with safe_output(), _terminate_like_interrupt():
-        _run(argv)
+        _run(argv, world)
 
 
-def _run(argv: list[str] | None) -> None:
+def _run(argv: list[str] | None, world: GlobalOptions | None = None) -> None:
     try:
-        result = cli.main(args=argv, prog_name="vidspec", standalone_mode=False)
+        result = cli.main(args=argv, prog_name="vidspec", standalone_mode=False, obj=world)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)

@@ -9,7 +9,6 @@ A message never shows the value of a field marked ``x-secret``.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -18,9 +17,11 @@ from jsonschema import ValidationError
 
 from vidspec.core.errors import Problem
 from vidspec.core.location import SourceLocation
+from vidspec.core.suggest import nearest
 from vidspec.project.loctree import LocTree, locate
 
 Path = tuple[str | int, ...]
+_WORD = re.compile(r"[A-Za-z0-9_.-]{1,64}")  # a value safe to repeat in a command line hint
 
 _TYPE_NAMES = {
     "string": "text",
@@ -160,6 +161,9 @@ class ErrorTranslator:
             shown = ", ".join(show(v) for v in allowed)
             close = _closest(instance, [v for v in allowed if isinstance(v, str)])
             hint = f"did you mean {show(close)}?" if close else "use one of them"
+            if schema.get("x-unknown-hint"):  # e.g. how a provider kind is installed
+                value = str(instance) if _WORD.fullmatch(str(instance)) else "NAME"
+                hint = f"{hint} {schema['x-unknown-hint'].replace('{value}', value)}"
             if len(allowed) == 1:
                 return f"{name} must be {shown}, not {show(instance)}", ""
             if len(allowed) > 8:
@@ -257,8 +261,5 @@ def _range(schema: dict[str, Any]) -> str:
 def _closest(word: Any, candidates: list[str]) -> str | None:
     if not isinstance(word, str) or not candidates:
         return None
-    lowered = {c.lower(): c for c in candidates}
-    if word.lower() in lowered:
-        return lowered[word.lower()]
-    matches = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return matches[0] if matches else None
+    found = nearest(word, candidates, count=1)
+    return found[0] if found else None
