@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from s3_env import S3Env
 
 from vidspec.core.clock import Clock
 from vidspec.project.config import Project, ProviderConfig
@@ -24,6 +23,9 @@ from vidspec.state.s3settings import S3State
 from vidspec.state.s3store import S3StateStore
 from vidspec.state.store import LocalStateStore
 from vidspec.testing.store import Part, StateStoreContract, StoreBackend
+
+if TYPE_CHECKING:
+    from s3_env import S3Env  # boto3: only where the S3 tests run (the `s3` fixture skips)
 
 
 def _project(root: Path, provider: ProviderRef, backend: S3State | None = None) -> Project:
