@@ -78,11 +78,11 @@ class StoreBackend(Protocol):
         ...
 
 
-def video(name: str, serial_hint: int = 0) -> VideoRecord:
-    """A managed video record for the suite's states."""
-    created = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc) + timedelta(minutes=serial_hint)
+def video(name: str, number: int = 0) -> VideoRecord:
+    """A managed video record for the suite's states (``number``: its id and creation minute)."""
+    created = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc) + timedelta(minutes=number)
     return VideoRecord(
-        id=f"00000000-0000-4000-8000-{serial_hint:012d}",
+        id=f"00000000-0000-4000-8000-{number:012d}",
         status=TaskState.DONE,
         spec_hash=f"hash-{name}",
         spec={"video_name": name},
