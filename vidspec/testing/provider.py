@@ -30,8 +30,10 @@ What the suite holds a provider to (each a test below):
   client waits on the clock instead;
 - hostile answers are bounded: a body over ``HttpPolicy.max_body`` or a download over
   ``max_bytes`` is refused, a body that never ends stops at ``HttpPolicy.deadline``, and a
-  server's message with escape sequences reaches no error raw (``vidspec.testing.hostile``);
-  a name with escape sequences is kept as data (the renderers escape it).
+  server's message with escape sequences reaches no error raw, nor a credential a server
+  repeats (``vidspec.testing.hostile``); a name with escape sequences is kept as data (the
+  renderers escape it);
+- ``list_videos(since=...)`` holds every video made from that moment on.
 """
 
 from __future__ import annotations
@@ -250,6 +252,16 @@ class ProviderContract:
             assert second not in provider_harness.names()
             assert second not in self.listed(provider)
 
+    def test_a_listing_since_a_moment_holds_every_video_made_from_then_on(
+        self, provider: Provider, provider_harness: ProviderHarness
+    ) -> None:
+        provider.create(provider_harness.spec("Contract before"))
+        provider_harness.clock.advance(600)
+        since = provider_harness.clock.now()
+        later = provider.create(provider_harness.spec("Contract after"))
+        provider_harness.clock.advance(provider_harness.ready_after)
+        assert later in {video.id for video in provider.list_videos(since=since)}
+
     # --- the limits ----------------------------------------------------------------------
 
     def test_creates_past_the_generation_rate_wait_on_the_clock_and_meet_no_refusal(
@@ -278,9 +290,9 @@ class ProviderContract:
     # --- hostile answers -----------------------------------------------------------------
 
     def test_an_answer_over_max_body_is_refused(self, provider_harness: ProviderHarness) -> None:
-        with serve_hostile("oversized", size=256 * 1024) as root:
+        with serve_hostile("oversized", size=256 * 1024) as hostile:
             provider = provider_harness.open_provider(
-                root_url=root, policy=_replace(FAST, max_body=16 * 1024)
+                root_url=hostile.root_url, policy=_replace(FAST, max_body=16 * 1024)
             )
             with pytest.raises(ProviderError, match="longer than"):
                 provider.list_videos()
@@ -289,9 +301,9 @@ class ProviderContract:
     def test_an_answer_that_never_ends_stops_at_the_request_deadline(
         self, provider_harness: ProviderHarness
     ) -> None:
-        with serve_hostile("endless") as root:
+        with serve_hostile("endless") as hostile:
             provider = provider_harness.open_provider(
-                root_url=root, policy=_replace(FAST, deadline=0.3, retries=0)
+                root_url=hostile.root_url, policy=_replace(FAST, deadline=0.3, retries=0)
             )
             started = time.monotonic()
             with pytest.raises(ProviderError, match="deadline"):
@@ -302,8 +314,8 @@ class ProviderContract:
     def test_a_servers_message_reaches_no_error_raw(
         self, provider_harness: ProviderHarness
     ) -> None:
-        with serve_hostile("message") as root:
-            provider = provider_harness.open_provider(root_url=root, policy=FAST)
+        with serve_hostile("message") as hostile:
+            provider = provider_harness.open_provider(root_url=hostile.root_url, policy=FAST)
             with pytest.raises(VidspecError) as refused:
                 provider.list_videos()
             provider.close()
@@ -311,6 +323,18 @@ class ProviderContract:
         assert "Evil" in shown or "400" in shown
         assert not any(raw in shown for raw in RAW_CONTROLS), shown
         assert EVIL not in shown
+
+    def test_a_credential_a_server_repeats_reaches_no_error(
+        self, provider_harness: ProviderHarness
+    ) -> None:
+        with serve_hostile("reflect") as hostile:
+            provider = provider_harness.open_provider(root_url=hostile.root_url, policy=FAST)
+            with pytest.raises(VidspecError) as refused:
+                provider.list_videos()
+            provider.close()
+        assert hostile.credentials, "the client sent no credential header"
+        shown = str(refused.value)
+        assert not [secret for secret in hostile.credentials if secret in shown], shown
 
     def test_a_name_with_escape_sequences_is_kept_as_data(
         self, provider: Provider, provider_harness: ProviderHarness
