@@ -27,3 +27,9 @@ This package imports pytest: it is for tests only, and no other vidspec module i
 """
 
 from __future__ import annotations
+
+import pytest
+
+# The suites' own asserts explain a failure as a test module's do (pytest rewrites them when
+# they are imported, which is after this package's __init__).
+pytest.register_assert_rewrite("vidspec.testing.store", "vidspec.testing.provider")
