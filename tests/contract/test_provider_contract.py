@@ -17,16 +17,16 @@ from typing import Any
 
 import pytest
 
-from vidspec.app.sandbox import SandboxProvider
 from vidspec.core.clock import ManualClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
-from vidspec.project.config import Project, ProviderConfig
 from vidspec.providers.base import Provider
 from vidspec.providers.cdnvideo import CdnvideoProvider
 from vidspec.providers.heygen import HeygenProvider
 from vidspec.providers.http.client import HttpPolicy
+from vidspec.providers.plugin import OpenContext, ProviderSettings
 from vidspec.providers.synthesia.provider import SynthesiaProvider
 from vidspec.providers.vidnoz.provider import VidnozProvider
+from vidspec.sandbox.provider import SandboxProvider
 from vidspec.testing.provider import ProviderContract, ProviderHarness
 
 KEY = "contract-SECRET-4711"
@@ -89,7 +89,7 @@ class VidnozHarness(EmulatorHarness):
 
 
 class SandboxHarness(EmulatorHarness):
-    """The sandbox as ``open_provider`` makes it: ``SandboxProvider.open`` starts the CDNvideo
+    """The sandbox as its plugin opens it: ``SandboxProvider.open`` starts the CDNvideo
     emulator on the project's ``.vidspec/sandbox/`` and holds its lock (one at a time); the
     harness reads the emulator of the sandbox opened last. Against another server (the
     suite's hostile one) it is the client the sandbox is made of, ``CdnvideoProvider``."""
@@ -100,12 +100,7 @@ class SandboxHarness(EmulatorHarness):
         self._namer: Callable[[Any], str | None] = lambda record: record.generation.video_name
         self.current: SandboxProvider | None = None
         options = {"queue_seconds": QUEUE, "processing_seconds": PROCESSING}
-        self.project = Project(
-            root=root,
-            file=root / "vidspec.yaml",
-            provider=ProviderConfig(kind="sandbox", options=options),
-            state_path=root / ".vidspec" / "state.json",
-        )
+        self.settings = ProviderSettings(kind="sandbox", values={"options": options})
 
     def open_provider(
         self, *, root_url: str | None = None, page_size: int | None = None, policy: HttpPolicy
@@ -114,7 +109,14 @@ class SandboxHarness(EmulatorHarness):
         if root_url is not None:
             provider = _cdnvideo(root_url, policy, self.clock)
         else:
-            self.current = SandboxProvider.open(self.project, clock=self.clock, policy=policy)
+            context = OpenContext(
+                clock=self.clock,
+                policy=policy,
+                work_dir=self.root / ".vidspec",
+                cache_dir=self.root / "cache",
+                secrets=lambda name: None,
+            )
+            self.current = SandboxProvider.open(self.settings, context)
             self.server = self.current.server
             provider = self.current
         if page_size is not None:
