@@ -61,7 +61,7 @@ from vidspec.providers.base import (
     TaskState,
 )
 from vidspec.providers.http.client import HttpPolicy
-from vidspec.testing.hostile import EVIL, RAW_CONTROLS, serve_hostile
+from vidspec.testing.hostile import EVIL, RAW_CONTROLS, Answer, serve_hostile
 
 FAST = HttpPolicy(retries=2, backoff_factor=0.01, backoff_jitter=0.0)
 """The policy the suite opens providers with: retries backed off in hundredths of a second."""
@@ -314,12 +314,7 @@ class ProviderContract:
     def test_a_servers_message_reaches_no_error_raw(
         self, provider_harness: ProviderHarness
     ) -> None:
-        with serve_hostile("message") as hostile:
-            provider = provider_harness.open_provider(root_url=hostile.root_url, policy=FAST)
-            with pytest.raises(VidspecError) as refused:
-                provider.list_videos()
-            provider.close()
-        shown = str(refused.value)
+        shown, _ = _listing_error(provider_harness, "message")
         assert "Evil" in shown or "400" in shown
         assert not any(raw in shown for raw in RAW_CONTROLS), shown
         assert EVIL not in shown
@@ -327,14 +322,9 @@ class ProviderContract:
     def test_a_credential_a_server_repeats_reaches_no_error(
         self, provider_harness: ProviderHarness
     ) -> None:
-        with serve_hostile("reflect") as hostile:
-            provider = provider_harness.open_provider(root_url=hostile.root_url, policy=FAST)
-            with pytest.raises(VidspecError) as refused:
-                provider.list_videos()
-            provider.close()
-        assert hostile.credentials, "the client sent no credential header"
-        shown = str(refused.value)
-        assert not [secret for secret in hostile.credentials if secret in shown], shown
+        shown, credentials = _listing_error(provider_harness, "reflect")
+        assert credentials, "the client sent no credential header"
+        assert not [secret for secret in credentials if secret in shown], shown
 
     def test_a_name_with_escape_sequences_is_kept_as_data(
         self, provider: Provider, provider_harness: ProviderHarness
@@ -342,6 +332,17 @@ class ProviderContract:
         video_id = provider.create(provider_harness.spec(HOSTILE_NAME))
         provider_harness.clock.advance(provider_harness.ready_after)
         assert self.listed(provider)[video_id].name == HOSTILE_NAME
+
+
+def _listing_error(harness: ProviderHarness, answer: Answer) -> tuple[str, list[str]]:
+    """The error of a listing the hostile server gives ``answer`` to, as shown, and the
+    credentials the client sent it."""
+    with serve_hostile(answer) as hostile:
+        provider = harness.open_provider(root_url=hostile.root_url, policy=FAST)
+        with pytest.raises(VidspecError) as refused:
+            provider.list_videos()
+        provider.close()
+    return str(refused.value), hostile.credentials
 
 
 def _replace(policy: HttpPolicy, **changes: Any) -> HttpPolicy:
