@@ -19,10 +19,10 @@ import pytest
 
 from vidspec.core.clock import ManualClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
+from vidspec.http.client import HttpPolicy
 from vidspec.providers.base import Provider
 from vidspec.providers.cdnvideo import CdnvideoProvider
 from vidspec.providers.heygen import HeygenProvider
-from vidspec.providers.http.client import HttpPolicy
 from vidspec.providers.plugin import OpenContext, ProviderSettings
 from vidspec.providers.synthesia.provider import SynthesiaProvider
 from vidspec.providers.vidnoz.provider import VidnozProvider

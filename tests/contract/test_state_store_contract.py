@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from vidspec.core.clock import Clock
+from vidspec.core.statesettings import S3State
 from vidspec.project.config import Project, ProviderConfig
 from vidspec.state.backend import StateStore
 from vidspec.state.model import ProviderRef
 from vidspec.state.s3objects import S3Objects, s3_client
-from vidspec.state.s3settings import S3State
 from vidspec.state.s3store import S3StateStore
 from vidspec.state.store import LocalStateStore
 from vidspec.testing.store import Part, StateStoreContract, StoreBackend

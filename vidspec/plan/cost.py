@@ -40,6 +40,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from vidspec.core.dicts import value_at
 from vidspec.plan.polling import PollTiming, Schedule
 from vidspec.providers.base import Capabilities
 
@@ -90,17 +91,6 @@ def estimate_seconds(script: str, chars_per_second: float) -> float:
     if chars_per_second <= 0:
         raise ValueError("chars_per_second must be positive")
     return len(spoken_text(script)) / chars_per_second + pause_seconds(script)
-
-
-def value_at(spec: Mapping[str, Any], dotted: str) -> Any:
-    """The value at a dotted path of a request body, or ``None`` when absent."""
-    current: Any = spec
-    for part in dotted.split("."):
-        try:
-            current = current[part]
-        except (KeyError, TypeError, IndexError):  # absent, or a leaf where a parent is
-            return None
-    return current
 
 
 def estimate_minutes(spec: Mapping[str, Any], capabilities: Capabilities) -> float:

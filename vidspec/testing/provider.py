@@ -51,16 +51,15 @@ import pytest
 
 from vidspec.core.clock import ManualClock
 from vidspec.core.errors import OutcomeUnknown, ProviderError, VidspecError
+from vidspec.core.videos import RemoteVideo, TaskState
+from vidspec.http.client import HttpPolicy
 from vidspec.providers.base import (
     Canceler,
     Catalog,
     Deleter,
     Provider,
-    RemoteVideo,
     Renamer,
-    TaskState,
 )
-from vidspec.providers.http.client import HttpPolicy
 from vidspec.testing.hostile import EVIL, RAW_CONTROLS, Answer, serve_hostile
 
 FAST = HttpPolicy(retries=2, backoff_factor=0.01, backoff_jitter=0.0)

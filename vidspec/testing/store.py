@@ -46,7 +46,7 @@ import pytest
 
 from vidspec.core.clock import Clock, ManualClock
 from vidspec.core.errors import LockHeld, StateCorrupt, StateError, StateMismatch
-from vidspec.providers.base import TaskState
+from vidspec.core.videos import TaskState
 from vidspec.state.backend import StateStore
 from vidspec.state.model import ProviderRef, State, VideoRecord
 
