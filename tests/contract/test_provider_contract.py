@@ -20,10 +20,11 @@ import pytest
 from vidspec.core.clock import ManualClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.http.client import HttpPolicy
+from vidspec.plugin import open_context
 from vidspec.providers.base import Provider
 from vidspec.providers.cdnvideo import CdnvideoProvider
 from vidspec.providers.heygen import HeygenProvider
-from vidspec.providers.plugin import OpenContext, ProviderSettings
+from vidspec.providers.plugin import ProviderSettings
 from vidspec.providers.synthesia.provider import SynthesiaProvider
 from vidspec.providers.vidnoz.provider import VidnozProvider
 from vidspec.sandbox.provider import SandboxProvider
@@ -109,7 +110,7 @@ class SandboxHarness(EmulatorHarness):
         if root_url is not None:
             provider = _cdnvideo(root_url, policy, self.clock)
         else:
-            context = OpenContext(
+            context = open_context(
                 clock=self.clock,
                 policy=policy,
                 work_dir=self.root / ".vidspec",
