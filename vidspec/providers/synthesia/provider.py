@@ -171,24 +171,24 @@ class SynthesiaProvider:
     def videos(self) -> list[Video]:
         """Every video object of the listing, every page, each once, ``deleted`` ones left out."""
         found: dict[str, Video] = {}
-        for item in self._pages(API.videos_path, "videos"):
+        for item in self._pages(API.videos_path, "videos", self.capabilities.list_page_size):
             video = read_video(item, method="GET", path=API.videos_path)
             found.setdefault(video.id, video)  # offsets shift when videos are made meanwhile
         return [v for v in found.values() if v.status != API.gone_status]
 
-    def _pages(self, template: str, key: str) -> list[Any]:
-        """The items of every page of a listing, following ``nextOffset``."""
+    def _pages(self, template: str, key: str, size: int = API.page_size) -> list[Any]:
+        """The items of every page of a listing, ``size`` a page, following ``nextOffset``."""
         url = self._base + template
         most = min(max_listed(self.capabilities), API.max_listed)
         items: list[Any] = []
         offset = 0
         while True:
-            params = {"limit": API.page_size, "offset": offset}
+            params = {"limit": size, "offset": offset}
             page, following = read_page(
                 self._call("GET", template, params=params), key, path=template
             )
             items.extend(page)
-            if following is None or len(page) < API.page_size:
+            if following is None or len(page) < size:
                 return items
             if following <= offset:
                 raise listing_loops(
