@@ -148,7 +148,13 @@ class _Run:
             provider.capabilities,
         )
         self.gate = Gate(
-            provider.pacing, clock, engine._stop, reporter, self.tally.progress, self.results
+            provider.pacing,
+            clock,
+            engine._stop,
+            reporter,
+            self.tally.progress,
+            self.results,
+            generating=self.flights.count,
         )
         self.recorder = Recorder(engine._store, work.state, engine._stop)
         self.schedule = PollSchedule(

@@ -42,6 +42,7 @@ from typing import Any
 
 from vidspec.plan.polling import PollTiming, Schedule
 from vidspec.providers.base import Capabilities
+from vidspec.providers.limits import send_moments
 
 POSTS_PER_GENERATION = 1
 REQUESTS_PER_DOWNLOAD = 1  # the link; the file fetch is not an API request
@@ -119,12 +120,11 @@ def generation_requests(*, download: bool) -> int:
 
 
 def post_moments(generations: int, capabilities: Capabilities) -> list[float]:
-    """When the engine sends its POSTs (seconds after the first): its token bucket lets a
-    window's worth (``generation_rate.count``) go at once, and each token comes back one
-    window after it was spent, so the next ones go a window later."""
-    rate = capabilities.generation_rate
-    burst = max(1, rate.count)
-    return [(n // burst) * rate.seconds for n in range(generations)]
+    """When the engine sends its POSTs (seconds after the first): the gate's model
+    (``vidspec.providers.limits.send_moments``): each window lets its count go at once and a
+    token comes back one window after it was spent; a capped service's next POST waits for a
+    video to finish."""
+    return send_moments(generations, capabilities.limits, capabilities.generation_seconds)
 
 
 def round_moments(generations: int, capabilities: Capabilities) -> list[float]:

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from vidspec.core.errors import ProviderError
 from vidspec.core.rate import Rate as Rate  # the shared vocabulary: the emulator reads it too
+from vidspec.providers.limits import GenerationLimits
 from vidspec.providers.pacing import Pacing
 
 
@@ -77,6 +78,13 @@ class Capabilities:
     ``generation_seconds``: how long a generation typically takes, for the expected polling
     rounds (an estimate; the vendors do not document it). ``listing_shows_tasks``: the listing
     reports tasks still generating (else the engine asks their status now and then).
+
+    Limits of every shape (``limits``, ``vidspec.providers.limits``): ``generation_rate`` is
+    the window that paces a burst first (the one a slower ``provider.rate_limit`` replaces);
+    ``generation_windows`` are further windows that hold at the same time (Synthesia's 300 an
+    hour and 1,000 a day); ``concurrency`` caps the videos generating at once (HeyGen's 10):
+    the engine sends a generation only when every window and the cap allow it, and the plan's
+    ``Apply time`` runs the same model.
     """
 
     kind: str
@@ -102,6 +110,14 @@ class Capabilities:
     catalog_requests: int = 1
     generation_seconds: float = 120.0
     listing_shows_tasks: bool = False
+    generation_windows: tuple[Rate, ...] = ()
+    concurrency: int | None = None
+
+    @property
+    def limits(self) -> GenerationLimits:
+        """Every limit on sending generations, as the gate and the plan's estimate read them:
+        ``generation_rate`` and ``generation_windows`` at once, and ``concurrency``."""
+        return GenerationLimits((self.generation_rate, *self.generation_windows), self.concurrency)
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,12 @@ class HeygenProvider:
             policy=policy,
         )
         # The command's one pacing: the engine reads its waits, create takes its turn here.
-        self.pacing = Pacing(capabilities.generation_rate, capabilities.request_rate, self._clock)
+        self.pacing = Pacing(
+            capabilities.generation_rate,
+            capabilities.request_rate,
+            self._clock,
+            limits=capabilities.limits,
+        )
         self._creator = Creator(self._call, self.pacing, self._clock, self._base)
 
     # -- one API call -----------------------------------------------------------------------

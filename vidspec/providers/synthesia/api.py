@@ -46,6 +46,12 @@ class Limits:
         """The window that paces a burst of writes first (the shortest): 60 a minute."""
         return min(self.writes, key=lambda r: r.seconds)
 
+    @property
+    def other_writes(self) -> tuple[Rate, ...]:
+        """The write windows besides the binding one (300 an hour, 1,000 a day)."""
+        binding = self.binding_write
+        return tuple(rate for rate in self.writes if rate != binding)
+
 
 TIERS: Mapping[str, Limits] = MappingProxyType(
     {
@@ -178,8 +184,9 @@ CAPABILITIES = Capabilities(
     name_field="title",
     script_path="input.0.scriptText",
     retention=API.retention,
-    # the binding write window; the hour and the day are in LIMITS, paced by the client
+    # the binding write window, and the hour and the day at the same time [doc RL]
     generation_rate=LIMITS.binding_write,
+    generation_windows=LIMITS.other_writes,
     request_rate=None,  # reads count per endpoint (LIMITS.reads), paced by the client
     monthly_requests=None,
     # [doc SW] list items are full video objects: these request fields come back

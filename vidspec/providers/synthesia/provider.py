@@ -91,14 +91,19 @@ class SynthesiaProvider:
     ) -> None:
         """``limits``: the account's tier (``api.TIERS``; Creator by default). ``capabilities``
         default to ``CAPABILITIES`` with the tier's binding write window as ``generation_rate``
-        (pass a slower one for ``provider.rate_limit``)."""
+        and its other write windows as ``generation_windows`` (pass a slower rate for
+        ``provider.rate_limit``)."""
         if not api_key:
             raise ProjectError(
                 "the synthesia provider needs an API key",
                 "Set provider.api_key: env/SYNTHESIA_API_KEY in vidspec.yaml.",
             )
         if capabilities is None:
-            capabilities = dataclasses.replace(CAPABILITIES, generation_rate=limits.binding_write)
+            capabilities = dataclasses.replace(
+                CAPABILITIES,
+                generation_rate=limits.binding_write,
+                generation_windows=limits.other_writes,
+            )
         self.capabilities = capabilities
         self.limits = limits
         self.ledger = RequestLedger()
@@ -114,7 +119,9 @@ class SynthesiaProvider:
         # The command's one pacing: every generation takes its turn in ``generations`` (the
         # binding write window, or the slower provider.rate_limit), which the engine's gate
         # reads; every call, generations included, also in its endpoint's windows.
-        self.pacing = Pacing(capabilities.generation_rate, None, self._clock)
+        self.pacing = Pacing(
+            capabilities.generation_rate, None, self._clock, limits=capabilities.limits
+        )
         self._windows = Windows(limits, self._clock)
 
     # -- one API call -----------------------------------------------------------------------
