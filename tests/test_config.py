@@ -175,7 +175,7 @@ def test_unknown_provider_kind_suggests_the_closest() -> None:
     write_project("version: 1\nprovider: {kind: cdnvdeo}\n")
     assert problems(Path(".")) == [
         "vidspec.yaml:2:12: provider.kind is 'cdnvdeo', not one of 'sandbox', 'cdnvideo', "
-        "'vidnoz' (did you mean 'cdnvideo'?)"
+        "'vidnoz', 'heygen', 'synthesia' (did you mean 'cdnvideo'?)"
     ]
 
 

@@ -1,6 +1,7 @@
 """``open_provider``: the only place that turns ``provider:`` of vidspec.yaml into a client.
 
-``sandbox`` (the default: the CDNvideo emulator in-process), ``cdnvideo``, ``vidnoz``. The
+``sandbox`` (the default: the CDNvideo emulator in-process), ``cdnvideo``, ``vidnoz``,
+``heygen`` and ``synthesia`` (``vidspec.app.vendors``). The
 clients take plain values; reading the project file's section and its ``env/`` secrets is
 done here, so ``vidspec.providers`` never imports the project layer.
 """
@@ -13,6 +14,7 @@ from dataclasses import replace
 
 import platformdirs
 
+from vidspec.app.vendors import VENDOR_CAPABILITIES, heygen_from_config, synthesia_from_config
 from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import ProjectError, VidspecError
 from vidspec.project.config import PROVIDER_KINDS, Project, ProviderConfig
@@ -69,6 +71,8 @@ def kind_capabilities(kind: str) -> Capabilities:
         return CDNVIDEO if kind == "cdnvideo" else replace(CDNVIDEO, kind=kind)
     if kind == "vidnoz":
         return VIDNOZ
+    if kind in VENDOR_CAPABILITIES:
+        return VENDOR_CAPABILITIES[kind]
     raise ProjectError(
         f"unknown provider kind {kind!r}", f"Use one of: {', '.join(PROVIDER_KINDS)}."
     )
@@ -103,6 +107,14 @@ def _open(project: Project, *, environ: Mapping[str, str] | None, clock: Clock |
         )
     if config.kind == "vidnoz":
         return vidnoz_from_config(
+            config, environ=os.environ if environ is None else environ, clock=clock, policy=policy
+        )
+    if config.kind == "heygen":
+        return heygen_from_config(
+            config, environ=os.environ if environ is None else environ, clock=clock, policy=policy
+        )
+    if config.kind == "synthesia":
+        return synthesia_from_config(
             config, environ=os.environ if environ is None else environ, clock=clock, policy=policy
         )
     raise ProjectError(

@@ -283,7 +283,9 @@ class _Run:
                     self.poller.poll()
                     continue
                 if poll_wait < wait:
-                    wait, why, pacing = poll_wait, self.flights.text(), False
+                    # a generation held back by the cap on videos at once waits for these
+                    held = f", for {why}" if wait == float("inf") and why else ""
+                    wait, why, pacing = poll_wait, self.flights.text() + held, False
             elif self.flights:
                 self._leave_flights()
             if wait == float("inf"):

@@ -28,6 +28,7 @@ from vidspec.engine.tally import Tally
 from vidspec.plan.actions import Create, Regenerate
 from vidspec.providers.base import Capabilities
 from vidspec.state import PendingRecord
+from vidspec.state.correlation import correlation_key
 
 
 def _unsendable(spec: Mapping[str, Any]) -> str | None:
@@ -91,7 +92,7 @@ class Submitter:
         self._calls.watch_from(now, self._options.clock_skew)
         self._tally.begun(action)
         try:
-            video_id = self._calls.create(action.spec)
+            video_id = self._calls.create(action.spec, correlation_key(pending))
         except RateLimited as exc:
             return self._rate_limited_create(action, pending, exc)
         except OutcomeUnknown:

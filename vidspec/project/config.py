@@ -28,7 +28,7 @@ from vidspec.state.journal import JOURNAL_SUFFIX
 from vidspec.state.s3settings import S3State
 
 PROJECT_FILE = "vidspec.yaml"
-PROVIDER_KINDS = ("sandbox", "cdnvideo", "vidnoz")
+PROVIDER_KINDS = ("sandbox", "cdnvideo", "vidnoz", "heygen", "synthesia")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from jsonschema.validators import extend
 
 def schema_family(kind: str) -> str:
     """The generation fields a provider kind takes: the sandbox speaks CDNvideo."""
-    return "vidnoz" if kind == "vidnoz" else "cdnvideo"
+    return kind if kind in ("vidnoz", "heygen", "synthesia") else "cdnvideo"
 
 
 @functools.cache

@@ -137,6 +137,7 @@ class RemoteVideo:
     url: str | None = None
     spec: Mapping[str, Any] | None = None
     message: str | None = None
+    key: str | None = None  # the correlation key its create carried, when the service says
 
 
 @dataclass(frozen=True)
@@ -281,6 +282,17 @@ class Provider(Protocol):
     def download(self, video_id: str, dest: Path) -> DownloadResult: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class KeyedCreator(Protocol):
+    """A provider whose create carries a key the caller derives from its write-ahead record
+    (``vidspec.state.correlation``): the service replays the first answer to a retry with that key
+    (HeyGen's ``Idempotency-Key``), or its listing reports the key (Synthesia's
+    ``callbackId``: ``RemoteVideo.key``), so a lost answer is resolved without a second video.
+    The engine prefers ``create_keyed`` to ``create`` when a provider has it."""
+
+    def create_keyed(self, spec: Mapping[str, Any], key: str) -> str: ...
 
 
 @runtime_checkable

@@ -220,6 +220,11 @@ class HeygenProvider:
         return the new video's id; see ``creating.Creator.create``."""
         return self._creator.create(spec, idempotency_key)
 
+    def create_keyed(self, spec: Mapping[str, Any], key: str) -> str:
+        """``create`` with the ``Idempotency-Key`` ``vs-<key>`` (``KeyedCreator``): a retry
+        whose answer was lost gets the first answer replayed, never a second video."""
+        return self.create(spec, idempotency_key="vs-" + key)
+
     def status(self, ids: Sequence[str]) -> dict[str, RemoteVideo]:
         """The status of each id, 100 ids a request (``GET /v3/videos/statuses``). Ids the
         service does not know are left out, and so are ids no HeyGen id looks like (never

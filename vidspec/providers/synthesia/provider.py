@@ -224,6 +224,11 @@ class SynthesiaProvider:
             body["callbackId"] = callback_id(callback_key)
         return self._generate(API.videos_path, body)
 
+    def create_keyed(self, spec: Mapping[str, Any], key: str) -> str:
+        """``create`` with ``callbackId: "vs:<key>"`` (``KeyedCreator``): the listing reports
+        it, so the next plan finds a video whose answer was lost by it."""
+        return self.create(spec, callback_key=key)
+
     def preview(self, spec: Mapping[str, Any], *, callback_key: str | None = None) -> str:
         """A free test render of ``spec`` (``test: true``: watermarked, 30 a day [doc INTRO]).
 
