@@ -20,7 +20,7 @@ from vidspec.app.providers import kind_capabilities
 from vidspec.app.workflow import read_state
 from vidspec.core.addresses import natural_key, split_address
 from vidspec.core.escape import escape_text
-from vidspec.plan.cost import value_at
+from vidspec.plan.cost import script_of, value_at
 from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import Desired, DesiredVideo
@@ -107,7 +107,7 @@ class _Views:
             status = PENDING if address in self.pending else PLANNED
             return VideoView(
                 name=_text(value_at(spec, self.caps.name_field)),
-                text=_text(value_at(spec, self.caps.script_path)),
+                text=_text(script_of(spec, self.caps)),
                 status=status,
                 **common,
             )
@@ -116,7 +116,7 @@ class _Views:
             status = EXPIRED  # as of now, whatever the last refresh saw
         return VideoView(
             name=record.name,
-            text=_text(value_at(record.spec, self.caps.script_path)),
+            text=_text(script_of(record.spec, self.caps)),
             status=status,
             remote_id=record.id,
             created_at=record.created_at,

@@ -94,20 +94,39 @@ def estimate_seconds(script: str, chars_per_second: float) -> float:
 
 
 def value_at(spec: Mapping[str, Any], dotted: str) -> Any:
-    """The value at a dotted path of a request body, or ``None`` when absent."""
+    """The value at a dotted path of a request body (a number indexes a list), or ``None``
+    when absent."""
     current: Any = spec
     for part in dotted.split("."):
         try:
-            current = current[part]
-        except (KeyError, TypeError, IndexError):  # absent, or a leaf where a parent is
+            current = current[int(part)] if isinstance(current, list) else current[part]
+        except (KeyError, TypeError, IndexError, ValueError):  # absent, or a leaf
             return None
     return current
 
 
+def script_of(spec: Mapping[str, Any], capabilities: Capabilities) -> str | None:
+    """The spoken text of a request body at ``capabilities.script_path``; a ``*`` in the path
+    stands for every item of a list (Synthesia's ``input.*.scriptText``: every scene's text,
+    one after the other). ``None`` when there is none."""
+    head, star, tail = capabilities.script_path.partition(".*.")
+    if not star:
+        script = value_at(spec, head)
+        return script if isinstance(script, str) else None
+    items = value_at(spec, head)
+    texts = (
+        [value_at(i, tail) for i in items if isinstance(i, Mapping)]
+        if isinstance(items, list)
+        else []
+    )
+    found = [t for t in texts if isinstance(t, str)]
+    return " ".join(found) if found else None
+
+
 def estimate_minutes(spec: Mapping[str, Any], capabilities: Capabilities) -> float:
     """Estimated video minutes of one generation of ``spec`` (0 when it has no script text)."""
-    script = value_at(spec, capabilities.script_path)
-    if not isinstance(script, str):
+    script = script_of(spec, capabilities)
+    if script is None:
         return 0.0
     return estimate_seconds(script, capabilities.chars_per_second) / 60.0
 

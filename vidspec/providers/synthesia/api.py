@@ -182,7 +182,7 @@ CAPABILITIES = Capabilities(
     can_delete=True,  # DELETE [doc SW]
     can_cancel=False,  # no such endpoint [doc SW]
     name_field="title",
-    script_path="input.0.scriptText",
+    script_path="input.*.scriptText",  # every scene speaks
     retention=API.retention,
     # the binding write window, and the hour and the day at the same time [doc RL]
     generation_rate=LIMITS.binding_write,
