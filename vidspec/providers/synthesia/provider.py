@@ -226,7 +226,20 @@ class SynthesiaProvider:
 
     def create_keyed(self, spec: Mapping[str, Any], key: str) -> str:
         """``create`` with ``callbackId: "vs:<key>"`` (``KeyedCreator``): the listing reports
-        it, so the next plan finds a video whose answer was lost by it."""
+        it, so the next plan finds a video whose answer was lost by it. A manifest's
+        ``template: {id, variables}`` is made from that template (``create_from_template``)."""
+        template = spec.get("template")
+        if isinstance(template, Mapping):
+            return self.create_from_template(
+                str(template.get("id", "")),
+                template.get("variables") or {},
+                title=spec.get("title"),
+                # [vidspec] always sent: a template's own description would otherwise be
+                # listed, and read as a change made outside vidspec
+                description=spec.get("description", ""),
+                visibility=spec.get("visibility"),
+                callback_key=key,
+            )
         return self.create(spec, callback_key=key)
 
     def preview(self, spec: Mapping[str, Any], *, callback_key: str | None = None) -> str:
