@@ -296,6 +296,18 @@ class KeyedCreator(Protocol):
 
 
 @runtime_checkable
+class Previewer(Protocol):
+    """A provider that renders free, watermarked test videos (Synthesia's ``test: true``):
+    ``vidspec preview``. A preview is never a managed video: ``list_videos`` leaves previews
+    out, so no plan adopts, compares or deletes one. ``previews_left`` is how many more the
+    service renders today (``None``: unknown)."""
+
+    def preview(self, spec: Mapping[str, Any]) -> str: ...
+
+    def previews_left(self) -> int | None: ...
+
+
+@runtime_checkable
 class Renamer(Protocol):
     """A provider that renames a video in place (``Capabilities.can_rename``)."""
 
