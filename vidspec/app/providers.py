@@ -97,6 +97,10 @@ def _open(project: Project, *, environ: Mapping[str, str] | None, clock: Clock |
     config = project.provider
     where = f"{config.location}: " if config.location else ""
     policy = project_policy(project)
+    if config.kind == "sandbox" and config.emulate in ("heygen", "synthesia"):
+        from vidspec.app.vendor_sandbox import open_vendor_sandbox  # starts a server
+
+        return open_vendor_sandbox(project, config.emulate, clock=clock, policy=policy)
     if config.kind == "sandbox":
         from vidspec.app.sandbox import SandboxProvider  # starts a server: load on demand
 

@@ -75,6 +75,13 @@ class ProviderConfig:
     rate_limit: Rate | None = None
     # Vidnoz: how long .vidspec/catalog.json is used again (None: the default, 10 minutes)
     catalog_max_age: timedelta | None = None
+    # the sandbox: which service's emulator it runs (None: CDNvideo's)
+    emulate: str | None = None
+
+    @property
+    def speaks(self) -> str:
+        """Whose request fields the manifests hold: the kind's, or the emulated service's."""
+        return self.emulate if self.kind == "sandbox" and self.emulate else self.kind
 
 
 @dataclass(frozen=True)
@@ -266,6 +273,7 @@ def _provider(data: Mapping[str, Any], locs: LocTree, root: SourceLocation) -> P
     provider = ProviderConfig(
         rate_limit=_rate_limit(provider_data, provider_locs, root),
         kind=provider_data.get("kind", "sandbox"),
+        emulate=provider_data.get("emulate"),
         account=provider_data.get("account"),
         base_url=provider_data.get("base_url"),
         options=dict(provider_data.get("options") or {}),
