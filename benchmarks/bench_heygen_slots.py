@@ -12,8 +12,13 @@ Reports, for each of ``--repeat`` runs and as min / median / max:
 - the most videos generating at once (<= the cap) and the 429 answers (goal 0);
 - polling requests (listing pages and status calls after the first create) per round.
 
-    python benchmarks/bench_heygen_slots.py [--creates 100] [--slots 10] [--seconds 5]
-                                            [--repeat 3]
+    python benchmarks/bench_heygen_slots.py [--creates 100] [--slots 10] [--seconds 30]
+                                            [--repeat 1]
+
+A slot that frees is seen by the next polling round, which looks for each video one second
+(``PollTiming.margin``) after it is expected and never within 3 s of the round before: with
+renders of minutes (HeyGen's) that is a few per cent; with renders of a few seconds it is most
+of the loss (5 s renders keep ~0.7 of the slots busy), so the default is 30 s (a run: ~5 min).
 """
 
 from __future__ import annotations
@@ -99,8 +104,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--creates", type=int, default=100)
     parser.add_argument("--slots", type=int, default=10)
-    parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     runs = [run_once(args.creates, args.slots, args.seconds) for _ in range(args.repeat)]
     busy = sorted(r["busy"] for r in runs)
