@@ -122,3 +122,9 @@ def test_a_slower_rate_of_the_users_binds_beside_the_other_windows() -> None:
     slower = dataclasses.replace(SYNTHESIA, generation_rate=Rate(30, MINUTE))
     assert binding_limit(200, slower.limits, 600.0) == Rate(30, MINUTE)
     assert binding_limit(1000, slower.limits, 600.0) == Rate(300, HOUR)
+
+
+def test_limits_in_words_for_a_listing_of_providers() -> None:
+    assert SYNTHESIA.limits.describe() == "60/60s + 300/3600s + 1000/86400s"
+    assert HEYGEN.limits.describe() == "10/1s + 10 at once"
+    assert GenerationLimits().describe() == "none"
