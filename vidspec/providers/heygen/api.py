@@ -33,7 +33,7 @@ def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
 
 @dataclass(frozen=True)
 class HeygenLimits:
-    """The vendor's limits as data, for the core to lift into ``Capabilities`` (issue 23).
+    """The vendor's limits as data (``Capabilities.concurrency`` carries the cap).
 
     Each window is "at most N calls per S seconds"; several windows hold at once. HeyGen
     says every endpoint is rate limited and publishes no number [doc ENT], so both tuples

@@ -8,7 +8,8 @@ the client, the wire mapping, the catalog, the pacing and the capabilities all r
 
 ``LIMITS`` holds the vendor's limits as data (every window of writes and of reads, per
 endpoint, the test videos a day, no concurrency cap), by tier in ``TIERS``: the client paces by
-them today, and the engine will lift them into ``Capabilities`` (issue 23).
+them, and ``Capabilities`` carries the write windows (``generation_rate`` and
+``generation_windows``) for the engine's gate and the plan's estimate.
 """
 
 from __future__ import annotations

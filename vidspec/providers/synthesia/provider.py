@@ -23,8 +23,9 @@ catalog is ``catalog``, the windows' pacing ``windows``. All HTTP goes through
   is never made twice.
 - **What it can do.** Rename (PATCH title; also description and visibility: ``update``),
   delete; no cancel (no such endpoint): it is a ``Renamer`` and ``Deleter``, no ``Canceler``.
-  Templates (``templates``, ``template``, ``create_from_template``) and free watermarked test
-  renders (``preview``, 30 a day) are plain methods for the core to wire in (issue 23).
+  Templates (``templates``, ``template``, ``create_from_template``; a manifest's ``template:``
+  is routed there by ``create_keyed``) and free watermarked test renders (``preview``, 30 a
+  day: a ``Previewer`` for ``vidspec preview``; ``list_videos`` leaves them out).
 """
 
 from __future__ import annotations
