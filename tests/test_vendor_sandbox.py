@@ -5,6 +5,7 @@ offline, on the real clock with videos of a fraction of a second."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from apply_env import manifest
 from vendor_env import HEYGEN_DEFAULTS, SYNTHESIA_DEFAULTS, heygen_videos, synthesia_videos
 
 from vidspec.app.providers import open_provider
+from vidspec.app.report import gallery
 from vidspec.cli import main
 from vidspec.project.config import load_project
 
@@ -55,6 +57,10 @@ def test_the_sandbox_emulates_a_vendor(
     # the manifests hold the emulated service's fields: its schema is the project's
     code, out, _ = vidspec(tmp_path, "schema", "manifest", capsys=capsys)
     assert code == 0 and f"vidspec manifest ({service})" in out
+    # the gallery reads the emulated vendor's name and text fields
+    views = gallery(load_project(tmp_path), tmp_path / "report", datetime.now(UTC)).videos
+    assert sorted(v.name for v in views) == ["Video 0", "Video 1"]
+    assert all(v.text and v.text.startswith("This is video number") for v in views)
     provider = open_provider(load_project(tmp_path))
     try:
         assert type(provider).__name__ == client

@@ -9,6 +9,7 @@ It sends no request: run ``vidspec plan`` or ``output --refresh`` first for fres
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -50,7 +51,10 @@ def gallery(project: Project, page_dir: Path, now: datetime) -> Gallery:
     _, state = read_state(project)
     observed = load_observed(project.observed_path)
     kind = state.provider.kind if state is not None else project.provider.kind
-    views = _Views(project, desired, state, observed, kind_capabilities(kind), now)
+    # a sandbox emulating a vendor keeps that vendor's fields (its name and text paths)
+    speaks = project.provider.speaks if kind == "sandbox" else kind
+    caps = dataclasses.replace(kind_capabilities(speaks), kind=kind)
+    views = _Views(project, desired, state, observed, caps, now)
     addresses = set(desired.videos)
     if state is not None:
         addresses |= set(state.videos) | {p.address for p in state.pending}
