@@ -32,13 +32,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_listing import page_times
 
 from vidspec.app.providers import open_provider
-from vidspec.app.sandbox import SANDBOX_ACCOUNT, SANDBOX_TOKEN
 from vidspec.core.clock import SystemClock
 from vidspec.emulator import EmulatorSettings, serve
 from vidspec.emulator.cdnvideo.world import VIDEOS_DOC
 from vidspec.emulator.common.store import JsonStore
 from vidspec.project.config import load_project
 from vidspec.providers.cdnvideo.listing import listing_params
+from vidspec.sandbox.provider import SANDBOX_ACCOUNT, SANDBOX_TOKEN
 
 PROJECT = """\
 version: 1

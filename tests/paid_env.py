@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from vidspec.app.sandbox import SANDBOX_ACCOUNT, SANDBOX_TOKEN
 from vidspec.cli import main
 from vidspec.core.clock import SystemClock
 from vidspec.emulator import EmulatorSettings, serve
 from vidspec.project.config import load_project
+from vidspec.sandbox.provider import SANDBOX_ACCOUNT, SANDBOX_TOKEN
 
 SANDBOX = (
     "provider:\n  kind: sandbox\n"

@@ -19,7 +19,6 @@ import yaml
 from apply_env import real_now_clock
 
 from vidspec.app.apply import ApplyRequest, apply_project
-from vidspec.app.sandbox import SANDBOX_ACCOUNT, SANDBOX_TOKEN
 from vidspec.app.workflow import PlanRequest, make_plan
 from vidspec.core.clock import ManualClock
 from vidspec.core.errors import PreventDestroy
@@ -27,6 +26,7 @@ from vidspec.emulator import EmulatorSettings, serve
 from vidspec.emulator.cdnvideo.world import CdnVideoWorld
 from vidspec.plan import Plan
 from vidspec.project.config import load_project
+from vidspec.sandbox.provider import SANDBOX_ACCOUNT, SANDBOX_TOKEN
 from vidspec.state import LocalStateStore, State
 
 QUICKSTART = Path(__file__).resolve().parent.parent / "examples" / "quickstart"

@@ -167,7 +167,7 @@ def test_an_unknown_example_is_a_usage_error(
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, "init", "--example", "nope", "demo")
     assert (code, out) == (1, "")
-    assert "'nope' is not one of 'quickstart', 'bulk', 'vidnoz', 'synthesia', 'heygen'" in err
+    assert "'nope' is not one of 'bulk', 'heygen', 'quickstart', 'synthesia', 'vidnoz'" in err
     assert not (tmp_path / "demo").exists()
 
 
@@ -186,9 +186,9 @@ def test_the_readme_quick_start_writes_the_example_outside_the_source_tree() -> 
 def test_the_readme_documents_every_sandbox_option_with_its_default_and_base_urls() -> None:
     from dataclasses import fields
 
-    from vidspec.app.sandbox import SandboxOptions
     from vidspec.providers.cdnvideo.api import API as CDNVIDEO_API
     from vidspec.providers.vidnoz.api import API as VIDNOZ_API
+    from vidspec.sandbox.provider import SandboxOptions
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     defaults = SandboxOptions()

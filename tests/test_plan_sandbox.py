@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from vidspec.app.sandbox import SANDBOX_ACCOUNT, SANDBOX_TOKEN
 from vidspec.cli import main
 from vidspec.core.clock import SystemClock
 from vidspec.emulator import EmulatorSettings, serve
@@ -22,6 +21,7 @@ from vidspec.project.config import load_project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import spec_hash
 from vidspec.providers.base import TaskState
+from vidspec.sandbox.provider import SANDBOX_ACCOUNT, SANDBOX_TOKEN
 from vidspec.state import LocalStateStore, VideoRecord
 
 MANIFEST = """\

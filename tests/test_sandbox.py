@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from vidspec.app.providers import open_provider
-from vidspec.app.sandbox import SANDBOX_ACCOUNT, SANDBOX_TOKEN, SandboxOptions, SandboxProvider
 from vidspec.core.clock import ManualClock, SystemClock
 from vidspec.core.errors import ProjectError, RateLimited
 from vidspec.core.location import SourceLocation
@@ -21,6 +20,7 @@ from vidspec.project.config import Project, ProviderConfig
 from vidspec.providers.base import Provider, Rate, TaskState
 from vidspec.providers.cdnvideo.api import CAPABILITIES
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider
+from vidspec.sandbox.provider import SANDBOX_ACCOUNT, SANDBOX_TOKEN, SandboxOptions, SandboxProvider
 
 SPEC = {
     "script": "Hello from the sandbox.",

@@ -18,14 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from vidspec.app.providers import kind_plugin
 from vidspec.core.atomic import atomic_write_text
-from vidspec.core.errors import ProviderError, StateError
+from vidspec.core.errors import StateError, VidspecError
 from vidspec.core.escape import escape_text
 from vidspec.core.times import format_time, humanize_delta, parse_time
 from vidspec.project.config import Project
 from vidspec.providers.base import Catalog
-from vidspec.providers.cdnvideo.catalog import CdnvideoCatalog
-from vidspec.providers.vidnoz.catalog import VidnozCatalog
 
 __all__ = [
     "DEFAULT_MAX_AGE",
@@ -93,15 +92,16 @@ def kept_catalog(project: Project) -> KeptCatalog | None:
     try:
         fetched_at = parse_time(str(doc.get("fetched_at")))
         catalog = _rebuild(project.provider.kind, doc.get("source"))
-    except (ValueError, ProviderError):
+    except (ValueError, VidspecError):  # a kind that does not load keeps no catalog either
         return None
     return KeptCatalog(catalog, fetched_at)
 
 
 def reusable_catalog(project: Project, now: datetime, *, refresh: bool) -> Catalog | None:
-    """The kept catalog when a plan may use it instead of asking the service: Vidnoz only,
-    younger than ``provider.catalog_max_age``, and not ``--refresh-catalog``."""
-    if refresh or project.provider.kind != "vidnoz":
+    """The kept catalog when a plan may use it instead of asking the service: a kind whose
+    plugin says ``reuse_catalog`` (Vidnoz), younger than ``provider.catalog_max_age``, and
+    not ``--refresh-catalog``."""
+    if refresh or not kind_plugin(project.provider.kind).reuse_catalog:
         return None
     kept = kept_catalog(project)
     if kept is None or not kept.young(now, catalog_max_age(project)):
@@ -119,18 +119,19 @@ def catalog_names(project: Project) -> dict[str, str]:
     """Ids the kept catalog names (Vidnoz avatars and voices: id -> name), for the plan to
     show beside the ids; empty when none is kept or its ids are names already (CDNvideo)."""
     kept = kept_catalog(project)
-    if kept is None or not isinstance(kept.catalog, VidnozCatalog):
+    # a catalog whose ids are not names says so with ``display_names`` (Vidnoz's)
+    display_names = getattr(kept.catalog, "display_names", None) if kept else None
+    if display_names is None:
         return {}
-    names = {a.id: a.name for a in kept.catalog.avatars if a.name}
-    names |= {v.id: v.name for v in kept.catalog.voices if v.name}
     # a name is the server's text: one line, nothing in it may steer the terminal
-    return {i: escape_text(n) for i, n in names.items()}
+    return {i: escape_text(n) for i, n in display_names().items()}
 
 
 def _rebuild(kind: str, source: Any) -> Catalog:
-    if kind == "vidnoz":
-        return VidnozCatalog.from_source(source)
-    return CdnvideoCatalog.from_configurations(source)
+    rebuild = kind_plugin(kind).catalog_from_source
+    if rebuild is None:
+        raise ValueError(f"the {kind} provider keeps no catalog")
+    return rebuild(source)
 
 
 def _identity(project: Project) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from vidspec.app.providers import kind_capabilities
+from vidspec.app.providers import kind_plugin
 from vidspec.app.workflow import read_state
 from vidspec.core.addresses import natural_key, split_address
 from vidspec.core.escape import escape_text
@@ -52,9 +52,10 @@ def gallery(project: Project, page_dir: Path, now: datetime) -> Gallery:
     observed = load_observed(project.observed_path)
     kind = state.provider.kind if state is not None else project.provider.kind
     # a sandbox emulating a vendor keeps that vendor's fields (its name and text paths)
-    speaks = project.provider.speaks if kind == "sandbox" else kind
-    caps = dataclasses.replace(kind_capabilities(speaks), kind=kind)
-    views = _Views(project, desired, state, observed, caps, now)
+    plugin = kind_plugin(kind)
+    speaks = project.provider.speaks if kind == project.provider.kind else kind
+    caps = dataclasses.replace(kind_plugin(speaks).capabilities, kind=kind)
+    views = _Views(project, desired, state, observed, caps, now, plugin.local)
     addresses = set(desired.videos)
     if state is not None:
         addresses |= set(state.videos) | {p.address for p in state.pending}
@@ -90,8 +91,10 @@ class _Views:
         observed: Observed,
         caps: Capabilities,
         now: datetime,
+        local: bool,
     ) -> None:
         self.root, self.desired, self.observed = project.root, desired, observed
+        self.local = local  # the service ran inside a command: its links died with it
         self.caps, self.now, self.kind = caps, now, caps.kind
         self.videos: Mapping[str, VideoRecord] = {} if state is None else state.videos
         self.pending = {} if state is None else {p.address: p.spec for p in state.pending}
@@ -133,9 +136,9 @@ class _Views:
 
     def _link(self, record: VideoRecord, status: str) -> str | None:
         """The service's link while the video is valid; only an http(s) URL, as written, and
-        none of the sandbox's (its server ends with the command that started it)."""
+        none of a local service's (the sandbox's server ends with the command that started it)."""
         url = self.observed.url(record)
-        if url is None or status == EXPIRED or self.kind == "sandbox":
+        if url is None or status == EXPIRED or self.local:
             return None
         if urlsplit(url).scheme not in ("http", "https") or escape_text(url) != url:
             return None

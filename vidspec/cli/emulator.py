@@ -26,6 +26,7 @@ from vidspec.cli.emulator_options import (
 from vidspec.core.clock import SystemClock
 from vidspec.core.errors import UsageError
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
+from vidspec.emulator.banner import banner
 from vidspec.emulator.common.settings import PROVIDERS
 from vidspec.emulator.common.store import lock_data_dir
 from vidspec.providers.base import Rate
@@ -272,28 +273,8 @@ def _announce(
     account: str | None,
     username: str,
 ) -> None:
-    if settings.provider == "heygen":
-        click.echo("vidspec emulator: HeyGen API v3")
-        click.echo(f"base_url: {server.base_url}")
-        click.echo(f"api_key: {settings.token}  (send it as x-api-key)")
-        click.echo(f"wallet: ${settings.heygen_wallet_usd:g}")
-        click.echo(f"max_concurrent: {settings.heygen_max_concurrent}")
-    elif settings.provider == "synthesia":
-        click.echo("vidspec emulator: Synthesia API v2")
-        click.echo(f"base_url: {server.base_url}")
-        click.echo(f"api_key: {settings.token}")
-        click.echo(f"catalog: GET {server.root_url}/_admin/catalog")
-    elif settings.provider == "vidnoz":
-        click.echo("vidspec emulator: Vidnoz API v2")
-        click.echo(f"base_url: {server.base_url}")
-        click.echo(f"api_key: {settings.token}")
-        click.echo(f"credits: {credits_left:g}")
-    else:
-        click.echo("vidspec emulator: CDNvideo Talking Head API")
-        click.echo(f"base_url: {server.base_url}")
-        click.echo(f"token: {settings.token}")
-        click.echo(f"account: {account or 'any'}")
-        click.echo(f"login: POST {server.root_url}/app/oauth/v1/token/ (username={username})")
+    for line in banner(settings, server, credits_left, account, username):
+        click.echo(line)
     click.echo("Press Ctrl-C to stop.")
 
 

@@ -19,8 +19,12 @@ if TYPE_CHECKING:
 
 # Template names that cannot be stored as they are written (package data skips dotfiles).
 _RENAMES = {"gitignore": ".gitignore"}
-EXAMPLES = ("quickstart", "bulk", "vidnoz", "synthesia", "heygen")
-"""The example projects ``init --example`` writes (``vidspec/examples/NAME``)."""
+EXAMPLES = tuple(
+    sorted(
+        item.name for item in (resources.files("vidspec") / "examples").iterdir() if item.is_dir()
+    )
+)
+"""The example projects ``init --example`` writes: the folders of ``vidspec/examples/``."""
 
 
 def template_files(example: str | None = None) -> dict[str, str]:

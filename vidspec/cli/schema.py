@@ -8,8 +8,9 @@ import click
 
 from vidspec.cli.context import global_options
 from vidspec.core.errors import ProjectError
-from vidspec.project.config import PROVIDER_KINDS, find_project_file, load_project
+from vidspec.project.config import DEFAULT_KIND, find_project_file, load_project
 from vidspec.project.schema import manifest_schema, project_schema
+from vidspec.providers.registry import installed
 
 
 @click.command("schema")
@@ -17,9 +18,9 @@ from vidspec.project.schema import manifest_schema, project_schema
 @click.option(
     "--provider",
     "kind",
-    type=click.Choice(PROVIDER_KINDS),
+    type=click.Choice(sorted(installed())),
     default=None,
-    help="Provider kind of the manifest schema (default: the project's, else sandbox).",
+    help="Provider kind of the manifest schema (default: the project's, else the default kind).",
 )
 @click.pass_context
 def command(ctx: click.Context, which: str, kind: str | None) -> None:
@@ -32,7 +33,7 @@ def command(ctx: click.Context, which: str, kind: str | None) -> None:
             try:
                 find_project_file(directory)
             except ProjectError:
-                kind = "sandbox"  # no project: the default kind's schema
+                kind = DEFAULT_KIND  # no project: the default kind's schema
             else:
                 kind = load_project(directory).provider.speaks
         document = manifest_schema(kind)

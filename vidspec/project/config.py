@@ -28,7 +28,7 @@ from vidspec.state.journal import JOURNAL_SUFFIX
 from vidspec.state.s3settings import S3State
 
 PROJECT_FILE = "vidspec.yaml"
-PROVIDER_KINDS = ("sandbox", "cdnvideo", "vidnoz", "heygen", "synthesia")
+DEFAULT_KIND = "sandbox"  # no provider: block, or no kind in it
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class SecretRef:
 class ProviderConfig:
     """``provider:`` of vidspec.yaml. Secrets are references, resolved only when needed."""
 
-    kind: str = "sandbox"
+    kind: str = DEFAULT_KIND
     account: str | None = None
     base_url: str | None = None
     token: SecretRef | None = None
@@ -75,6 +75,10 @@ class ProviderConfig:
     rate_limit: Rate | None = None
     # Vidnoz: how long .vidspec/catalog.json is used again (None: the default, 10 minutes)
     catalog_max_age: timedelta | None = None
+    # the block as written (validated by the kind's schema), for the kind's plugin; and every
+    # secret field in it (``env/NAME``) as a reference, by field
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    secrets: Mapping[str, SecretRef] = field(default_factory=dict)
     # the sandbox: which service's emulator it runs (None: CDNvideo's)
     emulate: str | None = None
 
@@ -265,14 +269,14 @@ def _provider(data: Mapping[str, Any], locs: LocTree, root: SourceLocation) -> P
     provider_entry = child(locs, "provider")
     provider_locs = provider_entry[1] if provider_entry else None
     secrets: dict[str, SecretRef] = {}
-    for name in SECRET_FIELDS:
-        if name in provider_data:
+    for name, value in provider_data.items():
+        if isinstance(value, str) and value.startswith("env/"):  # the schema says which may
             entry = child(provider_locs, name)
             where = entry[0] if entry else root
-            secrets[name] = SecretRef(provider_data[name].removeprefix("env/"), where)
+            secrets[name] = SecretRef(value.removeprefix("env/"), where)
     provider = ProviderConfig(
         rate_limit=_rate_limit(provider_data, provider_locs, root),
-        kind=provider_data.get("kind", "sandbox"),
+        kind=provider_data.get("kind", DEFAULT_KIND),
         emulate=provider_data.get("emulate"),
         account=provider_data.get("account"),
         base_url=provider_data.get("base_url"),
@@ -283,7 +287,9 @@ def _provider(data: Mapping[str, Any], locs: LocTree, root: SourceLocation) -> P
             if "catalog_max_age" in provider_data
             else None
         ),
-        **secrets,
+        settings=dict(provider_data),
+        secrets=secrets,
+        **{name: ref for name, ref in secrets.items() if name in SECRET_FIELDS},
     )
     return provider
 

@@ -7,7 +7,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from vidspec.core.errors import ProjectError
 from vidspec.core.rate import Rate
 
 _RATE = re.compile(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)?\s*(ms|s|m|min|h)?\s*")
@@ -36,17 +35,3 @@ def parse_rate(value: Any) -> Rate:
     if count < 1 or seconds <= 0:
         raise ValueError(f"{value!r} must allow at least 1 call in a window longer than 0")
     return Rate(count, seconds)
-
-
-def lowered(limit: Rate | None, service: Rate, *, service_name: str, where: str) -> Rate:
-    """The generation rate to send at: ``service``'s, or the user's ``provider.rate_limit``
-    (``limit``) when that is slower. A faster one is refused: it would only meet refusals."""
-    if limit is None:
-        return service
-    if limit.count > service.count or limit.count / limit.seconds > service.count / service.seconds:
-        raise ProjectError(
-            f"{where}provider.rate_limit {limit.count}/{limit.seconds:g}s is faster than "
-            f"{service_name} allows ({service.count}/{service.seconds:g}s)",
-            "rate_limit can only lower the rate: write a slower one, or remove it.",
-        )
-    return limit

@@ -121,6 +121,11 @@ class VidnozCatalog:
             raise ProviderError("a kept catalog holds no avatar and voice lists")
         return cls.from_lists(source[0], source[1])
 
+    def display_names(self) -> dict[str, str]:
+        """Avatar and voice ids -> their names (a plan shows them beside the ids)."""
+        names = {a.id: a.name for a in self.avatars if a.name}
+        return names | {v.id: v.name for v in self.voices if v.name}
+
     def avatar(self, avatar_id: str) -> Avatar | None:
         return next((a for a in self.avatars if a.id == avatar_id), None)
 

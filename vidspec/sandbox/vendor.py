@@ -1,5 +1,5 @@
 """``provider: {kind: sandbox, emulate: heygen|synthesia}``: the sandbox runs any service that
-ships an emulator (issue 23), in-process like the CDNvideo one (``vidspec.app.sandbox``): the
+ships an emulator (issue 23), in-process like the CDNvideo one (``vidspec.sandbox.provider``): the
 emulator on a free loopback port over the project's ``.vidspec/sandbox/<service>/`` data,
 locked for the command, driven by that service's own client. Videos take seconds; the
 service's own limits hold (Synthesia's windows, HeyGen's 10 generating at once), and the
@@ -15,16 +15,16 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from vidspec.app.sandbox import SandboxOptions, command_line
-from vidspec.core.clock import Clock, SystemClock
+from vidspec.core.clock import Clock
 from vidspec.core.errors import ProjectError
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.emulator.common.store import lock_data_dir
-from vidspec.project.config import Project
 from vidspec.providers.base import Provider
 from vidspec.providers.heygen.provider import HeygenProvider
 from vidspec.providers.http.client import HttpPolicy
+from vidspec.providers.plugin import OpenContext, ProviderSettings
 from vidspec.providers.synthesia.provider import SynthesiaProvider
+from vidspec.sandbox.provider import SandboxOptions, command_line
 from vidspec.state.lock import ProjectLock
 
 SANDBOX_KEY = "vidspec-sandbox"  # a fixed local key: the sandbox guards nothing
@@ -55,14 +55,12 @@ class SandboxHeygen(_Sandboxed, HeygenProvider):
     """The HeyGen client bound to the sandbox's HeyGen emulator."""
 
 
-def open_vendor_sandbox(
-    project: Project, service: str, *, clock: Clock | None = None, policy: HttpPolicy | None = None
-) -> Provider:
+def open_vendor_sandbox(service: str, settings: ProviderSettings, context: OpenContext) -> Provider:
     """Start the project's sandbox of ``service`` (heygen or synthesia) and its client."""
-    config = project.provider
-    where = f"{config.location}: " if config.location else ""
-    given = {k: v for k, v in config.options.items() if k not in _CDNVIDEO_ONLY}
-    refused = sorted(set(config.options) - set(given))
+    where = settings.where
+    written = settings.values.get("options") or {}
+    given = {k: v for k, v in written.items() if k not in _CDNVIDEO_ONLY}
+    refused = sorted(set(written) - set(given))
     if refused:
         raise ProjectError(
             f"{where}provider.options.{refused[0]} is the CDNvideo sandbox's; the {service} "
@@ -70,9 +68,9 @@ def open_vendor_sandbox(
             "Remove it from provider.options in vidspec.yaml.",
         )
     options = SandboxOptions.parse(given, where)
-    clock = clock or SystemClock()
-    data = project.sandbox_dir / service
-    settings = EmulatorSettings(
+    clock, policy = context.clock, context.policy
+    data = context.work_dir / "sandbox" / service
+    emulator = EmulatorSettings(
         provider=service,
         token=SANDBOX_KEY,
         queue_seconds=options.queue_seconds,
@@ -90,7 +88,7 @@ def open_vendor_sandbox(
         "to finish, then run this one again.",
     )
     try:
-        server = serve(settings, clock=clock)
+        server = serve(emulator, clock=clock)
     except BaseException:
         data_lock.release()
         raise

@@ -27,16 +27,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vidspec.core.clock import Clock, SystemClock
+from vidspec.core.clock import Clock
 from vidspec.core.errors import ProjectError
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.emulator.common.store import lock_data_dir
-from vidspec.project.config import Project
-from vidspec.project.rates import lowered, parse_rate
+from vidspec.project.rates import parse_rate
 from vidspec.providers.base import Rate
 from vidspec.providers.cdnvideo.api import capabilities
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider
 from vidspec.providers.http.client import HttpPolicy
+from vidspec.providers.plugin import OpenContext, ProviderSettings
 from vidspec.state.lock import ProjectLock
 
 SANDBOX_TOKEN = "vidspec-sandbox"  # a fixed local token: the sandbox guards nothing
@@ -166,15 +166,12 @@ class SandboxProvider(CdnvideoProvider):
             raise
 
     @classmethod
-    def open(
-        cls, project: Project, *, clock: Clock | None = None, policy: HttpPolicy | None = None
-    ) -> SandboxProvider:
-        """Start the project's sandbox (data in ``project.sandbox_dir``)."""
-        config = project.provider
-        where = f"{config.location}: " if config.location else ""
-        options = SandboxOptions.parse(config.options, where)
-        clock = clock or SystemClock()
-        settings = EmulatorSettings(
+    def open(cls, settings: ProviderSettings, context: OpenContext) -> SandboxProvider:
+        """Start the project's sandbox (its data in ``.vidspec/sandbox/``)."""
+        options = SandboxOptions.parse(settings.values.get("options") or {}, settings.where)
+        clock = context.clock
+        data_dir = context.work_dir / "sandbox"
+        emulator = EmulatorSettings(
             provider="cdnvideo",
             token=SANDBOX_TOKEN,
             account=SANDBOX_ACCOUNT,
@@ -185,10 +182,11 @@ class SandboxProvider(CdnvideoProvider):
             list_in_progress=options.list_in_progress,
             fail_rate=options.fail_rate,
             lose_response_rate=options.lose_response_rate,
-            data_dir=project.sandbox_dir,
+            data_dir=data_dir,
         )
+        rate = context.generation_rate(settings, options.post_limit, "the sandbox")
         data_lock = lock_data_dir(
-            project.sandbox_dir,
+            data_dir,
             command=command_line(),
             timeout=options.lock_timeout,
             clock=clock,
@@ -197,14 +195,11 @@ class SandboxProvider(CdnvideoProvider):
             "provider.options.lock_timeout (seconds) in vidspec.yaml.",
         )
         try:
-            server = serve(settings, clock=clock)
+            server = serve(emulator, clock=clock)
         except BaseException:
             data_lock.release()
             raise
-        rate = lowered(
-            config.rate_limit, options.post_limit, service_name="the sandbox", where=where
-        )
-        return cls(server, options, clock, data_lock, policy, rate)
+        return cls(server, options, clock, data_lock, context.policy, rate)
 
     def close(self) -> None:
         try:
