@@ -19,7 +19,7 @@ from vidspec.core.errors import UsageError
 from vidspec.plan.actions import Create, Regenerate
 from vidspec.project.config import Project
 from vidspec.providers.base import Previewer, Provider, TaskState
-from vidspec.render.preview import PreviewResult
+from vidspec.render.preview_list import PreviewResult
 from vidspec.state.backends import open_state_store
 
 POLL_SECONDS = 10.0  # [vidspec] a preview renders in minutes: a look every 10 s is enough

@@ -9,11 +9,12 @@ identity vidspec posts as count (``forges.sticky``); forge calls keep the projec
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from vidspec.app.providers import project_policy
 from vidspec.core.clock import Clock
@@ -32,8 +33,10 @@ from vidspec.forges.target import (
 from vidspec.forges.transport import FORGE_POLICY
 from vidspec.plan import load_saved_plan
 from vidspec.project.config import load_project
-from vidspec.render.comment import comment_body
-from vidspec.render.markdown import render_markdown
+from vidspec.render.applied import AppliedRun, applied_markdown, applied_run
+from vidspec.render.comment import Provenance, comment_body, comment_with_result
+from vidspec.render.events import UI_VERSION
+from vidspec.render.markdown import MAX_CHARS, render_markdown
 
 T = TypeVar("T")
 
@@ -109,7 +112,8 @@ def comment_on_pr(
     token = read_token(target, environ)
     project = project_name(root)
     plan = saved.plan
-    body = comment_body(plan, project, whole_plan_at=target.run_url)
+    made = Provenance(target.commit, target.commit_url, target.run_url, saved.created_at)
+    body = comment_body(plan, project, whole_plan_at=target.run_url, provenance=made)
     if target.forge == "github":
         append_step_summary(render_markdown(plan, whole_plan_at=target.run_url), environ)
     forge, max_wait = _open(root, target, token, clock)
@@ -123,6 +127,118 @@ def comment_on_pr(
         forge.close()
     warnings = forged_warnings(result.ignored, result.author, _where(target, target.number))
     return CommentOutcome(target, project, result, plan.fingerprint, plan.has_changes, warnings)
+
+
+MAX_EVENTS_BYTES = 1 << 30  # a stream of 3,000 videos is a few MB; a GiB is not a stream
+
+
+@dataclass(frozen=True)
+class AppliedRequest:
+    """``pr comment --applied EVENTS``: the stream's file (and its name as given), and the
+    commit the pull request was merged as (``None``: ``--pr`` or the CI's)."""
+
+    events: Path
+    shown: str
+    commit: str | None = None
+
+
+def comment_applied(
+    root: Path,
+    request: AppliedRequest,
+    flags: ForgeFlags,
+    environ: Mapping[str, str],
+    clock: Clock,
+) -> tuple[CommentOutcome, AppliedRun]:
+    """Add an apply's result (its ``--json`` events) to the project's sticky comment on the
+    pull request it merged, and to GitHub's step summary."""
+    run = applied_run(read_events(request.events, request.shown))
+    target = resolve_target(flags, environ, need_number=request.commit is None)
+    if target.forge == "github":
+        append_step_summary(applied_markdown(run, limit=MAX_CHARS, run_url=target.run_url), environ)
+    token = read_token(target, environ)
+    project = project_name(root)
+    forge, max_wait = _open(root, target, token, clock)
+    try:
+        commit = request.commit
+        number = target.number if commit is None else _merged_as(forge, target, commit)
+        assert number is not None  # resolve_target insists on it without a commit
+        sticky = Sticky(
+            forge, number, project, clock, author=flags.comment_author, max_wait=max_wait
+        )
+        result = _settled(
+            lambda: sticky.amend(
+                lambda body: comment_with_result(body, run, run_url=target.run_url)
+            ),
+            target,
+        )
+    finally:
+        forge.close()
+    warnings = forged_warnings(result.ignored, result.author, _where(target, number))
+    if result.outcome == "skipped":
+        raise ForgeError(
+            f"{_where(target, number)} in {target.repo} has no vidspec plan comment for "
+            f"project {project} by {result.author} to add the result to"
+            + "".join(f"\n  Warning: {line}" for line in warnings),
+            "Post the plan from the plan job (vidspec pr comment PLANFILE); the apply's result "
+            "is also in the job's step summary and its log.",
+        )
+    return CommentOutcome(replace(target, number=number), project, result, "", True, warnings), run
+
+
+def read_events(path: Path, shown: str) -> Iterator[dict[str, Any]]:
+    """The events of ``apply --json`` in ``path``, one JSON object a line, checked to be a
+    stream of this ui major version; a clear error at ``FILE:LINE`` otherwise."""
+    hint = (
+        "Pass the stdout of `vidspec apply --json` alone (its stderr to another file: "
+        "`vidspec apply --json --auto-approve > events.ndjson 2> apply.log`)."
+    )
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise UsageError(f"cannot read {shown}: {exc.strerror or exc}", hint) from exc
+    with handle:
+        size, first = 0, True
+        for number, raw in enumerate(handle, 1):
+            size += len(raw)
+            if size > MAX_EVENTS_BYTES:
+                raise UsageError(f"{shown} is over {MAX_EVENTS_BYTES:,} bytes", hint)
+            if not raw.strip():
+                continue
+            try:
+                event = json.loads(raw)
+            except ValueError as exc:
+                raise UsageError(f"{shown}:{number}: not a JSON event ({exc})", hint) from exc
+            if not isinstance(event, dict):
+                raise UsageError(f"{shown}:{number}: not a JSON object", hint)
+            if first:
+                _check_version(event, f"{shown}:{number}", hint)
+                first = False
+            yield event
+    if first:
+        raise UsageError(f"{shown} holds no events", hint)
+
+
+def _check_version(event: Mapping[str, Any], where: str, hint: str) -> None:
+    ui = event.get("ui")
+    major = UI_VERSION.split(".")[0]
+    if event.get("type") != "version" or not isinstance(ui, str):
+        raise UsageError(f"{where}: the stream does not open with its version event", hint)
+    if ui.split(".")[0] != major:
+        raise UsageError(
+            f"{where}: events of ui version {escape_text(ui)}; this vidspec reads {major}.x",
+            "Comment with the vidspec version that applied.",
+        )
+
+
+def _merged_as(forge: Forge, target: ForgeTarget, commit: str) -> int:
+    numbers = _settled(lambda: forge.requests_for_commit(commit), target)
+    if not numbers:
+        raise ForgeError(
+            f"no {target.noun} on {target.api_url} contains commit {escape_text(commit)}",
+            "Pass --pr N; an apply of main run by hand has no pull request (its result is "
+            "in the job's step summary and log).",
+        )
+    return numbers[0]
 
 
 def reviewed_fingerprint(
@@ -140,15 +256,7 @@ def reviewed_fingerprint(
     project = project_name(root)
     forge, max_wait = _open(root, target, token, clock)
     try:
-        number = target.number
-        if commit is not None:
-            numbers = _settled(lambda: forge.requests_for_commit(commit), target)
-            if not numbers:
-                raise ForgeError(
-                    f"no {target.noun} on {target.api_url} contains commit {commit}",
-                    "Pass --pr N, or apply with a reviewed plan another way.",
-                )
-            number = numbers[0]
+        number = target.number if commit is None else _merged_as(forge, target, commit)
         assert number is not None
         sticky = Sticky(
             forge, number, project, clock, author=flags.comment_author, max_wait=max_wait

@@ -9,8 +9,8 @@ as stale. ``run_apply`` is shared with ``vidspec destroy``.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import signal
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,22 +21,28 @@ import click
 
 from vidspec.app.apply import ApplyRequest, apply_session
 from vidspec.app.catalog_cache import catalog_names
+from vidspec.cli.apply_view import ApplyView, HumanView, JsonView, json_option
 from vidspec.cli.confirm import Question, confirm
 from vidspec.cli.context import GlobalOptions, global_options
 from vidspec.cli.options import in_directory, lock_timeout_option
-from vidspec.cli.reporters import BarReporter, LineReporter
 from vidspec.core.clock import Clock, SystemClock
-from vidspec.core.errors import ApplyFailed, Interrupted, PlanError, UsageError
+from vidspec.core.errors import ApplyFailed, Interrupted, PlanError, UsageError, VidspecError
 from vidspec.engine import EngineOptions
-from vidspec.engine.progress import ApplyReporter
 from vidspec.plan import Plan
 from vidspec.project.config import load_project
-from vidspec.render.apply import render_results
 from vidspec.render.rows import plan_rows
-from vidspec.render.text import render_text
 
 clock_factory: Callable[[], Clock] = SystemClock
 """Where apply and destroy get their clock (tests substitute the emulator's ``ManualClock``)."""
+
+REFUSED_WAY_OUT = (
+    "Before the merge: push again (or re-run the plan job) so the comment shows the plan as it "
+    "is now, review it, and merge that. After the merge, pushing to the pull request changes "
+    "nothing: plan and apply main through the manual workflow instead (GitHub: run "
+    "'vidspec apply main' from the Actions tab, examples/github/vidspec-apply-main.yml, and a "
+    "reviewer of its environment approves the plan it shows; GitLab: the manual "
+    "vidspec-apply-main job of a pipeline on main, examples/gitlab/.gitlab-ci.yml)."
+)
 
 APPLY_QUESTION = "Do you want to perform these actions? Only 'yes' will be accepted."
 
@@ -48,15 +54,46 @@ class Confirmation:
     question: str
     auto_approve: bool
     expect_fingerprint: str | None = None
-    """The reviewed plan's fingerprint (a prefix): apply only that plan, else change nothing."""
+    """The reviewed plan's fingerprint (a prefix, as given: ``run_apply`` checks it): apply
+    only that plan, else change nothing."""
 
 
-def stderr_is_tty() -> bool:
-    return sys.stderr.isatty()
+def run_apply(
+    options: GlobalOptions,
+    request: ApplyRequest,
+    confirm: Confirmation,
+    *,
+    json_events: bool = False,
+) -> int:
+    """``_apply`` shown for a person, or as ``--json`` events (a failure too)."""
+    clock = clock_factory()
+    view: ApplyView = (
+        JsonView(clock, destroy=request.destroy) if json_events else HumanView(color=options.color)
+    )
+    try:
+        expected = fingerprint_prefix(confirm.expect_fingerprint)  # a bad one: a diagnostic too
+        confirm = dataclasses.replace(confirm, expect_fingerprint=expected)
+        if json_events and request.plan_file is None and not confirm.auto_approve:
+            raise UsageError(
+                "--json needs --auto-approve or a plan file: a stream of events cannot ask "
+                "for approval",
+                "Pass --auto-approve, or review a saved plan (vidspec plan -o plan.bin) and "
+                "run vidspec apply --json plan.bin.",
+            )
+        return _apply(options, request, confirm, view, clock)
+    except VidspecError as exc:
+        view.failed(exc)
+        raise
 
 
-def run_apply(options: GlobalOptions, request: ApplyRequest, confirm: Confirmation) -> int:
-    """Plan (or load the plan file), show, confirm, apply, and print the table of results."""
+def _apply(
+    options: GlobalOptions,
+    request: ApplyRequest,
+    confirm: Confirmation,
+    view: ApplyView,
+    clock: Clock,
+) -> int:
+    """Plan (or load the plan file), show, confirm, apply, and show the results."""
     word = "destroy" if request.destroy else "apply"
     if request.plan_file is not None and (request.targets or request.replace):
         raise UsageError(
@@ -65,7 +102,6 @@ def run_apply(options: GlobalOptions, request: ApplyRequest, confirm: Confirmati
             "vidspec plan --target ADDR -o FILE.",
         )
     project = load_project(options.directory)
-    clock = clock_factory()
     with apply_session(
         project, command=request.command, lock_timeout=request.lock_timeout, clock=clock
     ) as session:
@@ -75,13 +111,13 @@ def run_apply(options: GlobalOptions, request: ApplyRequest, confirm: Confirmati
         else:
             work = session.plan(request)
         if confirm.expect_fingerprint is not None:  # before the plan: a refusal leads with it
-            check_fingerprint(work.plan, confirm.expect_fingerprint, color=options.color)
+            check_fingerprint(work.plan, confirm.expect_fingerprint, view)
         if request.plan_file is not None and work.plan.has_changes:
-            click.echo(f"Applying the saved plan {shown}.", err=True)
+            view.saved_plan(work.plan, shown)
         else:
-            names = catalog_names(project)  # Vidnoz: avatars and voices by name beside ids
-            click.echo(render_text(work.plan, color=options.color, names=names), nl=False)
+            view.plan(work.plan, catalog_names(project))  # Vidnoz: names beside ids
         if not work.has_work:
+            view.no_work()
             return 0
         session.check(work, force=request.force)
         if request.plan_file is None and not confirm.auto_approve:
@@ -89,9 +125,9 @@ def run_apply(options: GlobalOptions, request: ApplyRequest, confirm: Confirmati
         stop = threading.Event()
         with _stop_on_interrupt(stop, word):
             results = session.execute(
-                work, options=request.engine, reporter=_reporter(options), stop=stop
+                work, options=request.engine, reporter=view.reporter(), stop=stop
             )
-    click.echo(render_results(results, color=options.color), nl=False)
+    view.results(results)
     if results.state_error is not None:  # the table says what was sent; this, why it stopped
         raise results.state_error
     if results.interrupted:
@@ -110,7 +146,7 @@ def run_apply(options: GlobalOptions, request: ApplyRequest, confirm: Confirmati
     return 0
 
 
-def check_fingerprint(plan: Plan, expected: str, *, color: bool = False) -> None:
+def check_fingerprint(plan: Plan, expected: str, view: ApplyView) -> None:
     """Refuse (``PlanError``) a plan whose fingerprint does not start with ``expected``.
 
     The refusal prints, in this order: the reviewed fingerprint, the current one, the current
@@ -131,12 +167,11 @@ def check_fingerprint(plan: Plan, expected: str, *, color: bool = False) -> None
         "reviewed; the manifests, the state or the videos in the account changed since.\n",
         err=True,
     )
-    click.echo(render_text(plan, color=color), nl=False)
+    view.plan(plan)
     raise PlanError(
         f"the plan (fingerprint {plan.fingerprint[:12]}) is not the reviewed one "
         f"({expected[:12]}): nothing was changed.",
-        "Push again (or re-run the plan job) so the comment shows the plan as it is now, "
-        "review it, and merge that.",
+        REFUSED_WAY_OUT,
     )
 
 
@@ -163,12 +198,6 @@ def _ask(question: str, word: str) -> None:
         f"{saved}, then vidspec apply plan.bin."
     )
     confirm(Question(word.capitalize(), question, instead))
-
-
-def _reporter(options: GlobalOptions) -> ApplyReporter:
-    if stderr_is_tty():
-        return BarReporter(color=options.color)
-    return LineReporter()
 
 
 @contextlib.contextmanager
@@ -214,6 +243,7 @@ def _stop_on_interrupt(stop: threading.Event, word: str) -> Iterator[None]:
     help="Apply only if the plan's fingerprint starts with HASH (12+ hex characters): the "
     "plan that was reviewed (`vidspec pr fingerprint`). Otherwise change nothing, exit 1.",
 )
+@json_option
 @lock_timeout_option
 @click.pass_context
 def command(
@@ -226,10 +256,10 @@ def command(
     force: bool,
     fail_fast: bool,
     expect_fingerprint: str | None,
+    json_events: bool,
     lock_timeout: float,
 ) -> int:
     """Make the videos match the manifests (or apply PLANFILE from `vidspec plan -o`)."""
-    expected = fingerprint_prefix(expect_fingerprint)
     request = ApplyRequest(
         plan_file=planfile,
         targets=target,
@@ -239,5 +269,5 @@ def command(
         command="vidspec apply",
         engine=EngineOptions(wait=not no_wait, fail_fast=fail_fast),
     )
-    confirm = Confirmation(APPLY_QUESTION, auto_approve, expect_fingerprint=expected)
-    return run_apply(global_options(ctx), request, confirm)
+    confirm = Confirmation(APPLY_QUESTION, auto_approve, expect_fingerprint=expect_fingerprint)
+    return run_apply(global_options(ctx), request, confirm, json_events=json_events)

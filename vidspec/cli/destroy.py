@@ -6,6 +6,7 @@ import click
 
 from vidspec.app.apply import ApplyRequest
 from vidspec.cli.apply import Confirmation, run_apply
+from vidspec.cli.apply_view import json_option
 from vidspec.cli.context import global_options
 from vidspec.cli.options import lock_timeout_option
 from vidspec.engine import EngineOptions
@@ -20,6 +21,7 @@ DESTROY_QUESTION = (
 @click.option("--target", multiple=True, metavar="ADDR", help="Only delete these videos.")
 @click.option("--force", is_flag=True, help="Allow more deletes than safety.max_deletes.")
 @click.option("--fail-fast", is_flag=True, help="Start nothing new after the first failure.")
+@json_option
 @lock_timeout_option
 @click.pass_context
 def command(
@@ -28,6 +30,7 @@ def command(
     target: tuple[str, ...],
     force: bool,
     fail_fast: bool,
+    json_events: bool,
     lock_timeout: float,
 ) -> int:
     """Delete every video vidspec manages (lifecycle.prevent_destroy refuses)."""
@@ -39,4 +42,5 @@ def command(
         command="vidspec destroy",
         engine=EngineOptions(fail_fast=fail_fast),
     )
-    return run_apply(global_options(ctx), request, Confirmation(DESTROY_QUESTION, auto_approve))
+    confirm = Confirmation(DESTROY_QUESTION, auto_approve)
+    return run_apply(global_options(ctx), request, confirm, json_events=json_events)

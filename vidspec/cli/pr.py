@@ -10,11 +10,18 @@ from typing import Any
 
 import click
 
-from vidspec.app.review import CommentRequest, comment_on_pr, reviewed_fingerprint
+from vidspec.app.review import (
+    AppliedRequest,
+    CommentRequest,
+    comment_applied,
+    comment_on_pr,
+    reviewed_fingerprint,
+)
 from vidspec.cli.context import global_options
 from vidspec.cli.options import in_directory
 from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import UsageError
+from vidspec.core.escape import escape_text
 from vidspec.forges.sticky import BEHAVIORS
 from vidspec.forges.target import FORGES, ForgeFlags
 from vidspec.project.config import find_project_file
@@ -72,7 +79,19 @@ def command() -> None:
 
 
 @command.command("comment")
-@click.argument("planfile", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("planfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--applied",
+    metavar="EVENTS",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Add the result of an apply (its `vidspec apply --json` output) to the plan comment "
+    "of the pull request it merged, instead of posting a plan.",
+)
+@click.option(
+    "--commit",
+    metavar="SHA",
+    help="With --applied: the PR/MR merged as (or containing) this commit.",
+)
 @click.option(
     "--behavior",
     type=click.Choice(BEHAVIORS),
@@ -91,7 +110,9 @@ def command() -> None:
 @click.pass_context
 def comment(
     ctx: click.Context,
-    planfile: Path,
+    planfile: Path | None,
+    applied: Path | None,
+    commit: str | None,
     behavior: str,
     skip_no_changes: bool,
     pr: int | None,
@@ -101,9 +122,22 @@ def comment(
     token_env: str | None,
     comment_author: str | None,
 ) -> None:
-    """Post PLANFILE (from `vidspec plan -o`) as this project's sticky PR/MR comment."""
+    """Post PLANFILE (from `vidspec plan -o`) as this project's sticky PR/MR comment, or add
+    an apply's result to it (--applied EVENTS)."""
     directory = global_options(ctx).directory
     flags = _flags(forge, repo, pr, api_url, token_env, comment_author)
+    if (planfile is None) == (applied is None):
+        raise UsageError(
+            "pass a PLANFILE or --applied EVENTS",
+            "vidspec pr comment plan.bin posts the plan (the plan job); vidspec pr comment "
+            "--applied events.ndjson adds the apply's result to it (the apply job).",
+        )
+    if applied is not None:
+        _applied(ctx, in_directory(directory, applied), str(applied), commit, flags)
+        return
+    assert planfile is not None
+    if commit is not None:
+        raise UsageError("--commit goes with --applied", "A plan is posted on --pr N or the CI's.")
     request = CommentRequest(
         plan_file=in_directory(directory, planfile),
         behavior=behavior,
@@ -120,6 +154,23 @@ def comment(
     click.echo(
         f"{did} the plan comment of project {outcome.project} on {where} "
         f"(fingerprint {outcome.fingerprint[:12]}).",
+        err=True,
+    )
+
+
+def _applied(
+    ctx: click.Context, path: Path, shown: str, commit: str | None, flags: ForgeFlags
+) -> None:
+    if flags.pr is not None and commit is not None:
+        raise UsageError("--pr and --commit cannot be combined", "Pass one of them.")
+    request = AppliedRequest(events=path, shown=shown, commit=commit)
+    outcome, run = comment_applied(_root(ctx), request, flags, os.environ, clock_factory())
+    _warn(outcome.warnings)
+    target = outcome.target
+    where = f"{target.noun} {_SIGN[target.forge]}{target.number} in {target.repo}"
+    click.echo(
+        f"Added the apply's result ({escape_text(run.message) or 'no summary'}) to the plan "
+        f"comment of project {outcome.project} on {where}.",
         err=True,
     )
 

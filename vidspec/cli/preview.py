@@ -10,7 +10,7 @@ from vidspec.app.preview import make_previews
 from vidspec.cli.context import global_options
 from vidspec.core.clock import Clock, SystemClock
 from vidspec.project.config import load_project
-from vidspec.render.preview import render_previews
+from vidspec.render.preview_list import render_previews
 
 clock_factory: Callable[[], Clock] = SystemClock
 """Where preview reads the time (tests substitute the emulator's ``ManualClock``)."""

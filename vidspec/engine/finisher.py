@@ -18,12 +18,15 @@ from vidspec.engine.downloads import DownloadPathError
 from vidspec.engine.fetching import DownloadPool, Fetched
 from vidspec.engine.flights import Flight, Flights
 from vidspec.engine.recorder import Recorder
-from vidspec.engine.results import Outcome
+from vidspec.engine.results import Made, Outcome
 from vidspec.engine.tally import Tally
 from vidspec.engine.waiting import Watcher
 from vidspec.plan.actions import Action
 from vidspec.providers.base import Capabilities, RemoteVideo, TaskState
 from vidspec.state import DownloadRecord, State
+
+# A settled flight's row: its action, how it ended, the words, the video it made.
+Settled = tuple[Action, Outcome, str] | tuple[Action, Outcome, str, Made]
 
 
 class Finisher:
@@ -55,7 +58,7 @@ class Finisher:
     def finish(self, done: list[tuple[Flight, RemoteVideo]]) -> None:
         """Finished generations seen in one round (or one adopted video already done)."""
         state = self._recorder.state
-        rows: list[tuple[Action, Outcome, str]] = []
+        rows: list[Settled] = []
         for flight, video in done:
             self._flights.discard(flight)
             self._watcher.forget(video.id)
@@ -65,12 +68,12 @@ class Finisher:
                 known = current.download if current and current.id == video.id else None
                 self._pool.submit((flight, video), video.id, flight.download, known)
                 continue
-            state, outcome, detail = self._settle(state, flight, video)
-            rows.append((flight.action, outcome, detail))
+            state, row = self._settle(state, flight, video)
+            rows.append(row)
         if rows:
             self._recorder.save(state)
-        for action, outcome, detail in rows:
-            self._tally.set(action, outcome, detail)
+        for row in rows:
+            self._tally.set(*row)
 
     def collect(self, *, block: bool = False) -> None:
         """Settle the generations whose files the pool has saved (one state write); with
@@ -81,13 +84,13 @@ class Finisher:
         if not ready:
             return
         state = self._recorder.state
-        rows: list[tuple[Action, Outcome, str]] = []
+        rows: list[Settled] = []
         for (flight, video), fetched in ready:
-            state, outcome, detail = self._settle(state, flight, video, fetched)
-            rows.append((flight.action, outcome, detail))
+            state, row = self._settle(state, flight, video, fetched)
+            rows.append(row)
         self._recorder.save(state)
-        for action, outcome, detail in rows:
-            self._tally.set(action, outcome, detail)
+        for row in rows:
+            self._tally.set(*row)
 
     def close(self) -> None:
         """Record what the pool fetched (also after Ctrl-C or an error) and stop its threads."""
@@ -100,7 +103,7 @@ class Finisher:
 
     def _settle(
         self, state: State, flight: Flight, video: RemoteVideo, fetched: Fetched | None = None
-    ) -> tuple[State, Outcome, str]:
+    ) -> tuple[State, Settled]:
         """``fetched``: the file, already saved by the pool (or why it could not be)."""
         address = flight.address
         if video.state is not TaskState.DONE:
@@ -110,12 +113,10 @@ class Finisher:
                 else f"task failed: {video.message or 'no reason given'}"
             )
             if flight.old is not None:
-                return (
-                    records.restored(state, address, flight.old, video.id),
-                    Outcome.FAILED,
-                    reason + "; the old video stays",
-                )
-            return records.finished(state, address, video, self._caps), Outcome.FAILED, reason
+                restored = records.restored(state, address, flight.old, video.id)
+                return restored, (flight.action, Outcome.FAILED, reason + "; the old video stays")
+            failed = records.finished(state, address, video, self._caps)
+            return failed, (flight.action, Outcome.FAILED, reason)
         problems: list[str] = []
         if fetched is not None:
             download, failure = fetched
@@ -129,7 +130,15 @@ class Finisher:
         )
         detail = f"id {video.id}" + (f", saved {download.path}" if download else "")
         outcome = Outcome.FAILED if problems else Outcome.DONE
-        return state, outcome, "; ".join([detail, *problems])
+        record = state.videos.get(address)
+        made = Made(
+            video.id,
+            video.url,
+            record.expires_at if record is not None else None,
+            download.path if download else None,
+            video.duration,
+        )
+        return state, (flight.action, outcome, "; ".join([detail, *problems]), made)
 
     def _download(
         self, state: State, flight: Flight, video: RemoteVideo, problems: list[str]

@@ -10,6 +10,7 @@ could not be written) or ``submitted`` (generating, not waited for: ``--no-wait`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import Enum
 
 from vidspec.core.errors import StateError
@@ -41,14 +42,29 @@ ALWAYS_COUNTED = ("create", "rename", "regenerate", "delete")
 
 
 @dataclass(frozen=True)
+class Made:
+    """The video a finished action left: its id, the service's link and when it expires (as
+    the state records it), the file apply saved (relative to the project), its length. The event
+    stream (``apply --json``) and the PR comment show these as values, not as words."""
+
+    video_id: str
+    url: str | None = None
+    expires_at: datetime | None = None
+    file: str | None = None
+    duration: float | None = None  # the video's length in seconds, as the service reports it
+
+
+@dataclass(frozen=True)
 class ActionResult:
-    """One row of the end table. ``detail``: the new id, the saved file, or why it failed."""
+    """One row of the end table. ``detail``: the new id, the saved file, or why it failed;
+    ``made``: the finished video, when the action generated or saved one."""
 
     address: str
     kind: str
     outcome: Outcome
     detail: str = ""
     remote_id: str | None = None
+    made: Made | None = None
 
 
 @dataclass
@@ -97,5 +113,7 @@ class ApplyResults:
         return {kind: self.count(Outcome.DONE, kind) for kind in VERBS}
 
 
-def result_of(action: Action, outcome: Outcome, detail: str = "") -> ActionResult:
-    return ActionResult(action.address, action.kind, outcome, detail, action.remote_id)
+def result_of(
+    action: Action, outcome: Outcome, detail: str = "", made: Made | None = None
+) -> ActionResult:
+    return ActionResult(action.address, action.kind, outcome, detail, action.remote_id, made)

@@ -22,7 +22,7 @@ from vidspec.engine.flights import Flight, Flights
 from vidspec.engine.gate import Gate
 from vidspec.engine.progress import ApplyReporter
 from vidspec.engine.recorder import Recorder
-from vidspec.engine.results import Outcome
+from vidspec.engine.results import Made, Outcome
 from vidspec.engine.tally import Tally
 from vidspec.plan.actions import Action, Adopt, Delete, Download, Forget, Move, Rename
 from vidspec.project.model import Desired
@@ -144,7 +144,8 @@ class Steps:
         self._recorder.save(
             records.downloaded(self._recorder.state, action.address, action.video_id, record)
         )
-        self._tally.set(action, Outcome.DONE, action.download)  # the row says "saved" already
+        made = Made(action.video_id, file=record.path)
+        self._tally.set(action, Outcome.DONE, action.download, made)  # the row says "saved"
 
     def _forgotten(self, action: Forget) -> State:
         state = self._recorder.state

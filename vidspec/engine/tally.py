@@ -16,7 +16,7 @@ from vidspec.core.errors import AuthError, ProviderError, QuotaExhausted, StateE
 from vidspec.engine.flights import LOST, Flights
 from vidspec.engine.options import EngineOptions
 from vidspec.engine.progress import ApplyReporter, Progress
-from vidspec.engine.results import ActionResult, ApplyResults, Outcome, result_of
+from vidspec.engine.results import ActionResult, ApplyResults, Made, Outcome, result_of
 from vidspec.plan.actions import Action, Create, Regenerate
 from vidspec.plan.duration import time_left
 from vidspec.providers.base import Capabilities
@@ -61,11 +61,13 @@ class Tally:
         """Where ``action`` stands in the plan."""
         return self._index[id(action)]
 
-    def set(self, action: Action, outcome: Outcome, detail: str = "") -> None:
+    def set(
+        self, action: Action, outcome: Outcome, detail: str = "", made: Made | None = None
+    ) -> None:
         key = self._index[id(action)]
         if key in self._rows:
             return
-        result = result_of(action, outcome, detail)
+        result = result_of(action, outcome, detail, made)
         self._rows[key] = result
         if outcome is Outcome.FAILED:
             self._failed_addresses.add(action.address)

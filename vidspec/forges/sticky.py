@@ -138,6 +138,16 @@ class Sticky:
         created = self._create(body, known={c.id for c in mine})
         return StickyResult("replaced" if deleted else "created", created.id, deleted)
 
+    def amend(self, change: Callable[[str], str]) -> StickyResult:
+        """Edit this project's newest comment by vidspec to ``change(its body)`` (the result
+        of an apply added to its plan); ``skipped`` when there is none."""
+        author, mine, ignored = self._read()
+        if not mine:
+            return StickyResult("skipped", author=author, ignored=ignored)
+        newest = mine[-1]
+        self._update(newest.id, change(newest.body))
+        return StickyResult("updated", newest.id, author=author, ignored=ignored)
+
     def reviewed(self) -> ReviewedComment:
         """The newest sticky comment of this project by vidspec, and the forged ones."""
         author, mine, ignored = self._read()

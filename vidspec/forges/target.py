@@ -50,6 +50,10 @@ class ForgeTarget:
     number: int | None
     token_env: str
     run_url: str | None = None
+    commit: str | None = None
+    """The commit the CI planned: the pull request's head (GitHub's event, GitLab's
+    CI_MERGE_REQUEST_SOURCE_BRANCH_SHA), else GITHUB_SHA / CI_COMMIT_SHA."""
+    commit_url: str | None = None
 
     @property
     def noun(self) -> str:
@@ -81,12 +85,20 @@ def resolve_target(
         repo = flags.repo or environ.get("GITHUB_REPOSITORY")
         number = flags.pr if flags.pr is not None else _github_pr(environ) if need_number else None
         run_url = _github_run_url(environ)
+        commit = _sha(_github_head(environ) or environ.get("GITHUB_SHA"))
+        server = environ.get("GITHUB_SERVER_URL", "").rstrip("/")
+        commit_url = f"{server}/{repo}/commit/{commit}" if commit and server and repo else None
         repo_source, pr_source = "GITHUB_REPOSITORY", "the pull_request event (GITHUB_EVENT_PATH)"
     else:
         api = flags.api_url or environ.get("CI_API_V4_URL") or ""
         repo = flags.repo or environ.get("CI_PROJECT_ID")
         number = flags.pr if flags.pr is not None else _int(environ.get("CI_MERGE_REQUEST_IID"))
         run_url = environ.get("CI_JOB_URL") or environ.get("CI_PIPELINE_URL") or None
+        commit = _sha(
+            environ.get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA") or environ.get("CI_COMMIT_SHA")
+        )
+        project_url = environ.get("CI_PROJECT_URL", "").rstrip("/")
+        commit_url = f"{project_url}/-/commit/{commit}" if commit and project_url else None
         repo_source, pr_source = "CI_PROJECT_ID", "CI_MERGE_REQUEST_IID (a merge-request pipeline)"
         if not api:
             raise UsageError(
@@ -108,6 +120,8 @@ def resolve_target(
         number=number,
         token_env=flags.token_env or TOKEN_VARIABLES[forge],
         run_url=run_url,
+        commit=commit,
+        commit_url=commit_url,
     )
 
 
@@ -145,7 +159,7 @@ def read_token(target: ForgeTarget, environ: Mapping[str, str]) -> str:
     return token
 
 
-def _github_pr(environ: Mapping[str, str]) -> int | None:
+def _github_event(environ: Mapping[str, str]) -> dict[str, Any] | None:
     path = environ.get("GITHUB_EVENT_PATH")
     if not path:
         return None
@@ -156,7 +170,26 @@ def _github_pr(environ: Mapping[str, str]) -> int | None:
         raise UsageError(
             f"cannot read the GitHub event file {path} ({exc})", "Pass --pr N."
         ) from exc
-    if not isinstance(event, dict):
+    return event if isinstance(event, dict) else None
+
+
+def _github_head(environ: Mapping[str, str]) -> str | None:
+    """The pull request's head commit (GITHUB_SHA is the merge of it into the base)."""
+    pull = (_github_event(environ) or {}).get("pull_request")
+    head = pull.get("head") if isinstance(pull, dict) else None
+    sha = head.get("sha") if isinstance(head, dict) else None
+    return sha if isinstance(sha, str) else None
+
+
+def _sha(value: str | None) -> str | None:
+    """A commit id as the CI gives it (7 to 64 hex digits), else ``None``."""
+    text = (value or "").strip().lower()
+    return text if 7 <= len(text) <= 64 and all(c in "0123456789abcdef" for c in text) else None
+
+
+def _github_pr(environ: Mapping[str, str]) -> int | None:
+    event = _github_event(environ)
+    if event is None:
         return None
     pull = event.get("pull_request")
     if isinstance(pull, dict) and isinstance(pull.get("number"), int):

@@ -154,6 +154,8 @@ def _table_row(row: ActionRow) -> str:
     fields = ", ".join(f"`{n}`" for n in names[:TABLE_FIELDS])
     if len(names) > TABLE_FIELDS:
         fields += f" +{len(names) - TABLE_FIELDS} more"
+    if row.preview is not None:  # a new video: what it is says more than its field names
+        fields = md_text(row.preview)
     action = f"`{row.symbol.mark}` {row.kind}"
     reason = "; ".join([row.reason, *row.notes])
     return f"| {action} | `{row.address}` | {md_text(reason)} | {fields or '-'} |"

@@ -18,6 +18,7 @@ from vidspec.core.times import format_time
 from vidspec.plan.actions import Action, Delete, Download, FieldChange, Forget, Move, Regenerate
 from vidspec.plan.model import PendingTask, Plan, UnmanagedVideo
 from vidspec.render.durations import apply_time_line
+from vidspec.render.preview import create_preview
 
 # A string longer than this (or with a line break) is shown as a word diff or a text block.
 LONG_STRING = 60
@@ -94,6 +95,7 @@ class ActionRow:
     hidden: int
     field_names: tuple[str, ...]  # for the Markdown table
     notes: tuple[str, ...] = ()  # "file out/x.mp4 will be removed" (renderers add "# ")
+    preview: str | None = None  # a create: its name and first words (``render.preview``)
 
 
 @dataclass(frozen=True)
@@ -275,6 +277,7 @@ def _action_row(action: Action, names: Mapping[str, str]) -> ActionRow:
         hidden=action.unchanged,
         field_names=tuple(c.path for c in action.changes),
         notes=_file_notes(action),
+        preview=create_preview(action),
     )
 
 
