@@ -42,11 +42,12 @@ from typing import Any
 
 from vidspec.app.apply import ApplyRequest, apply_project
 from vidspec.core.clock import Clock, SystemClock
+from vidspec.core.videos import TaskState
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.plan.cost import polling_requests
 from vidspec.project.config import Project, load_project
 from vidspec.project.loader import load_desired
-from vidspec.providers.base import Provider, Rate, TaskState
+from vidspec.providers.base import Provider, Rate
 from vidspec.providers.cdnvideo.api import capabilities
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider
 from vidspec.state import LocalStateStore, VideoRecord

@@ -29,11 +29,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from vidspec.core.clock import SystemClock
+from vidspec.core.videos import TaskState
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.project.config import load_project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import spec_hash
-from vidspec.providers.base import TaskState
 from vidspec.state import LocalStateStore, VideoRecord
 
 TOKEN = "bench-token"

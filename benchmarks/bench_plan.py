@@ -38,11 +38,11 @@ from pathlib import Path
 from typing import Any
 
 from vidspec.core.clock import SystemClock
+from vidspec.core.videos import TaskState
 from vidspec.emulator import EmulatorSettings, serve
 from vidspec.project.config import load_project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import spec_hash
-from vidspec.providers.base import TaskState
 from vidspec.providers.cdnvideo.api import API
 from vidspec.state import LocalStateStore, VideoRecord
 

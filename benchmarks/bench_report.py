@@ -31,11 +31,11 @@ from pathlib import Path
 
 from vidspec.app.report import gallery
 from vidspec.core.clock import SystemClock
+from vidspec.core.videos import TaskState
 from vidspec.emulator.common.media import fake_mp4
 from vidspec.project.config import load_project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import spec_hash
-from vidspec.providers.base import TaskState
 from vidspec.render.report import render_report
 from vidspec.state import DownloadRecord, LocalStateStore, VideoRecord
 

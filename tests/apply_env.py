@@ -29,6 +29,7 @@ from projects import write_project_file
 from vidspec.app.apply import ApplyRequest, apply_project
 from vidspec.app.workflow import PlanRequest, make_plan
 from vidspec.cli import main
+from vidspec.cli.context import GlobalOptions
 from vidspec.core.clock import ManualClock, SystemClock
 from vidspec.core.errors import ProviderError
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
@@ -179,12 +180,9 @@ class ApplyEnv:
 
     def run(self, *args: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
         assert self.capsys is not None, "run() needs the capsys fixture"
-        import vidspec.cli.apply as cli_apply
-
-        monkeypatch.setattr(cli_apply, "clock_factory", lambda: self.clock)
         self.capsys.readouterr()
         with pytest.raises(SystemExit) as exited:
-            main(["-C", str(self.root), *args])
+            main(["-C", str(self.root), *args], world=GlobalOptions(clock=self.clock))
         out = self.capsys.readouterr()
         code = exited.value.code
         return (code if isinstance(code, int) else 1), out.out, out.err

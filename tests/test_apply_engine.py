@@ -13,10 +13,10 @@ import pytest
 from apply_env import TOKEN, ApplyEnv, Recorder, make_env, simple_videos
 
 from vidspec.app.apply import ApplyRequest, apply_session
+from vidspec.core.videos import TaskState
 from vidspec.engine import ApplyInput, EngineOptions, Outcome
 from vidspec.plan.planner import plan as pure_plan
 from vidspec.project.loader import load_desired
-from vidspec.providers.base import TaskState
 from vidspec.providers.cdnvideo.api import CAPABILITIES
 from vidspec.state import OUTCOME_UNKNOWN
 

@@ -28,13 +28,14 @@ from vidspec.core.errors import (
     VidspecError,
 )
 from vidspec.core.location import SourceLocation
+from vidspec.core.videos import TaskState
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.emulator.common.media import fake_mp4
+from vidspec.http.client import HttpPolicy
 from vidspec.project.config import Project, ProviderConfig, SecretRef
-from vidspec.providers.base import Provider, Rate, TaskState
+from vidspec.providers.base import Provider, Rate
 from vidspec.providers.cdnvideo.api import CAPABILITIES
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider
-from vidspec.providers.http.client import HttpPolicy
 
 TOKEN = "tok-SECRET-4711"
 USER, PASSWORD = "robot", "pw-SECRET-0815"

@@ -8,13 +8,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from vidspec.core.clock import ManualClock
+from vidspec.core.videos import TaskState
 from vidspec.emulator import EmulatorServer, EmulatorSettings
+from vidspec.http.client import HttpPolicy
 from vidspec.plan.cost import refresh_requests
-from vidspec.providers.base import TaskState
 from vidspec.providers.cdnvideo.api import API, CAPABILITIES
 from vidspec.providers.cdnvideo.listing import listing_params, parse_time, spec_of, task_state
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider
-from vidspec.providers.http.client import HttpPolicy
 
 SPEC = {
     "script": "Hello! This is the text I am speaking.",

@@ -13,7 +13,7 @@ from apply_env import ApplyEnv, make_env, manifest, real_now_clock, simple_video
 from vidspec.app.apply import ApplyRequest, apply_project
 from vidspec.app.workflow import PlanRequest, make_plan
 from vidspec.project.config import load_project
-from vidspec.state import open_usage
+from vidspec.state import open_state_store
 
 # The emulator takes what CDNvideo's capabilities expect a generation to take (120 s), on the
 # manual clock the engine sleeps through, at the service's 10 POSTs a minute.
@@ -92,10 +92,10 @@ def test_the_estimate_errs_high_by_under_ten_percent_for_any_generation_time(
     (tmp_path / "videos" / "main.yaml").write_text(manifest(simple_videos(30)), encoding="utf-8")
     project, clock = load_project(tmp_path), real_now_clock()
     estimate = make_plan(project, PlanRequest(), clock).plan.cost.api_requests
-    before = open_usage(project).used(clock.now())
+    before = open_state_store(project).usage().used(clock.now())
     results = apply_project(project, ApplyRequest(), clock).results
     assert results is not None and results.ok
-    spent = open_usage(project).used(clock.now()) - before
+    spent = open_state_store(project).usage().used(clock.now()) - before
     assert spent <= estimate <= 1.1 * spent, (estimate, spent)
 
 

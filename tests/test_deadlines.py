@@ -21,9 +21,9 @@ from hostile_env import FILES, LISTING, HostileEnv, make_hostile_env
 
 from vidspec.app.providers import project_policy
 from vidspec.engine import Outcome
+from vidspec.http.client import HttpPolicy
+from vidspec.http.watchdog import deadline, expired
 from vidspec.project.config import DownloadLimits, Safety
-from vidspec.providers.http.client import HttpPolicy
-from vidspec.providers.http.watchdog import deadline, expired
 
 TARGET = "out/v.mp4"
 

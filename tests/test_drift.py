@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from apply_env import ApplyEnv, make_env, simple_videos
 
-import vidspec.cli.drift as cli_drift
 from vidspec.state import LocalStateStore
 
 
@@ -17,9 +16,7 @@ from vidspec.state import LocalStateStore
 def env(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Iterator[ApplyEnv]:
-    for env in make_env(tmp_path, monkeypatch, capsys, queue_seconds=0.0, processing_seconds=3.0):
-        monkeypatch.setattr(cli_drift, "clock_factory", lambda clock=env.clock: clock)
-        yield env
+    yield from make_env(tmp_path, monkeypatch, capsys, queue_seconds=0.0, processing_seconds=3.0)
 
 
 def test_no_drift_then_every_kind_found_without_writing_anything(

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from test_plan_fixtures import CDN, NOW, listed, record, spec, state
 
+from vidspec.core.videos import TaskState
 from vidspec.plan.driftreport import detect_drift
-from vidspec.providers.base import TaskState
 
 
 def test_every_kind_and_nothing_for_what_is_fine() -> None:

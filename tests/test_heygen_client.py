@@ -30,13 +30,14 @@ from vidspec.core.errors import (
     RateLimited,
     ServerError,
 )
+from vidspec.core.videos import TaskState
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.emulator.heygen.files import file_bytes
-from vidspec.providers.base import Canceler, Catalog, Deleter, Provider, Rate, Renamer, TaskState
+from vidspec.http.client import HttpPolicy
+from vidspec.providers.base import Canceler, Catalog, Deleter, Provider, Rate, Renamer
 from vidspec.providers.heygen import HeygenProvider
 from vidspec.providers.heygen.api import API, CAPABILITIES, LIMITS
 from vidspec.providers.heygen.wire import idempotency_key
-from vidspec.providers.http.client import HttpPolicy
 
 KEY = "heygen-SECRET-KEY-4711"
 FAST = HttpPolicy(retries=3, backoff_factor=0.01, backoff_jitter=0.0)

@@ -19,7 +19,6 @@ from apply_env import cli_environ
 from hostile import answer, elapsed, full_page, trickle, trickle_head
 from hostile_env import CATALOG, GENERATE, LISTING, TOKEN, HostileEnv, make_hostile_env
 
-import vidspec.cli.plan as cli_plan
 from vidspec.core.errors import ProjectError, ProviderError
 from vidspec.engine import Outcome
 from vidspec.providers.base import Rate
@@ -123,7 +122,6 @@ def test_item19_a_429_on_the_listing_says_what_it_waits_for(
 ) -> None:
     limited = answer(429, {"status": "ERROR", "message": "busy"}, {"Retry-After": "30"})
     hostile_env.hostile.add("GET", LISTING, limited, times=1)
-    monkeypatch.setattr(cli_plan, "SystemClock", lambda: hostile_env.env.clock)
     before = hostile_env.env.clock.monotonic()
     code, _, err = hostile_env.env.run("plan", monkeypatch=monkeypatch)
     assert code == 0, err

@@ -1,4 +1,4 @@
-"""The HTTP seam (``vidspec.providers.http``) against a scripted server on loopback.
+"""The HTTP seam (``vidspec.http``) against a scripted server on loopback.
 
 The emulator has no way to answer "503, 503, then 200" on demand, or to hang; this small
 server speaks real HTTP and answers from a script, so each retry rule is seen exactly.
@@ -31,9 +31,9 @@ from vidspec.core.errors import (
     TransportError,
     WaitTooLong,
 )
-from vidspec.providers.base import RequestLedger
+from vidspec.http.client import HttpClient, HttpPolicy, new_session, to_provider_error
+from vidspec.http.ledger import RequestLedger
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider
-from vidspec.providers.http.client import HttpClient, HttpPolicy, new_session, to_provider_error
 
 DROP = "drop"  # close the connection without an answer
 HANG = "hang"  # never answer (until the test ends)

@@ -21,11 +21,11 @@ from projects import write_project_file
 
 from vidspec.cli import main
 from vidspec.core.clock import ManualClock, SystemClock
+from vidspec.core.videos import TaskState
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.project.config import load_project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import spec_hash
-from vidspec.providers.base import TaskState
 from vidspec.state import LocalStateStore, PendingRecord, ProjectLock, VideoRecord, parse_time
 
 TOKEN = "import-token"

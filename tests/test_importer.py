@@ -10,6 +10,7 @@ import pytest
 
 from vidspec.core.errors import UsageError
 from vidspec.core.location import SourceLocation
+from vidspec.core.videos import RemoteVideo, TaskState
 from vidspec.plan.importer import (
     ADDRESS_PATTERN,
     Adoption,
@@ -23,7 +24,6 @@ from vidspec.plan.importer import (
 )
 from vidspec.project.model import Desired, DesiredVideo, spec_hash
 from vidspec.project.yamlload import load_yaml
-from vidspec.providers.base import RemoteVideo, TaskState
 from vidspec.providers.cdnvideo.api import CAPABILITIES as CDN
 from vidspec.providers.vidnoz.api import CAPABILITIES as VIDNOZ
 from vidspec.state import PendingRecord, ProviderRef, State

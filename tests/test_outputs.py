@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from apply_env import ApplyEnv, make_env, simple_videos
 
-from vidspec.providers.base import TaskState
+from vidspec.core.videos import TaskState
 from vidspec.render.outputs import outputs_json, render_outputs_text
 from vidspec.state import LocalStateStore
 from vidspec.state.observed import Observed, Seen

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from test_plan_fixtures import CDN, NOW, desired, listed, record, spec, state, want
 
+from vidspec.core.videos import TaskState
 from vidspec.engine.localfiles import already_saved, local_files
 from vidspec.plan import Download, Plan
 from vidspec.plan.downloads import LocalFile, LocalFiles
 from vidspec.plan.planner import PlanOptions, plan
-from vidspec.providers.base import TaskState
 from vidspec.render.markdown import render_markdown
 from vidspec.render.text import render_text
 from vidspec.state import DownloadRecord

@@ -22,11 +22,11 @@ import pytest
 from vidspec.app.workflow import PlanRequest, make_plan
 from vidspec.cli import main
 from vidspec.core.clock import ManualClock, SystemClock
+from vidspec.core.videos import TaskState
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.plan import Plan, plan_schema
 from vidspec.project.config import load_project
 from vidspec.project.loader import load_desired
-from vidspec.providers.base import TaskState
 from vidspec.state import LocalStateStore, PendingRecord, ProjectLock, VideoRecord
 
 TOKEN = "e2e-token"

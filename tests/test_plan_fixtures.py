@@ -13,9 +13,10 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from vidspec.core.location import SourceLocation
+from vidspec.core.videos import RemoteVideo, TaskState
 from vidspec.plan.diff import flatten
 from vidspec.project.model import Desired, DesiredVideo, Lifecycle, MovedBlock, spec_hash
-from vidspec.providers.base import Capabilities, CatalogProblem, Quota, Rate, RemoteVideo, TaskState
+from vidspec.providers.base import Capabilities, CatalogProblem, Quota, Rate
 from vidspec.state.model import DownloadRecord, PendingRecord, ProviderRef, State, VideoRecord
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)

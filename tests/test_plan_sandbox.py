@@ -16,11 +16,11 @@ import pytest
 
 from vidspec.cli import main
 from vidspec.core.clock import SystemClock
+from vidspec.core.videos import TaskState
 from vidspec.emulator import EmulatorSettings, serve
 from vidspec.project.config import load_project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import spec_hash
-from vidspec.providers.base import TaskState
 from vidspec.sandbox.provider import SANDBOX_ACCOUNT, SANDBOX_TOKEN
 from vidspec.state import LocalStateStore, VideoRecord
 

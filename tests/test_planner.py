@@ -23,6 +23,7 @@ from test_plan_fixtures import (
 
 from vidspec.core.errors import ManifestError, PreventDestroy, UsageError
 from vidspec.core.location import SourceLocation
+from vidspec.core.videos import TaskState
 from vidspec.plan import (
     Action,
     Adopt,
@@ -37,7 +38,6 @@ from vidspec.plan import (
 )
 from vidspec.plan.planner import PlanOptions, plan
 from vidspec.project.model import Lifecycle, MovedBlock, spec_hash
-from vidspec.providers.base import TaskState
 from vidspec.state.model import OUTCOME_UNKNOWN, PendingRecord
 
 CATALOG = TinyCatalog()

@@ -16,7 +16,6 @@ from apply_env import ApplyEnv, make_env
 from forge_emulators import GitHubApi, GitLabApi
 from test_pr_comment import NOW, PR, REPO, WRITE, make_plan, save
 
-import vidspec.cli.pr as cli_pr
 from vidspec.app.review import AppliedRequest, CommentRequest, comment_applied, comment_on_pr
 from vidspec.core.clock import ManualClock
 from vidspec.core.rate import Rate
@@ -92,7 +91,6 @@ def forge(request: pytest.FixtureRequest) -> Iterator[tuple[str, Any, str]]:
 
 
 def cli(env: ApplyEnv, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(cli_pr, "clock_factory", lambda: env.clock)
     return env.run(*args, monkeypatch=monkeypatch)
 
 

@@ -16,7 +16,6 @@ from forge_emulators import Fault, GitHubApi
 from hostile import elapsed, serve_hostile, trickle
 from test_pr_comment import NOW, PR, REPO, gh_env, make_plan, ours, post, run, save
 
-import vidspec.cli.pr as cli_pr
 from vidspec.core.clock import ManualClock
 from vidspec.core.errors import ForgeError
 
@@ -77,10 +76,13 @@ def test_a_rate_limit_without_retry_after_waits_at_most_max_wait_and_says_so(
     )
     clock = ManualClock(NOW)
     start = clock.monotonic()
-    monkeypatch.setattr(cli_pr, "clock_factory", lambda: clock)
     save(repo / "plan.json", make_plan(1))
     code, _, err = run(
-        ["-C", str(repo), "pr", "comment", "plan.json"], gh_env(github, repo), monkeypatch, capsys
+        ["-C", str(repo), "pr", "comment", "plan.json"],
+        gh_env(github, repo),
+        monkeypatch,
+        capsys,
+        clock,
     )
     assert code == 0, err
     assert clock.monotonic() - start == 5  # not GitHub's usual minute: the project allows 5 s

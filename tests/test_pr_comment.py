@@ -20,7 +20,8 @@ from test_plan_fixtures import CDN, NOW, SCRIPT, desired, state, want
 
 from vidspec.app.review import CommentRequest, comment_on_pr, project_name
 from vidspec.cli import main
-from vidspec.core.clock import ManualClock
+from vidspec.cli.context import GlobalOptions
+from vidspec.core.clock import Clock, ManualClock
 from vidspec.core.errors import ForgeError, UsageError
 from vidspec.forges.marker import parse_marker
 from vidspec.forges.target import ForgeFlags
@@ -399,7 +400,11 @@ def test_gitlab_errors_name_the_host(gitlab: GitLabApi, repo: Path) -> None:
 
 
 def run(
-    args: list[str], env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: Any
+    args: list[str],
+    env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
+    clock: Clock | None = None,
 ) -> tuple[int, str, str]:
     for key in (
         "GITHUB_ACTIONS",
@@ -413,7 +418,7 @@ def run(
         monkeypatch.setenv(key, value)
     capsys.readouterr()
     with pytest.raises(SystemExit) as exited:
-        main(args)
+        main(args, world=None if clock is None else GlobalOptions(clock=clock))
     out = capsys.readouterr()
     code = exited.value.code
     return (code if isinstance(code, int) else 1), out.out, out.err

@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 from report_env import ADDRESSES, IMG_NAME, SCRIPT_NAME, applied_project, page_data
 
-import vidspec.cli.report as cli_report
 from vidspec.app.report import folder_href, gallery
 from vidspec.cli import main
+from vidspec.cli.context import GlobalOptions
 from vidspec.core.clock import ManualClock
+from vidspec.core.videos import TaskState
 from vidspec.project.config import load_project
-from vidspec.providers.base import TaskState
 from vidspec.render.gallery import Gallery, SavedFile, VideoView
 from vidspec.render.report import render_report, script_json
 from vidspec.state import open_state_store
@@ -38,9 +38,7 @@ NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 @pytest.fixture
 def applied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, ManualClock]:
     root = tmp_path / "acme"
-    clock = applied_project(root)
-    monkeypatch.setattr(cli_report, "clock_factory", lambda: clock)
-    return root, clock
+    return root, applied_project(root)
 
 
 @dataclass(frozen=True)
@@ -50,13 +48,19 @@ class Ran:
 
 
 @pytest.fixture
-def report(capsys: pytest.CaptureFixture[str]) -> Callable[..., Ran]:
-    """``vidspec -C ROOT report ARGS`` in-process, through the entry point (its errors)."""
+def report(
+    capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest
+) -> Callable[..., Ran]:
+    """``vidspec -C ROOT report ARGS`` in-process, through the entry point (its errors), on
+    the clock of the ``applied`` project when the test has one."""
+    world = None
+    if "applied" in request.fixturenames:
+        world = GlobalOptions(clock=request.getfixturevalue("applied")[1])
 
     def run(root: Path, *args: str) -> Ran:
         capsys.readouterr()
         with pytest.raises(SystemExit) as exited:
-            main(["-C", str(root), "report", *args])
+            main(["-C", str(root), "report", *args], world=world)
         out = capsys.readouterr()
         return Ran(int(exited.value.code or 0), out.out + out.err)
 

@@ -15,8 +15,8 @@ import pytest
 from browser import launch_options, missing, required
 from report_env import ADDRESSES, IMG_NAME, applied_project
 
-import vidspec.cli.report as cli_report
 from vidspec.cli import main
+from vidspec.cli.context import GlobalOptions
 from vidspec.render.gallery import Gallery, SavedFile, VideoView
 from vidspec.render.report import render_report
 
@@ -46,10 +46,8 @@ def report_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The page of a sandbox apply (``tests/report_env.py``), as ``vidspec report`` wrote it."""
     root = tmp_path_factory.mktemp("gallery") / "acme"
     clock = applied_project(root)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(cli_report, "clock_factory", lambda: clock)
-        with pytest.raises(SystemExit) as exited:
-            main(["-C", str(root), "report"])
+    with pytest.raises(SystemExit) as exited:
+        main(["-C", str(root), "report"], world=GlobalOptions(clock=clock))
     assert exited.value.code == 0
     return (root / "vidspec-report" / "index.html").as_uri()
 

@@ -23,8 +23,8 @@ from s3_env import KEY, S3Env
 
 from vidspec.core.clock import ManualClock
 from vidspec.core.errors import LockHeld, StateConflict, StateError
+from vidspec.core.videos import TaskState
 from vidspec.project.config import load_project
-from vidspec.providers.base import TaskState
 from vidspec.state import ProviderRef, State, VideoRecord
 from vidspec.state.s3lock import FIRST_POLL, MAX_POLL
 from vidspec.state.s3store import S3StateStore

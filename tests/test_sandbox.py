@@ -15,9 +15,10 @@ from vidspec.app.providers import open_provider
 from vidspec.core.clock import ManualClock, SystemClock
 from vidspec.core.errors import ProjectError, RateLimited
 from vidspec.core.location import SourceLocation
+from vidspec.core.videos import TaskState
 from vidspec.emulator.common.store import DataDirBusy
 from vidspec.project.config import Project, ProviderConfig
-from vidspec.providers.base import Provider, Rate, TaskState
+from vidspec.providers.base import Provider, Rate
 from vidspec.providers.cdnvideo.api import CAPABILITIES
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider
 from vidspec.sandbox.provider import SANDBOX_ACCOUNT, SANDBOX_TOKEN, SandboxOptions, SandboxProvider

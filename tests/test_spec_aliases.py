@@ -19,10 +19,10 @@ import pytest
 from test_import import TOKEN, Env, actions, project_env
 
 from vidspec.app.providers import open_provider
+from vidspec.core.videos import TaskState
 from vidspec.plan.normalize import canonical_paths, canonical_spec, spelled_like
 from vidspec.project.config import load_project
 from vidspec.project.model import spec_hash
-from vidspec.providers.base import TaskState
 from vidspec.providers.cdnvideo.api import CAPABILITIES
 from vidspec.state import VideoRecord
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from test_plan_fixtures import NOW, record, spec
 
-from vidspec.core.errors import StateCorrupt, StateError, StateMismatch
+from vidspec.core.errors import StateConflict, StateCorrupt, StateError, StateMismatch
+from vidspec.core.videos import TaskState
 from vidspec.project.config import Project, ProviderConfig
-from vidspec.providers.base import TaskState
 from vidspec.state import (
     DownloadRecord,
     LocalStateStore,
@@ -149,7 +149,7 @@ def test_save_refuses_another_lineage_or_a_stale_serial(tmp_path: Path) -> None:
         with pytest.raises(StateError, match="lineage"):
             store.save(replace(stranger, serial=saved.serial))
         store.save(saved.without_video("a"))  # serial 2 on disk now
-        with pytest.raises(StateError, match="changed on disk"):
+        with pytest.raises(StateConflict, match="changed since this command read it"):
             store.save(saved.with_video("b", record("v2", spec())))
 
 

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from vidspec.cli import main
+from vidspec.core.videos import TaskState
 from vidspec.emulator import EmulatorServer
 from vidspec.project.config import load_project
 from vidspec.project.model import spec_hash
-from vidspec.providers.base import TaskState
 from vidspec.state import LocalStateStore, PendingRecord, ProjectLock, State, VideoRecord
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)

@@ -32,11 +32,12 @@ from vidspec.core.errors import (
     RateLimited,
     WaitTooLong,
 )
+from vidspec.core.videos import TaskState
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.emulator.synthesia import catalog as emulated
 from vidspec.emulator.synthesia.objects import video_bytes
-from vidspec.providers.base import Canceler, Catalog, Deleter, Provider, Rate, Renamer, TaskState
-from vidspec.providers.http.client import HttpPolicy
+from vidspec.http.client import HttpPolicy
+from vidspec.providers.base import Canceler, Catalog, Deleter, Provider, Rate, Renamer
 from vidspec.providers.synthesia.api import CAPABILITIES, LIMITS, TIERS, Limits
 from vidspec.providers.synthesia.catalog import FORM_ONLY, SynthesiaCatalog
 from vidspec.providers.synthesia.provider import SynthesiaProvider

@@ -2,8 +2,8 @@
 over loopback HTTP, on the emulator's ``ManualClock`` (no test sleeps).
 
 ``Api`` sends what a user's curl would: ``Authorization: <key>``, JSON bodies. Each test names
-the fact it holds the emulator to ([doc] in ``reference/synthesia.md``, or the [vidspec] choice
-the emulator records where the docs are silent).
+the fact it holds the emulator to ([doc] in ``vidspec.providers.synthesia.api``, or the
+[vidspec] choice the emulator records where the docs are silent).
 """
 
 from __future__ import annotations

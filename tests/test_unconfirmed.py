@@ -19,8 +19,6 @@ import pytest
 from hostile import answer
 from hostile_env import GENERATE, HostileEnv, make_hostile_env
 
-import vidspec.cli.drift as cli_drift
-import vidspec.cli.plan as cli_plan
 from vidspec.core.times import format_time
 from vidspec.engine import Outcome
 from vidspec.plan.saved import plan_schema
@@ -32,10 +30,7 @@ from vidspec.render.text import render_text
 def hostile_env(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Iterator[HostileEnv]:
-    for env in make_hostile_env(tmp_path, monkeypatch, capsys):
-        monkeypatch.setattr(cli_plan, "clock_factory", lambda clock=env.env.clock: clock)
-        monkeypatch.setattr(cli_drift, "clock_factory", lambda clock=env.env.clock: clock)
-        yield env
+    yield from make_hostile_env(tmp_path, monkeypatch, capsys)
 
 
 def lose_the_create(hostile_env: HostileEnv) -> str:

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from apply_env import ApplyEnv, make_env
 
-import vidspec.cli.validate as cli_validate
 from vidspec.core.errors import ManifestError
 from vidspec.core.times import format_time
 
@@ -44,10 +43,6 @@ def env(
 ) -> Iterator[ApplyEnv]:
     for env in make_env(tmp_path, monkeypatch, capsys):
         monkeypatch.chdir(env.root)
-        # (raising=False: the same test runs against an older validate, to see it fail)
-        monkeypatch.setattr(
-            cli_validate, "clock_factory", lambda clock=env.clock: clock, raising=False
-        )
         (env.root / "videos" / "data").mkdir()
         (env.root / "videos" / "data" / "promos.csv").write_text(ROWS, encoding="utf-8")
         env.write(PROMO)

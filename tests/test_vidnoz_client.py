@@ -33,11 +33,12 @@ from vidspec.core.errors import (
     ServerError,
 )
 from vidspec.core.location import SourceLocation
+from vidspec.core.videos import TaskState
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.emulator.vidnoz.service import video_bytes
+from vidspec.http.client import HttpPolicy
 from vidspec.project.config import Project, ProviderConfig, SecretRef
-from vidspec.providers.base import Canceler, Catalog, Deleter, Provider, Rate, Renamer, TaskState
-from vidspec.providers.http.client import HttpPolicy
+from vidspec.providers.base import Canceler, Catalog, Deleter, Provider, Rate, Renamer
 from vidspec.providers.vidnoz.api import API, CAPABILITIES
 from vidspec.providers.vidnoz.provider import VidnozProvider
 

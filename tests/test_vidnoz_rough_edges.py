@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from apply_env import ANNA, JENNY, ApplyEnv, make_vidnoz_env, vidnoz_videos
 
-import vidspec.cli.plan as cli_plan
 from vidspec.core.errors import TransportError
 
 
@@ -45,7 +44,6 @@ def test_a_planned_download_uses_the_listed_link(env: ApplyEnv) -> None:
 
 def _plan_cli(env: ApplyEnv, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
     """``vidspec plan`` in-process on the emulator's clock."""
-    monkeypatch.setattr(cli_plan, "clock_factory", lambda: env.clock)
     return env.run("--no-color", "plan", *args, monkeypatch=monkeypatch)
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from vidspec.core.errors import ProviderError
-from vidspec.providers.base import TaskState
+from vidspec.core.videos import TaskState
 from vidspec.providers.vidnoz.wire import (
     Envelope,
     form_parts,

@@ -38,22 +38,20 @@ from vidspec.core.errors import (
     TransportError,
 )
 from vidspec.core.rate import Rate
+from vidspec.core.videos import DownloadResult, RemoteVideo, TaskState
+from vidspec.http.client import HttpClient, HttpPolicy
+from vidspec.http.ledger import RequestLedger
 from vidspec.providers.base import (
     Canceler,
     Capabilities,
     Catalog,
     CatalogProblem,
     Deleter,
-    DownloadResult,
     Provider,
     Quota,
-    RemoteVideo,
     Renamer,
-    RequestLedger,
     SpecAlias,
-    TaskState,
 )
-from vidspec.providers.http.client import HttpClient, HttpPolicy
 from vidspec.providers.pacing import Pacing
 from vidspec.providers.plugin import API_VERSION, OpenContext, ProviderPlugin, ProviderSettings
 

@@ -4,4 +4,9 @@
   the kind's plugin (``vidspec.providers.registry``); no kind is named in ``app/``.
 - ``workflow``: load the project, open the provider, make the plan.
 - ``apply``: one apply from lock to last write (``apply_session``, ``apply_project``).
+- ``imports``, ``state_edits``, ``outputs``, ``unlock``, ``backend_check``, ``drift``,
+  ``validation``, ``review``, ``report``, ``migrate``: the flows of those commands.
+- ``vocabulary``: the lower floors' types a command names.
+
+May import every floor below it; it prints nothing and holds no rule of planning or execution.
 """

@@ -28,14 +28,14 @@ from vidspec.app.backend_switch import remember_state_place
 from vidspec.app.providers import open_provider
 from vidspec.app.workflow import PlanRequest, ProviderUse, make_plan, refresh
 from vidspec.core.clock import Clock
-from vidspec.core.errors import PlanError, StalePlan, VidspecError
+from vidspec.core.errors import PlanError, VidspecError
 from vidspec.engine.engine import ApplyInput, Engine
-from vidspec.engine.options import EngineOptions
 from vidspec.engine.progress import ApplyReporter
 from vidspec.engine.results import ApplyResults
-from vidspec.plan import foreign_ids, listing_fingerprint, load_saved_plan
+from vidspec.engine.waiting import EngineOptions
+from vidspec.plan import foreign_ids, load_saved_plan
 from vidspec.plan.planner import NOTE_LISTING_SETTINGS, PlanOptions, listing_note
-from vidspec.plan.saved import SavedPlan
+from vidspec.plan.stale import check_listing, check_origin, check_state
 from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
 from vidspec.providers.base import Provider
@@ -125,38 +125,13 @@ class ApplySession:
         ``StalePlan`` otherwise."""
         shown = shown or str(path)
         saved = load_saved_plan(path)
-        again = f"Make a new plan (vidspec plan -o {shown}), review it, and apply that file."
-        self._check_origin(saved, shown, again)
+        check_origin(saved, provider_ref(self.project), backend_name(self.project), shown=shown)
         state = self.store.load()
-        if saved.lineage is None:
-            if state.serial != 0:
-                raise StalePlan(
-                    f"{shown} was planned before any state existed; "
-                    f"{self.store.location} has been written since (serial "
-                    f"{state.serial}).",
-                    again,
-                )
-        elif state.lineage != saved.lineage or state.serial != saved.serial:
-            what = (
-                f"serial {saved.serial} then, {state.serial} now"
-                if state.lineage == saved.lineage
-                else f"lineage {saved.lineage} then, {state.lineage} now"
-            )
-            raise StalePlan(
-                f"{shown} is stale: the state changed since it was planned ({what}).", again
-            )
+        check_state(saved, state, shown=shown, location=self.store.location)
         desired = load_desired(self.project)
         _, remote = refresh(self.provider, state)
         save_observed(self.project.observed_path, Observed.from_listing(remote, self.clock.now()))
-        if (
-            saved.remote_fingerprint is not None
-            and listing_fingerprint(remote) != saved.remote_fingerprint
-        ):
-            raise StalePlan(
-                f"{shown} is stale: the videos in the account changed since it was planned "
-                f"(created, renamed, deleted or finished outside this plan).",
-                again,
-            )
+        check_listing(saved, remote, shown=shown)
         foreign = foreign_ids(saved.plan, state, {video.id for video in remote})
         if foreign:
             raise PlanError(
@@ -173,21 +148,6 @@ class ApplySession:
             forced=saved.forced,
             destroy=saved.destroy,
         )
-
-    def _check_origin(self, saved: SavedPlan, shown: str, again: str) -> None:
-        """The saved plan was made for this project's provider and state backend."""
-        expected = provider_ref(self.project)
-        if saved.provider != expected:
-            raise StalePlan(
-                f"{shown} was planned for {saved.provider}; this project uses {expected}.", again
-            )
-        backend = backend_name(self.project)
-        if saved.backend is not None and saved.backend != backend:
-            raise StalePlan(
-                f"{shown} was planned against the state in {saved.backend}; this project's state "
-                f"is now in {backend}.",
-                again,
-            )
 
     def check(self, work: ApplyInput, *, force: bool) -> None:
         """The plan's quota checks, and its safety caps unless ``force`` (or the saved plan was

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from vidspec.app.migrate import migration_source
 from vidspec.core.errors import StateError, StateMismatch, VidspecError
+from vidspec.core.statesettings import S3State
 from vidspec.project.config import Project
 from vidspec.state import LocalStateStore, State, StateStore
 from vidspec.state.backends import note_path, note_state_place, noted_place
-from vidspec.state.s3settings import S3State
 
 __all__ = ["refuse_stranded_state", "remember_state_place"]
 
@@ -98,10 +98,11 @@ def _other_places(project: Project, store: StateStore) -> list[tuple[StateStore,
         note = _shown(project, note_path(project))
         removal = f"delete {note} (vidspec then forgets that place)"
         places.append((S3StateStore(replace(project, state_backend=noted)), removal))
-    elif isinstance(noted, Path):
+    elif isinstance(noted, Path) and not _configured_file(project, noted):
         places.append((_local(project, noted), f"delete {_shown(project, noted)}"))
     default = project.root / Project.state_path
-    places.append((_local(project, default), f"delete {_shown(project, default)}"))
+    if not _configured_file(project, default):  # no second store of the command's own file
+        places.append((_local(project, default), f"delete {_shown(project, default)}"))
     seen = {store.location}
     kept = []
     for other, removal in places:
@@ -109,6 +110,10 @@ def _other_places(project: Project, store: StateStore) -> list[tuple[StateStore,
             seen.add(other.location)
             kept.append((other, removal))
     return kept
+
+
+def _configured_file(project: Project, path: Path) -> bool:
+    return project.state_backend is None and path == project.state_path
 
 
 def _local(project: Project, path: Path) -> StateStore:

@@ -31,7 +31,7 @@ def check_drift(
     store = open_state_store(project, clock=clock)
     with store.lock("vidspec drift (reading the state)", timeout=lock_timeout):
         state = store.load()
-    with counted_provider(project, clock, environ=environ) as provider:
+    with counted_provider(project, clock, usage=store.usage(), environ=environ) as provider:
         remote = provider.list_videos()
         caps = provider.capabilities
     return detect_drift(state, remote, caps, clock.now(), renew)

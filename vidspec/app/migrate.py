@@ -13,10 +13,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from vidspec.core.errors import UsageError
+from vidspec.core.statesettings import S3State
 from vidspec.project.config import Project
 from vidspec.state import LocalStateStore, StateStore
 from vidspec.state.backends import noted_backend, noted_place
-from vidspec.state.s3settings import S3State
 
 
 def migration_source(project: Project, spec: str | None) -> StateStore:

@@ -16,9 +16,10 @@ from vidspec.app.providers import open_provider
 from vidspec.app.workflow import PlanRequest, ProviderUse, make_plan
 from vidspec.core.clock import Clock
 from vidspec.core.errors import UsageError
+from vidspec.core.videos import TaskState
 from vidspec.plan.actions import Create, Regenerate
 from vidspec.project.config import Project
-from vidspec.providers.base import Previewer, Provider, TaskState
+from vidspec.providers.base import Previewer, Provider
 from vidspec.render.preview_list import PreviewResult
 from vidspec.state.backends import open_state_store
 

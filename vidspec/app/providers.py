@@ -17,14 +17,15 @@ import platformdirs
 
 from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import VidspecError
+from vidspec.http.client import HttpPolicy
 from vidspec.project.config import SECRET_FIELDS, Project, ProviderConfig
 from vidspec.providers import registry
 from vidspec.providers.base import Capabilities, Provider
-from vidspec.providers.http.client import HttpPolicy
 from vidspec.providers.plugin import OpenContext, ProviderPlugin, ProviderSettings
-from vidspec.state import UsageCounter, open_usage
+from vidspec.state import UsageCounter
 
 __all__ = [
+    "installed_kinds",
     "kind_capabilities",
     "kind_plugin",
     "open_provider",
@@ -56,13 +57,14 @@ def open_provider(
     """The client for the project's ``provider:``. Close it when done (``provider.close()``).
 
     Secrets (``env/NAME``) are read from ``environ`` (default: the process environment).
-    Each request the client sends is added to the month's count (``usage``: the command's
-    store's; by default the backend's) as it is sent; a count kept in memory (S3) is written
-    by ``usage.flush()``, which ``vidspec.app.workflow.ProviderUse`` calls.
+    Each request the client sends is added to the month's count ``usage`` (the command's
+    store's: this opens no store of its own) as it is sent; a count kept in memory (S3) is
+    written by ``usage.flush()``, which ``vidspec.app.workflow.ProviderUse`` calls. Without
+    ``usage`` nothing is counted until a ``ProviderUse`` takes the provider.
     """
     provider = _open(project, environ=environ, clock=clock)
-    counter = usage if usage is not None else open_usage(project)
-    provider.ledger.listener = usage_listener(counter, clock or SystemClock())
+    if usage is not None:
+        provider.ledger.listener = usage_listener(usage, clock or SystemClock())
     return provider
 
 
@@ -70,6 +72,11 @@ def kind_plugin(kind: str, where: str = "") -> ProviderPlugin:
     """The plugin of ``kind`` (imported now if not yet): ``ProjectError`` for a kind not
     installed, a plugin that fails to import or was written for another plugin API."""
     return registry.load(kind, where=where)
+
+
+def installed_kinds() -> list[str]:
+    """The provider kinds installed (their entry points), sorted; none is imported."""
+    return sorted(registry.installed())
 
 
 def kind_capabilities(kind: str) -> Capabilities:

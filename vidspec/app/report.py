@@ -18,14 +18,16 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from vidspec.app.providers import kind_plugin
-from vidspec.app.workflow import read_state
+from vidspec.app.state_edits import view_state
 from vidspec.core.addresses import natural_key, split_address
+from vidspec.core.dicts import value_at
 from vidspec.core.escape import escape_text
-from vidspec.plan.cost import script_of, value_at
+from vidspec.core.videos import TaskState
+from vidspec.plan.cost import script_of
 from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import Desired, DesiredVideo
-from vidspec.providers.base import Capabilities, TaskState
+from vidspec.providers.base import Capabilities
 from vidspec.render.gallery import (
     CHANGED,
     MISSING,
@@ -48,7 +50,7 @@ def gallery(project: Project, page_dir: Path, now: datetime) -> Gallery:
     """Every video of ``project``: the manifests' and the state's (a video no manifest wants
     any more is kept, marked), for a page written in ``page_dir``."""
     desired = load_desired(project)
-    _, state = read_state(project)
+    state = view_state(project).state
     observed = load_observed(project.observed_path)
     kind = state.provider.kind if state is not None else project.provider.kind
     # a sandbox emulating a vendor keeps that vendor's fields (its name and text paths)

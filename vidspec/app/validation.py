@@ -19,12 +19,13 @@ from vidspec.app.catalog_cache import catalog_max_age, keep_catalog, kept_catalo
 from vidspec.app.workflow import counted_provider
 from vidspec.core.clock import Clock
 from vidspec.core.errors import Problem
+from vidspec.core.paths import display_path
 from vidspec.core.times import humanize_delta
 from vidspec.plan.checks import desired_catalog_problems
 from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import Desired
-from vidspec.project.yamlload import display_path
+from vidspec.state import open_state_store
 
 REFRESH = "vidspec validate --refresh-catalog"
 
@@ -50,7 +51,8 @@ def validate_project(
     desired = load_desired(project)
     where = display_path(project.work_dir / "catalog.json")
     if refresh_catalog:
-        with counted_provider(project, clock, environ=environ) as provider:
+        usage = open_state_store(project, clock=clock).usage()
+        with counted_provider(project, clock, usage=usage, environ=environ) as provider:
             catalog = provider.catalog()
             requests = provider.ledger.total
         keep_catalog(project, catalog, clock.now())

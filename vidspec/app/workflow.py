@@ -21,13 +21,15 @@ from vidspec.app.catalog_cache import keep_catalog, reusable_catalog
 from vidspec.app.providers import open_provider, usage_listener
 from vidspec.core.clock import Clock
 from vidspec.core.errors import VidspecError
+from vidspec.core.videos import RemoteVideo
 from vidspec.engine.localfiles import local_files
-from vidspec.plan import Plan, SavedPlan, listing_fingerprint, write_saved_plan
+from vidspec.plan import Plan, SavedPlan, listing_fingerprint, load_saved_plan, write_saved_plan
 from vidspec.plan.planner import PlanOptions, plan
 from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import Desired
-from vidspec.providers.base import Capabilities, Catalog, Provider, RemoteVideo
+from vidspec.providers.base import Capabilities, Catalog, Provider
+from vidspec.providers.refresh import read_remote
 from vidspec.state import (
     ProviderRef,
     State,
@@ -35,7 +37,6 @@ from vidspec.state import (
     UsageCounter,
     backend_name,
     open_state_store,
-    open_usage,
     provider_ref,
 )
 from vidspec.state.observed import Observed, save_observed
@@ -45,7 +46,7 @@ __all__ = [
     "PlanResult",
     "ProviderUse",
     "make_plan",
-    "read_state",
+    "read_saved_plan",
     "refresh",
     "save_plan",
 ]
@@ -210,29 +211,15 @@ def _refresh(
 def refresh(
     provider: Provider, state: State, *, catalog: Catalog | None = None
 ) -> tuple[Catalog, list[RemoteVideo]]:
-    """The catalog (``catalog`` when one may be reused) and the whole listing, plus the status
-    of managed tasks in flight that the listing does not show (a service may list a video only
-    once it is generated): one status call per such task, none when the listing answers for
-    all."""
-    if catalog is None:
-        catalog = provider.catalog()
-    remote = provider.list_videos()
-    listed = {v.id for v in remote}
-    missing = [
-        record.id
-        for record in state.videos.values()
-        if record.status.in_flight and record.id not in listed
-    ]
-    if missing:
-        found = provider.status(missing)
-        remote += [found[i] for i in missing if i in found]
-    return catalog, remote
+    """``providers.refresh.read_remote`` for ``state``'s managed tasks in flight."""
+    in_flight = [r.id for r in state.videos.values() if r.status.in_flight]
+    return read_remote(provider, in_flight, catalog=catalog)
 
 
 class ProviderUse:
     """The command's one provider, and its requests in the month's count
-    (``.vidspec/usage.json``, or beside the S3 state): ``usage`` (the command's store's, when
-    it has one) counts each request as it is sent, and ``count()`` writes it (S3 keeps the
+    (``.vidspec/usage.json``, or beside the S3 state): ``usage`` (the command's one store's)
+    counts each request as it is sent, and ``count()`` writes it (S3 keeps the
     count in memory between writes) with those no listener took (sent before it was set)."""
 
     def __init__(
@@ -240,11 +227,11 @@ class ProviderUse:
         project: Project,
         provider: Provider,
         clock: Clock,
-        usage: UsageCounter | None = None,
+        usage: UsageCounter,
     ) -> None:
         self.project = project
         self.provider = provider
-        self.usage = usage if usage is not None else open_usage(project)
+        self.usage = usage
         provider.ledger.listener = usage_listener(self.usage, clock)
         self._clock = clock
         self._counted = 0
@@ -271,13 +258,12 @@ def counted_provider(
     project: Project,
     clock: Clock,
     *,
+    usage: UsageCounter,
     environ: Mapping[str, str] | None = None,
-    usage: UsageCounter | None = None,
 ) -> Iterator[Provider]:
     """The project's provider, closed on leaving and its requests added to the month's count
-    (``usage``: the command's store's, if it has one), also when the work failed: failed calls
-    count against the monthly cap too."""
-    usage = usage if usage is not None else open_usage(project)
+    (``usage``: the command's one store's, ``store.usage()``), also when the work failed:
+    failed calls count against the monthly cap too."""
     provider = open_provider(
         project, environ=os.environ if environ is None else environ, clock=clock, usage=usage
     )
@@ -298,8 +284,6 @@ def save_plan(path: Path, result: PlanResult, *, forced: bool = False) -> SavedP
     return saved
 
 
-def read_state(project: Project) -> tuple[StateStore, State | None]:
-    """The project's state for ``show`` (no lock: reading never changes it); ``None`` when
-    nothing has been written yet."""
-    store = open_state_store(project)
-    return store, (store.load() if store.exists() else None)
+def read_saved_plan(path: Path) -> SavedPlan:
+    """The plan file at ``path`` (``show PLANFILE``)."""
+    return load_saved_plan(path)

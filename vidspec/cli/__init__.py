@@ -5,6 +5,10 @@ A command parses options, calls one function, renders, and returns. Every ``Vids
 caught here, once, and shown as its message on stderr with its exit code: the user never sees
 a traceback for a problem they can fix. Exit codes: 0 done, 1 any error (a mistyped command
 line too), 2 only for changes or drift under ``--detailed-exitcode``, 130 on Ctrl-C.
+
+May import ``app``, ``render``, ``project`` (to load vidspec.yaml) and ``core``; never
+``state``, ``providers``, ``engine`` or ``plan`` (import-linter's ``forbidden`` contract):
+their types come through ``vidspec.app.vocabulary``.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from vidspec.cli.context import (
     DIRECTORY_HELP,
     NO_COLOR_HELP,
     VERBOSE_HELP,
+    GlobalOptions,
     set_global_options,
 )
 from vidspec.cli.group import VidspecGroup
@@ -207,18 +212,20 @@ def _terminate_like_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, *, world: GlobalOptions | None = None) -> None:
     """Entry point of the console script. Translates vidspec errors into messages and codes.
 
     A command may return an int: it becomes the exit code (``plan --detailed-exitcode``).
+    ``world``: the clock and environment the commands read (tests pass their own; the
+    options given on the command line are applied on top of it).
     """
     with safe_output(), _terminate_like_interrupt():
-        _run(argv)
+        _run(argv, world)
 
 
-def _run(argv: list[str] | None) -> None:
+def _run(argv: list[str] | None, world: GlobalOptions | None = None) -> None:
     try:
-        result = cli.main(args=argv, prog_name="vidspec", standalone_mode=False)
+        result = cli.main(args=argv, prog_name="vidspec", standalone_mode=False, obj=world)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)

@@ -12,7 +12,7 @@ import contextlib
 import dataclasses
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -21,19 +21,15 @@ import click
 
 from vidspec.app.apply import ApplyRequest, apply_session
 from vidspec.app.catalog_cache import catalog_names
+from vidspec.app.vocabulary import EngineOptions, Plan
 from vidspec.cli.apply_view import ApplyView, HumanView, JsonView, json_option
 from vidspec.cli.confirm import Question, confirm
 from vidspec.cli.context import GlobalOptions, global_options
 from vidspec.cli.options import in_directory, lock_timeout_option
-from vidspec.core.clock import Clock, SystemClock
+from vidspec.core.clock import Clock
 from vidspec.core.errors import ApplyFailed, Interrupted, PlanError, UsageError, VidspecError
-from vidspec.engine import EngineOptions
-from vidspec.plan import Plan
 from vidspec.project.config import load_project
 from vidspec.render.rows import plan_rows
-
-clock_factory: Callable[[], Clock] = SystemClock
-"""Where apply and destroy get their clock (tests substitute the emulator's ``ManualClock``)."""
 
 REFUSED_WAY_OUT = (
     "Before the merge: push again (or re-run the plan job) so the comment shows the plan as it "
@@ -66,7 +62,7 @@ def run_apply(
     json_events: bool = False,
 ) -> int:
     """``_apply`` shown for a person, or as ``--json`` events (a failure too)."""
-    clock = clock_factory()
+    clock = options.clock
     view: ApplyView = (
         JsonView(clock, destroy=request.destroy) if json_events else HumanView(color=options.color)
     )

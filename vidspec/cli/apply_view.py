@@ -16,12 +16,10 @@ from typing import Any, Protocol
 import click
 
 from vidspec import __version__
+from vidspec.app.vocabulary import ApplyReporter, ApplyResults, Plan
 from vidspec.cli.reporters import BarReporter, LineReporter
 from vidspec.core.clock import Clock
 from vidspec.core.errors import VidspecError
-from vidspec.engine.progress import ApplyReporter
-from vidspec.engine.results import ApplyResults
-from vidspec.plan import Plan
 from vidspec.render.apply import render_results
 from vidspec.render.events import (
     EventStream,

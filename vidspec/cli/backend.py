@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import click
 
+from vidspec.app.backend_check import Finding, check_backend
 from vidspec.cli.context import global_options
 from vidspec.core.errors import BackendError
 from vidspec.project.config import load_project
-from vidspec.state.probe import Finding, check_local, check_s3
 
 
 @click.group("backend")
@@ -29,12 +29,9 @@ def check(ctx: click.Context) -> None:
     settings = project.state_backend
     if settings is None:
         click.echo(f"Backend: the local file {project.state_path} (lock: {project.lock_path})")
-        findings = check_local(project.work_dir)
     else:
-        from vidspec.state.s3objects import S3Objects
-
         click.echo(f"Backend: {settings.describe()} (region {settings.region or 'from AWS_*'})")
-        findings = check_s3(S3Objects(settings), settings.key)
+    findings = check_backend(project).findings
     for finding in findings:
         click.echo(f"  {'ok  ' if finding.ok else 'FAIL'}  {finding.text}")
     unfit = [f for f in findings if f.fatal and not f.ok]

@@ -13,11 +13,14 @@ import dataclasses
 import logging
 import os
 import sys
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import click
+
+from vidspec.core.clock import Clock, SystemClock
 
 DIRECTORY_HELP = "Run as if vidspec was started in DIR (like git -C)."
 NO_COLOR_HELP = "No colour in output (also: NO_COLOR set)."
@@ -28,11 +31,16 @@ _MARK = "_vidspec_global_options"  # set on a command once it takes them after i
 @dataclass(frozen=True)
 class GlobalOptions:
     """``-C DIR``, ``--no-color``/``NO_COLOR`` and ``-v``, parsed by the group (and again by a
-    command that repeats one after its name)."""
+    command that repeats one after its name); and what a command reads of the world: the
+    ``clock`` and the ``environ``. Tests give their own through the context
+    (``main(args, world=GlobalOptions(clock=emulator_clock))``), never by patching a
+    module."""
 
-    directory: Path
-    color: bool
-    verbose: int
+    directory: Path = Path(".")
+    color: bool = False
+    verbose: int = 0
+    clock: Clock = field(default_factory=SystemClock)
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
 
 
 def color_wanted(no_color_flag: bool) -> bool:

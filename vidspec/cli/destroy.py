@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 
 from vidspec.app.apply import ApplyRequest
+from vidspec.app.vocabulary import EngineOptions
 from vidspec.cli.apply import Confirmation, run_apply
 from vidspec.cli.apply_view import json_option
 from vidspec.cli.context import global_options
 from vidspec.cli.options import lock_timeout_option
-from vidspec.engine import EngineOptions
 
 DESTROY_QUESTION = (
     "Do you really want to delete all these videos? There is no undo. Only 'yes' will be accepted."

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import click
 
 from vidspec.app.drift import check_drift
 from vidspec.cli.context import global_options
 from vidspec.cli.options import lock_timeout_option
-from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import UsageError
 from vidspec.project.config import load_project
 from vidspec.render.drift import render_drift_json, render_drift_markdown, render_drift_text
 
-clock_factory: Callable[[], Clock] = SystemClock
 """Where drift reads the time (tests substitute the emulator's ``ManualClock``)."""
 
 
@@ -32,8 +28,9 @@ def command(
     """Report videos renamed, changed, deleted or expiring outside vidspec (read-only)."""
     if as_json and markdown:
         raise UsageError("--json and --markdown cannot be combined", "Choose one output format.")
-    project = load_project(global_options(ctx).directory)
-    report = check_drift(project, clock_factory(), lock_timeout=lock_timeout)
+    options = global_options(ctx)
+    project = load_project(options.directory)
+    report = check_drift(project, options.clock, lock_timeout=lock_timeout, environ=options.environ)
     if as_json:
         click.echo(render_drift_json(report), nl=False)
     elif markdown:

@@ -8,6 +8,7 @@ import logging
 import secrets
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -25,12 +26,11 @@ from vidspec.cli.emulator_options import (
 )
 from vidspec.core.clock import SystemClock
 from vidspec.core.errors import UsageError
+from vidspec.core.rate import Rate
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.emulator.banner import banner
 from vidspec.emulator.common.settings import PROVIDERS
 from vidspec.emulator.common.store import lock_data_dir
-from vidspec.providers.base import Rate
-from vidspec.state.lock import ProjectLock
 
 
 class _Stop(Exception):
@@ -235,7 +235,7 @@ def _serve_until_stopped(
 ) -> None:
     with contextlib.ExitStack() as held:  # unwinds: signal handler, server, data lock
         if data_dir is not None:
-            held.callback(_lock_data_dir(data_dir).release)
+            held.callback(_lock_data_dir(data_dir))
         try:
             server = serve(settings, host=host, port=port)
         except OSError as exc:
@@ -255,8 +255,9 @@ def _serve_until_stopped(
             pass
 
 
-def _lock_data_dir(data_dir: Path) -> ProjectLock:
-    return lock_data_dir(
+def _lock_data_dir(data_dir: Path) -> Callable[[], None]:
+    """Lock ``data_dir`` for this process; returns how to release it."""
+    held = lock_data_dir(
         data_dir,
         command="vidspec emulator",
         timeout=0.0,
@@ -264,6 +265,7 @@ def _lock_data_dir(data_dir: Path) -> ProjectLock:
         hint="One data directory serves one process at a time: stop that process, or serve "
         "another --data-dir.",
     )
+    return held.release
 
 
 def _announce(

@@ -4,20 +4,15 @@ read from ``EmulatorSettings`` with their defaults, and the options of one vendo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
+from vidspec.core.rate import Rate, parse_rate
 from vidspec.emulator import EmulatorSettings
 from vidspec.emulator.common.settings import WRITE_SCOPES
 from vidspec.emulator.synthesia.limits import TIERS, scaled
-from vidspec.providers.base import Rate
-
-_RATE = re.compile(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?|\.\d+)?\s*(ms|s|m|min|h)?\s*")
-_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, None: 1.0}
-
 
 FC = TypeVar("FC", bound=Callable[..., Any])
 
@@ -30,14 +25,10 @@ class RateType(click.ParamType[Rate]):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Rate:
         if isinstance(value, Rate):
             return value
-        match = _RATE.fullmatch(str(value))
-        if match is None or (match.group(2) is None and match.group(3) is None):
-            self.fail(f"{value!r} is not a rate; write it as N/WINDOW, e.g. 10/60s or 10/1m.")
-        count = int(match.group(1))
-        seconds = float(match.group(2) or 1) * _UNIT_SECONDS[match.group(3)]
-        if count < 1 or seconds <= 0:
-            self.fail(f"{value!r} must allow at least 1 call in a window longer than 0.")
-        return Rate(count, seconds)
+        try:
+            return parse_rate(str(value))
+        except ValueError as exc:
+            self.fail(f"{exc}.")
 
 
 RATE_01 = click.FloatRange(0.0, 1.0)

@@ -15,29 +15,13 @@ unless ``--force`` is given twice.
 
 from __future__ import annotations
 
-import os
-import socket
-
 import click
 
+from vidspec.app.unlock import LockInfo, Unlock, alive_here
 from vidspec.cli.confirm import Question, confirm
 from vidspec.cli.context import global_options
 from vidspec.core.errors import VidspecError
 from vidspec.project.config import load_project
-from vidspec.state import LockInfo, open_state_store
-
-
-def _alive_here(info: LockInfo) -> bool:
-    """True when the holder is a running process on this machine (as far as we can tell)."""
-    if info.unreadable is not None or info.host != socket.gethostname():
-        return False
-    try:
-        os.kill(info.pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # exists, owned by someone else
-        return True
-    return True
 
 
 def _confirm(info: LockInfo, location: str, lock_id: str) -> None:
@@ -67,9 +51,9 @@ def _confirm(info: LockInfo, location: str, lock_id: str) -> None:
 @click.pass_context
 def command(ctx: click.Context, lock_id: str, force: int) -> int:
     """Remove the project lock recorded with ID (shown by the command that found it held)."""
-    store = open_state_store(load_project(global_options(ctx).directory))
-    holder = store.lock_holder()
-    if holder is not None and holder.id == lock_id and force < 2 and _alive_here(holder):
+    store = Unlock(load_project(global_options(ctx).directory))
+    holder = store.holder()
+    if holder is not None and holder.id == lock_id and force < 2 and alive_here(holder):
         raise VidspecError(
             f"the lock's holder is still running: process {holder.pid} on this machine "
             f"({holder.host}), `{holder.command}`; force-unlock leaves its lock alone",
@@ -81,7 +65,7 @@ def command(ctx: click.Context, lock_id: str, force: int) -> int:
         click.echo(holder.describe(), err=True)
     if holder is not None and holder.id == lock_id and not force:
         _confirm(holder, store.location, lock_id)
-    broken = store.force_unlock(lock_id)  # refuses a wrong ID (or version), naming the holder
+    broken = store.force(lock_id)  # refuses a wrong ID (or version), naming the holder
     held_by = (
         f"its holder was unknown: {broken.unreadable}"
         if broken.unreadable is not None

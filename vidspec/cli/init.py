@@ -12,7 +12,7 @@ import click
 
 from vidspec.cli.context import global_options
 from vidspec.core.errors import ProjectError
-from vidspec.project.yamlload import display_path
+from vidspec.core.paths import display_path
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable

@@ -1,18 +1,15 @@
 """``vidspec output [ADDR] [--json] [--refresh]``: the managed videos' ids, statuses, links,
 expiry and downloaded files, like ``terraform output``. Offline by default (the state and what
-the last plan's refresh saw); ``--refresh`` reads the listing first."""
+the last plan's refresh saw); ``--refresh`` reads the listing first (``vidspec.app.outputs``)."""
 
 from __future__ import annotations
 
 import click
 
-from vidspec.app.workflow import counted_provider, read_state, refresh
+from vidspec.app.outputs import read_outputs
 from vidspec.cli.context import global_options
-from vidspec.core.clock import SystemClock
-from vidspec.core.errors import UsageError
 from vidspec.project.config import load_project
 from vidspec.render.outputs import outputs_json, render_outputs_json, render_outputs_text
-from vidspec.state.observed import Observed, load_observed, save_observed
 
 
 @click.command("output")
@@ -27,29 +24,15 @@ from vidspec.state.observed import Observed, load_observed, save_observed
 @click.pass_context
 def command(ctx: click.Context, address: str | None, as_json: bool, refresh_: bool) -> None:
     """Show each managed video's id, status, link (URL), expiry and downloaded file."""
-    project = load_project(global_options(ctx).directory)
-    store, state = read_state(project)
-    if state is None:
-        raise UsageError(
-            f"no state yet: {store.location} does not exist",
-            "Nothing is managed; vidspec apply or vidspec import create the state.",
-        )
-    if address is not None and address not in state.videos:
-        raise UsageError(
-            f"{address} is not a managed video", "vidspec output (no ADDR) lists every one."
-        )
-    observed = load_observed(project.observed_path)
-    if refresh_:
-        clock = SystemClock()
-        with counted_provider(project, clock) as provider:
-            _, remote = refresh(provider, state)
-        observed = Observed.from_listing(remote, clock.now())
-        save_observed(project.observed_path, observed)
-    outputs = outputs_json(state, observed)
+    options = global_options(ctx)
+    found = read_outputs(
+        load_project(options.directory), address, refresh_=refresh_, clock=options.clock
+    )
+    outputs = outputs_json(found.state, found.observed)
     if address is not None:
         outputs = {address: outputs[address]}
     if as_json:
         doc = outputs[address] if address is not None else outputs
         click.echo(render_outputs_json(doc), nl=False)
     else:
-        click.echo(render_outputs_text(outputs, observed), nl=False)
+        click.echo(render_outputs_text(outputs, found.observed), nl=False)

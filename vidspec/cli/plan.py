@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -13,17 +12,11 @@ from vidspec.app.workflow import PlanRequest, make_plan, save_plan
 from vidspec.cli.annotate import annotated, report_options
 from vidspec.cli.context import global_options
 from vidspec.cli.options import in_directory, lock_timeout_option
-from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import UsageError
 from vidspec.project.config import load_project
 from vidspec.render.jsonout import iter_json
 from vidspec.render.markdown import render_markdown
 from vidspec.render.text import render_text
-
-
-def clock_factory() -> Clock:
-    """The clock a plan reads (tests put the emulator's here, or patch ``SystemClock``)."""
-    return SystemClock()
 
 
 @click.command("plan")
@@ -96,14 +89,14 @@ def command(
         command="vidspec plan",
     )
     with annotated(report_format, report):
-        result = make_plan(project, request, clock_factory())
+        result = make_plan(project, request, options.clock, environ=options.environ)
     if as_json:
         for piece in iter_json(result.plan):  # streamed: 100,000 actions never sit in memory
             click.echo(piece, nl=False)
     elif markdown:
         text = render_markdown(result.plan)
         click.echo(text, nl=False)
-        append_step_summary(text, os.environ)
+        append_step_summary(text, options.environ)
     else:
         names = catalog_names(project)  # Vidnoz: avatars and voices by name beside their ids
         click.echo(render_text(result.plan, color=options.color, names=names), nl=False)

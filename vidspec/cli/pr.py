@@ -3,7 +3,6 @@ comment per project on the pull/merge request, and the fingerprint reviewed ther
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,6 @@ from vidspec.app.review import (
 )
 from vidspec.cli.context import global_options
 from vidspec.cli.options import in_directory
-from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import UsageError
 from vidspec.core.escape import escape_text
 from vidspec.forges.sticky import BEHAVIORS
@@ -27,7 +25,6 @@ from vidspec.forges.target import FORGES, ForgeFlags
 from vidspec.project.config import find_project_file
 from vidspec.render.rows import summary_line
 
-clock_factory: Callable[[], Clock] = SystemClock
 """Where the rate-limit waits sleep (tests substitute a ``ManualClock``)."""
 
 _SIGN = {"github": "#", "gitlab": "!"}
@@ -143,7 +140,9 @@ def comment(
         behavior=behavior,
         skip_no_changes=skip_no_changes,
     )
-    outcome = comment_on_pr(_root(ctx), request, flags, os.environ, clock_factory())
+    outcome = comment_on_pr(
+        _root(ctx), request, flags, global_options(ctx).environ, global_options(ctx).clock
+    )
     target, result = outcome.target, outcome.result
     _warn(outcome.warnings)
     where = f"{target.noun} {_SIGN[target.forge]}{target.number} in {target.repo}"
@@ -164,7 +163,8 @@ def _applied(
     if flags.pr is not None and commit is not None:
         raise UsageError("--pr and --commit cannot be combined", "Pass one of them.")
     request = AppliedRequest(events=path, shown=shown, commit=commit)
-    outcome, run = comment_applied(_root(ctx), request, flags, os.environ, clock_factory())
+    world = global_options(ctx)
+    outcome, run = comment_applied(_root(ctx), request, flags, world.environ, world.clock)
     _warn(outcome.warnings)
     target = outcome.target
     where = f"{target.noun} {_SIGN[target.forge]}{target.number} in {target.repo}"
@@ -198,7 +198,9 @@ def fingerprint(
     if commit is not None and not commit.strip():
         raise UsageError("--commit is empty", "Pass a commit SHA (GITHUB_SHA, CI_COMMIT_SHA).")
     flags = _flags(forge, repo, pr, api_url, token_env, comment_author)
-    found = reviewed_fingerprint(_root(ctx), flags, os.environ, clock_factory(), commit=commit)
+    found = reviewed_fingerprint(
+        _root(ctx), flags, global_options(ctx).environ, global_options(ctx).clock, commit=commit
+    )
     _warn(found.warnings)
     click.echo(found.fingerprint)
     # stderr: `$(vidspec pr fingerprint ...)` takes stdout alone, and the job log shows this

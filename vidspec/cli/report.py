@@ -4,7 +4,6 @@ refresh's statuses and links, the manifests and the saved files."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -13,12 +12,10 @@ from vidspec.app.report import gallery
 from vidspec.cli.context import global_options
 from vidspec.cli.options import in_directory
 from vidspec.core.atomic import atomic_write_text
-from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import UsageError
 from vidspec.project.config import load_project
 from vidspec.render.report import is_report, render_report
 
-clock_factory: Callable[[], Clock] = SystemClock
 PAGE = "index.html"
 
 
@@ -38,7 +35,7 @@ def command(ctx: click.Context, out: Path) -> None:
     """Write a gallery page of the videos (DIR/index.html): watch, search and link each one."""
     directory = global_options(ctx).directory
     page_dir = in_directory(directory, out)
-    view = gallery(load_project(directory), page_dir, clock_factory().now())
+    view = gallery(load_project(directory), page_dir, global_options(ctx).clock.now())
     path = page_dir / PAGE
     write_page(path, render_report(view))
     click.echo(f"Wrote {path} ({len(view.videos)} videos).")

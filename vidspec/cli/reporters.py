@@ -15,8 +15,7 @@ from collections.abc import Callable
 
 import click
 
-from vidspec.engine.progress import Progress
-from vidspec.engine.results import ActionResult, Outcome
+from vidspec.app.vocabulary import ActionResult, Outcome, Progress
 from vidspec.render.apply import (
     TONES,
     finished_line,

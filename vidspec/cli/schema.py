@@ -6,11 +6,11 @@ import json
 
 import click
 
+from vidspec.app.providers import installed_kinds
 from vidspec.cli.context import global_options
 from vidspec.core.errors import ProjectError
 from vidspec.project.config import DEFAULT_KIND, find_project_file, load_project
 from vidspec.project.schema import manifest_schema, project_schema
-from vidspec.providers.registry import installed
 
 
 @click.command("schema")
@@ -18,7 +18,7 @@ from vidspec.providers.registry import installed
 @click.option(
     "--provider",
     "kind",
-    type=click.Choice(sorted(installed())),
+    type=click.Choice(installed_kinds()),
     default=None,
     help="Provider kind of the manifest schema (default: the project's, else the default kind).",
 )

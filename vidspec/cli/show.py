@@ -7,19 +7,18 @@ from pathlib import Path
 
 import click
 
-from vidspec.app.workflow import read_state
+from vidspec.app.state_edits import view_state
+from vidspec.app.workflow import read_saved_plan
 from vidspec.cli.context import global_options
 from vidspec.cli.options import in_directory
 from vidspec.core.errors import UsageError
-from vidspec.plan import load_saved_plan
+from vidspec.core.times import format_time
 from vidspec.project.config import load_project
 from vidspec.render.jsonout import render_json
 from vidspec.render.markdown import render_markdown
 from vidspec.render.outputs import outputs_json
-from vidspec.render.statetext import render_state
+from vidspec.render.state import render_state
 from vidspec.render.text import render_text
-from vidspec.state import format_time
-from vidspec.state.observed import load_observed
 
 
 @click.command("show")
@@ -35,7 +34,7 @@ def command(ctx: click.Context, planfile: Path | None, as_json: bool, markdown: 
         raise UsageError("--json and --markdown cannot be combined", "Choose one output format.")
     options = global_options(ctx)
     if planfile is not None:
-        saved = load_saved_plan(in_directory(options.directory, planfile))
+        saved = read_saved_plan(in_directory(options.directory, planfile))
         against = (
             "no state yet"
             if saved.lineage is None
@@ -54,19 +53,19 @@ def command(ctx: click.Context, planfile: Path | None, as_json: bool, markdown: 
         return
     if markdown:
         raise UsageError("--markdown shows a saved plan", "Use: vidspec show PLANFILE --markdown")
-    project = load_project(options.directory)
-    store, state = read_state(project)
+    view = view_state(load_project(options.directory))
+    state = view.state
     if state is None:
         if as_json:
             click.echo("null")
         click.echo(
-            f"No state yet: {store.location} does not exist (nothing has been applied).",
+            f"No state yet: {view.location} does not exist (nothing has been applied).",
             err=True,
         )
         return
     if as_json:  # the state, and the outputs (ids, statuses, links, files) as `output` shows
         document = state.to_json()
-        document["outputs"] = outputs_json(state, load_observed(project.observed_path))
+        document["outputs"] = outputs_json(state, view.observed)
         click.echo(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
     else:
-        click.echo(render_state(state, source=store.location), nl=False)
+        click.echo(render_state(state, source=view.location), nl=False)

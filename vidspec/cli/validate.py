@@ -9,8 +9,6 @@ which catalog was used and how old it is, or that none was and how to read one
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -18,12 +16,10 @@ import click
 from vidspec.app.validation import Validation, validate_project
 from vidspec.cli.annotate import annotated, report_options
 from vidspec.cli.context import global_options
-from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import ManifestError
 from vidspec.project.config import load_project
 from vidspec.project.model import Desired
 
-clock_factory: Callable[[], Clock] = SystemClock
 """Where validate gets its clock (tests substitute the emulator's ``ManualClock``)."""
 
 
@@ -55,7 +51,7 @@ def command(
         with annotated(report_format, report):
             project = load_project(options.directory)
             result = validate_project(
-                project, clock_factory(), refresh_catalog=refresh_catalog, environ=os.environ
+                project, options.clock, refresh_catalog=refresh_catalog, environ=options.environ
             )
             if result.problems:
                 raise ManifestError(result.problems)

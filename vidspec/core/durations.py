@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-_DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*")
-_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
+"""The one unit table: durations here, rate windows in ``vidspec.core.rate``."""
+UNITS = "|".join(sorted(UNIT_SECONDS, key=len, reverse=True))  # longest first: min before m
+_DURATION = re.compile(rf"\s*(\d+(?:\.\d+)?)\s*({UNITS})?\s*")
 
 
 def parse_duration(text: str) -> timedelta:
@@ -19,4 +21,4 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.fullmatch(text)
     if match is None:
         raise ValueError(f"{text!r} is not a duration; write it like 30s, 5m, 1h or 3d")
-    return timedelta(seconds=float(match.group(1)) * _SECONDS[match.group(2) or "s"])
+    return timedelta(seconds=float(match.group(1)) * UNIT_SECONDS[match.group(2) or "s"])

@@ -1,11 +1,12 @@
-"""Did-you-mean: the nearest offered names to a mistyped one (difflib). Pure."""
+"""Did-you-mean: the nearest offered names to a mistyped one (difflib). Pure; the one helper
+every "did you mean" of vidspec uses (manifest fields, catalog names, for_each columns)."""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-__all__ = ["did_you_mean", "nearest"]
+__all__ = ["backticked", "did_you_mean", "nearest"]
 
 CUTOFF = 0.6  # difflib's own default: 'Sarah' finds 'Sara', 'Bob' finds nothing in 'Sara'
 
@@ -19,9 +20,17 @@ def nearest(word: str, choices: Iterable[str], *, count: int = 3) -> list[str]:
     return [by_folded[f] for f in found]
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """``did you mean 'Sara'? `` (with the trailing space, to lead a hint), or ``""``."""
-    found = nearest(word, choices)
+def backticked(name: str) -> str:
+    """A name as Markdown-ish code: `` `product` `` (for_each columns)."""
+    return f"`{name}`"
+
+
+def did_you_mean(
+    word: str, choices: Iterable[str], *, count: int = 3, show: Callable[[str], str] = repr
+) -> str:
+    """``did you mean 'Sara'? `` (with the trailing space, to lead a hint), or ``""``; at most
+    ``count`` names, each written by ``show``."""
+    found = nearest(word, choices, count=count)
     if not found:
         return ""
-    return "did you mean " + " or ".join(repr(f) for f in found) + "? "
+    return "did you mean " + " or ".join(show(f) for f in found) + "? "

@@ -11,6 +11,9 @@ Common parts (``common``: ``server``, HTTP plumbing and the fault pipeline; ``fa
 service; a service is one package named after it (``cdnvideo``, ``vidnoz``) whose ``service``
 module has ``create_service(runtime)``. Nothing here imports ``vidspec.providers``: an
 emulator that shared the client's code would agree with the client's bugs.
+
+May import ``core`` only (its lock is ``core.lock``): a sibling of ``providers`` that never
+shares the client's code.
 """
 
 from __future__ import annotations

@@ -13,18 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from vidspec.core.errors import NotFound, UsageError
+from vidspec.core.videos import RemoteVideo
 from vidspec.engine import localfiles
 from vidspec.engine.downloads import save_video
 from vidspec.engine.gate import Gate
 from vidspec.project.protect import ProtectedPaths
-from vidspec.providers.base import (
-    Canceler,
-    Deleter,
-    KeyedCreator,
-    Provider,
-    RemoteVideo,
-    Renamer,
-)
+from vidspec.providers.base import Canceler, Deleter, KeyedCreator, Provider, Renamer
 from vidspec.state import DownloadRecord
 
 

@@ -35,25 +35,26 @@ from pathlib import Path
 
 from vidspec.core.clock import Clock
 from vidspec.core.errors import StateError
+from vidspec.core.videos import RemoteVideo
 from vidspec.engine.calls import Calls
+from vidspec.engine.context import RunContext
 from vidspec.engine.fetching import DownloadPool
 from vidspec.engine.finisher import Finisher
 from vidspec.engine.flights import LOST, Flight, Flights
 from vidspec.engine.gate import Gate
-from vidspec.engine.options import EngineOptions
+from vidspec.engine.poller import Poller
 from vidspec.engine.progress import ApplyReporter, NullReporter
-from vidspec.engine.recorder import Recorder
+from vidspec.engine.records import Recorder
 from vidspec.engine.results import ApplyResults, Outcome
 from vidspec.engine.steps import Steps
 from vidspec.engine.submitter import Submitter
 from vidspec.engine.tally import Tally
-from vidspec.engine.waiting import PollSchedule, Watcher
-from vidspec.engine.watching import Poller
+from vidspec.engine.waiting import EngineOptions, PollSchedule, Watcher
 from vidspec.plan.actions import Action, Create, Delete, Forget, Regenerate
 from vidspec.plan.model import Plan
 from vidspec.project.model import Desired
 from vidspec.project.protect import ProtectedPaths
-from vidspec.providers.base import Provider, RemoteVideo
+from vidspec.providers.base import Provider
 from vidspec.state import State, StateStore, humanize_delta
 
 
@@ -173,54 +174,30 @@ class _Run:
         watcher = Watcher(options.policy)
         protected = work.desired.protected if work.desired is not None else None
         calls = Calls(provider, self.gate, engine._root, protected)
-        finisher = self.finisher = Finisher(
+        ctx = RunContext(
             calls=calls,
-            recorder=self.recorder,
-            tally=self.tally,
-            flights=self.flights,
-            watcher=watcher,
-            caps=caps,
-            pool=_pool(provider, engine._root, protected),
-        )
-        self.steps = Steps(
-            calls=calls,
-            recorder=self.recorder,
-            tally=self.tally,
             gate=self.gate,
-            flights=self.flights,
-            finisher=finisher,
-            caps=caps,
-            clock=clock,
-            reporter=reporter,
-            desired=work.desired,
-            remote_by_id=remote_by_id,
-        )
-        self.submitter = Submitter(
-            calls=calls,
             recorder=self.recorder,
             tally=self.tally,
-            gate=self.gate,
             flights=self.flights,
             caps=caps,
             clock=clock,
             options=options,
             reporter=reporter,
             stats=self.results.stats,
-            remote_ids=set(remote_by_id) if work.remote is not None else None,
+        )
+        finisher = self.finisher = Finisher(
+            ctx, watcher=watcher, pool=_pool(provider, engine._root, protected)
+        )
+        self.steps = Steps(ctx, finisher=finisher, desired=work.desired, remote_by_id=remote_by_id)
+        self.submitter = Submitter(
+            ctx, remote_ids=set(remote_by_id) if work.remote is not None else None
         )
         self.poller = Poller(
-            calls=calls,
-            recorder=self.recorder,
-            tally=self.tally,
-            flights=self.flights,
+            ctx,
             finisher=finisher,
             watcher=watcher,
             schedule=self.schedule,
-            caps=caps,
-            clock=clock,
-            options=options,
-            reporter=reporter,
-            stats=self.results.stats,
             desired=work.desired,
             started=engine._started,
             seen=self.results.seen,

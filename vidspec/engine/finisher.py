@@ -12,17 +12,15 @@ fetched there instead, beside the loop; the loop calls ``collect`` and the video
 from __future__ import annotations
 
 from vidspec.core.errors import DownloadWriteError, ProviderError
+from vidspec.core.videos import RemoteVideo, TaskState
 from vidspec.engine import records
-from vidspec.engine.calls import Calls
+from vidspec.engine.context import RunContext
 from vidspec.engine.downloads import DownloadPathError
 from vidspec.engine.fetching import DownloadPool, Fetched
-from vidspec.engine.flights import Flight, Flights
-from vidspec.engine.recorder import Recorder
+from vidspec.engine.flights import Flight
 from vidspec.engine.results import Made, Outcome
-from vidspec.engine.tally import Tally
 from vidspec.engine.waiting import Watcher
 from vidspec.plan.actions import Action
-from vidspec.providers.base import Capabilities, RemoteVideo, TaskState
 from vidspec.state import DownloadRecord, State
 
 # A settled flight's row: its action, how it ended, the words, the video it made.
@@ -34,21 +32,17 @@ class Finisher:
 
     def __init__(
         self,
+        ctx: RunContext,
         *,
-        calls: Calls,
-        recorder: Recorder,
-        tally: Tally,
-        flights: Flights,
         watcher: Watcher,
-        caps: Capabilities,
         pool: DownloadPool[tuple[Flight, RemoteVideo]] | None = None,
     ) -> None:
-        self._calls = calls
-        self._recorder = recorder
-        self._tally = tally
-        self._flights = flights
+        self._calls = ctx.calls
+        self._recorder = ctx.recorder
+        self._tally = ctx.tally
+        self._flights = ctx.flights
         self._watcher = watcher
-        self._caps = caps
+        self._caps = ctx.caps
         self._pool = pool
 
     def fetching(self) -> int:

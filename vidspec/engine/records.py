@@ -1,7 +1,8 @@
-"""How each step of apply changes the state. Pure: ``State`` in, ``State`` out.
+"""How each step of apply changes the state, and the ``Recorder`` that writes it.
 
-The engine writes every result through the store at once; these functions only say what the
-new state is, so the write-ahead rules live in one readable place:
+The functions are pure (``State`` in, ``State`` out); the ``Recorder`` writes every result
+through the store at once (atomically, backed up). The functions only say what the new state
+is, so the write-ahead rules live in one readable place:
 
 - before a create: a ``pending`` record (address, spec, hash, time, outcome ``sending``);
 - the remote id known: the pending record goes and the video record comes, in one write;
@@ -12,19 +13,23 @@ new state is, so the write-ahead rules live in one readable place:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from vidspec.plan.cost import value_at
-from vidspec.providers.base import Capabilities, RemoteVideo, TaskState
+from vidspec.core.dicts import value_at
+from vidspec.core.errors import StateError
+from vidspec.core.videos import RemoteVideo, TaskState
+from vidspec.providers.base import Capabilities
 from vidspec.state import (
     OUTCOME_SENDING,
     OUTCOME_UNKNOWN,
     DownloadRecord,
     PendingRecord,
     State,
+    StateStore,
     VideoRecord,
 )
 
@@ -190,3 +195,23 @@ def downloaded(state: State, address: str, video_id: str, download: DownloadReco
     if current is None or current.id != video_id:
         return state
     return state.with_video(address, replace(current, download=download, status=TaskState.DONE))
+
+
+class Recorder:
+    """Holds the current ``state`` and writes each new one through the store.
+
+    A state that cannot be written stops the run (``stop`` is set): nothing more may be done
+    that could not be recorded.
+    """
+
+    def __init__(self, store: StateStore, state: State, stop: threading.Event) -> None:
+        self._store = store
+        self._stop = stop
+        self.state = state
+
+    def save(self, state: State) -> None:
+        try:
+            self.state = self._store.save(state)
+        except StateError:
+            self._stop.set()
+            raise

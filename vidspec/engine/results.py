@@ -14,8 +14,8 @@ from datetime import datetime
 from enum import Enum
 
 from vidspec.core.errors import StateError
+from vidspec.core.videos import RemoteVideo
 from vidspec.plan.actions import Action
-from vidspec.providers.base import RemoteVideo
 
 
 class Outcome(str, Enum):

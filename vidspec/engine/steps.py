@@ -11,22 +11,17 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import timedelta
 
-from vidspec.core.clock import Clock
 from vidspec.core.errors import DownloadWriteError, ProviderError
 from vidspec.core.unfilled import unfilled_reason
+from vidspec.core.videos import RemoteVideo, TaskState
 from vidspec.engine import records
-from vidspec.engine.calls import Calls
+from vidspec.engine.context import RunContext
 from vidspec.engine.downloads import DownloadPathError
 from vidspec.engine.finisher import Finisher
-from vidspec.engine.flights import Flight, Flights
-from vidspec.engine.gate import Gate
-from vidspec.engine.progress import ApplyReporter
-from vidspec.engine.recorder import Recorder
+from vidspec.engine.flights import Flight
 from vidspec.engine.results import Made, Outcome
-from vidspec.engine.tally import Tally
 from vidspec.plan.actions import Action, Adopt, Delete, Download, Forget, Move, Rename
 from vidspec.project.model import Desired
-from vidspec.providers.base import Capabilities, RemoteVideo, TaskState
 from vidspec.state import State
 
 
@@ -35,28 +30,21 @@ class Steps:
 
     def __init__(
         self,
+        ctx: RunContext,
         *,
-        calls: Calls,
-        gate: Gate,
-        recorder: Recorder,
-        tally: Tally,
-        flights: Flights,
         finisher: Finisher,
-        caps: Capabilities,
-        clock: Clock,
-        reporter: ApplyReporter,
         desired: Desired | None,
         remote_by_id: Mapping[str, RemoteVideo],
     ) -> None:
-        self._calls = calls
-        self._gate = gate
-        self._recorder = recorder
-        self._tally = tally
-        self._flights = flights
+        self._calls = ctx.calls
+        self._gate = ctx.gate
+        self._recorder = ctx.recorder
+        self._tally = ctx.tally
+        self._flights = ctx.flights
         self._finisher = finisher
-        self._caps = caps
-        self._clock = clock
-        self._reporter = reporter
+        self._caps = ctx.caps
+        self._clock = ctx.clock
+        self._reporter = ctx.reporter
         self._desired = desired
         self._remote_by_id = remote_by_id
 

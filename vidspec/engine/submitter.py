@@ -13,20 +13,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from vidspec.core.clock import Clock
 from vidspec.core.errors import OutcomeUnknown, ProviderError, RateLimited, TransportError
 from vidspec.core.unfilled import unfilled_reason
 from vidspec.engine import records
-from vidspec.engine.calls import Calls
-from vidspec.engine.flights import LOST, Flight, Flights
-from vidspec.engine.gate import Gate
-from vidspec.engine.options import EngineOptions
-from vidspec.engine.progress import ApplyReporter
-from vidspec.engine.recorder import Recorder
-from vidspec.engine.results import ApplyStats, Outcome
-from vidspec.engine.tally import Tally
+from vidspec.engine.context import RunContext
+from vidspec.engine.flights import LOST, Flight
+from vidspec.engine.results import Outcome
 from vidspec.plan.actions import Create, Regenerate
-from vidspec.providers.base import Capabilities
 from vidspec.state import PendingRecord
 from vidspec.state.correlation import correlation_key
 
@@ -46,29 +39,20 @@ class Submitter:
 
     def __init__(
         self,
+        ctx: RunContext,
         *,
-        calls: Calls,
-        gate: Gate,
-        recorder: Recorder,
-        tally: Tally,
-        flights: Flights,
-        caps: Capabilities,
-        clock: Clock,
-        options: EngineOptions,
-        reporter: ApplyReporter,
-        stats: ApplyStats,
         remote_ids: set[str] | None,
     ) -> None:
-        self._calls = calls
-        self._gate = gate
-        self._recorder = recorder
-        self._tally = tally
-        self._flights = flights
-        self._caps = caps
-        self._clock = clock
-        self._options = options
-        self._reporter = reporter
-        self._stats = stats
+        self._calls = ctx.calls
+        self._gate = ctx.gate
+        self._recorder = ctx.recorder
+        self._tally = ctx.tally
+        self._flights = ctx.flights
+        self._caps = ctx.caps
+        self._clock = ctx.clock
+        self._options = ctx.options
+        self._reporter = ctx.reporter
+        self._stats = ctx.stats
         self._remote_ids = remote_ids
         self._rate_limited: dict[str, int] = {}  # 429s met by each address's create
         self._deleted_first: set[str] = set()  # regenerates whose old video went first

@@ -14,9 +14,9 @@ from typing import TypeVar
 from vidspec.core.clock import Clock
 from vidspec.core.errors import AuthError, ProviderError, QuotaExhausted, StateError
 from vidspec.engine.flights import LOST, Flights
-from vidspec.engine.options import EngineOptions
 from vidspec.engine.progress import ApplyReporter, Progress
 from vidspec.engine.results import ActionResult, ApplyResults, Made, Outcome, result_of
+from vidspec.engine.waiting import EngineOptions
 from vidspec.plan.actions import Action, Create, Regenerate
 from vidspec.plan.duration import time_left
 from vidspec.providers.base import Capabilities

@@ -21,10 +21,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from vidspec.core.clock import Clock
+from vidspec.core.videos import RemoteVideo, TaskState
 from vidspec.plan.polling import PollTiming, Schedule
-from vidspec.providers.base import RemoteVideo, TaskState
 
 
 @dataclass(frozen=True)
@@ -154,3 +155,17 @@ class Watcher:
 
     def forget(self, video_id: str) -> None:
         self._absent.pop(video_id, None)
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """``wait``: poll until generations finish (``--no-wait``: False). ``fail_fast``: start
+    nothing new after the first failure. ``rate_limited_retries``: 429s on one create before
+    it counts as failed. ``clock_skew``: tolerance when matching a lost create's video by its
+    creation time (as the planner does)."""
+
+    wait: bool = True
+    fail_fast: bool = False
+    policy: WaitPolicy = field(default_factory=WaitPolicy)
+    rate_limited_retries: int = 20
+    clock_skew: timedelta = timedelta(minutes=2)

@@ -8,4 +8,7 @@
 
 This file imports nothing, so the pure layers can use ``base`` and ``marker`` without pulling
 in an HTTP client.
+
+May import ``http`` and ``core`` only: a sibling of ``project``, ``state``, ``providers`` and
+``emulator``.
 """

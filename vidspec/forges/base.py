@@ -3,7 +3,7 @@
 A forge is where the pull request (GitHub) or merge request (GitLab) lives. vidspec needs six
 things from it: who the token posts as, list a PR's comments (all pages) with their authors,
 create, edit and delete one, and find the PR a commit was merged from. The clients send through
-the project's one HTTP seam (``vidspec.providers.http``) and raise ``ForgeError`` naming the
+the project's one HTTP seam (``vidspec.http``) and raise ``ForgeError`` naming the
 host.
 """
 
@@ -43,7 +43,7 @@ class Forge(Protocol):
     """A GitHub- or GitLab-like API, bound to one repository (``repo``) with one token.
 
     ``number`` is the PR number (GitHub) or the MR's iid (GitLab). Every method raises
-    ``vidspec.errors.ForgeError`` (or ``RateLimited``/``OutcomeUnknown`` for the sticky logic
+    ``vidspec.core.errors.ForgeError`` (or ``RateLimited``/``OutcomeUnknown`` for the sticky logic
     to handle: a POST is re-checked by listing before it is sent again).
     """
 

@@ -7,7 +7,7 @@ from vidspec.forges.base import Forge
 from vidspec.forges.github import GitHub
 from vidspec.forges.gitlab import GitLab
 from vidspec.forges.target import ForgeTarget
-from vidspec.providers.http.client import HttpPolicy
+from vidspec.http.client import HttpPolicy
 
 
 def open_forge(

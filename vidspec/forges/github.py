@@ -24,7 +24,7 @@ from vidspec.core.clock import Clock
 from vidspec.core.errors import ForgeError
 from vidspec.forges.base import MAX_PAGES, Comment
 from vidspec.forges.transport import ForgeHttp, clean
-from vidspec.providers.http.client import HttpPolicy
+from vidspec.http.client import HttpPolicy
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_AUTHOR = "github-actions[bot]"

@@ -21,7 +21,7 @@ from vidspec.core.clock import Clock
 from vidspec.core.errors import ForgeError
 from vidspec.forges.base import MAX_PAGES, Comment
 from vidspec.forges.transport import ForgeHttp, clean
-from vidspec.providers.http.client import HttpPolicy
+from vidspec.http.client import HttpPolicy
 
 PERMISSION_HINT = (
     "The token in GITLAB_TOKEN (or --token-env) needs the `api` scope and at least the "

@@ -33,8 +33,8 @@ from vidspec.core.errors import (
     WaitTooLong,
 )
 from vidspec.core.escape import escape_text
-from vidspec.providers.base import RequestLedger
-from vidspec.providers.http.client import HttpClient, HttpPolicy, new_session
+from vidspec.http.client import HttpClient, HttpPolicy, new_session
+from vidspec.http.ledger import RequestLedger
 
 MAX_ANSWER_BYTES = 16 * 1024 * 1024  # one page of 100 comments of 65,536 characters, and more
 FORGE_POLICY = HttpPolicy(max_body=MAX_ANSWER_BYTES)

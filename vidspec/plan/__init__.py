@@ -5,6 +5,9 @@
   the JSON document (pure).
 - ``saved``: ``SavedPlan`` and its file (``plan -o``), ``load_saved_plan``,
   ``listing_fingerprint``.
+
+PURE: may import the siblings' values and ``core``; no file (but the saved plan's), clock,
+environment or network.
 """
 
 from __future__ import annotations

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from vidspec.plan.cost import value_at
+from vidspec.core.dicts import value_at
+from vidspec.core.videos import RemoteVideo, TaskState
 from vidspec.plan.drift import same_video
 from vidspec.project.model import spec_hash
-from vidspec.providers.base import Capabilities, RemoteVideo, TaskState
+from vidspec.providers.base import Capabilities
 from vidspec.state.model import State, VideoRecord
 
 __all__ = ["CLOCK_SKEW", "UNFINISHED", "Adoption", "adopt", "pending_claims"]

@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from vidspec.core.times import humanize_delta
+from vidspec.core.videos import RemoteVideo, TaskState
 from vidspec.plan.actions import Action, FieldChange
-from vidspec.plan.build import create_action, regenerate_action, rename_action
+from vidspec.plan.constructors import create_action, regenerate_action, rename_action
 from vidspec.plan.diff import diff_flat, flatten, with_defaults
 from vidspec.plan.downloads import download_action
 from vidspec.plan.drift import content_drift, name_change
+from vidspec.plan.inputs import Findings, PlanInputs
 from vidspec.plan.model import PendingTask
 from vidspec.plan.normalize import canonical_paths, canonical_spec, respelled
 from vidspec.plan.pending import REASON_RETRY
-from vidspec.plan.run import Findings, PlanInputs
 from vidspec.project.model import DesiredVideo
-from vidspec.providers.base import RemoteVideo, TaskState
 from vidspec.state.model import VideoRecord
 
 REASON_CHANGED_OUTSIDE = "changed outside vidspec"

@@ -40,6 +40,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from vidspec.core.dicts import value_at
 from vidspec.plan.polling import PollTiming, Schedule
 from vidspec.providers.base import Capabilities
 from vidspec.providers.limits import send_moments
@@ -91,18 +92,6 @@ def estimate_seconds(script: str, chars_per_second: float) -> float:
     if chars_per_second <= 0:
         raise ValueError("chars_per_second must be positive")
     return len(spoken_text(script)) / chars_per_second + pause_seconds(script)
-
-
-def value_at(spec: Mapping[str, Any], dotted: str) -> Any:
-    """The value at a dotted path of a request body (a number indexes a list), or ``None``
-    when absent."""
-    current: Any = spec
-    for part in dotted.split("."):
-        try:
-            current = current[int(part)] if isinstance(current, list) else current[part]
-        except (KeyError, TypeError, IndexError, ValueError):  # absent, or a leaf
-            return None
-    return current
 
 
 def script_of(spec: Mapping[str, Any], capabilities: Capabilities) -> str | None:

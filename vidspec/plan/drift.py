@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
+from vidspec.core.dicts import value_at
+from vidspec.core.videos import RemoteVideo
 from vidspec.plan.actions import FieldChange
-from vidspec.plan.cost import value_at
 from vidspec.plan.diff import flatten, is_ignored, same_value, with_defaults
 from vidspec.plan.normalize import canonical_spec
-from vidspec.providers.base import Capabilities, RemoteVideo
+from vidspec.providers.base import Capabilities
 
 REASON_RENAMED_OUTSIDE = "renamed outside vidspec"
 LATEST = "latest"

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from vidspec.core.dicts import value_at
 from vidspec.core.times import format_time, humanize_delta
-from vidspec.plan.cost import value_at
+from vidspec.core.videos import RemoteVideo, TaskState
 from vidspec.plan.diff import flatten, with_defaults
 from vidspec.plan.drift import content_drift
 from vidspec.plan.normalize import canonical_spec
-from vidspec.providers.base import Capabilities, RemoteVideo, TaskState
+from vidspec.providers.base import Capabilities
 from vidspec.state.model import State, VideoRecord
 
 KINDS = (

@@ -21,10 +21,11 @@ import yaml
 from vidspec.core.errors import UsageError
 from vidspec.core.escape import escape_text
 from vidspec.core.times import format_time
+from vidspec.core.videos import RemoteVideo
 from vidspec.plan.adoption import UNFINISHED, Adoption, pending_claims
 from vidspec.plan.diff import flatten, same_value, unflatten
 from vidspec.project.schema import manifest_validator, schema_family
-from vidspec.providers.base import Capabilities, RemoteVideo
+from vidspec.providers.base import Capabilities
 from vidspec.state.model import State
 
 __all__ = [

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from vidspec.core.addresses import natural_key
+from vidspec.core.videos import RemoteVideo, TaskState
 from vidspec.plan.actions import Action, Create, Delete, Forget
 from vidspec.plan.drift import same_video
-from vidspec.providers.base import Capabilities, RemoteVideo, TaskState
+from vidspec.providers.base import Capabilities
 from vidspec.state.model import State
 
 __all__ = ["import_hints", "moved_hints"]

@@ -45,9 +45,10 @@ from typing import Any
 
 from vidspec.core import addresses
 from vidspec.core.addresses import natural_key
+from vidspec.core.dicts import value_at
 from vidspec.core.errors import UsageError
+from vidspec.core.videos import RemoteVideo
 from vidspec.plan.adoption import CLOCK_SKEW, UNFINISHED, Adoption, adopt, pending_claims
-from vidspec.plan.cost import value_at
 from vidspec.plan.diff import flatten, same_value, unflatten
 from vidspec.plan.drift import LATEST, same_video
 from vidspec.plan.dump import (
@@ -61,7 +62,7 @@ from vidspec.plan.dump import (
 )
 from vidspec.plan.normalize import canonical_spec, spelled_like
 from vidspec.project.model import Desired
-from vidspec.providers.base import Capabilities, RemoteVideo
+from vidspec.providers.base import Capabilities
 from vidspec.state.model import State
 
 __all__ = [

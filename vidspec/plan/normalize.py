@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from vidspec.core.dicts import value_at
 from vidspec.plan.actions import FieldChange
 from vidspec.plan.diff import flatten, same_value
 from vidspec.providers.base import SpecAlias
@@ -99,15 +100,6 @@ def spelled_as(path: str, specs: Sequence[Mapping[str, Any]], aliases: Sequence[
 _MISSING = object()
 
 
-def _get(spec: Mapping[str, Any], path: str) -> Any:
-    node: Any = spec
-    for part in path.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return _MISSING
-        node = node[part]
-    return node
-
-
 def respelled(
     change: FieldChange, specs: Sequence[Mapping[str, Any]], aliases: Sequence[SpecAlias]
 ) -> FieldChange:
@@ -117,12 +109,12 @@ def respelled(
 
 
 def _has(spec: Mapping[str, Any], path: str) -> bool:
-    return _get(spec, path) is not _MISSING
+    return value_at(spec, path, _MISSING) is not _MISSING
 
 
 def _lookup(spec: Mapping[str, Any], path: str) -> Mapping[str, Any] | None:
     """The object at ``path``, or ``None``."""
-    node = _get(spec, path)
+    node = value_at(spec, path, _MISSING)
     return node if isinstance(node, Mapping) else None
 
 

@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from vidspec.core.times import format_time
+from vidspec.core.videos import RemoteVideo
 from vidspec.plan import cost as costs
 from vidspec.plan.actions import ActionCost, Adopt
 from vidspec.plan.diff import flatten
 from vidspec.plan.drift import same_video
 from vidspec.plan.model import PendingTask
 from vidspec.project.model import DesiredVideo
-from vidspec.providers.base import Capabilities, RemoteVideo
+from vidspec.providers.base import Capabilities
 from vidspec.state.correlation import correlation_key
 from vidspec.state.model import PendingRecord, VideoRecord
 

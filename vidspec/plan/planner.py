@@ -31,20 +31,21 @@ from datetime import datetime
 
 from vidspec.core.addresses import natural_key, select, split_address
 from vidspec.core.errors import ManifestError, Problem, UsageError
+from vidspec.core.videos import RemoteVideo
 from vidspec.plan.actions import Action, Create, Move, Regenerate
-from vidspec.plan.build import create_action
 from vidspec.plan.checks import check_prevent_destroy, plan_cost, sent_problems
 from vidspec.plan.compare import compare
+from vidspec.plan.constructors import create_action
 from vidspec.plan.diff import flatten
 from vidspec.plan.downloads import LocalFiles, saved_file_intact
 from vidspec.plan.duration import apply_time
 from vidspec.plan.hints import import_hints, moved_hints
+from vidspec.plan.inputs import Findings, PlanInputs, PlanOptions
 from vidspec.plan.model import Plan, UnmanagedVideo
 from vidspec.plan.pending import REASON_ADOPT, REASON_RETRY, resolve_pending
 from vidspec.plan.remove import forget_removed, previous_ids, remove
-from vidspec.plan.run import Findings, PlanInputs, PlanOptions
 from vidspec.project.model import Desired, DesiredVideo, MovedBlock
-from vidspec.providers.base import Capabilities, Catalog, RemoteVideo
+from vidspec.providers.base import Capabilities, Catalog
 from vidspec.state.model import State, VideoRecord
 
 REASON_NEW = "new"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from vidspec.core.videos import TaskState
 from vidspec.plan.actions import Action, Forget
-from vidspec.plan.build import delete_action
+from vidspec.plan.constructors import delete_action
 from vidspec.plan.downloads import changed_file_note, saved_file_intact
-from vidspec.plan.run import Findings, PlanInputs
-from vidspec.providers.base import TaskState
+from vidspec.plan.inputs import Findings, PlanInputs
 from vidspec.state.model import VideoRecord
 
 REASON_NOT_IN_MANIFEST = "not in any manifest"

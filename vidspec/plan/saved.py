@@ -38,10 +38,10 @@ import jsonschema
 from vidspec.core.atomic import atomic_write_text
 from vidspec.core.errors import PlanError, UsageError
 from vidspec.core.times import format_time, parse_time
+from vidspec.core.videos import RemoteVideo
 from vidspec.plan.actions import Action, Adopt, Delete, Forget, Move
 from vidspec.plan.model import PLAN_FORMAT_VERSION, Plan
 from vidspec.project.model import canonical_json
-from vidspec.providers.base import RemoteVideo
 from vidspec.state.model import ProviderRef, State
 
 

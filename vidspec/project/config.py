@@ -16,16 +16,15 @@ from typing import Any
 from vidspec.core.durations import parse_duration
 from vidspec.core.errors import ManifestError, MissingVariable, Problem, ProjectError
 from vidspec.core.location import SourceLocation
-from vidspec.core.rate import Rate
+from vidspec.core.paths import display_path
+from vidspec.core.rate import Rate, parse_rate
+from vidspec.core.statesettings import JOURNAL_SUFFIX, S3State
 from vidspec.project.loctree import LocTree, child
 from vidspec.project.pathrules import path_problem
-from vidspec.project.problems import ErrorTranslator, dotted
-from vidspec.project.rates import parse_rate
 from vidspec.project.resolve import is_inside
 from vidspec.project.schema import project_validator
-from vidspec.project.yamlload import YamlDocument, display_path, load_yaml
-from vidspec.state.journal import JOURNAL_SUFFIX
-from vidspec.state.s3settings import S3State
+from vidspec.project.schema_errors import ErrorTranslator, dotted
+from vidspec.project.yamlload import YamlDocument, load_yaml
 
 PROJECT_FILE = "vidspec.yaml"
 DEFAULT_KIND = "sandbox"  # no provider: block, or no kind in it

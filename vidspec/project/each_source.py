@@ -11,7 +11,6 @@ read as a YAML scalar only where a placeholder stands alone (``vidspec.project.p
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import os
 from dataclasses import dataclass, field
@@ -21,11 +20,13 @@ from typing import Any
 from vidspec.core.addresses import KEY_HINT, is_key
 from vidspec.core.errors import ManifestError, Problem
 from vidspec.core.location import SourceLocation
+from vidspec.core.paths import display_path
+from vidspec.core.suggest import backticked, did_you_mean
 from vidspec.project.loctree import LocTree, child
 from vidspec.project.pathrules import path_problem
 from vidspec.project.protect import ProtectedPaths, read_refusal
 from vidspec.project.resolve import file_kind
-from vidspec.project.yamlload import display_path, load_yaml, read_text
+from vidspec.project.yamlload import load_yaml, read_text
 
 KEY = "key"
 VALUE = "value"
@@ -201,8 +202,7 @@ def _require(source: EachSource, required: Any, entry: Any) -> None:
             known.append(name)
             continue
         where = entry[1][index][0] if isinstance(entry[1], list) else entry[0]
-        close = difflib.get_close_matches(str(name), names, n=1)
-        guess = f"did you mean `{close[0]}`? " if close else ""
+        guess = did_you_mean(str(name), names, count=1, show=backticked)
         source.add(
             where,
             f"for_each: required `{name}` is not in {source.display}",
@@ -266,8 +266,7 @@ def _source_path(
 
 def _missing_column(source: EachSource, column: str, key_where: SourceLocation) -> None:
     names = [n for n in source.names if n != KEY]
-    close = difflib.get_close_matches(column, names, n=1)
-    guess = f"did you mean `{close[0]}`? " if close else ""
+    guess = did_you_mean(column, names, count=1, show=backticked)
     source.add(
         key_where,
         f"for_each: key column `{column}` is not in {source.display}",

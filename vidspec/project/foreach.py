@@ -29,8 +29,8 @@ from vidspec.project.placeholders import (
     compile_template,
     fill,
 )
-from vidspec.project.problems import dotted, show
 from vidspec.project.protect import ProtectedPaths
+from vidspec.project.schema_errors import dotted, show
 from vidspec.project.yamlload import MAX_FILE_BYTES
 
 FOR_EACH = "for_each"

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from vidspec.core.errors import Problem
 from vidspec.core.location import SourceLocation
+from vidspec.core.paths import display_path
 from vidspec.project.config import Project
 from vidspec.project.loctree import locate
 from vidspec.project.resolve import is_inside
-from vidspec.project.yamlload import YamlDocument, display_path
+from vidspec.project.yamlload import YamlDocument
 
 
 def manifest_paths(

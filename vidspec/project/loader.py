@@ -37,7 +37,6 @@ from vidspec.project.model import (
     spec_hash,
 )
 from vidspec.project.moves import Move, check_moves
-from vidspec.project.problems import ErrorTranslator, dotted
 from vidspec.project.protect import (
     DownloadTarget,
     check_downloads,
@@ -53,6 +52,7 @@ from vidspec.project.resolve import (
     split_body,
 )
 from vidspec.project.schema import manifest_validator, schema_family, text_paths
+from vidspec.project.schema_errors import ErrorTranslator, dotted
 from vidspec.project.templates import (
     stray_placeholders,
     unfilled_placeholders,

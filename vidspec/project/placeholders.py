@@ -13,7 +13,6 @@ of the text file (``compile_text``).
 from __future__ import annotations
 
 import bisect
-import difflib
 import functools
 import re
 from collections.abc import Callable, Iterator, Set
@@ -25,6 +24,7 @@ from yaml.constructor import SafeConstructor
 
 from vidspec.core.errors import Problem
 from vidspec.core.location import SourceLocation
+from vidspec.core.suggest import backticked, did_you_mean, nearest
 from vidspec.project.each_source import EachRow, EachSource
 from vidspec.project.loctree import LocTree, locate
 
@@ -200,7 +200,7 @@ def check_names(
         for ref in item.refs:
             if ref.name in known or ref.name in blamed:
                 continue
-            close = difflib.get_close_matches(ref.name, names, n=1)
+            close = nearest(ref.name, names, count=1)
             header = source.name_locations.get(close[0]) if close else None
             if header is not None and close[0] not in taken:
                 blamed.add(ref.name)
@@ -214,7 +214,7 @@ def check_names(
                     )
                 )
                 continue
-            guess = f"did you mean `{close[0]}`? " if close else ""
+            guess = did_you_mean(ref.name, names, count=1, show=backticked)
             problems.append(
                 Problem(
                     ref.location,

@@ -48,14 +48,6 @@ def merge(base: Any, base_locs: LocTree, over: Any, over_locs: LocTree) -> tuple
     return value, locs
 
 
-def get_path(value: Any, path: Sequence[str]) -> Any:
-    for part in path:
-        if not isinstance(value, dict) or part not in value:
-            return None
-        value = value[part]
-    return value
-
-
 def replace_path(
     value: dict[str, Any], locs: LocTree, path: Sequence[str], new: Any
 ) -> tuple[dict[str, Any], LocTree]:

@@ -2,7 +2,7 @@
 
 The schemas are the only structural validator of the files users write. This module loads them
 as package data, builds the one-kind view of the manifest schema, and keeps one compiled
-validator per root. ``vidspec.project.problems`` turns their errors into ``Problem`` lines.
+validator per root. ``vidspec.project.schema_errors`` turns their errors into ``Problem`` lines.
 """
 
 from __future__ import annotations

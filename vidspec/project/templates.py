@@ -21,7 +21,7 @@ from vidspec.core.unfilled import unfilled
 from vidspec.project.foreach import FOR_EACH
 from vidspec.project.loctree import LocTree, locate
 from vidspec.project.placeholders import compile_template, has_placeholder
-from vidspec.project.problems import dotted
+from vidspec.project.schema_errors import dotted
 
 
 def without_templates(errors: Iterable[ValidationError], data: Any) -> list[ValidationError]:

@@ -16,23 +16,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vidspec.core.dicts import value_at
 from vidspec.core.errors import ManifestError, Problem
 from vidspec.core.location import SourceLocation
+from vidspec.core.paths import display_path
 from vidspec.project.foreach import Expansion, Instance
 from vidspec.project.loctree import LocTree, locate
 from vidspec.project.model import RowOrigin
 from vidspec.project.pathrules import path_problem
 from vidspec.project.placeholders import Template, check_names, compile_text, fill_text
-from vidspec.project.problems import dotted
 from vidspec.project.protect import ProtectedPaths, read_refusal
 from vidspec.project.resolve import (
     file_kind,
     file_reference,
-    get_path,
     replace_path,
     strip_final_newline,
 )
-from vidspec.project.yamlload import YamlDocument, display_path, read_text
+from vidspec.project.schema_errors import dotted
+from vidspec.project.yamlload import YamlDocument, read_text
 
 Filled = dict[str, tuple[SourceLocation, tuple[str, ...]]]
 """A text field's dotted path -> its location and the names of the placeholders its text held
@@ -84,7 +85,7 @@ class TextFiles:
         (``video 'welcome'``, ``defaults``)."""
         filled: Filled = {}
         for path in self.paths:
-            reference = file_reference(get_path(value, path))
+            reference = file_reference(value_at(value, path))
             if reference is None:
                 continue
             field_location = locate(where, locs, path)

@@ -19,7 +19,6 @@ Where each value was written comes back as a location tree (``vidspec.project.lo
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,20 +27,12 @@ import yaml
 
 from vidspec.core.errors import ManifestError, Problem
 from vidspec.core.location import SourceLocation
+from vidspec.core.paths import display_path
 from vidspec.project.loctree import LocTree
 from vidspec.project.yamlcompose import TOO_DEEP, Composer
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 REREAD_CHARS = 256 * 1024
-
-
-def display_path(path: Path) -> str:
-    """``path`` as a user should read it: relative to the working directory when below it."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return str(absolute.relative_to(Path.cwd()))
-    except ValueError:
-        return str(absolute)
 
 
 @dataclass(frozen=True)

@@ -9,38 +9,22 @@ vidspec changes.
 
 from __future__ import annotations
 
-import threading
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import Enum
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 from vidspec.core.errors import ProviderError
-from vidspec.core.rate import Rate as Rate  # the shared vocabulary: the emulator reads it too
+from vidspec.core.rate import Rate as Rate
+from vidspec.core.videos import (  # the shared vocabulary: the emulator reads it too
+    DownloadResult,
+    RemoteVideo,
+)
+from vidspec.http.ledger import RequestLedger
 from vidspec.providers.limits import GenerationLimits
 from vidspec.providers.pacing import Pacing
-
-
-class TaskState(str, Enum):
-    """A generation task's life, normalised across services."""
-
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-    CANCELED = "canceled"
-
-    @property
-    def in_flight(self) -> bool:
-        return self in (TaskState.QUEUED, TaskState.RUNNING)
-
-    @property
-    def finished(self) -> bool:
-        return not self.in_flight
 
 
 @dataclass(frozen=True)
@@ -121,26 +105,6 @@ class Capabilities:
 
 
 @dataclass(frozen=True)
-class RemoteVideo:
-    """One video (or task) as the service's listing or status call reports it.
-
-    ``spec`` holds the generation fields the listing reported, in request-body shape (only the
-    ``Capabilities.listing_fields``), or ``None`` when the listing tells nothing of content.
-    """
-
-    id: str
-    name: str | None
-    state: TaskState
-    created_at: datetime
-    duration: float | None = None
-    resolution: str | None = None
-    url: str | None = None
-    spec: Mapping[str, Any] | None = None
-    message: str | None = None
-    key: str | None = None  # the correlation key its create carried, when the service says
-
-
-@dataclass(frozen=True)
 class CatalogProblem:
     """A request field the catalog does not allow: ``path`` is a dotted request-body path."""
 
@@ -195,62 +159,13 @@ def listing_loops(url: str, what: str) -> ProviderError:
     )
 
 
-@dataclass(frozen=True)
-class DownloadResult:
-    path: Path
-    size: int
-    sha256: str
-
-
-class RequestLedger:
-    """Counts every request a client sends, by kind ("GET", "POST", ...). Thread-safe.
-
-    ``listener`` (when set) is told of each request as it is sent, so the month's count
-    (``.vidspec/usage.json``) keeps the requests of a run that is killed; it returns whether
-    it persisted the request, and ``unpersisted`` is what is left for the caller to persist.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._counts: Counter[str] = Counter()
-        self._persisted = 0
-        self.listener: Callable[[str], bool] | None = None
-
-    def record(self, method: str) -> None:
-        with self._lock:
-            self._counts[method.upper()] += 1
-            listener = self.listener
-        if listener is not None and listener(method.upper()):
-            with self._lock:
-                self._persisted += 1
-
-    @property
-    def unpersisted(self) -> int:
-        """Requests counted here that no ``listener`` persisted."""
-        with self._lock:
-            return sum(self._counts.values()) - self._persisted
-
-    @property
-    def total(self) -> int:
-        with self._lock:
-            return sum(self._counts.values())
-
-    def count(self, method: str) -> int:
-        with self._lock:
-            return self._counts[method.upper()]
-
-    def snapshot(self) -> dict[str, int]:
-        with self._lock:
-            return dict(self._counts)
-
-
 @runtime_checkable
 class Provider(Protocol):
     """A video service, as vidspec drives it: the calls every service has.
 
     Contract for implementers:
 
-    - Every HTTP call goes through ``vidspec.providers.http`` and is counted in ``ledger``,
+    - Every HTTP call goes through ``vidspec.http`` and is counted in ``ledger``,
       and takes its turn in ``pacing`` (one ``Pacing`` per instance: a command opens one
       provider, so all its calls share it).
     - ``create`` returns the new remote id. If the request was sent and its answer was lost

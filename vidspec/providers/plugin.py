@@ -18,8 +18,9 @@ from typing import Any
 
 from vidspec.core.clock import Clock
 from vidspec.core.rate import Rate, lowered
-from vidspec.providers.base import Capabilities, Catalog, Provider, RequestLedger
-from vidspec.providers.http.client import HttpClient, HttpPolicy, new_session
+from vidspec.http.client import HttpClient, HttpPolicy, new_session
+from vidspec.http.ledger import RequestLedger
+from vidspec.providers.base import Capabilities, Catalog, Provider
 from vidspec.providers.pacing import Pacing
 
 __all__ = ["API_VERSION", "OpenContext", "ProviderPlugin", "ProviderSettings"]

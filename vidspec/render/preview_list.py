@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from vidspec.core.escape import escape_text
-from vidspec.providers.base import TaskState
+from vidspec.core.videos import TaskState
 
 
 @dataclass(frozen=True)

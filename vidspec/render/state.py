@@ -1,4 +1,5 @@
-"""Text for ``vidspec state`` and ``vidspec import``: tables of addresses and ids."""
+"""Text for ``vidspec show``, ``vidspec state`` and ``vidspec import``: tables of addresses and
+ids, all drawn by one ``_table``."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from collections.abc import Sequence
 from vidspec.core.addresses import natural_key
 from vidspec.core.escape import escape_text
 from vidspec.core.times import format_time
+from vidspec.core.videos import RemoteVideo
 from vidspec.plan.importer import Adoption, MatchResult, Skipped
-from vidspec.providers.base import RemoteVideo
 from vidspec.state.model import State, VideoRecord
 from vidspec.state.observed import Observed
 
 _LIST_HEADERS = ("ADDRESS", "ID", "STATUS", "EXPIRES")
+_SHOW_HEADERS = ("ADDRESS", "ID", "STATUS", "NAME", "CREATED", "EXPIRES")
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "") -> list[str]:
@@ -22,6 +24,40 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = 
         indent + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
         for row in [headers, *rows]
     ]
+
+
+def render_state(state: State, *, source: str) -> str:
+    """``vidspec show``: a table of ``state`` read from ``source`` (the path shown in the
+    header), then superseded videos and pending records."""
+    lines = [
+        f"State: {source} (serial {state.serial}, lineage {state.lineage}, provider "
+        f"{state.provider})",
+        "",
+    ]
+    rows = [
+        (
+            address,
+            record.id,
+            record.status.value,
+            record.name if record.name is not None else "-",
+            format_time(record.created_at),
+            format_time(record.expires_at) if record.expires_at else "-",
+        )
+        for address, record in sorted(state.videos.items(), key=lambda i: natural_key(i[0]))
+    ]
+    lines += _table(_SHOW_HEADERS, rows) if rows else ["No videos are managed yet."]
+    superseded = sum(len(r.previous) for r in state.videos.values())
+    if superseded:
+        lines += ["", f"{superseded} superseded video(s) wait to be deleted (see vidspec plan)."]
+    if state.pending:
+        lines += ["", "Pending (sent, outcome not yet recorded; the next plan resolves them):"]
+        lines += [
+            f"  {p.address}: {p.action} sent {format_time(p.started_at)} ({p.outcome})"
+            for p in state.pending
+        ]
+    count = len(state.videos)
+    lines += ["", f"{count} video{'' if count == 1 else 's'} managed."]
+    return "\n".join(lines) + "\n"
 
 
 def render_state_list(state: State, observed: Observed | None = None) -> str:

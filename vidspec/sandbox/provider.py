@@ -29,15 +29,14 @@ from typing import Any
 
 from vidspec.core.clock import Clock
 from vidspec.core.errors import ProjectError
+from vidspec.core.lock import ProjectLock
+from vidspec.core.rate import Rate, parse_rate
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.emulator.common.store import lock_data_dir
-from vidspec.project.rates import parse_rate
-from vidspec.providers.base import Rate
+from vidspec.http.client import HttpPolicy
 from vidspec.providers.cdnvideo.api import capabilities
 from vidspec.providers.cdnvideo.provider import CdnvideoProvider
-from vidspec.providers.http.client import HttpPolicy
 from vidspec.providers.plugin import OpenContext, ProviderSettings
-from vidspec.state.lock import ProjectLock
 
 SANDBOX_TOKEN = "vidspec-sandbox"  # a fixed local token: the sandbox guards nothing
 SANDBOX_ACCOUNT = "sandbox"

@@ -17,15 +17,15 @@ from typing import Any
 
 from vidspec.core.clock import Clock
 from vidspec.core.errors import ProjectError
+from vidspec.core.lock import ProjectLock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.emulator.common.store import lock_data_dir
+from vidspec.http.client import HttpPolicy
 from vidspec.providers.base import Provider
 from vidspec.providers.heygen.provider import HeygenProvider
-from vidspec.providers.http.client import HttpPolicy
 from vidspec.providers.plugin import OpenContext, ProviderSettings
 from vidspec.providers.synthesia.provider import SynthesiaProvider
 from vidspec.sandbox.provider import SandboxOptions, command_line
-from vidspec.state.lock import ProjectLock
 
 SANDBOX_KEY = "vidspec-sandbox"  # a fixed local key: the sandbox guards nothing
 _CDNVIDEO_ONLY = ("post_limit", "monthly_requests", "list_in_progress")

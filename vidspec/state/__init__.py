@@ -4,16 +4,20 @@
 - ``backend``: the ``StateStore`` protocol every backend implements; ``backends`` picks one.
 - ``store``: ``LocalStateStore`` (atomic writes, backup, serial/lineage checks, provider check).
 - ``s3store`` (+ ``s3lock``, ``s3usage``, ``s3objects``): the state in an S3-compatible store.
-- ``lock``: the project lock and the note naming its holder.
+- ``guard``: the write rules every store applies (``check_write``, ``check_not_stranded``).
+- the lock is ``vidspec.core.lock`` (the emulator's data directories use it too).
 - ``transfer``: ``state pull/push/migrate``; ``probe``: ``backend check``.
+
+May import ``http`` and ``core`` only: a sibling of ``project``, ``providers``, ``forges`` and
+``emulator``; the project's settings reach it as values.
 """
 
 from __future__ import annotations
 
+from vidspec.core.lock import LockInfo, ProjectLock
 from vidspec.core.times import format_time, humanize_delta, parse_time
 from vidspec.state.backend import StateStore, UsageCounter
-from vidspec.state.backends import backend_name, open_state_store, open_usage
-from vidspec.state.lock import LockInfo, ProjectLock
+from vidspec.state.backends import backend_name, open_state_store
 from vidspec.state.model import (
     FORMAT_VERSION,
     OUTCOME_SENDING,
@@ -25,7 +29,7 @@ from vidspec.state.model import (
     StateFormatError,
     VideoRecord,
 )
-from vidspec.state.store import LocalStateStore, display_path, provider_ref
+from vidspec.state.store import LocalStateStore, provider_ref
 
 __all__ = [
     "FORMAT_VERSION",
@@ -43,11 +47,9 @@ __all__ = [
     "UsageCounter",
     "VideoRecord",
     "backend_name",
-    "display_path",
     "format_time",
     "humanize_delta",
     "open_state_store",
-    "open_usage",
     "parse_time",
     "provider_ref",
 ]

@@ -32,9 +32,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from vidspec.state.lock import LockInfo
+from vidspec.core.lock import LockInfo
+from vidspec.core.statesettings import S3State
 from vidspec.state.model import ProviderRef, State
-from vidspec.state.s3settings import S3State
 from vidspec.state.store import Project
 
 

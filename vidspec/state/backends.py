@@ -24,8 +24,8 @@ from typing import Any
 
 from vidspec.core.atomic import atomic_write_text
 from vidspec.core.clock import Clock
-from vidspec.state.backend import BackendProject, StateStore, UsageCounter
-from vidspec.state.s3settings import S3State
+from vidspec.core.statesettings import S3State
+from vidspec.state.backend import BackendProject, StateStore
 from vidspec.state.store import LocalStateStore
 
 BACKEND_NOTE = "backend.json"  # in .vidspec/: where this project's state was last seen
@@ -40,11 +40,6 @@ def open_state_store(project: BackendProject, *, clock: Clock | None = None) -> 
     store = S3StateStore(project, clock=clock)
     _write_note(project, "s3", _s3_doc(project.state_backend))
     return store
-
-
-def open_usage(project: BackendProject) -> UsageCounter:
-    """The month's request count of the project's backend."""
-    return open_state_store(project).usage()
 
 
 def backend_name(project: BackendProject) -> str:
@@ -147,5 +142,4 @@ __all__ = [
     "noted_backend",
     "noted_place",
     "open_state_store",
-    "open_usage",
 ]

@@ -39,7 +39,6 @@ from typing import Any, Protocol
 from vidspec.state.model import State, StateFormatError, parse_pending, parse_video
 
 FOLD_EVERY = 500  # records; bounds the replay on load and the journal's size
-JOURNAL_SUFFIX = ".journal"  # state.json.journal: the longest name beside the state file
 
 _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)  # the C encoder (no indent)
 

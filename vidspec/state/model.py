@@ -34,7 +34,7 @@ from datetime import datetime
 from typing import Any
 
 from vidspec.core.times import format_time, parse_time
-from vidspec.providers.base import TaskState
+from vidspec.core.videos import TaskState
 
 FORMAT_VERSION = 1
 

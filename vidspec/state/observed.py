@@ -28,7 +28,7 @@ from typing import Any
 
 from vidspec.core.atomic import atomic_write_text
 from vidspec.core.times import format_time, parse_time
-from vidspec.providers.base import RemoteVideo, TaskState
+from vidspec.core.videos import RemoteVideo, TaskState
 from vidspec.state.model import State, VideoRecord
 
 EXPIRED = "expired"

@@ -26,7 +26,7 @@ import re
 
 from vidspec.core.clock import Clock
 from vidspec.core.errors import LockHeld, StateError
-from vidspec.state.lock import LockInfo
+from vidspec.core.lock import LockInfo
 from vidspec.state.s3objects import ConditionFailed, S3Objects, StoredObject, printable
 
 FIRST_POLL = 0.5  # seconds before the first retry of a held lock

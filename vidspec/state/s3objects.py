@@ -14,7 +14,7 @@ Every call has a deadline: botocore connect and read timeouts, at most ``MAX_ATT
 attempts (botocore's standard retry mode: throttling, 5xx and connection errors), and a total
 ``S3State.deadline`` (``safety.request_deadline``, 60 s) from sending to the last byte, however
 slowly a store trickles its answer: botocore's connections are the watchdog's
-(``providers.http.watchdog``), which cuts the call off then. A retried conditional write can
+(``vidspec.http.watchdog``), which cuts the call off then. A retried conditional write can
 meet its own first attempt (the answer was lost); callers check for that by reading back (the
 lock's id, the state's text).
 
@@ -33,9 +33,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from vidspec.core.errors import BackendError
-from vidspec.providers.http.body import seconds_text
-from vidspec.providers.http.watchdog import deadline, watched_pool
-from vidspec.state.s3settings import S3State
+from vidspec.core.statesettings import S3State
+from vidspec.http.body import seconds_text
+from vidspec.http.watchdog import deadline, watched_pool
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

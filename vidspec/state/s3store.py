@@ -12,7 +12,7 @@ first one. So a runner whose lock was broken (``force-unlock``) and that wakes u
 overwrite the newer state another runner wrote meanwhile: S3 refuses with 412, and the runner
 stops with ``StateConflict``, keeping the state it meant to write in
 ``.vidspec/state.rescued.json`` (nothing it recorded is lost: a person compares and pushes it).
-The serial and lineage checks of the local file apply unchanged on top.
+The serial and lineage checks of every store (``vidspec.state.guard``) apply on top.
 """
 
 from __future__ import annotations
@@ -31,14 +31,16 @@ from vidspec.core.errors import (
     StateMismatch,
     VidspecError,
 )
+from vidspec.core.lock import LockInfo
+from vidspec.core.paths import display_path
 from vidspec.state.backend import BackendProject
-from vidspec.state.lock import LockInfo
+from vidspec.state.guard import check_not_stranded, check_write
 from vidspec.state.model import State, StateFormatError
 from vidspec.state.observed import ObservedFile
 from vidspec.state.s3lock import S3Lock
 from vidspec.state.s3objects import ConditionFailed, S3Objects, StoredObject
 from vidspec.state.s3usage import S3Usage
-from vidspec.state.store import display_path, provider_ref
+from vidspec.state.store import provider_ref
 
 RESCUE_FILE = "state.rescued.json"  # in .vidspec/, when a write was refused as stale
 
@@ -115,14 +117,13 @@ class S3StateStore:
     def load(self) -> State:
         found = self._fetch()
         if found is None:
-            if self.objects.get(self.backup_key) is not None:
-                raise StateCorrupt(
-                    f"{self.location} is missing but its backup {self.backup_location} exists.",
-                    "vidspec will not start from an empty state while a backup exists (that "
-                    "could generate every video again). Restore it (copy the backup object to "
-                    "the key, e.g. vidspec state push of its content), or delete the backup if "
-                    "starting empty is really what you want.",
-                )
+            check_not_stranded(
+                location=self.location,
+                backup=self.backup_location,
+                has_backup=self.objects.get(self.backup_key) is not None,
+                restore="copy the backup object to the key (e.g. vidspec state push of its "
+                "content).",
+            )
             return State.new(self.expected)
         state = self._parse(found)
         if state.provider != self.expected:
@@ -157,29 +158,10 @@ class S3StateStore:
         # What the last refresh saw is recorded on this write (a plan writes no state).
         state = self._observed.settle(state)
         found = self._current()
-        if found is not None:
-            current = self._parse(found)
-            if current.lineage != state.lineage:
-                raise StateError(
-                    f"{self.location} has lineage {current.lineage}; refusing to overwrite it "
-                    f"with a state of lineage {state.lineage}.",
-                    "These are two different states; vidspec state push --force replaces one "
-                    "with the other if this is intended.",
-                )
-            if current.serial != state.serial:
-                raise StateConflict(
-                    f"{self.location} changed (serial {state.serial} was read, {current.serial} "
-                    f"is there now); refusing to overwrite it.",
-                    "Run the command again so it starts from the current state.",
-                )
-            if current.same_content(state):
-                return current
-        elif state.serial != 0:
-            raise StateConflict(
-                f"{self.location} is gone (serial {state.serial} was read); refusing to write "
-                f"a state that would look new.",
-                f"Restore it (see {self.backup_location}) and run the command again.",
-            )
+        current = None if found is None else self._parse(found)
+        check_write(current, state, location=self.location, backup=self.backup_location)
+        if current is not None and current.same_content(state):
+            return current
         return self._write(replace(state, serial=state.serial + 1), found)
 
     def replace_with(self, state: State) -> State:

@@ -28,15 +28,11 @@ from typing import Protocol
 from vidspec.core.atomic import atomic_write_text
 from vidspec.core.clock import Clock
 from vidspec.core.errors import StateCorrupt, StateError, StateMismatch
-from vidspec.state.journal import (
-    FOLD_EVERY,
-    JOURNAL_SUFFIX,
-    FileJournal,
-    JournalError,
-    encode_change,
-    replay,
-)
-from vidspec.state.lock import LockInfo, ProjectLock
+from vidspec.core.lock import LockInfo, ProjectLock
+from vidspec.core.paths import display_path
+from vidspec.core.statesettings import JOURNAL_SUFFIX
+from vidspec.state.guard import check_not_stranded, check_write
+from vidspec.state.journal import FOLD_EVERY, FileJournal, JournalError, encode_change, replay
 from vidspec.state.model import ProviderRef, State, StateFormatError
 from vidspec.state.observed import ObservedFile
 from vidspec.state.usage import MonthlyUsage
@@ -80,14 +76,6 @@ class Project(Protocol):
 def provider_ref(project: Project) -> ProviderRef:
     """The provider a project's state belongs to."""
     return ProviderRef(kind=project.provider.kind, account=project.provider.account)
-
-
-def display_path(path: Path) -> str:
-    """A path as the user should read it: relative to the working directory when below it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(path)
 
 
 class LocalStateStore:
@@ -207,15 +195,12 @@ class LocalStateStore:
 
     def _read_file(self) -> State | None:
         if not self.path.exists():
-            if self.backup_path.exists():
-                raise StateCorrupt(
-                    f"{display_path(self.path)} is missing but its backup "
-                    f"{display_path(self.backup_path)} exists.",
-                    f"vidspec will not start from an empty state while a backup exists (that "
-                    f"could generate every video again). Restore it with: cp "
-                    f"{display_path(self.backup_path)} {display_path(self.path)}  (or delete "
-                    f"the backup if starting empty is really what you want).",
-                )
+            check_not_stranded(
+                location=display_path(self.path),
+                backup=self.backup_location,
+                has_backup=self.backup_path.exists(),
+                restore=f"cp {self.backup_location} {display_path(self.path)}",
+            )
             return None
         try:
             text = self.path.read_text(encoding="utf-8")
@@ -304,25 +289,7 @@ class LocalStateStore:
         current = self._known
         if current is None or self._stamp != self._current_stamp():
             current = self._read()
-        if current is not None:
-            if current.lineage != state.lineage:
-                raise StateError(
-                    f"{display_path(self.path)} has lineage {current.lineage}; refusing to "
-                    f"overwrite it with a state of lineage {state.lineage}.",
-                    "These are two different states; move one aside if this is intended.",
-                )
-            if current.serial != state.serial:
-                raise StateError(
-                    f"{display_path(self.path)} changed on disk (serial {state.serial} was read, "
-                    f"{current.serial} is there now); refusing to overwrite it.",
-                    "Run the command again so it starts from the current state.",
-                )
-        elif state.serial != 0:
-            raise StateError(
-                f"{display_path(self.path)} is gone (serial {state.serial} was read); refusing "
-                f"to write a state that would look new.",
-                "Restore the file (see its backup) and run the command again.",
-            )
+        check_write(current, state, location=display_path(self.path), backup=self.backup_location)
         if current is None or (current.provider, current.format_version) != (
             state.provider,
             state.format_version,

@@ -53,8 +53,8 @@ from typing import Any
 from vidspec.core.atomic import atomic_write_text
 from vidspec.core.clock import Clock
 from vidspec.core.errors import LockHeld, VidspecError
+from vidspec.core.lock import ProjectLock
 from vidspec.core.times import format_time
-from vidspec.state.lock import ProjectLock
 
 FOLD_MIN = 1000  # journal lines before a fold, for a document of fewer records than that
 _REMOVE_HINT = "Remove the file (or the data directory) to start with an empty service."

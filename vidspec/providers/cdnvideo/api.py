@@ -1,6 +1,6 @@
 """Every fact vidspec relies on about the CDNvideo Talking Head API, in one table.
 
-Marks follow ``reference/cdnvideo.md``: **[doc]** is on the vendor page; **[vidspec]** is a
+Each fact is marked: **[doc]** is on the vendor page; **[vidspec]** is a
 choice vidspec makes where the page is silent or its text was lost. When the service turns out
 to differ, correct it here: the client, the catalog checks, the listing mapping and the
 capabilities all read this table.
@@ -14,7 +14,8 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import Any
 
-from vidspec.providers.base import Capabilities, Rate, SpecAlias, TaskState
+from vidspec.core.videos import TaskState
+from vidspec.providers.base import Capabilities, Rate, SpecAlias
 
 
 def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:

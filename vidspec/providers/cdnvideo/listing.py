@@ -14,7 +14,7 @@ from typing import Any
 
 from vidspec.core.errors import ProviderError
 from vidspec.core.escape import escape_text
-from vidspec.providers.base import RemoteVideo, TaskState
+from vidspec.core.videos import RemoteVideo, TaskState
 from vidspec.providers.cdnvideo.api import API
 
 

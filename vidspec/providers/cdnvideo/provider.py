@@ -1,8 +1,8 @@
-"""The CDNvideo Talking Head API client (``reference/cdnvideo.md``).
+"""The CDNvideo Talking Head API client.
 
 Every path, limit and choice it relies on is in ``vidspec.providers.cdnvideo.api.API``; the
 catalog and its checks are in ``catalog``, the listing mapping in
-``listing``. All HTTP goes through ``vidspec.providers.http``.
+``listing``. All HTTP goes through ``vidspec.http``.
 
 Auth: a configured ``token`` is sent as it is. With ``username``/``password`` the client logs
 in (``POST /app/oauth/v1/token/``) when it first needs a token, keeps the token in memory
@@ -30,14 +30,10 @@ from vidspec.core.errors import (
     ProviderError,
     QuotaExhausted,
 )
-from vidspec.providers.base import (
-    Capabilities,
-    DownloadResult,
-    RemoteVideo,
-    RequestLedger,
-    listing_loops,
-    max_listed,
-)
+from vidspec.core.videos import DownloadResult, RemoteVideo
+from vidspec.http.client import HttpClient, HttpPolicy, new_session, path_of
+from vidspec.http.ledger import RequestLedger
+from vidspec.providers.base import Capabilities, listing_loops, max_listed
 from vidspec.providers.cdnvideo.api import API, CAPABILITIES
 from vidspec.providers.cdnvideo.catalog import CdnvideoCatalog
 from vidspec.providers.cdnvideo.listing import (
@@ -46,7 +42,6 @@ from vidspec.providers.cdnvideo.listing import (
     remote_video,
     task_video,
 )
-from vidspec.providers.http.client import HttpClient, HttpPolicy, new_session, path_of
 from vidspec.providers.pacing import Pacing
 
 log = logging.getLogger("vidspec.providers.cdnvideo")

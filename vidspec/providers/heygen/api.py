@@ -24,7 +24,8 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import Any
 
-from vidspec.providers.base import Capabilities, Rate, TaskState
+from vidspec.core.videos import TaskState
+from vidspec.providers.base import Capabilities, Rate
 
 
 def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:

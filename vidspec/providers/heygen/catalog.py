@@ -15,11 +15,11 @@ subscription's credits are the web plan's, not the API's, so the balance is unkn
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from vidspec.core.suggest import nearest
 from vidspec.providers.base import CatalogProblem, Quota
 from vidspec.providers.heygen.api import API
 
@@ -229,7 +229,7 @@ def _engine_problems(spec: Mapping[str, Any], look: Look) -> list[CatalogProblem
 def _unknown(
     path: str, noun: str, value: str, known: Mapping[str, Any], call: str
 ) -> CatalogProblem:
-    close = difflib.get_close_matches(value, list(known), n=1)
+    close = nearest(value, known, count=1)
     hint = f"Did you mean {close[0]}? " if close else ""
     return CatalogProblem(
         path,

@@ -33,9 +33,9 @@ from vidspec.core.errors import (
     QuotaExhausted,
     TransportError,
 )
-from vidspec.providers.base import RemoteVideo
+from vidspec.core.videos import RemoteVideo
+from vidspec.http.client import path_of
 from vidspec.providers.heygen.api import API
-from vidspec.providers.http.client import path_of
 from vidspec.providers.pacing import Pacing
 
 log = logging.getLogger("vidspec.providers.heygen")

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from vidspec.http.client import path_of
 from vidspec.providers.base import listing_loops
 from vidspec.providers.heygen.wire import page_of
-from vidspec.providers.http.client import path_of
 
 Fetch = Callable[[Mapping[str, str | int]], Any]
 """Sends one GET of the list with these query parameters and returns the decoded answer."""

@@ -3,7 +3,7 @@
 Every path, limit and choice it relies on is in ``vidspec.providers.heygen.api.API`` (and the
 limits as data in ``LIMITS``); answers are read in ``wire``, lists followed in ``paging``, the
 catalog in ``catalog``, creates sent in ``creating``. All HTTP goes through
-``vidspec.providers.http``.
+``vidspec.http``.
 
 - **Auth.** The key travels only in the ``x-api-key`` header; it is blanked from any message
   the service echoes and never logged (the request log names method, path and status only).
@@ -34,14 +34,10 @@ from urllib.parse import quote, urljoin
 
 from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import AuthError, ProjectError, ProviderError
-from vidspec.providers.base import (
-    Capabilities,
-    DownloadResult,
-    RemoteVideo,
-    RequestLedger,
-    TaskState,
-    max_listed,
-)
+from vidspec.core.videos import DownloadResult, RemoteVideo, TaskState
+from vidspec.http.client import HttpClient, HttpPolicy, new_session, path_of
+from vidspec.http.ledger import RequestLedger
+from vidspec.providers.base import Capabilities, max_listed
 from vidspec.providers.heygen.api import API, CAPABILITIES
 from vidspec.providers.heygen.catalog import (
     HeygenCatalog,
@@ -56,7 +52,6 @@ from vidspec.providers.heygen.catalog import (
 from vidspec.providers.heygen.creating import Creator, LostCreate
 from vidspec.providers.heygen.paging import Fetch, pages
 from vidspec.providers.heygen.wire import data_of, status_of, video_of
-from vidspec.providers.http.client import HttpClient, HttpPolicy, new_session, path_of
 from vidspec.providers.pacing import Pacing
 
 log = logging.getLogger("vidspec.providers.heygen")

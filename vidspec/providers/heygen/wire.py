@@ -16,7 +16,7 @@ from typing import Any
 
 from vidspec.core.errors import ServerError
 from vidspec.core.escape import escape_text
-from vidspec.providers.base import RemoteVideo, TaskState
+from vidspec.core.videos import RemoteVideo, TaskState
 from vidspec.providers.heygen.api import API
 
 

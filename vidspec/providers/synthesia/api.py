@@ -1,6 +1,6 @@
 """Every fact vidspec relies on about the Synthesia API v2, in one table.
 
-Marks follow ``reference/synthesia.md``: **[doc]** is in a vendor source (SW: the OpenAPI; RL:
+Each fact is marked: **[doc]** is in a vendor source (SW: the OpenAPI; RL:
 the rate-limit pages; INTRO, VID, LIST, CV, TPL, CRED: the docs pages named there); **[client]**
 is seen only in public client code (bb-io/Synthesia); **[vidspec]** is a choice vidspec makes
 where both are silent, with its reason. When the service turns out to differ, correct it here:
@@ -20,7 +20,8 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import Any, Literal
 
-from vidspec.providers.base import Capabilities, Rate, TaskState
+from vidspec.core.videos import TaskState
+from vidspec.providers.base import Capabilities, Rate
 
 MINUTE, HOUR, DAY = 60.0, 3600.0, 86400.0
 

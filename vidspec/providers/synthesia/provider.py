@@ -1,9 +1,9 @@
-"""The Synthesia API v2 client (``reference/synthesia.md``).
+"""The Synthesia API v2 client.
 
 Every path, header, status and choice it relies on is in ``vidspec.providers.synthesia.api``
 (``API``, ``LIMITS``, ``CAPABILITIES``); the answers are read in ``wire``, the templates'
 catalog is ``catalog``, the windows' pacing ``windows``. All HTTP goes through
-``vidspec.providers.http``.
+``vidspec.http``.
 
 - **Auth.** ``Authorization: <api key>``, the raw key without "Bearer" [doc SW]. It travels
   only in that header: blanked from any message the service echoes, never logged; download
@@ -48,15 +48,10 @@ from vidspec.core.errors import (
     RateLimited,
     WaitTooLong,
 )
-from vidspec.providers.base import (
-    Capabilities,
-    DownloadResult,
-    RemoteVideo,
-    RequestLedger,
-    TaskState,
-    max_listed,
-)
-from vidspec.providers.http.client import HttpClient, HttpPolicy, new_session, path_of
+from vidspec.core.videos import DownloadResult, RemoteVideo, TaskState
+from vidspec.http.client import HttpClient, HttpPolicy, new_session, path_of
+from vidspec.http.ledger import RequestLedger
+from vidspec.providers.base import Capabilities, max_listed
 from vidspec.providers.pacing import Pacing
 from vidspec.providers.synthesia.api import API, CAPABILITIES, LIMITS, Limits
 from vidspec.providers.synthesia.catalog import SynthesiaCatalog

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from vidspec.core.errors import ProviderError
-from vidspec.providers.base import RemoteVideo, TaskState
+from vidspec.core.videos import RemoteVideo, TaskState
 from vidspec.providers.synthesia.api import API
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")

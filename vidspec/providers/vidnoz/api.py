@@ -1,6 +1,6 @@
 """Every fact vidspec relies on about the Vidnoz API v2, in one table.
 
-Marks follow ``reference/vidnoz.md``: **[doc]** is on the vendor's pages; **[client]** is seen
+Each fact is marked: **[doc]** is on the vendor's pages; **[client]** is seen
 only in public client code; **[vidspec]** is a choice vidspec makes where both are silent.
 When the service turns out to differ, correct it here: the client, the catalog reading, the
 form flattening and the capabilities all read this table.
@@ -14,7 +14,8 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from vidspec.providers.base import Capabilities, Rate, TaskState
+from vidspec.core.videos import TaskState
+from vidspec.providers.base import Capabilities, Rate
 
 K = TypeVar("K")
 V = TypeVar("V")

@@ -13,7 +13,7 @@ from vidspec.core.errors import (
     QuotaExhausted,
     ServerError,
 )
-from vidspec.providers.http.client import path_of
+from vidspec.http.client import path_of
 from vidspec.providers.vidnoz.api import API
 from vidspec.providers.vidnoz.wire import Envelope
 

@@ -1,9 +1,9 @@
-"""The Vidnoz API v2 client (``reference/vidnoz.md``).
+"""The Vidnoz API v2 client.
 
 Every path, code, limit and choice it relies on is in ``vidspec.providers.vidnoz.api.API``;
 the form flattening and the answers' mapping are in ``wire``, the catalog in
 ``catalog``, the envelope codes' errors in ``errors``. All HTTP goes through
-``vidspec.providers.http``.
+``vidspec.http``.
 
 - **Envelope.** Every answer is ``{code, message, data}``; the code counts, not the HTTP
   status (the service says "error" under HTTP 200). 400 is ``InvalidRequest`` (or
@@ -48,16 +48,10 @@ from vidspec.core.errors import (
     ServerError,
     TransportError,
 )
-from vidspec.providers.base import (
-    Capabilities,
-    DownloadResult,
-    RemoteVideo,
-    RequestLedger,
-    TaskState,
-    listing_loops,
-    max_listed,
-)
-from vidspec.providers.http.client import FormPart, HttpClient, HttpPolicy, new_session, path_of
+from vidspec.core.videos import DownloadResult, RemoteVideo, TaskState
+from vidspec.http.client import FormPart, HttpClient, HttpPolicy, new_session, path_of
+from vidspec.http.ledger import RequestLedger
+from vidspec.providers.base import Capabilities, listing_loops, max_listed
 from vidspec.providers.pacing import Pacing
 from vidspec.providers.vidnoz.api import API, CAPABILITIES
 from vidspec.providers.vidnoz.catalog import VidnozCatalog

@@ -19,8 +19,8 @@ from typing import Any
 
 from vidspec.core.errors import ProviderError
 from vidspec.core.escape import escape_text
-from vidspec.providers.base import RemoteVideo, TaskState
-from vidspec.providers.http.client import FormPart
+from vidspec.core.videos import RemoteVideo, TaskState
+from vidspec.http.client import FormPart
 from vidspec.providers.vidnoz.api import API
 
 

@@ -1,7 +1,9 @@
-"""``state: {backend: s3, bucket, key, region, endpoint_url}`` of vidspec.yaml, as a value.
+"""Where the state lives, as values: ``state: {backend: s3, bucket, key, region,
+endpoint_url}`` of vidspec.yaml (``S3State``) and the names vidspec writes beside a local
+state file (``JOURNAL_SUFFIX``).
 
-Read by ``vidspec.project.config`` (which validates it with the project schema) and used by the
-S3 backend (``s3objects``, ``s3store``); it lives in the state layer so both can see it.
+Read by ``vidspec.project.config`` (which validates them with the project schema) and used by
+the state stores; on the ground floor because the project and the state are siblings.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vidspec.core.location import SourceLocation
+
+JOURNAL_SUFFIX = ".journal"  # state.json.journal: the longest name beside the state file
 
 
 @dataclass(frozen=True)
@@ -33,4 +37,4 @@ class S3State:
         return self.url if not self.endpoint_url else f"{self.url} at {self.endpoint_url}"
 
 
-__all__ = ["S3State"]
+__all__ = ["JOURNAL_SUFFIX", "S3State"]

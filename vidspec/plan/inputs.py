@@ -11,12 +11,13 @@ from functools import cached_property
 from typing import Any
 
 from vidspec.core.times import format_time, humanize_delta
+from vidspec.core.videos import RemoteVideo
 from vidspec.plan.actions import Action
 from vidspec.plan.diff import flatten
 from vidspec.plan.downloads import LocalFiles
 from vidspec.plan.model import PendingTask
 from vidspec.project.model import Desired
-from vidspec.providers.base import Capabilities, Catalog, RemoteVideo
+from vidspec.providers.base import Capabilities, Catalog
 from vidspec.state.model import State, VideoRecord
 
 REASON_DELETED = "deleted outside vidspec"

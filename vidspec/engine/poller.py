@@ -5,21 +5,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from vidspec.core.clock import Clock
 from vidspec.core.errors import ProviderError
+from vidspec.core.videos import RemoteVideo, TaskState
 from vidspec.engine import records
-from vidspec.engine.calls import Calls
+from vidspec.engine.context import RunContext
 from vidspec.engine.finisher import Finisher
-from vidspec.engine.flights import LOST, Flight, Flights
-from vidspec.engine.options import EngineOptions
-from vidspec.engine.progress import ApplyReporter
-from vidspec.engine.recorder import Recorder
-from vidspec.engine.results import ApplyStats, Outcome
-from vidspec.engine.tally import Tally
+from vidspec.engine.flights import LOST, Flight
+from vidspec.engine.results import Outcome
 from vidspec.engine.waiting import PollSchedule, Watcher
 from vidspec.plan.pending import resolve_pending
 from vidspec.project.model import Desired
-from vidspec.providers.base import Capabilities, RemoteVideo, TaskState
 
 _FOREVER = timedelta(days=36500)  # in-run resolution never decides "create it again"
 _GONE = "the service no longer knows this task (deleted outside vidspec?)"
@@ -30,35 +25,27 @@ class Poller:
 
     def __init__(
         self,
+        ctx: RunContext,
         *,
-        calls: Calls,
-        recorder: Recorder,
-        tally: Tally,
-        flights: Flights,
         finisher: Finisher,
         watcher: Watcher,
         schedule: PollSchedule,
-        caps: Capabilities,
-        clock: Clock,
-        options: EngineOptions,
-        reporter: ApplyReporter,
-        stats: ApplyStats,
         desired: Desired | None,
         started: float,
         seen: dict[str, RemoteVideo],
     ) -> None:
-        self._calls = calls
-        self._recorder = recorder
-        self._tally = tally
-        self._flights = flights
+        self._calls = ctx.calls
+        self._recorder = ctx.recorder
+        self._tally = ctx.tally
+        self._flights = ctx.flights
         self._finisher = finisher
         self._watcher = watcher
         self._schedule = schedule
-        self._caps = caps
-        self._clock = clock
-        self._options = options
-        self._reporter = reporter
-        self._stats = stats
+        self._caps = ctx.caps
+        self._clock = ctx.clock
+        self._options = ctx.options
+        self._reporter = ctx.reporter
+        self._stats = ctx.stats
         self._desired = desired
         self._started = started
         self._seen = seen  # finished videos as polled (their links, for vidspec output)

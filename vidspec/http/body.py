@@ -18,8 +18,8 @@ import urllib3.exceptions
 from urllib3.exceptions import ReadTimeoutError
 
 from vidspec.core.errors import OutcomeUnknown, ProviderError, ServerError, TransportError
-from vidspec.providers.http.errors import host_of, path_of
-from vidspec.providers.http.speed import SpeedFloor, Throughput, speed_text
+from vidspec.http.errors import host_of, path_of
+from vidspec.http.speed import SpeedFloor, Throughput, speed_text
 
 CHUNK = 1 << 16
 

@@ -8,9 +8,9 @@ from typing import Any
 from urllib3.util.retry import Retry
 
 from vidspec.core.clock import Clock, SystemClock
-from vidspec.providers.base import RequestLedger
-from vidspec.providers.http.errors import path_of
-from vidspec.providers.http.watchdog import expired
+from vidspec.http.errors import path_of
+from vidspec.http.ledger import RequestLedger
+from vidspec.http.watchdog import expired
 
 log = logging.getLogger("vidspec.http")
 

@@ -9,7 +9,6 @@ A message never shows the value of a field marked ``x-secret``.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -18,6 +17,7 @@ from jsonschema import ValidationError
 
 from vidspec.core.errors import Problem
 from vidspec.core.location import SourceLocation
+from vidspec.core.suggest import nearest
 from vidspec.project.loctree import LocTree, locate
 
 Path = tuple[str | int, ...]
@@ -257,8 +257,5 @@ def _range(schema: dict[str, Any]) -> str:
 def _closest(word: Any, candidates: list[str]) -> str | None:
     if not isinstance(word, str) or not candidates:
         return None
-    lowered = {c.lower(): c for c in candidates}
-    if word.lower() in lowered:
-        return lowered[word.lower()]
-    matches = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return matches[0] if matches else None
+    found = nearest(word, candidates, count=1)
+    return found[0] if found else None

@@ -58,20 +58,15 @@ from vidspec.core.errors import (
     ServerError,
     WaitTooLong,
 )
-from vidspec.providers.base import DownloadResult, RequestLedger
-from vidspec.providers.http.body import BodyBounds, read_body, seconds_text
-from vidspec.providers.http.errors import (
-    host_of,
-    path_of,
-    retry_after,
-    server_message,
-    to_provider_error,
-)
-from vidspec.providers.http.files import check_answer, save_stream
-from vidspec.providers.http.policy import HttpPolicy
-from vidspec.providers.http.retry import IDEMPOTENT_METHODS, RETRY_STATUSES, LedgerRetry
-from vidspec.providers.http.speed import SpeedFloor
-from vidspec.providers.http.watchdog import POOL_CLASSES, deadline
+from vidspec.core.videos import DownloadResult
+from vidspec.http.body import BodyBounds, read_body, seconds_text
+from vidspec.http.errors import host_of, path_of, retry_after, server_message, to_provider_error
+from vidspec.http.files import check_answer, save_stream
+from vidspec.http.ledger import RequestLedger
+from vidspec.http.policy import HttpPolicy
+from vidspec.http.retry import IDEMPOTENT_METHODS, RETRY_STATUSES, LedgerRetry
+from vidspec.http.speed import SpeedFloor
+from vidspec.http.watchdog import POOL_CLASSES, deadline
 
 __all__ = [
     "IDEMPOTENT_METHODS",

@@ -17,9 +17,9 @@ from pathlib import Path
 import requests
 
 from vidspec.core.errors import DownloadWriteError, ProviderError
-from vidspec.providers.base import DownloadResult
-from vidspec.providers.http.body import BodyBounds, content_length, read_chunks
-from vidspec.providers.http.errors import host_of, path_of
+from vidspec.core.videos import DownloadResult
+from vidspec.http.body import BodyBounds, content_length, read_chunks
+from vidspec.http.errors import host_of, path_of
 
 VIDEO_TYPES = ("video/", "application/octet-stream")
 _FTYP_AT = slice(4, 8)  # an MP4 file opens with a box: 4 bytes of size, then its type

@@ -1,1 +1,0 @@
-"""The one HTTP seam: ``client`` (``HttpClient``), ``retry``, ``errors``, ``files``."""
