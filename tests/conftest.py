@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 import requests
+from plugin_dists import PluginDir, installed_in
 from projects import SECRET_NAMES, write_project_file
 
 from vidspec.core.clock import ManualClock
@@ -124,3 +125,9 @@ def s3(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> S3Env:
     from s3_env import make_s3_env  # boto3: only where the S3 tests run
 
     return make_s3_env(s3_endpoint, monkeypatch)
+
+
+@pytest.fixture
+def plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PluginDir]:
+    """Install tiny provider distributions for one test (``plugin_dists``)."""
+    yield from installed_in(tmp_path, monkeypatch)

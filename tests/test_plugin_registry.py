@@ -9,10 +9,10 @@ import ast
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from plugin_dists import PluginDir
 
 import vidspec
 from vidspec.app.providers import kind_capabilities, open_provider
@@ -32,33 +32,6 @@ def _builtin_entry_points() -> dict[str, str]:
     data = tomllib.loads(PYPROJECT.read_text("utf-8"))
     points: dict[str, str] = data["project"]["entry-points"]["vidspec.providers"]
     return points
-
-
-@pytest.fixture
-def plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PluginDir]:
-    """A folder on ``sys.path`` to install tiny distributions into; the registry reads the
-    installed kinds again before and after."""
-    site = tmp_path / "site"
-    site.mkdir()
-    monkeypatch.syspath_prepend(str(site))
-    registry.forget()
-    yield PluginDir(site)
-    registry.forget()
-    for name in [m for m in sys.modules if m.startswith("vidspec_test_")]:
-        del sys.modules[name]
-
-
-class PluginDir:
-    def __init__(self, site: Path) -> None:
-        self.site = site
-
-    def install(self, dist: str, kind: str, module: str, source: str) -> None:
-        """A distribution ``dist`` 1.2.3 whose entry point ``kind`` names ``module:PLUGIN``."""
-        info = self.site / f"{dist.replace('-', '_')}-1.2.3.dist-info"
-        info.mkdir()
-        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.2.3\n")
-        (info / "entry_points.txt").write_text(f"[vidspec.providers]\n{kind} = {module}:PLUGIN\n")
-        (self.site / f"{module}.py").write_text(textwrap.dedent(source))
 
 
 GOOD = """

@@ -23,6 +23,9 @@ Anything not exported here is vidspec's private code and may change in any relea
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
 from vidspec.core.clock import Clock, ManualClock, SystemClock
 from vidspec.core.errors import (
     AuthError,
@@ -39,7 +42,7 @@ from vidspec.core.errors import (
 )
 from vidspec.core.rate import Rate
 from vidspec.core.videos import DownloadResult, RemoteVideo, TaskState
-from vidspec.http.client import HttpClient, HttpPolicy
+from vidspec.http.client import HttpClient, HttpPolicy, new_session
 from vidspec.http.ledger import RequestLedger
 from vidspec.providers.base import (
     Canceler,
@@ -53,7 +56,13 @@ from vidspec.providers.base import (
     SpecAlias,
 )
 from vidspec.providers.pacing import Pacing
-from vidspec.providers.plugin import API_VERSION, OpenContext, ProviderPlugin, ProviderSettings
+from vidspec.providers.plugin import (
+    API_VERSION,
+    HttpFactory,
+    OpenContext,
+    ProviderPlugin,
+    ProviderSettings,
+)
 
 __all__ = [
     "API_VERSION",
@@ -66,6 +75,7 @@ __all__ = [
     "Deleter",
     "DownloadResult",
     "HttpClient",
+    "HttpFactory",
     "HttpPolicy",
     "InvalidRequest",
     "ManualClock",
@@ -91,4 +101,33 @@ __all__ = [
     "SystemClock",
     "TaskState",
     "TransportError",
+    "open_context",
 ]
+
+
+def open_context(
+    *,
+    clock: Clock,
+    work_dir: Path,
+    cache_dir: Path,
+    secrets: Callable[[str], str | None],
+    policy: HttpPolicy | None = None,
+) -> OpenContext:
+    """The ``OpenContext`` vidspec opens a provider with (a plugin's tests build theirs here):
+    ``http_client`` makes vidspec's ``HttpClient`` bound to ``policy`` and ``clock``."""
+    bounds = policy or HttpPolicy()
+
+    def http_client(
+        ledger: RequestLedger, *, secrets: Sequence[str] = (), trust_env: bool = True
+    ) -> HttpClient:
+        session = new_session(ledger, policy=bounds, clock=clock, trust_env=trust_env)
+        return HttpClient(session, secrets=secrets, policy=bounds)
+
+    return OpenContext(
+        clock=clock,
+        policy=bounds,
+        work_dir=work_dir,
+        cache_dir=cache_dir,
+        secrets=secrets,
+        http=http_client,
+    )

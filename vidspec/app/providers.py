@@ -18,13 +18,15 @@ import platformdirs
 from vidspec.core.clock import Clock, SystemClock
 from vidspec.core.errors import VidspecError
 from vidspec.http.client import HttpPolicy
+from vidspec.plugin import open_context
 from vidspec.project.config import SECRET_FIELDS, Project, ProviderConfig
 from vidspec.providers import registry
 from vidspec.providers.base import Capabilities, Provider
-from vidspec.providers.plugin import OpenContext, ProviderPlugin, ProviderSettings
+from vidspec.providers.plugin import ProviderPlugin, ProviderSettings
 from vidspec.state import UsageCounter
 
 __all__ = [
+    "check_kind",
     "installed_kinds",
     "kind_capabilities",
     "kind_plugin",
@@ -79,6 +81,13 @@ def installed_kinds() -> list[str]:
     return sorted(registry.installed())
 
 
+def check_kind(kind: str) -> None:
+    """``ProjectError`` naming the installed kinds (did you mean, ``pip install vidspec-KIND``)
+    when ``kind`` is not installed; nothing is imported."""
+    if kind not in registry.installed():
+        raise registry.unknown_kind(kind)
+
+
 def kind_capabilities(kind: str) -> Capabilities:
     """What a provider kind can do and where its request bodies keep the name and the
     spoken text, without opening a client (offline commands: ``report``)."""
@@ -107,7 +116,7 @@ def _open(project: Project, *, environ: Mapping[str, str] | None, clock: Clock |
     settings = ProviderSettings(
         kind=config.kind, values=_values(config), rate_limit=config.rate_limit, where=where
     )
-    context = OpenContext(
+    context = open_context(
         clock=clock or SystemClock(),
         policy=project_policy(project),
         work_dir=project.work_dir,

@@ -63,6 +63,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "vidspec.cli.catalog",
         "Show the actors, voices, backgrounds and quota the provider offers.",
     ),
+    "providers": (
+        "vidspec.cli.providers",
+        "List the installed provider kinds: package, version, capabilities, whether each loads.",
+    ),
     "emulator": (
         "vidspec.cli.emulator",
         "Serve the CDNvideo Talking Head API (or, with --provider vidnoz, the Vidnoz API v2) "

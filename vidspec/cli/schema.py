@@ -6,10 +6,11 @@ import json
 
 import click
 
-from vidspec.app.providers import installed_kinds
+from vidspec.app.providers import check_kind
 from vidspec.cli.context import global_options
 from vidspec.core.errors import ProjectError
-from vidspec.project.config import DEFAULT_KIND, find_project_file, load_project
+from vidspec.project.config import find_project_file, load_project
+from vidspec.project.plugin_schemas import DEFAULT_KIND
 from vidspec.project.schema import manifest_schema, project_schema
 
 
@@ -18,9 +19,10 @@ from vidspec.project.schema import manifest_schema, project_schema
 @click.option(
     "--provider",
     "kind",
-    type=click.Choice(installed_kinds()),
+    metavar="KIND",
     default=None,
-    help="Provider kind of the manifest schema (default: the project's, else the default kind).",
+    help="Provider kind of the manifest schema (default: the project's, else the default kind; "
+    "`vidspec providers` lists the installed ones).",
 )
 @click.pass_context
 def command(ctx: click.Context, which: str, kind: str | None) -> None:
@@ -36,5 +38,6 @@ def command(ctx: click.Context, which: str, kind: str | None) -> None:
                 kind = DEFAULT_KIND  # no project: the default kind's schema
             else:
                 kind = load_project(directory).provider.speaks
+        check_kind(kind)
         document = manifest_schema(kind)
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))

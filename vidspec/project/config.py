@@ -21,13 +21,13 @@ from vidspec.core.rate import Rate, parse_rate
 from vidspec.core.statesettings import JOURNAL_SUFFIX, S3State
 from vidspec.project.loctree import LocTree, child
 from vidspec.project.pathrules import path_problem
+from vidspec.project.plugin_schemas import DEFAULT_KIND
 from vidspec.project.resolve import is_inside
 from vidspec.project.schema import project_validator
 from vidspec.project.schema_errors import ErrorTranslator, dotted
 from vidspec.project.yamlload import YamlDocument, load_yaml
 
 PROJECT_FILE = "vidspec.yaml"
-DEFAULT_KIND = "sandbox"  # no provider: block, or no kind in it
 
 
 @dataclass(frozen=True)
@@ -194,7 +194,7 @@ def load_project(directory: Path) -> Project:
         label=lambda path: dotted(path) or PROJECT_FILE,
         required_hint=f"add it to {PROJECT_FILE}",
     )
-    problems = translator.problems(project_validator().iter_errors(doc.value))
+    problems = translator.problems(project_validator(_kind(doc.value)).iter_errors(doc.value))
     if problems:
         raise ManifestError(problems)
 
@@ -216,6 +216,13 @@ def load_project(directory: Path) -> Project:
         download=_download(data.get("download") or {}),
         state_backend=backend,
     )
+
+
+def _kind(data: Any) -> str:
+    """The ``provider.kind`` written (any string: the schema checks it), or the default."""
+    provider = data.get("provider") if isinstance(data, Mapping) else None
+    kind = provider.get("kind") if isinstance(provider, Mapping) else None
+    return kind if isinstance(kind, str) else DEFAULT_KIND
 
 
 def _state_location(

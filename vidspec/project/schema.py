@@ -18,10 +18,34 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 
+from vidspec.core.errors import ProjectError
+from vidspec.project.plugin_schemas import DEFAULT_KIND, family_defs, provider_block
+from vidspec.providers import registry
+
 
 def schema_family(kind: str) -> str:
-    """The generation fields a provider kind takes: the sandbox speaks CDNvideo."""
-    return kind if kind in ("vidnoz", "heygen", "synthesia") else "cdnvideo"
+    """The generation fields a provider kind takes (its plugin's ``schema_family``: the
+    sandbox speaks CDNvideo), or its own kind when its plugin brings a ``video_schema``."""
+    return registry.load(kind).schema_family or kind
+
+
+@functools.cache
+def _manifest_defs(family: str) -> Mapping[str, Any]:
+    """The manifest ``$defs`` holding ``family``'s: the shipped ones, and for a plugin's own
+    family, those made from its ``video_schema`` (``vidspec.project.plugin_schemas``)."""
+    shipped: Mapping[str, Any] = _load("manifest")["$defs"]
+    if f"manifest_{family}" in shipped:
+        return shipped
+    plugin = registry.load(family)
+    if plugin.video_schema is None:
+        raise ProjectError(
+            f"the provider plugin for kind {family!r} gives no video schema",
+            "Report it to its authors: a ProviderPlugin needs video_schema or schema_family.",
+        )
+    try:
+        return {**shipped, **family_defs(plugin, shipped)}
+    except ValueError as exc:
+        raise ProjectError(str(exc), "Report it to the plugin's authors.") from exc
 
 
 @functools.cache
@@ -31,9 +55,13 @@ def _load(name: str) -> Mapping[str, Any]:
     return loaded
 
 
-def project_schema() -> dict[str, Any]:
-    """The schema of vidspec.yaml, as shipped."""
-    return dict(_load("project"))
+def project_schema(kind: str | None = None) -> dict[str, Any]:
+    """The schema of vidspec.yaml: its ``provider:`` block for ``kind`` (the project's), or
+    for every installed kind that loads (``None``: what ``vidspec schema project`` prints)."""
+    base = dict(_load("project"))
+    kinds = list(registry.installed()) if kind is None else [kind]
+    base["$defs"] = {**base["$defs"], "provider": provider_block(kinds, DEFAULT_KIND)}
+    return base
 
 
 def manifest_schema(kind: str) -> dict[str, Any]:
@@ -84,7 +112,7 @@ def _with_templates(schema: dict[str, Any], family: str) -> dict[str, Any]:
 
 def _rooted(name: str, root: str, kind: str) -> dict[str, Any]:
     base = _load(name)
-    defs = base["$defs"]
+    defs = _manifest_defs(root.split("_", 1)[1])
     return {
         "$schema": base["$schema"],
         "$id": f"https://vidspec.dev/schemas/{name}-{kind}.schema.json",
@@ -103,7 +131,7 @@ def manifest_validator(root: str) -> Draft202012Validator:
     Same schema, same verdicts: the references are only resolved once, here, instead of on
     every value (that lookup was half the time of validating 10,000 videos).
     """
-    defs = _load("manifest")["$defs"]
+    defs = _manifest_defs(root.split("_", 1)[1])
     schema = {"$schema": _load("manifest")["$schema"], **_inline(defs[root], defs)}
     validator: Draft202012Validator = _MemoValidator(schema)
     return validator
@@ -240,15 +268,18 @@ def _inline(schema: Any, defs: Mapping[str, Any]) -> Any:
 
 
 @functools.cache
-def project_validator() -> Draft202012Validator:
-    return Draft202012Validator(_load("project"))
+def project_validator(kind: str) -> Draft202012Validator:
+    """vidspec.yaml's validator when its ``provider.kind`` is ``kind`` (only that kind's
+    plugin is imported; an unknown kind meets the ``kind`` field's list of installed ones)."""
+    return Draft202012Validator(project_schema(kind))
 
 
 @functools.cache
 def text_paths(kind: str) -> tuple[tuple[str, ...], ...]:
     """Where a video may hold ``{file: path}``: the fields whose schema is marked ``x-text``."""
-    defs = _load("manifest")["$defs"]
-    return tuple(_text_paths(defs, defs[f"video_{schema_family(kind)}"], ()))
+    family = schema_family(kind)
+    defs = _manifest_defs(family)
+    return tuple(_text_paths(defs, defs[f"video_{family}"], ()))
 
 
 def _text_paths(

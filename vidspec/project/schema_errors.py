@@ -21,6 +21,7 @@ from vidspec.core.suggest import nearest
 from vidspec.project.loctree import LocTree, locate
 
 Path = tuple[str | int, ...]
+_WORD = re.compile(r"[A-Za-z0-9_.-]{1,64}")  # a value safe to repeat in a command line hint
 
 _TYPE_NAMES = {
     "string": "text",
@@ -160,6 +161,9 @@ class ErrorTranslator:
             shown = ", ".join(show(v) for v in allowed)
             close = _closest(instance, [v for v in allowed if isinstance(v, str)])
             hint = f"did you mean {show(close)}?" if close else "use one of them"
+            if schema.get("x-unknown-hint"):  # e.g. how a provider kind is installed
+                value = str(instance) if _WORD.fullmatch(str(instance)) else "NAME"
+                hint = f"{hint} {schema['x-unknown-hint'].replace('{value}', value)}"
             if len(allowed) == 1:
                 return f"{name} must be {shown}, not {show(instance)}", ""
             if len(allowed) > 8:

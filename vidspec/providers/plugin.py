@@ -14,16 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from vidspec.core.clock import Clock
 from vidspec.core.rate import Rate, lowered
-from vidspec.http.client import HttpClient, HttpPolicy, new_session
 from vidspec.http.ledger import RequestLedger
+from vidspec.http.policy import HttpPolicy
 from vidspec.providers.base import Capabilities, Catalog, Provider
 from vidspec.providers.pacing import Pacing
 
-__all__ = ["API_VERSION", "OpenContext", "ProviderPlugin", "ProviderSettings"]
+__all__ = ["API_VERSION", "HttpFactory", "OpenContext", "ProviderPlugin", "ProviderSettings"]
 
 # The version of this surface. A plugin states the one it was built for (``api_version``);
 # vidspec refuses one of another major version (a minor one only adds optional fields).
@@ -45,11 +45,20 @@ class ProviderSettings:
     where: str = ""
 
 
+class HttpFactory(Protocol):
+    """What makes a plugin's HTTP client (vidspec's, bound to the command's policy and clock;
+    this module stays free of the HTTP library, which the pure layers may not reach)."""
+
+    def __call__(
+        self, ledger: RequestLedger, *, secrets: Sequence[str] = (), trust_env: bool = True
+    ) -> Any: ...
+
+
 @dataclass(frozen=True)
 class OpenContext:
     """What vidspec hands a plugin's ``open``: use it, not your own, so that every provider is
     bounded (``policy``: deadlines, body sizes, the longest wait), counted (every request of a
-    session from ``session``/``http_client`` is added to the ledger given), paced (``pacing``)
+    client from ``http_client`` is added to the ledger given), paced (``pacing``)
     and testable (``clock``: never sleep or read the time any other way).
 
     ``work_dir``: the project's ``.vidspec/`` (a plugin's own local files go under it);
@@ -61,6 +70,7 @@ class OpenContext:
     work_dir: Path
     cache_dir: Path
     secrets: Callable[[str], str | None]
+    http: HttpFactory
 
     def secret(self, name: str) -> str | None:
         """The value of the secret field ``name`` of the ``provider:`` block (written there as
@@ -68,19 +78,14 @@ class OpenContext:
         An unset variable raises ``MissingVariable`` naming it and where it is referenced."""
         return self.secrets(name)
 
-    def session(self, ledger: RequestLedger, *, trust_env: bool = True) -> Any:
-        """A ``requests.Session`` made by vidspec's one factory: every request is counted in
-        ``ledger``, retried only when safe, and bounded by ``policy``."""
-        return new_session(ledger, policy=self.policy, clock=self.clock, trust_env=trust_env)
-
     def http_client(
         self, ledger: RequestLedger, *, secrets: Sequence[str] = (), trust_env: bool = True
-    ) -> HttpClient:
-        """An ``HttpClient`` over ``session(ledger)``: vidspec's errors, ``secrets`` blanked
-        from any message a server echoes them in, downloads bounded by ``download:``."""
-        return HttpClient(
-            self.session(ledger, trust_env=trust_env), secrets=secrets, policy=self.policy
-        )
+    ) -> Any:
+        """A ``vidspec.plugin.HttpClient`` made by vidspec's one session factory: every request
+        is counted in ``ledger``, retried only when safe and bounded by ``policy``; ``secrets``
+        are blanked from any message a server echoes them in (use a second ledger for file
+        downloads: they are not API calls). ``trust_env=False``: no proxy (loopback)."""
+        return self.http(ledger, secrets=secrets, trust_env=trust_env)
 
     def pacing(self, capabilities: Capabilities) -> Pacing:
         """The provider's one ``Pacing`` (the engine reads its waits): ``generation_rate`` for

@@ -76,6 +76,7 @@ class VidnozService:
         self._world = VidnozWorld(runtime)
         self._calls = SlidingWindow(runtime.settings.request_limit, runtime.clock)
         self._link_key = secrets.token_bytes(32)
+        self.too_frequent = 0  # calls answered 803 (HTTP 200): what a test counts as refused
         self._routes: dict[tuple[str, str], Handler] = {
             ("POST", "/v2/task/avatar-to-video"): self._create,
             ("POST", "/v2/task/detail"): self._detail,
@@ -104,6 +105,7 @@ class VidnozService:
             self._authorize(request)
             self._calls.set_rate(self._runtime.settings.request_limit)
             if self._calls.acquire() is not None:
+                self.too_frequent += 1
                 limit = self._runtime.settings.request_limit
                 raise VidnozError(
                     TOO_FREQUENT,

@@ -26,9 +26,10 @@ def task_state(raw: object) -> TaskState:
 
 
 def listing_params(
-    offset: int, now: datetime, since: datetime | None = None
+    offset: int, now: datetime, since: datetime | None = None, limit: int = API.list_page_size
 ) -> dict[str, str | int]:
-    """Query of one listing page: the largest page, oldest first, only the fields we read;
+    """Query of one listing page of ``limit`` videos (the client's
+    ``capabilities.list_page_size``: the largest page), oldest first, only the fields we read;
     from ``since`` (floored to its minute: ``start`` has no seconds) when given."""
     start = (now - API.list_window).astimezone(timezone.utc)
     if since is not None:
@@ -37,7 +38,7 @@ def listing_params(
     return {
         "start": start.strftime(API.list_date_format),
         "offset": offset,
-        "limit": API.list_page_size,
+        "limit": limit,
         "sort": API.list_sort,
         "fields": ",".join(fields),
     }

@@ -239,9 +239,11 @@ class CdnvideoProvider:
         url = self._api_url + API.videos_path
         path = path_of(url)
         most = max_listed(self.capabilities)
+        size = self.capabilities.list_page_size
         while True:
             try:
-                page = self._call("GET", API.videos_path, params=listing_params(offset, now, since))
+                query = listing_params(offset, now, since, size)
+                page = self._call("GET", API.videos_path, params=query)
             except InvalidRequest as exc:
                 # vidspec wrote the query, not the user: nothing in a manifest to fix.
                 raise _rehint(
@@ -258,7 +260,7 @@ class CdnvideoProvider:
             for item in page:
                 video = remote_video(item, path=path)
                 found.setdefault(video.id, video)  # an item that slid between pages
-            if len(page) < API.list_page_size:
+            if len(page) < size:
                 return list(found.values())
             if len(found) == before:
                 raise listing_loops(url, f"the listing repeats itself at offset {offset}")
@@ -268,7 +270,7 @@ class CdnvideoProvider:
                     f"the listing goes on past {most} videos, more videos than the account "
                     f"can hold",
                 )
-            offset += API.list_page_size
+            offset += size
 
     def create(self, spec: Mapping[str, Any]) -> str:
         with self.pacing.generation():

@@ -18,17 +18,17 @@ from vidspec.providers.synthesia.wire import read_page
 Fetch = Callable[[Mapping[str, str | int]], Any]
 
 
-def offset_pages(fetch: Fetch, url: str, key: str, *, most: int) -> list[Any]:
-    """The items under ``key`` of every page ``fetch`` answers, ``API.page_size`` a page."""
+def offset_pages(
+    fetch: Fetch, url: str, key: str, *, most: int, size: int = API.page_size
+) -> list[Any]:
+    """The items under ``key`` of every page ``fetch`` answers, ``size`` a page."""
     path = urlsplit(url).path
     items: list[Any] = []
     offset = 0
     while True:
-        page, following = read_page(
-            fetch({"limit": API.page_size, "offset": offset}), key, path=path
-        )
+        page, following = read_page(fetch({"limit": size, "offset": offset}), key, path=path)
         items.extend(page)
-        if following is None or len(page) < API.page_size:
+        if following is None or len(page) < size:
             return items
         if following <= offset:
             raise listing_loops(url, f"the listing's nextOffset went from {offset} to {following}")

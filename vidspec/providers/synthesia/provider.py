@@ -181,19 +181,19 @@ class SynthesiaProvider:
         """Every video object of the listing, every page, each once, ``deleted`` ones left out
         (and test renders, unless ``tests``)."""
         found: dict[str, Video] = {}
-        for item in self._pages(API.videos_path, "videos"):
+        for item in self._pages(API.videos_path, "videos", self.capabilities.list_page_size):
             video = read_video(item, method="GET", path=API.videos_path)
             found.setdefault(video.id, video)  # offsets shift when videos are made meanwhile
         return [v for v in found.values() if v.status != API.gone_status and (tests or not v.test)]
 
-    def _pages(self, template: str, key: str) -> list[Any]:
-        """The items of every page of a listing, following ``nextOffset``."""
+    def _pages(self, template: str, key: str, size: int = API.page_size) -> list[Any]:
+        """The items of every page of a listing, ``size`` a page, following ``nextOffset``."""
         most = min(max_listed(self.capabilities), API.max_listed)
 
         def fetch(params: Mapping[str, str | int]) -> Any:
             return self._call("GET", template, params=params)
 
-        return offset_pages(fetch, self._base + template, key, most=most)
+        return offset_pages(fetch, self._base + template, key, most=most, size=size)
 
     def create(self, spec: Mapping[str, Any], *, callback_key: str | None = None) -> str:
         """``POST /v2/videos`` with ``spec`` (the create body); the new video's id.
