@@ -119,7 +119,7 @@ def test_vidspec_schema_prints_the_plugins_schemas(
     project = json.loads(capsys.readouterr().out)
     Draft202012Validator.check_schema(project)
     kinds = project["$defs"]["provider"]["properties"]["kind"]["enum"]
-    assert kinds == ["acme", "cdnvideo", "sandbox", "vidnoz"]
+    assert kinds == ["acme", "cdnvideo", "heygen", "sandbox", "synthesia", "vidnoz"]
     validator = Draft202012Validator(project)
     assert not list(
         validator.iter_errors({"version": 1, "provider": {"kind": "acme", "api_key": "env/K"}})
@@ -151,5 +151,6 @@ def test_schema_of_a_kind_installed_after_start_up_and_of_an_unknown_kind(
         main(["schema", "manifest", "--provider", "acmee"])
     err = capsys.readouterr().err
     assert exited.value.code == 1
-    assert "unknown provider kind 'acmee' (installed: acme, cdnvideo, sandbox, vidnoz)" in err
+    installed = "acme, cdnvideo, heygen, sandbox, synthesia, vidnoz"
+    assert f"unknown provider kind 'acmee' (installed: {installed})" in err
     assert "did you mean 'acme'?" in err and "pip install vidspec-acmee" in err
