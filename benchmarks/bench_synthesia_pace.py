@@ -36,9 +36,9 @@ from bench_apply import most_in_any_window  # this folder is on the path of a sc
 
 from vidspec.app.apply import ApplyRequest, apply_project
 from vidspec.core.clock import Clock, SystemClock
+from vidspec.core.rate import parse_rate
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
 from vidspec.project.config import Project, load_project
-from vidspec.project.rates import parse_rate
 from vidspec.providers.base import Provider, Rate
 from vidspec.providers.limits import GenerationLimits, send_moments
 from vidspec.providers.synthesia.api import CAPABILITIES, LIMITS, Limits
