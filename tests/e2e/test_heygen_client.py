@@ -87,7 +87,8 @@ def test_it_is_a_provider_that_deletes_and_neither_renames_nor_cancels(provider)
     assert (caps.kind, caps.display_name) == ("heygen", "HeyGen")
     assert (caps.can_rename, caps.can_delete, caps.can_cancel) == (False, True, False)
     assert (caps.name_field, caps.script_path) == ("title", "script")
-    assert caps.generation_rate == Rate(10, 120.0) and caps.request_rate is None
+    assert caps.generation_rate == Rate(10, 1.0) and caps.request_rate is None
+    assert caps.concurrency == 10 and caps.limits.concurrency == 10
     assert (caps.cost_unit, caps.credits_per_minute) == ("credits", pytest.approx(6.0))
     assert caps.list_page_size == 100 and caps.listing_end == "marked"
     assert caps.listing_shows_tasks and caps.listing_fields == ()

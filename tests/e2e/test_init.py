@@ -112,7 +112,7 @@ def _tree(root: Path) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("example", ["quickstart", "bulk", "vidnoz"])
+@pytest.mark.parametrize("example", ["quickstart", "bulk", "vidnoz", "synthesia", "heygen"])
 def test_init_example_writes_the_example_shipped_in_the_package(
     cli: Cli,
     tmp_path: Path,
@@ -159,7 +159,7 @@ def test_an_unknown_example_is_a_usage_error(
     monkeypatch.chdir(tmp_path)
     code, out, err = cli("init", "--example", "nope", "demo")
     assert (code, out) == (1, "")
-    assert "'nope' is not one of 'bulk', 'quickstart', 'vidnoz'" in err
+    assert "'nope' is not one of 'bulk', 'heygen', 'quickstart', 'synthesia', 'vidnoz'" in err
     assert not (tmp_path / "demo").exists()
 
 

@@ -56,7 +56,7 @@ def test_vidspecs_own_kinds_are_registered_by_entry_point_like_any_other() -> No
         plugin = registry.load(kind)
         assert isinstance(plugin, ProviderPlugin)
         assert plugin.kind == kind == plugin.capabilities.kind
-    assert set(_builtin_entry_points()) == {"sandbox", "cdnvideo", "vidnoz"}
+    assert set(_builtin_entry_points()) == {"sandbox", "cdnvideo", "vidnoz", "heygen", "synthesia"}
 
 
 def test_no_kind_is_named_in_app_or_cli() -> None:
@@ -96,7 +96,10 @@ def test_an_unknown_kind_lists_the_installed_ones_and_how_to_install_one(tmp_pat
     with pytest.raises(ProjectError) as caught:
         open_provider(project, environ={})
     text = str(caught.value)
-    assert "unknown provider kind 'vidnoe' (installed: cdnvideo, sandbox, vidnoz)" in text
+    assert (
+        "unknown provider kind 'vidnoe' (installed: cdnvideo, heygen, sandbox, synthesia, vidnoz)"
+        in text
+    )
     assert "did you mean 'vidnoz'?" in text
     assert "pip install vidspec-vidnoe" in text
 

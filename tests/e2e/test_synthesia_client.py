@@ -101,7 +101,7 @@ def test_it_is_a_provider_that_renames_and_deletes_but_cannot_cancel(provider):
     assert caps == CAPABILITIES
     assert (caps.kind, caps.display_name) == ("synthesia", "Synthesia")
     assert (caps.can_rename, caps.can_delete, caps.can_cancel) == (True, True, False)
-    assert (caps.name_field, caps.script_path) == ("title", "input.0.scriptText")
+    assert (caps.name_field, caps.script_path) == ("title", "input.*.scriptText")
     assert caps.generation_rate == Rate(60, 60.0) and caps.request_rate is None
     assert caps.listing_shows_tasks and caps.listing_end == "marked"
     assert caps.list_page_size == 100

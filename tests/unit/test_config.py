@@ -174,9 +174,9 @@ def test_unknown_fields_wrong_types_and_versions_are_all_reported() -> None:
 def test_unknown_provider_kind_suggests_the_closest() -> None:
     write_project("version: 1\nprovider: {kind: cdnvdeo}\n")
     assert problems(Path(".")) == [
-        "vidspec.yaml:2:12: provider.kind is 'cdnvdeo', not one of 'cdnvideo', 'sandbox', "
-        "'vidnoz' (did you mean 'cdnvideo'? or install the provider package: "
-        "pip install vidspec-cdnvdeo)"
+        "vidspec.yaml:2:12: provider.kind is 'cdnvdeo', not one of 'cdnvideo', 'heygen', "
+        "'sandbox', 'synthesia', 'vidnoz' (did you mean 'cdnvideo'? or install the provider "
+        "package: pip install vidspec-cdnvdeo)"
     ]
 
 

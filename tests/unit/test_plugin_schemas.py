@@ -115,7 +115,7 @@ def test_vidspec_schema_prints_the_plugins_schemas(acme: Path, cli: Cli) -> None
     project = json.loads(cli("schema", "project").out)
     Draft202012Validator.check_schema(project)
     kinds = project["$defs"]["provider"]["properties"]["kind"]["enum"]
-    assert kinds == ["acme", "cdnvideo", "sandbox", "vidnoz"]
+    assert kinds == ["acme", "cdnvideo", "heygen", "sandbox", "synthesia", "vidnoz"]
     validator = Draft202012Validator(project)
     assert not list(
         validator.iter_errors({"version": 1, "provider": {"kind": "acme", "api_key": "env/K"}})
@@ -140,5 +140,6 @@ def test_schema_of_a_kind_installed_after_start_up_and_of_an_unknown_kind(
     assert json.loads(out)["$ref"] == "#/$defs/manifest_acme"
     code, _, err = cli("schema", "manifest", "--provider", "acmee")
     assert code == 1
-    assert "unknown provider kind 'acmee' (installed: acme, cdnvideo, sandbox, vidnoz)" in err
+    installed = "acme, cdnvideo, heygen, sandbox, synthesia, vidnoz"
+    assert f"unknown provider kind 'acmee' (installed: {installed})" in err
     assert "did you mean 'acme'?" in err and "pip install vidspec-acmee" in err

@@ -53,7 +53,7 @@ def _with_capabilities(row: ProviderRow, caps: Capabilities) -> ProviderRow:
         can_rename=caps.can_rename,
         can_delete=caps.can_delete,
         can_cancel=caps.can_cancel,
-        generation_rate=str(caps.generation_rate),
+        generation_rate=caps.limits.describe(),
         request_rate=None if caps.request_rate is None else str(caps.request_rate),
         monthly_requests=caps.monthly_requests,
         listing=listing,

@@ -9,6 +9,7 @@ It sends no request: run ``vidspec plan`` or ``output --refresh`` first for fres
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -22,6 +23,7 @@ from vidspec.core.addresses import natural_key, split_address
 from vidspec.core.dicts import value_at
 from vidspec.core.escape import escape_text
 from vidspec.core.videos import TaskState
+from vidspec.plan.cost import script_of
 from vidspec.project.config import Project
 from vidspec.project.loader import load_desired
 from vidspec.project.model import Desired, DesiredVideo
@@ -51,8 +53,11 @@ def gallery(project: Project, page_dir: Path, now: datetime) -> Gallery:
     state = view_state(project).state
     observed = load_observed(project.observed_path)
     kind = state.provider.kind if state is not None else project.provider.kind
+    # a sandbox emulating a vendor keeps that vendor's fields (its name and text paths)
     plugin = kind_plugin(kind)
-    views = _Views(project, desired, state, observed, plugin.capabilities, now, plugin.local)
+    speaks = project.provider.speaks if kind == project.provider.kind else kind
+    caps = dataclasses.replace(kind_plugin(speaks).capabilities, kind=kind)
+    views = _Views(project, desired, state, observed, caps, now, plugin.local)
     addresses = set(desired.videos)
     if state is not None:
         addresses |= set(state.videos) | {p.address for p in state.pending}
@@ -111,7 +116,7 @@ class _Views:
             status = PENDING if address in self.pending else PLANNED
             return VideoView(
                 name=_text(value_at(spec, self.caps.name_field)),
-                text=_text(value_at(spec, self.caps.script_path)),
+                text=_text(script_of(spec, self.caps)),
                 status=status,
                 **common,
             )
@@ -120,7 +125,7 @@ class _Views:
             status = EXPIRED  # as of now, whatever the last refresh saw
         return VideoView(
             name=record.name,
-            text=_text(value_at(record.spec, self.caps.script_path)),
+            text=_text(script_of(record.spec, self.caps)),
             status=status,
             remote_id=record.id,
             created_at=record.created_at,

@@ -85,6 +85,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "vidspec.cli.apply",
         "Make the videos match the manifests (or apply PLANFILE from `vidspec plan -o`).",
     ),
+    "preview": (
+        "vidspec.cli.preview",
+        "Render free, watermarked previews of the videos the plan changes (Synthesia).",
+    ),
     "destroy": (
         "vidspec.cli.destroy",
         "Delete every video vidspec manages (lifecycle.prevent_destroy refuses).",

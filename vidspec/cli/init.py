@@ -144,7 +144,8 @@ def _append_missing_lines(path: Path, text: str) -> bool:
     "--example",
     type=click.Choice(EXAMPLES),
     help="Write this example project instead: quickstart (three videos on the sandbox), bulk "
-    "(for_each over a spreadsheet, on the sandbox) or vidnoz (a Vidnoz project).",
+    "(for_each over a spreadsheet, on the sandbox), vidnoz (a Vidnoz project), synthesia or "
+    "heygen (on the sandbox emulating that service: templates, previews).",
 )
 @click.pass_context
 def command(ctx: click.Context, directory: Path | None, example: str | None) -> None:

@@ -37,7 +37,7 @@ def command(ctx: click.Context, which: str, kind: str | None) -> None:
             except ProjectError:
                 kind = DEFAULT_KIND  # no project: the default kind's schema
             else:
-                kind = load_project(directory).provider.kind
+                kind = load_project(directory).provider.speaks
         check_kind(kind)
         document = manifest_schema(kind)
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))

@@ -51,6 +51,7 @@ class RemoteVideo:
     url: str | None = None
     spec: Mapping[str, Any] | None = None
     message: str | None = None
+    key: str | None = None  # the correlation key its create carried, when the service says
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from vidspec.engine import localfiles
 from vidspec.engine.downloads import save_video
 from vidspec.engine.gate import Gate
 from vidspec.project.protect import ProtectedPaths
-from vidspec.providers.base import Canceler, Deleter, Provider, Renamer
+from vidspec.providers.base import Canceler, Deleter, KeyedCreator, Provider, Renamer
 from vidspec.state import DownloadRecord
 
 
@@ -37,8 +37,13 @@ class Calls:
         # on (``watch_from``), so the listing of a large account is one page, not all of it.
         self.since: datetime | None = None
 
-    def create(self, spec: Mapping[str, Any]) -> str:
-        return self._gate.call(lambda: self._provider.create(spec))
+    def create(self, spec: Mapping[str, Any], key: str) -> str:
+        """One generation; ``key`` (the write-ahead record's) travels with it when the
+        provider carries one (``KeyedCreator``)."""
+        provider = self._provider
+        if isinstance(provider, KeyedCreator):
+            return self._gate.call(lambda: provider.create_keyed(spec, key))
+        return self._gate.call(lambda: provider.create(spec))
 
     def list_videos(self) -> list[RemoteVideo]:
         since = self.since

@@ -149,7 +149,13 @@ class _Run:
             provider.capabilities,
         )
         self.gate = Gate(
-            provider.pacing, clock, engine._stop, reporter, self.tally.progress, self.results
+            provider.pacing,
+            clock,
+            engine._stop,
+            reporter,
+            self.tally.progress,
+            self.results,
+            generating=self.flights.count,
         )
         self.recorder = Recorder(engine._store, work.state, engine._stop)
         self.schedule = PollSchedule(
@@ -254,7 +260,9 @@ class _Run:
                     self.poller.poll()
                     continue
                 if poll_wait < wait:
-                    wait, why, pacing = poll_wait, self.flights.text(), False
+                    # a generation held back by the cap on videos at once waits for these
+                    held = f", for {why}" if wait == float("inf") and why else ""
+                    wait, why, pacing = poll_wait, self.flights.text() + held, False
             elif self.flights:
                 self._leave_flights()
             if wait == float("inf"):

@@ -67,6 +67,10 @@ class Flights:
     def __bool__(self) -> bool:
         return bool(self._items)
 
+    def count(self) -> int:
+        """How many are in flight (a lost answer too: its video may be generating)."""
+        return len(self._items)
+
     def known_ids(self) -> list[str]:
         """Ids of the flights whose video is known (not a lost answer)."""
         return [f.video_id for f in self._items if f.video_id is not None]

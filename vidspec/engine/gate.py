@@ -1,4 +1,5 @@
-"""When the engine may make its next call: the provider's pacing, interruptible sleeps, Ctrl-C.
+"""When the engine may make its next call: the provider's pacing (every window, and the cap on
+videos generating at once), interruptible sleeps, Ctrl-C.
 
 The provider owns the pacing (``provider.pacing``) and takes every call's turn there; the gate
 reads the same buckets first, so the engine sleeps here instead (on the injected clock, in
@@ -7,6 +8,7 @@ slices short enough to notice a stop request) and tells the reporter what it wai
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -14,6 +16,7 @@ from typing import TypeVar
 from vidspec.core.clock import Clock
 from vidspec.engine.progress import ApplyReporter, Progress
 from vidspec.engine.results import ApplyResults
+from vidspec.providers.limits import concurrency_full
 from vidspec.providers.pacing import Pacing
 
 T = TypeVar("T")
@@ -33,8 +36,10 @@ class Gate:
         reporter: ApplyReporter,
         progress: Callable[[], Progress],
         results: ApplyResults,
+        generating: Callable[[], int] = lambda: 0,
     ) -> None:
         self._pacing = pacing
+        self._generating = generating  # videos of this run generating now (the flights)
         self._clock = clock
         self._stop = stop
         self._reporter = reporter
@@ -53,7 +58,12 @@ class Gate:
         return fn()
 
     def generation_wait(self) -> tuple[float, str]:
-        """Seconds until the next generation may be sent, and what they wait for."""
+        """Seconds until the next generation may be sent, and what they wait for: every
+        window of the pacing, and (inf) while the videos generating fill the service's cap
+        (a finished one, seen by polling, frees its slot)."""
+        limits = self._pacing.limits
+        if concurrency_full(limits, self._generating()):
+            return math.inf, f"a free slot ({limits.concurrency} videos generating at once)"
         generations = self._pacing.generations
         wait = generations.wait_time()
         if generations.held_off:

@@ -21,6 +21,7 @@ from vidspec.engine.flights import LOST, Flight
 from vidspec.engine.results import Outcome
 from vidspec.plan.actions import Create, Regenerate
 from vidspec.state import PendingRecord
+from vidspec.state.correlation import correlation_key
 
 
 def _unsendable(spec: Mapping[str, Any]) -> str | None:
@@ -75,7 +76,7 @@ class Submitter:
         self._calls.watch_from(now, self._options.clock_skew)
         self._tally.begun(action)
         try:
-            video_id = self._calls.create(action.spec)
+            video_id = self._calls.create(action.spec, correlation_key(pending))
         except RateLimited as exc:
             return self._rate_limited_create(action, pending, exc)
         except OutcomeUnknown:

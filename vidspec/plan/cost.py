@@ -43,6 +43,7 @@ from typing import Any
 from vidspec.core.dicts import value_at
 from vidspec.plan.polling import PollTiming, Schedule
 from vidspec.providers.base import Capabilities
+from vidspec.providers.limits import send_moments
 
 POSTS_PER_GENERATION = 1
 REQUESTS_PER_DOWNLOAD = 1  # the link; the file fetch is not an API request
@@ -93,10 +94,28 @@ def estimate_seconds(script: str, chars_per_second: float) -> float:
     return len(spoken_text(script)) / chars_per_second + pause_seconds(script)
 
 
+def script_of(spec: Mapping[str, Any], capabilities: Capabilities) -> str | None:
+    """The spoken text of a request body at ``capabilities.script_path``; a ``*`` in the path
+    stands for every item of a list (Synthesia's ``input.*.scriptText``: every scene's text,
+    one after the other). ``None`` when there is none."""
+    head, star, tail = capabilities.script_path.partition(".*.")
+    if not star:
+        script = value_at(spec, head)
+        return script if isinstance(script, str) else None
+    items = value_at(spec, head)
+    texts = (
+        [value_at(i, tail) for i in items if isinstance(i, Mapping)]
+        if isinstance(items, list)
+        else []
+    )
+    found = [t for t in texts if isinstance(t, str)]
+    return " ".join(found) if found else None
+
+
 def estimate_minutes(spec: Mapping[str, Any], capabilities: Capabilities) -> float:
     """Estimated video minutes of one generation of ``spec`` (0 when it has no script text)."""
-    script = value_at(spec, capabilities.script_path)
-    if not isinstance(script, str):
+    script = script_of(spec, capabilities)
+    if script is None:
         return 0.0
     return estimate_seconds(script, capabilities.chars_per_second) / 60.0
 
@@ -109,12 +128,11 @@ def generation_requests(*, download: bool) -> int:
 
 
 def post_moments(generations: int, capabilities: Capabilities) -> list[float]:
-    """When the engine sends its POSTs (seconds after the first): its token bucket lets a
-    window's worth (``generation_rate.count``) go at once, and each token comes back one
-    window after it was spent, so the next ones go a window later."""
-    rate = capabilities.generation_rate
-    burst = max(1, rate.count)
-    return [(n // burst) * rate.seconds for n in range(generations)]
+    """When the engine sends its POSTs (seconds after the first): the gate's model
+    (``vidspec.providers.limits.send_moments``): each window lets its count go at once and a
+    token comes back one window after it was spent; a capped service's next POST waits for a
+    video to finish."""
+    return send_moments(generations, capabilities.limits, capabilities.generation_seconds)
 
 
 def round_moments(generations: int, capabilities: Capabilities) -> list[float]:

@@ -2,8 +2,10 @@
 
 A pending record blocks a new create of its address until the listing tells what happened:
 
-- a video with the same name and settings, created after the record (less ``clock_skew``)
-  and not managed yet, is *adopted* (the earliest one; others stay unmanaged, with a warning);
+- a video whose listed correlation key is the record's (``RemoteVideo.key``: Synthesia's
+  ``callbackId``) is *adopted*, whatever its name; else a video with the same name and
+  settings, created after the record (less ``clock_skew``) and not managed yet (the earliest
+  one; others stay unmanaged, with a warning);
 - nothing found, within ``grace`` of the record: the address *waits* (shown as pending), since
   a service may list a video only once it is generated;
 - nothing found after ``grace``: the record is dead (shown as ``abandoned``; apply drops it)
@@ -27,6 +29,7 @@ from vidspec.plan.drift import same_video
 from vidspec.plan.model import PendingTask
 from vidspec.project.model import DesiredVideo
 from vidspec.providers.base import Capabilities
+from vidspec.state.correlation import correlation_key
 from vidspec.state.model import PendingRecord, VideoRecord
 
 REASON_ADOPT = "previous create's outcome was unknown; found in listing"
@@ -74,6 +77,10 @@ def resolve_pending(
             ),
         )
     for pending in ordered:
+        key = correlation_key(pending)
+        keyed = [v for v in remote if v.key == key and v.id not in claimed]
+        if keyed:  # the service reports the key the create carried: this is the video
+            return _adopt(address, pending, keyed[:1], record, want, caps)
         since = pending.started_at - clock_skew
         found = sorted(
             (

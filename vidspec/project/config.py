@@ -78,6 +78,13 @@ class ProviderConfig:
     # secret field in it (``env/NAME``) as a reference, by field
     settings: Mapping[str, Any] = field(default_factory=dict)
     secrets: Mapping[str, SecretRef] = field(default_factory=dict)
+    # the sandbox: which service's emulator it runs (None: CDNvideo's)
+    emulate: str | None = None
+
+    @property
+    def speaks(self) -> str:
+        """Whose request fields the manifests hold: the kind's, or the emulated service's."""
+        return self.emulate if self.kind == "sandbox" and self.emulate else self.kind
 
 
 @dataclass(frozen=True)
@@ -276,6 +283,7 @@ def _provider(data: Mapping[str, Any], locs: LocTree, root: SourceLocation) -> P
     provider = ProviderConfig(
         rate_limit=_rate_limit(provider_data, provider_locs, root),
         kind=provider_data.get("kind", DEFAULT_KIND),
+        emulate=provider_data.get("emulate"),
         account=provider_data.get("account"),
         base_url=provider_data.get("base_url"),
         options=dict(provider_data.get("options") or {}),

@@ -94,7 +94,7 @@ class _Loading:
     def __init__(self, project: Project, *, unmatched_globs: bool = False) -> None:
         self.project = project
         self.unmatched_globs = unmatched_globs
-        self.family = schema_family(project.provider.kind)
+        self.family = schema_family(project.provider.speaks)
         self.root = project.root
         self.own = protected_paths(self.root, vidspec_files(project), (), ())  # never read
         self.problems: list[Problem] = []
@@ -113,7 +113,7 @@ class _Loading:
         self.unread = False  # a manifest could not be read: its addresses are unknown
         self.warnings: list[str] = []
         self.text_files = TextFiles(
-            self.root, self.own, text_paths(project.provider.kind), self.problems
+            self.root, self.own, text_paths(project.provider.speaks), self.problems
         )
         self.file_validator = manifest_validator(f"manifest_{self.family}")
         self.video_validator = manifest_validator(f"complete_{self.family}")

@@ -23,6 +23,7 @@ from vidspec.core.videos import (  # the shared vocabulary: the emulator reads i
     RemoteVideo,
 )
 from vidspec.http.ledger import RequestLedger
+from vidspec.providers.limits import GenerationLimits
 from vidspec.providers.pacing import Pacing
 
 
@@ -61,6 +62,13 @@ class Capabilities:
     ``generation_seconds``: how long a generation typically takes, for the expected polling
     rounds (an estimate; the vendors do not document it). ``listing_shows_tasks``: the listing
     reports tasks still generating (else the engine asks their status now and then).
+
+    Limits of every shape (``limits``, ``vidspec.providers.limits``): ``generation_rate`` is
+    the window that paces a burst first (the one a slower ``provider.rate_limit`` replaces);
+    ``generation_windows`` are further windows that hold at the same time (Synthesia's 300 an
+    hour and 1,000 a day); ``concurrency`` caps the videos generating at once (HeyGen's 10):
+    the engine sends a generation only when every window and the cap allow it, and the plan's
+    ``Apply time`` runs the same model.
     """
 
     kind: str
@@ -86,6 +94,14 @@ class Capabilities:
     catalog_requests: int = 1
     generation_seconds: float = 120.0
     listing_shows_tasks: bool = False
+    generation_windows: tuple[Rate, ...] = ()
+    concurrency: int | None = None
+
+    @property
+    def limits(self) -> GenerationLimits:
+        """Every limit on sending generations, as the gate and the plan's estimate read them:
+        ``generation_rate`` and ``generation_windows`` at once, and ``concurrency``."""
+        return GenerationLimits((self.generation_rate, *self.generation_windows), self.concurrency)
 
 
 @dataclass(frozen=True)
@@ -181,6 +197,29 @@ class Provider(Protocol):
     def download(self, video_id: str, dest: Path) -> DownloadResult: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class KeyedCreator(Protocol):
+    """A provider whose create carries a key the caller derives from its write-ahead record
+    (``vidspec.state.correlation``): the service replays the first answer to a retry with that key
+    (HeyGen's ``Idempotency-Key``), or its listing reports the key (Synthesia's
+    ``callbackId``: ``RemoteVideo.key``), so a lost answer is resolved without a second video.
+    The engine prefers ``create_keyed`` to ``create`` when a provider has it."""
+
+    def create_keyed(self, spec: Mapping[str, Any], key: str) -> str: ...
+
+
+@runtime_checkable
+class Previewer(Protocol):
+    """A provider that renders free, watermarked test videos (Synthesia's ``test: true``):
+    ``vidspec preview``. A preview is never a managed video: ``list_videos`` leaves previews
+    out, so no plan adopts, compares or deletes one. ``previews_left`` is how many more the
+    service renders today (``None``: unknown)."""
+
+    def preview(self, spec: Mapping[str, Any]) -> str: ...
+
+    def previews_left(self) -> int | None: ...
 
 
 @runtime_checkable

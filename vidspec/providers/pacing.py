@@ -13,18 +13,20 @@ waits for, and poll other work meanwhile.
 from __future__ import annotations
 
 import contextlib
-import math
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from vidspec.core.clock import Clock
 from vidspec.core.rate import Rate
+from vidspec.providers.limits import GenerationLimits, Windows
 
 __all__ = ["Pacing", "TokenBucket"]
 
 
 class TokenBucket:
-    """At most ``rate.count`` calls in any ``rate.seconds``, on an injected clock.
+    """At most ``rate.count`` calls in any ``rate.seconds`` (and as much for each of ``also``:
+    several windows at once), on an injected clock: ``vidspec.providers.limits.Windows`` run
+    on the clock, the same model the plan's estimate runs on simulated time.
 
     The bucket holds ``rate.count`` tokens. A call takes one when it starts, and the token
     comes back ``rate.seconds`` after the call *ended* (its answer arrived). Two choices make
@@ -39,61 +41,67 @@ class TokenBucket:
     Thread-safe, though the engine uses it from one thread.
     """
 
-    def __init__(self, rate: Rate, clock: Clock) -> None:
-        if rate.count < 1 or not rate.seconds > 0:
-            raise ValueError(f"a rate needs at least 1 call per positive window, not {rate}")
+    def __init__(self, rate: Rate, clock: Clock, *, also: Sequence[Rate] = ()) -> None:
         self.rate = rate
+        self._windows = Windows((rate, *also))
         self._clock = clock
         self._lock = threading.Lock()
-        self._returns: list[float] = []  # when each used token comes back (inf: call running)
-        self._not_before = -math.inf
 
     def wait_time(self) -> float:
         """Seconds until a call may start (0.0: now)."""
         with self._lock:
-            now = self._clock.monotonic()
-            self._returns = [t for t in self._returns if t > now]
-            wait = 0.0
-            if len(self._returns) >= self.rate.count:
-                wait = min(self._returns) - now
-            return max(0.0, wait, self._not_before - now)
+            return self._windows.wait(self._clock.monotonic())
 
     @property
     def held_off(self) -> bool:
         """True while a ``hold_off`` is what keeps the next call waiting."""
         with self._lock:
-            return self._not_before > self._clock.monotonic()
+            return self._windows.held_off(self._clock.monotonic())
 
     @contextlib.contextmanager
     def call(self) -> Iterator[None]:
         """Spend a token on the call made inside the ``with`` block. Wait for ``wait_time()``
         first; a call started early still counts (the bucket never refuses, it only tells)."""
         with self._lock:
-            self._returns.append(math.inf)
+            self._windows.start()
         try:
             yield
         finally:
             with self._lock:
-                self._returns.remove(math.inf)
-                self._returns.append(self._clock.monotonic() + self.rate.seconds)
+                self._windows.end(self._clock.monotonic())
 
     def hold_off(self, seconds: float) -> None:
         """No call before ``seconds`` from now (a 429's ``Retry-After``)."""
         with self._lock:
-            self._not_before = max(self._not_before, self._clock.monotonic() + max(0.0, seconds))
+            self._windows.hold_off(self._clock.monotonic(), seconds)
 
     def describe(self) -> str:
-        """``10 per 60 s``: the limit as a wait message names it."""
-        return f"{self.rate.count} per {self.rate.seconds:g} s"
+        """``10 per 60 s``: the limit as a wait message names it (with several windows, the
+        one that keeps the next call waiting longest)."""
+        with self._lock:
+            rate = self._windows.binding(self._clock.monotonic())
+        return f"{rate.count} per {rate.seconds:g} s"
 
 
 class Pacing:
-    """The limits of one provider instance: generations (``generation_rate``) and, when the
-    service limits every call, requests (``request_rate``). One call at a time takes its turn
-    (``request()``, ``generation()``); a turn waits on the clock until its bucket allows it."""
+    """The limits of one provider instance: generations (``generation_rate``, or every window
+    of ``limits``) and, when the service limits every call, requests (``request_rate``). One
+    call at a time takes its turn (``request()``, ``generation()``); a turn waits on the clock
+    until its bucket allows it."""
 
-    def __init__(self, generation_rate: Rate, request_rate: Rate | None, clock: Clock) -> None:
-        self.generations = TokenBucket(generation_rate, clock)
+    def __init__(
+        self,
+        generation_rate: Rate,
+        request_rate: Rate | None,
+        clock: Clock,
+        *,
+        limits: GenerationLimits | None = None,
+    ) -> None:
+        """``limits``: every limit on generations (``Capabilities.limits``); by default the
+        one window ``generation_rate``. The engine's gate reads ``limits.concurrency``."""
+        self.limits = limits or GenerationLimits((generation_rate,))
+        windows = self.limits.windows or (generation_rate,)
+        self.generations = TokenBucket(windows[0], clock, also=windows[1:])
         self.requests = TokenBucket(request_rate, clock) if request_rate is not None else None
         self._clock = clock
         self._turn = threading.Lock()  # one paced call at a time: tokens of a running call

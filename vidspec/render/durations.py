@@ -21,9 +21,9 @@ def about(seconds: float) -> str:
 
 
 def pace(rate: Rate) -> str:
-    """``10 a minute``, ``1 a second``, ``300 an hour``; else ``5 per 10 s``."""
+    """``10 a minute``, ``1 a second``, ``1,000 a day``; else ``5 per 10 s``."""
     period = _PERIODS.get(float(rate.seconds))
-    return f"{rate.count} {period}" if period else f"{rate.count} per {rate.seconds:g} s"
+    return f"{rate.count:,} {period}" if period else f"{rate.count:,} per {rate.seconds:g} s"
 
 
 def apply_time_line(estimate: ApplyTime) -> str:
@@ -33,4 +33,9 @@ def apply_time_line(estimate: ApplyTime) -> str:
     if share is not None and estimate.requests_cap is not None:
         percent = "under 1%" if 0 < share < 0.005 else f"{round(share * 100)}%"
         requests += f", {percent} of the {estimate.requests_cap:,} this month"
-    return f"Apply time: {about(estimate.seconds)} ({pace(estimate.rate)}) · {requests}"
+    limit = pace(estimate.rate)
+    if estimate.concurrency is not None:
+        limit = f"{estimate.concurrency} at once"
+    if estimate.over is not None:
+        limit += f"; more videos than {pace(estimate.over)} allows"
+    return f"Apply time: {about(estimate.seconds)} ({limit}) · {requests}"

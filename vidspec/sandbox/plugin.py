@@ -15,6 +15,11 @@ __all__ = ["PLUGIN", "PROVIDER_SCHEMA"]
 PROVIDER_SCHEMA = {
     "type": "object",
     "properties": {
+        "emulate": {
+            "description": "Whose emulator the sandbox runs (cdnvideo, the default; heygen; "
+            "synthesia): the manifests then hold that service's request fields.",
+            "enum": ["cdnvideo", "heygen", "synthesia"],
+        },
         "options": {
             "description": "The sandbox's timings and limits (queue_seconds, "
             "processing_seconds, post_limit, monthly_requests, list_in_progress, fail_rate, "
@@ -26,7 +31,13 @@ PROVIDER_SCHEMA = {
 
 
 def open_sandbox(settings: ProviderSettings, context: OpenContext) -> Provider:
-    """Start the project's sandbox: the emulator is imported only now, not with the plugin."""
+    """Start the project's sandbox: the emulator is imported only now, not with the plugin.
+    ``emulate: heygen|synthesia`` runs that service's emulator with its client instead."""
+    emulate = settings.values.get("emulate")
+    if emulate in ("heygen", "synthesia"):
+        from vidspec.sandbox.vendor import open_vendor_sandbox
+
+        return open_vendor_sandbox(emulate, settings, context)
     from vidspec.sandbox.provider import SandboxProvider
 
     return SandboxProvider.open(settings, context)

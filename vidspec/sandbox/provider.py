@@ -87,7 +87,7 @@ class SandboxOptions:
         return cls(**values)
 
 
-def _command_line() -> str:
+def command_line() -> str:
     """This process's command line, for the lock note (vidspec takes no secret as an
     argument; ``vidspec emulator``'s made-up token never reaches a sandbox)."""
     program = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "-"
@@ -186,7 +186,7 @@ class SandboxProvider(CdnvideoProvider):
         rate = context.generation_rate(settings, options.post_limit, "the sandbox")
         data_lock = lock_data_dir(
             data_dir,
-            command=_command_line(),
+            command=command_line(),
             timeout=options.lock_timeout,
             clock=clock,
             hint="A project's sandbox serves one vidspec command at a time. Wait for that "

@@ -92,7 +92,12 @@ class CdnvideoProvider:
         self._token_expires: datetime | None = None
         self._auth_lock = threading.Lock()
         # The command's one pacing: the engine reads its waits, create takes its turn here.
-        self.pacing = Pacing(capabilities.generation_rate, capabilities.request_rate, self._clock)
+        self.pacing = Pacing(
+            capabilities.generation_rate,
+            capabilities.request_rate,
+            self._clock,
+            limits=capabilities.limits,
+        )
 
     # -- auth -------------------------------------------------------------------------------
 

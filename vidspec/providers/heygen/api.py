@@ -34,7 +34,7 @@ def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
 
 @dataclass(frozen=True)
 class HeygenLimits:
-    """The vendor's limits as data, for the core to lift into ``Capabilities`` (issue 23).
+    """The vendor's limits as data (``Capabilities.concurrency`` carries the cap).
 
     Each window is "at most N calls per S seconds"; several windows hold at once. HeyGen
     says every endpoint is rate limited and publishes no number [doc ENT], so both tuples
@@ -159,9 +159,12 @@ CAPABILITIES = Capabilities(
     name_field="title",
     script_path="script",
     retention=API.retention,
-    # [vidspec] HeyGen limits videos generating at once, not a rate: until the engine gates on
-    # concurrency (issue 23), the pace is the cap spread over a typical render
-    generation_rate=Rate(LIMITS.concurrent_jobs, API.generation_seconds),
+    # [doc LIM] HeyGen limits videos generating at once, not a rate: the engine's gate sends a
+    # create only while fewer than `concurrency` are generating. [vidspec] creates are also
+    # kept to the cap's count a second (no number is published [doc ENT]): a pace that never
+    # binds against renders of minutes, and keeps a burst of retries polite
+    generation_rate=Rate(LIMITS.concurrent_jobs, 1.0),
+    concurrency=LIMITS.concurrent_jobs,
     request_rate=None,  # [doc ENT] no number published
     monthly_requests=None,
     listing_fields=(),  # [doc] get and list return neither script, avatar nor voice

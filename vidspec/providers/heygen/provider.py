@@ -60,7 +60,20 @@ KEY_HINT = (
     "Check the variable named by provider.api_key in vidspec.yaml: HeyGen refused the key "
     "(a key is made in the HeyGen dashboard; an OAuth token is not an API key)."
 )
+_TEMPLATE_FIELDS = ("title", "folder_id", "caption")  # [doc CLI] of the generate call vidspec sends
 _CATALOG_MOST = 100_000  # looks, voices or templates an account can hold [vidspec]
+
+
+def template_variables(given: Mapping[str, Any]) -> dict[str, Any]:
+    """A manifest's template variables in the generate call's shape: a plain text value is a
+    text variable (``{name, type: text, properties: {content}}``) [vidspec: what a CSV row
+    fills]; a mapping is sent as written (the vendor's own shape)."""
+    return {
+        name: value
+        if isinstance(value, Mapping)
+        else {"name": name, "type": "text", "properties": {"content": str(value)}}
+        for name, value in given.items()
+    }
 
 
 class HeygenProvider:
@@ -99,7 +112,12 @@ class HeygenProvider:
             policy=policy,
         )
         # The command's one pacing: the engine reads its waits, create takes its turn here.
-        self.pacing = Pacing(capabilities.generation_rate, capabilities.request_rate, self._clock)
+        self.pacing = Pacing(
+            capabilities.generation_rate,
+            capabilities.request_rate,
+            self._clock,
+            limits=capabilities.limits,
+        )
         self._creator = Creator(self._call, self.pacing, self._clock, self._base)
 
     # -- one API call -----------------------------------------------------------------------
@@ -209,6 +227,18 @@ class HeygenProvider:
         """Send ``POST /v3/videos`` with ``idempotency_key`` (a new one when ``None``) and
         return the new video's id; see ``creating.Creator.create``."""
         return self._creator.create(spec, idempotency_key)
+
+    def create_keyed(self, spec: Mapping[str, Any], key: str) -> str:
+        """``create`` with the ``Idempotency-Key`` ``vs-<key>`` (``KeyedCreator``): a retry
+        whose answer was lost gets the first answer replayed, never a second video."""
+        template = spec.get("template")
+        if isinstance(template, Mapping):  # a manifest's template: {id, variables}
+            others = {k: v for k, v in spec.items() if k in _TEMPLATE_FIELDS}
+            variables = template_variables(template.get("variables") or {})
+            return self.generate(
+                str(template.get("id", "")), variables, idempotency_key="vs-" + key, **others
+            )
+        return self.create(spec, idempotency_key="vs-" + key)
 
     def status(self, ids: Sequence[str]) -> dict[str, RemoteVideo]:
         """The status of each id, 100 ids a request (``GET /v3/videos/statuses``). Ids the

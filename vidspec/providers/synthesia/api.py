@@ -8,7 +8,8 @@ the client, the wire mapping, the catalog, the pacing and the capabilities all r
 
 ``LIMITS`` holds the vendor's limits as data (every window of writes and of reads, per
 endpoint, the test videos a day, no concurrency cap), by tier in ``TIERS``: the client paces by
-them today, and the engine will lift them into ``Capabilities`` (issue 23).
+them, and ``Capabilities`` carries the write windows (``generation_rate`` and
+``generation_windows``) for the engine's gate and the plan's estimate.
 """
 
 from __future__ import annotations
@@ -46,6 +47,12 @@ class Limits:
     def binding_write(self) -> Rate:
         """The window that paces a burst of writes first (the shortest): 60 a minute."""
         return min(self.writes, key=lambda r: r.seconds)
+
+    @property
+    def other_writes(self) -> tuple[Rate, ...]:
+        """The write windows besides the binding one (300 an hour, 1,000 a day)."""
+        binding = self.binding_write
+        return tuple(rate for rate in self.writes if rate != binding)
 
 
 TIERS: Mapping[str, Limits] = MappingProxyType(
@@ -177,10 +184,11 @@ CAPABILITIES = Capabilities(
     can_delete=True,  # DELETE [doc SW]
     can_cancel=False,  # no such endpoint [doc SW]
     name_field="title",
-    script_path="input.0.scriptText",
+    script_path="input.*.scriptText",  # every scene speaks
     retention=API.retention,
-    # the binding write window; the hour and the day are in LIMITS, paced by the client
+    # the binding write window, and the hour and the day at the same time [doc RL]
     generation_rate=LIMITS.binding_write,
+    generation_windows=LIMITS.other_writes,
     request_rate=None,  # reads count per endpoint (LIMITS.reads), paced by the client
     monthly_requests=None,
     # [doc SW] list items are full video objects: these request fields come back

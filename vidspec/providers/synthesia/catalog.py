@@ -30,6 +30,14 @@ FORM_ONLY = (
 _AVATAR = re.compile(r"[A-Za-z0-9_\-]+")
 
 
+def _manifest_path(path: str) -> str:
+    """The manifest's spelling of a fromTemplate body path (``templateData.x``:
+    ``template.variables.x``)."""
+    if path == "templateId":
+        return "template.id"
+    return "template.variables" + path.removeprefix("templateData")
+
+
 @dataclass(frozen=True)
 class SynthesiaCatalog:
     """What a Synthesia account offers. Implements ``vidspec.providers.base.Catalog``."""
@@ -58,6 +66,13 @@ class SynthesiaCatalog:
 
     def problems(self, spec: Mapping[str, Any]) -> list[CatalogProblem]:
         """Every reason the service would refuse this body that the catalog can tell."""
+        template = spec.get("template")
+        if isinstance(template, Mapping):  # a manifest's template: {id, variables}
+            body = {"templateId": template.get("id"), "templateData": template.get("variables")}
+            return [
+                CatalogProblem(_manifest_path(p.path), p.message, p.hint)
+                for p in self._template_problems(body)
+            ]
         if "templateId" in spec:
             return list(self._template_problems(spec))
         return list(_scene_problems(spec.get("input")))

@@ -23,8 +23,9 @@ catalog is ``catalog``, the windows' pacing ``windows``. All HTTP goes through
   is never made twice.
 - **What it can do.** Rename (PATCH title; also description and visibility: ``update``),
   delete; no cancel (no such endpoint): it is a ``Renamer`` and ``Deleter``, no ``Canceler``.
-  Templates (``templates``, ``template``, ``create_from_template``) and free watermarked test
-  renders (``preview``, 30 a day) are plain methods for the core to wire in (issue 23).
+  Templates (``templates``, ``template``, ``create_from_template``; a manifest's ``template:``
+  is routed there by ``create_keyed``) and free watermarked test renders (``preview``, 30 a
+  day: a ``Previewer`` for ``vidspec preview``; ``list_videos`` leaves them out).
 """
 
 from __future__ import annotations
@@ -50,18 +51,18 @@ from vidspec.core.errors import (
 from vidspec.core.videos import DownloadResult, RemoteVideo, TaskState
 from vidspec.http.client import HttpClient, HttpPolicy, new_session, path_of
 from vidspec.http.ledger import RequestLedger
-from vidspec.providers.base import Capabilities, listing_loops, max_listed
+from vidspec.providers.base import Capabilities, max_listed
 from vidspec.providers.pacing import Pacing
 from vidspec.providers.synthesia.api import API, CAPABILITIES, LIMITS, Limits
 from vidspec.providers.synthesia.catalog import SynthesiaCatalog
 from vidspec.providers.synthesia.errors import LINK_HINT, check_video_id, refusal, rewrapped
+from vidspec.providers.synthesia.paging import offset_pages
 from vidspec.providers.synthesia.windows import Windows
 from vidspec.providers.synthesia.wire import (
     Template,
     Video,
     callback_id,
     is_uuid,
-    read_page,
     read_template,
     read_video,
 )
@@ -85,14 +86,19 @@ class SynthesiaProvider:
     ) -> None:
         """``limits``: the account's tier (``api.TIERS``; Creator by default). ``capabilities``
         default to ``CAPABILITIES`` with the tier's binding write window as ``generation_rate``
-        (pass a slower one for ``provider.rate_limit``)."""
+        and its other write windows as ``generation_windows`` (pass a slower rate for
+        ``provider.rate_limit``)."""
         if not api_key:
             raise ProjectError(
                 "the synthesia provider needs an API key",
                 "Set provider.api_key: env/SYNTHESIA_API_KEY in vidspec.yaml.",
             )
         if capabilities is None:
-            capabilities = dataclasses.replace(CAPABILITIES, generation_rate=limits.binding_write)
+            capabilities = dataclasses.replace(
+                CAPABILITIES,
+                generation_rate=limits.binding_write,
+                generation_windows=limits.other_writes,
+            )
         self.capabilities = capabilities
         self.limits = limits
         self.ledger = RequestLedger()
@@ -108,7 +114,9 @@ class SynthesiaProvider:
         # The command's one pacing: every generation takes its turn in ``generations`` (the
         # binding write window, or the slower provider.rate_limit), which the engine's gate
         # reads; every call, generations included, also in its endpoint's windows.
-        self.pacing = Pacing(capabilities.generation_rate, None, self._clock)
+        self.pacing = Pacing(
+            capabilities.generation_rate, None, self._clock, limits=capabilities.limits
+        )
         self._windows = Windows(limits, self._clock)
 
     # -- one API call -----------------------------------------------------------------------
@@ -164,41 +172,28 @@ class SynthesiaProvider:
         return SynthesiaCatalog.from_items(self._pages(API.templates_path, "templates"))
 
     def list_videos(self, since: datetime | None = None) -> list[RemoteVideo]:
-        """Every video of the listing (``since`` is no shortcut: the listing's order is not
-        documented, so every page is read [vidspec])."""
+        """Every video of the listing but test videos (previews are never managed videos;
+        ``since`` is no shortcut: the listing's order is not documented, so every page is
+        read [vidspec])."""
         return [video.remote() for video in self.videos()]
 
-    def videos(self) -> list[Video]:
-        """Every video object of the listing, every page, each once, ``deleted`` ones left out."""
+    def videos(self, *, tests: bool = False) -> list[Video]:
+        """Every video object of the listing, every page, each once, ``deleted`` ones left out
+        (and test renders, unless ``tests``)."""
         found: dict[str, Video] = {}
         for item in self._pages(API.videos_path, "videos", self.capabilities.list_page_size):
             video = read_video(item, method="GET", path=API.videos_path)
             found.setdefault(video.id, video)  # offsets shift when videos are made meanwhile
-        return [v for v in found.values() if v.status != API.gone_status]
+        return [v for v in found.values() if v.status != API.gone_status and (tests or not v.test)]
 
     def _pages(self, template: str, key: str, size: int = API.page_size) -> list[Any]:
         """The items of every page of a listing, ``size`` a page, following ``nextOffset``."""
-        url = self._base + template
         most = min(max_listed(self.capabilities), API.max_listed)
-        items: list[Any] = []
-        offset = 0
-        while True:
-            params = {"limit": size, "offset": offset}
-            page, following = read_page(
-                self._call("GET", template, params=params), key, path=template
-            )
-            items.extend(page)
-            if following is None or len(page) < size:
-                return items
-            if following <= offset:
-                raise listing_loops(
-                    url, f"the listing's nextOffset went from {offset} to {following}"
-                )
-            if len(items) > most:
-                raise listing_loops(
-                    url, f"the listing goes on past {most} items, more than the account can hold"
-                )
-            offset = following
+
+        def fetch(params: Mapping[str, str | int]) -> Any:
+            return self._call("GET", template, params=params)
+
+        return offset_pages(fetch, self._base + template, key, most=most, size=size)
 
     def create(self, spec: Mapping[str, Any], *, callback_key: str | None = None) -> str:
         """``POST /v2/videos`` with ``spec`` (the create body); the new video's id.
@@ -211,12 +206,36 @@ class SynthesiaProvider:
             body["callbackId"] = callback_id(callback_key)
         return self._generate(API.videos_path, body)
 
+    def create_keyed(self, spec: Mapping[str, Any], key: str) -> str:
+        """``create`` with ``callbackId: "vs:<key>"`` (``KeyedCreator``): the listing reports
+        it, so the next plan finds a video whose answer was lost by it. A manifest's
+        ``template: {id, variables}`` is made from that template."""
+        return self._made(spec, test=False, callback_key=key)
+
+    def _made(self, spec: Mapping[str, Any], *, test: bool, callback_key: str | None) -> str:
+        template = spec.get("template")
+        if not isinstance(template, Mapping):
+            body = {**spec, "test": True} if test else spec
+            return self.create(body, callback_key=callback_key)
+        return self.create_from_template(
+            str(template.get("id", "")),
+            template.get("variables") or {},
+            title=spec.get("title"),
+            # [vidspec] always sent: a template's own description would otherwise be listed,
+            # and read as a change made outside vidspec
+            description=spec.get("description", ""),
+            visibility=spec.get("visibility"),
+            test=test,
+            callback_key=callback_key,
+        )
+
     def preview(self, spec: Mapping[str, Any], *, callback_key: str | None = None) -> str:
-        """A free test render of ``spec`` (``test: true``: watermarked, 30 a day [doc INTRO]).
+        """A free test render of ``spec`` (``test: true``: watermarked, 30 a day [doc INTRO]);
+        a manifest's ``template`` is rendered from the template.
 
         Past the day's test videos the service asks to wait for hours: ``WaitTooLong``."""
         try:
-            return self.create({**spec, "test": True}, callback_key=callback_key)
+            return self._made(spec, test=True, callback_key=callback_key)
         except WaitTooLong as exc:
             raise rewrapped(
                 WaitTooLong,
@@ -225,6 +244,16 @@ class SynthesiaProvider:
                 f"Synthesia renders {self.limits.test_videos.count} test videos a day; the "
                 "next previews can be made when the oldest of today's is a day old.",
             ) from exc
+
+    def previews_left(self) -> int:
+        """Test videos the service renders before the oldest of the last day's is a day old:
+        the day's allowance less the test videos the listing shows made within it."""
+        window = self.limits.test_videos
+        since = self._clock.now().timestamp() - window.seconds
+        made = sum(
+            1 for v in self.videos(tests=True) if v.test and v.created_at.timestamp() > since
+        )
+        return max(0, window.count - made)
 
     def create_from_template(
         self,

@@ -63,6 +63,9 @@ class Video:
             url=self.download,
             spec={k: v for k, v in reported.items() if v is not None},
             message=message if self.state is TaskState.FAILED else None,
+            key=self.callback_id[len(API.callback_prefix) :]
+            if self.callback_id is not None and self.managed
+            else None,
         )
 
 

@@ -107,7 +107,12 @@ class VidnozProvider:
             policy=policy,
         )
         # The command's one pacing: every API call takes its turn here (the engine reads it).
-        self.pacing = Pacing(capabilities.generation_rate, capabilities.request_rate, self._clock)
+        self.pacing = Pacing(
+            capabilities.generation_rate,
+            capabilities.request_rate,
+            self._clock,
+            limits=capabilities.limits,
+        )
         # and across commands, when there is a cache directory to keep the last call's time in
         self._last_call = (
             LastCall(cache_dir, self._base, api_key, API.request_interval)
