@@ -1,8 +1,8 @@
 """Reliability figures over many seeds: the two reliability tests, each run once per seed.
 
-The tests (``tests/test_reliability_faults.py``, ``tests/test_reliability_crash.py``) each run
-one seed; this script runs the same scenarios, with the same helpers (``tests/apply_env.py``),
-over many, and counts instead of asserting:
+The tests (``tests/e2e/test_reliability_faults.py``, ``tests/e2e/test_reliability_crash.py``)
+each run one seed; this script runs the same scenarios, with the same helpers
+(``tests/support/apply_env.py``), over many, and counts instead of asserting:
 
 - **fault injection**: the CDNvideo emulator in this process on a ``ManualClock``, 20% of
   answers a gateway 5xx and 30% of successful creates losing their answer. 12 videos are
@@ -35,7 +35,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "support"))
 
 import pytest
 from apply_env import (

@@ -8,7 +8,8 @@ emulator's 1.3 KB clip), then measures:
   validate`` of the same project (loading 10,000 ``for_each`` instances is most of it), and
   in process the two halves (``app.report.gallery``: manifests, state, files;
   ``render_report``);
-- in Debian's Chromium (``tests/browser.py``), over ``file://``: the time to the first render
+- in Debian's Chromium (``tests/support/browser.py``), over ``file://``: the time to the first
+  render
   (navigation start to the page's ``vidspec-ready`` mark: HTML and JSON parsed, the list
   built, the visible cards drawn), a search (typing one query: the list rebuilt and drawn, to
   the next frame), a status filter, and a jump to the last video by its anchor; and how many
@@ -39,7 +40,7 @@ from vidspec.project.model import spec_hash
 from vidspec.render.report import render_report
 from vidspec.state import DownloadRecord, LocalStateStore, VideoRecord
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "support"))
 from browser import launch_options, missing
 
 PROJECT = """\

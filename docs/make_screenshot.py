@@ -1,6 +1,6 @@
 """Make ``docs/report.png``, the README's picture of ``vidspec report``: ``examples/bulk`` (a
 copy) applied on the sandbox, its gallery page written, and a screenshot taken in Debian's
-Chromium (``tests/browser.py``) once the saved videos' first frames are loaded.
+Chromium (``tests/support/browser.py``) once the saved videos' first frames are loaded.
 
     python docs/make_screenshot.py [--out docs/report.png]
 """
@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "tests" / "support"))
 from browser import launch_options, missing  # noqa: E402
 
 # Resolves once every player in view shows a frame: each is moved to 1 s and has drawn it.

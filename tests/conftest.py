@@ -1,5 +1,6 @@
-"""Fixtures every test file may use: a movable clock, served emulators of both kinds, a clean
-environment, a project factory, and an S3 server (moto) for the S3 state backend."""
+"""Fixtures every test file may use: the CLI in-process, a movable clock, served emulators of
+both kinds, a clean environment, a project factory, and an S3 server (moto) for the S3 state
+backend."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 import requests
+from cli_run import CI_VARIABLES, Cli
 from plugin_dists import PluginDir, installed_in
 from projects import SECRET_NAMES, write_project_file
+from repo_paths import SUPPORT
 
 from vidspec.core.clock import ManualClock
 from vidspec.emulator import EmulatorServer, EmulatorSettings, serve
@@ -28,6 +31,16 @@ def _user_cache_in_tmp(
     """The user's cache directory (platformdirs: the Vidnoz pace across commands) of every
     test is its own, never the real one: no test sees another's last call."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """``cli(root, *args, env=None, input=None, clock=None)``: ``vidspec -C root ARGS``
+    in-process, returns ``(code, out, err)`` (``tests/support/cli_run.py``). The CI variables
+    of the shell that runs the tests are unset first."""
+    for name in CI_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return Cli(capsys, monkeypatch)
 
 
 @pytest.fixture
@@ -94,14 +107,14 @@ def project_factory(tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture(scope="session")
 def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """moto's S3 server (``tests/s3server.py``) in its own process on 127.0.0.1, a free port:
-    the URL of a real S3 protocol server, shared by the session (each test uses its own
+    """moto's S3 server (``tests/support/s3server.py``) in its own process on 127.0.0.1, a free
+    port: the URL of a real S3 protocol server, shared by the session (each test uses its own
     bucket)."""
     pytest.importorskip("moto.server", reason="the S3 tests need the test extra (moto[server])")
     log = tmp_path_factory.mktemp("s3server") / "server.log"
     with log.open("wb") as errors:
         proc = subprocess.Popen(
-            [sys.executable, str(Path(__file__).with_name("s3server.py"))],
+            [sys.executable, str(SUPPORT / "s3server.py")],
             stdout=subprocess.PIPE,
             stderr=errors,
             text=True,
@@ -121,7 +134,7 @@ def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def s3(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> S3Env:
     """A fresh bucket on the session's S3 server, fake credentials in the environment
-    (``tests/s3_env.py``)."""
+    (``tests/support/s3_env.py``)."""
     from s3_env import make_s3_env  # boto3: only where the S3 tests run
 
     return make_s3_env(s3_endpoint, monkeypatch)

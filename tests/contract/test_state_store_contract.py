@@ -1,5 +1,6 @@
 """vidspec's two state backends against the public state-store contract suite
-(``vidspec.testing.store``): the local file, and S3 on moto's server (``tests/s3server.py``).
+(``vidspec.testing.store``): the local file, and S3 on moto's server
+(``tests/support/s3server.py``).
 
 Each backend is given to the suite as a ``StoreBackend``: how to open a store on one place
 (a project directory; a bucket and key), and the raw objects kept there.

@@ -39,7 +39,7 @@ from vidspec.core.errors import Cancelled, Interrupted, ManifestError, VidspecEr
 from vidspec.core.escape import terminal_safe
 
 # name -> (module defining ``command``, its one-line help as ``--help`` lists it). The modules
-# load only when their command runs (``lazy``); tests/test_cli_lazy.py keeps the help in step.
+# load only when their command runs (``lazy``); tests/e2e/test_cli_lazy.py keeps the help in step.
 COMMANDS: dict[str, tuple[str, str]] = {
     # files and validation
     "validate": (
